@@ -1,0 +1,23 @@
+"""Store selection: embedded (default, no server) or Neo4j, by settings."""
+
+from graphsvc.settings import Settings
+from graphsvc.store.base import Store, StoreUnavailable
+
+
+def open_store(settings: Settings | None = None) -> Store:
+    settings = settings or Settings()
+    if settings.store == "neo4j":
+        from graphsvc.store.neo4j_store import Neo4jStore
+
+        return Neo4jStore(
+            uri=settings.neo4j_uri,
+            user=settings.neo4j_user,
+            password=settings.neo4j_password,
+            database=settings.neo4j_database,
+        )
+    from graphsvc.store.embedded import EmbeddedStore
+
+    return EmbeddedStore(settings.sqlite_path)
+
+
+__all__ = ["Store", "StoreUnavailable", "open_store"]

@@ -1,0 +1,57 @@
+"""The one store interface both implementations honour, checked by the conformance suite."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable
+
+from graphsvc.bundle import Bundle
+from graphsvc.model import KINDS, Row
+
+
+class StoreUnavailable(RuntimeError):
+    """The store cannot be reached or opened; the message says which and why."""
+
+
+class Store(ABC):
+    """A graph store of bundle rows. Every write call is one all-or-nothing transaction."""
+
+    name: str
+
+    @abstractmethod
+    def init_schema(self) -> None:
+        """Create constraints and indexes; safe to call any number of times."""
+
+    @abstractmethod
+    def ping(self) -> None:
+        """Raise StoreUnavailable unless the store answers."""
+
+    @abstractmethod
+    def write(self, bundle: Bundle) -> None:
+        """Insert or replace every row of the bundle by id, all at once or not at all."""
+
+    @abstractmethod
+    def read(self, kind: str, ids: Iterable[str] | None = None) -> list[Row]:
+        """Rows of one kind (all, or those with the given ids), sorted by id."""
+
+    @abstractmethod
+    def clear(self) -> None:
+        """Remove everything (tests and benchmarks)."""
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def existing_ids(self, kind: str, ids: set[str]) -> set[str]:
+        return {row.id for row in self.read(kind, ids)} if ids else set()
+
+    def export(self) -> Bundle:
+        return Bundle(**{kind: self.read(kind) for kind in KINDS})
+
+    def counts(self) -> dict[str, int]:
+        return {kind: len(self.read(kind)) for kind in KINDS}
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

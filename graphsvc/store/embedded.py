@@ -1,0 +1,208 @@
+"""Embedded store: a networkx graph in memory, persisted to SQLite.
+
+The zero-setup default. Rows are kept as JSON in one SQLite table (WAL journal, one
+transaction per write call, so a killed import leaves the file as before or complete) and
+mirrored into a ``MultiDiGraph`` with the same labels and relationship types as the Neo4j
+schema, so traversals ask the graph rather than scan tables.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import networkx as nx
+
+from graphsvc.bundle import Bundle
+from graphsvc.model import (
+    KINDS,
+    Assignment,
+    Contact,
+    ContactPeriod,
+    Interaction,
+    Link,
+    Project,
+    Responsibility,
+    Row,
+    Stage,
+)
+from graphsvc.store.base import Store, StoreUnavailable
+
+#: kind -> node label; assignments and links are relationships, not nodes
+LABELS = {
+    "organizations": "Organization",
+    "contacts": "Contact",
+    "contact_history": "ContactPeriod",
+    "projects": "Project",
+    "stages": "Stage",
+    "responsibilities": "Responsibility",
+    "interactions": "Interaction",
+}
+LINK_TYPES = {"communicates": "COMMUNICATES_WITH", "reports_to": "REPORTS_TO", "backup_for": "BACKUP_FOR"}
+
+Node = tuple[str, str]
+Edge = tuple[Node, Node, tuple[str, str]]
+
+
+def edges_of(kind: str, row: Row) -> Iterator[Edge]:
+    """The typed edges a row contributes, as in the Neo4j schema (NEXT is derived apart)."""
+    if isinstance(row, Contact) and row.org:
+        yield ("Contact", row.id), ("Organization", row.org), ("WORKS_FOR", "")
+    elif isinstance(row, ContactPeriod):
+        yield ("Contact", row.contact), ("ContactPeriod", row.id), ("HAS_PERIOD", "")
+        if row.org:
+            yield ("ContactPeriod", row.id), ("Organization", row.org), ("PERIOD_AT", "")
+    elif isinstance(row, Project):
+        for i, part in enumerate(row.organizations):
+            yield ("Organization", part.org), ("Project", row.id), ("PARTICIPATES_IN", str(i))
+    elif isinstance(row, Stage):
+        yield ("Project", row.project), ("Stage", row.id), ("HAS_STAGE", "")
+    elif isinstance(row, Responsibility):
+        yield ("Stage", row.stage), ("Responsibility", row.id), ("REQUIRES", "")
+    elif isinstance(row, Assignment):
+        yield ("Contact", row.contact), ("Responsibility", row.responsibility), ("ASSIGNED", row.id)
+    elif isinstance(row, Link):
+        yield ("Contact", row.source), ("Contact", row.target), (LINK_TYPES[row.kind], row.id)
+    elif isinstance(row, Interaction):
+        for contact in row.participants:
+            yield ("Contact", contact), ("Interaction", row.id), ("PARTICIPATED_IN", "")
+        if row.project:
+            yield ("Interaction", row.id), ("Project", row.project), ("ABOUT", "")
+
+
+class EmbeddedStore(Store):
+    name = "embedded"
+
+    def __init__(self, path: Path | str | None = None):
+        """``path`` None keeps everything in memory (tests); otherwise a SQLite file."""
+        self.path = Path(path) if path is not None else None
+        try:
+            if self.path is not None:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(
+                str(self.path) if self.path else ":memory:",
+                isolation_level=None,
+                check_same_thread=False,
+            )
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreUnavailable(f"cannot open embedded store at {self.path}: {exc}") from exc
+        self._lock = threading.RLock()
+        self.init_schema()
+        self._load()
+
+    # -- schema and lifecycle -------------------------------------------------------------
+
+    def init_schema(self) -> None:
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS rows ("
+            " kind TEXT NOT NULL, id TEXT NOT NULL, data TEXT NOT NULL,"
+            " PRIMARY KEY (kind, id)) WITHOUT ROWID"
+        )
+
+    def ping(self) -> None:
+        try:
+            self._db.execute("SELECT 1").fetchone()
+        except sqlite3.Error as exc:
+            raise StoreUnavailable(f"embedded store at {self.path} does not answer: {exc}") from exc
+
+    def close(self) -> None:
+        self._db.close()
+
+    def _load(self) -> None:
+        self._rows: dict[str, dict[str, Row]] = {kind: {} for kind in KINDS}
+        self.graph = nx.MultiDiGraph()
+        loaded = defaultdict(list)
+        for kind, data in self._db.execute("SELECT kind, data FROM rows"):
+            loaded[kind].append(KINDS[kind].model_validate_json(data))
+        self._apply(Bundle(**loaded))
+
+    # -- writes ---------------------------------------------------------------------------
+
+    def write(self, bundle: Bundle) -> None:
+        payload = [
+            (kind, row.id, row.model_dump_json())
+            for kind in KINDS
+            for row in bundle.rows(kind)
+        ]
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.executemany(
+                    "INSERT INTO rows (kind, id, data) VALUES (?, ?, ?)"
+                    " ON CONFLICT (kind, id) DO UPDATE SET data = excluded.data",
+                    payload,
+                )
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._apply(bundle)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._db.execute("DELETE FROM rows")
+            self._load()
+
+    def _apply(self, bundle: Bundle) -> None:
+        """Mirror committed rows into memory and the graph."""
+        touched_projects: set[str] = set()
+        for kind in KINDS:
+            rows = self._rows[kind]
+            for row in bundle.rows(kind):
+                old = rows.get(row.id)
+                if old is not None:
+                    self.graph.remove_edges_from(
+                        (u, v, key) for u, v, key in edges_of(kind, old)
+                    )
+                    if isinstance(old, Stage):
+                        touched_projects.add(old.project)
+                rows[row.id] = row
+                if kind in LABELS:
+                    self.graph.add_node((LABELS[kind], row.id), row=row)
+                for u, v, key in edges_of(kind, row):
+                    self.graph.add_edge(u, v, key=key)
+                if isinstance(row, Stage):
+                    touched_projects.add(row.project)
+        for project in touched_projects:
+            self._link_stages(project)
+
+    def _link_stages(self, project: str) -> None:
+        """Derive NEXT between consecutive stages of a project, as the Neo4j store does."""
+        stages = sorted(self.stages_of(project), key=lambda s: s.order)
+        for stage in stages:
+            node = ("Stage", stage.id)
+            self.graph.remove_edges_from(
+                [(node, v, k) for _, v, k in self.graph.out_edges(node, keys=True) if k[0] == "NEXT"]
+            )
+        for a, b in zip(stages, stages[1:]):
+            self.graph.add_edge(("Stage", a.id), ("Stage", b.id), key=("NEXT", ""))
+
+    # -- reads ----------------------------------------------------------------------------
+
+    def read(self, kind: str, ids: Iterable[str] | None = None) -> list[Row]:
+        with self._lock:
+            rows = self._rows[kind]
+            if ids is None:
+                found = list(rows.values())
+            else:
+                found = [rows[i] for i in set(ids) if i in rows]
+        return sorted(found, key=lambda row: row.id)
+
+    def counts(self) -> dict[str, int]:
+        with self._lock:
+            return {kind: len(rows) for kind, rows in self._rows.items()}
+
+    def stages_of(self, project: str) -> list[Stage]:
+        node = ("Project", project)
+        if node not in self.graph:
+            return []
+        return [
+            self.graph.nodes[v]["row"]
+            for _, v, key in self.graph.out_edges(node, keys=True)
+            if key[0] == "HAS_STAGE"
+        ]

@@ -1,0 +1,168 @@
+"""Neo4j store: the production store, through the official driver.
+
+One driver per store object (one per process in the service), managed transactions, the
+database always named, bulk writes as batched ``UNWIND`` of parameter rows. Every statement
+is a named file in ``queries/``; a whole bundle is written in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from neo4j import Driver, GraphDatabase, ManagedTransaction
+from neo4j.exceptions import AuthError, ServiceUnavailable
+
+from graphsvc.bundle import Bundle
+from graphsvc.cypher import QueryBook
+from graphsvc.model import KINDS, Interaction, Link, Project, Row
+from graphsvc.store.base import Store, StoreUnavailable
+
+BATCH = 5000
+
+#: kinds stored as nodes: kind -> upsert query
+NODE_UPSERTS = {
+    "organizations": "upsert_organizations",
+    "contacts": "upsert_contacts",
+    "contact_history": "upsert_contact_history",
+    "projects": "upsert_projects",
+    "stages": "upsert_stages",
+    "responsibilities": "upsert_responsibilities",
+    "interactions": "upsert_interactions",
+}
+
+
+def _native(value: Any) -> Any:
+    """Driver values (neo4j.time types inside maps and lists) to plain Python."""
+    if isinstance(value, dict):
+        return {k: _native(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_native(v) for v in value]
+    if hasattr(value, "to_native"):
+        return value.to_native()
+    return value
+
+
+def _params(row: Row) -> dict[str, Any]:
+    """A row as query parameters: references apart, stored properties without nulls."""
+    data = row.model_dump()
+    params: dict[str, Any] = {field: data.pop(field) for field in row.references}
+    if isinstance(row, Project):
+        params["organizations"] = [
+            {"org": part.pop("org"), "props": {k: v for k, v in part.items() if v is not None}}
+            for part in data.pop("organizations")
+        ]
+    if isinstance(row, Interaction):
+        params["participants"] = data.pop("participants")
+    if isinstance(row, Link):
+        params["kind"] = data.pop("kind")
+    params["id"] = row.id
+    params["props"] = {k: v for k, v in data.items() if v is not None}
+    return params
+
+
+def _batches(rows: list[dict[str, Any]]) -> Iterable[list[dict[str, Any]]]:
+    for start in range(0, len(rows), BATCH):
+        yield rows[start : start + BATCH]
+
+
+class Neo4jStore(Store):
+    name = "neo4j"
+
+    def __init__(
+        self,
+        uri: str,
+        user: str = "neo4j",
+        password: str = "",
+        database: str = "neo4j",
+        queries: QueryBook | None = None,
+    ):
+        self.uri = uri
+        self.database = database
+        self.queries = queries or QueryBook()
+        auth = (user, password) if password else None
+        self.driver: Driver = GraphDatabase.driver(uri, auth=auth)
+
+    def _query(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        """One read or schema statement through the driver's managed execute_query."""
+        text, bound = self.queries.bind(name, **params)
+        try:
+            records, _, _ = self.driver.execute_query(text, bound, database_=self.database)
+        except (ServiceUnavailable, AuthError, OSError) as exc:
+            raise StoreUnavailable(f"Neo4j at {self.uri} unavailable: {exc}") from exc
+        return [_native(record.data()) for record in records]
+
+    def _run(self, tx: ManagedTransaction, name: str, **params: Any) -> list[dict[str, Any]]:
+        text, bound = self.queries.bind(name, **params)
+        return [record.data() for record in tx.run(text, bound)]
+
+    # -- schema and lifecycle -------------------------------------------------------------
+
+    def init_schema(self) -> None:
+        text = self.queries.get("schema").text
+        body = "\n".join(line for line in text.splitlines() if not line.startswith("//"))
+        for statement in filter(None, (s.strip() for s in body.split(";"))):
+            try:
+                self.driver.execute_query(statement, database_=self.database)
+            except (ServiceUnavailable, AuthError, OSError) as exc:
+                raise StoreUnavailable(f"Neo4j at {self.uri} unavailable: {exc}") from exc
+
+    def ping(self) -> None:
+        self._query("ping")
+
+    def close(self) -> None:
+        self.driver.close()
+
+    def clear(self) -> None:
+        text, bound = self.queries.bind("clear_all")
+        with self.driver.session(database=self.database) as session:
+            session.run(text, bound).consume()
+
+    # -- writes ---------------------------------------------------------------------------
+
+    def write(self, bundle: Bundle) -> None:
+        try:
+            with self.driver.session(database=self.database) as session:
+                session.execute_write(self._write_bundle, bundle)
+        except (ServiceUnavailable, AuthError) as exc:
+            raise StoreUnavailable(f"Neo4j at {self.uri} unavailable: {exc}") from exc
+
+    def _write_bundle(self, tx: ManagedTransaction, bundle: Bundle) -> None:
+        moved_from: set[str] = set()
+        if bundle.stages:
+            ids = [stage.id for stage in bundle.stages]
+            moved_from = {r["project"] for r in self._run(tx, "stage_projects", ids=ids)}
+        for kind in KINDS:
+            rows = [_params(row) for row in bundle.rows(kind)]
+            if not rows:
+                continue
+            if kind in NODE_UPSERTS:
+                for batch in _batches(rows):
+                    self._run(tx, NODE_UPSERTS[kind], rows=batch)
+            elif kind == "assignments":
+                for batch in _batches(rows):
+                    self._run(tx, "delete_assignments", ids=[r["id"] for r in batch])
+                    self._run(tx, "create_assignments", rows=batch)
+            elif kind == "links":
+                for batch in _batches(rows):
+                    self._run(tx, "delete_links", ids=[r["id"] for r in batch])
+                    for link_kind in ("communicates", "reports_to", "backup_for"):
+                        of_kind = [r for r in batch if r["kind"] == link_kind]
+                        if of_kind:
+                            self._run(tx, f"create_links_{link_kind}", rows=of_kind)
+            if kind == "stages":
+                projects = sorted(moved_from | {stage.project for stage in bundle.stages})
+                self._run(tx, "link_stages", projects=projects)
+
+    # -- reads ----------------------------------------------------------------------------
+
+    def read(self, kind: str, ids: Iterable[str] | None = None) -> list[Row]:
+        id_list = None if ids is None else sorted(set(ids))
+        if id_list == []:
+            return []
+        model = KINDS[kind]
+        rows = [model.model_validate(r["row"]) for r in self._query(f"read_{kind}", ids=id_list)]
+        return sorted(rows, key=lambda row: row.id)
+
+    def counts(self) -> dict[str, int]:
+        return self._query("count_rows")[0]

@@ -1,0 +1,7 @@
+// params: rows
+// Create backup_for links as BACKUP_FOR from source to target.
+UNWIND $rows AS row
+MATCH (a:Contact {id: row.source})
+MATCH (b:Contact {id: row.target})
+CREATE (a)-[r:BACKUP_FOR]->(b)
+SET r = row.props

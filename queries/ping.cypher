@@ -1,0 +1,3 @@
+// params: none
+// Readiness probe.
+RETURN 1 AS ok

@@ -81,7 +81,8 @@ class Neo4jStore(Store):
         self.database = database
         self.queries = queries or QueryBook()
         auth = (user, password) if password else None
-        self.driver: Driver = GraphDatabase.driver(uri, auth=auth)
+        # Warnings such as "label does not exist yet" on an empty database are noise here.
+        self.driver: Driver = GraphDatabase.driver(uri, auth=auth, notifications_min_severity="OFF")
 
     def _query(self, name: str, **params: Any) -> list[dict[str, Any]]:
         """One read or schema statement through the driver's managed execute_query."""
@@ -141,15 +142,15 @@ class Neo4jStore(Store):
                     self._run(tx, NODE_UPSERTS[kind], rows=batch)
             elif kind == "assignments":
                 for batch in _batches(rows):
-                    self._run(tx, "delete_assignments", ids=[r["id"] for r in batch])
-                    self._run(tx, "create_assignments", rows=batch)
+                    self._run(tx, "retire_assignments", rows=batch)
+                    self._run(tx, "merge_assignments", rows=batch)
             elif kind == "links":
                 for batch in _batches(rows):
-                    self._run(tx, "delete_links", ids=[r["id"] for r in batch])
+                    self._run(tx, "retire_links", rows=batch)
                     for link_kind in ("communicates", "reports_to", "backup_for"):
                         of_kind = [r for r in batch if r["kind"] == link_kind]
                         if of_kind:
-                            self._run(tx, f"create_links_{link_kind}", rows=of_kind)
+                            self._run(tx, f"merge_links_{link_kind}", rows=of_kind)
             if kind == "stages":
                 projects = sorted(moved_from | {stage.project for stage in bundle.stages})
                 self._run(tx, "link_stages", projects=projects)

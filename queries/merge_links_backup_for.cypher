@@ -1,7 +1,7 @@
 // params: rows
-// Create backup_for links as BACKUP_FOR from source to target.
+// Insert or update backup_for links (BACKUP_FOR from source to target), by id.
 UNWIND $rows AS row
 MATCH (a:Contact {id: row.source})
 MATCH (b:Contact {id: row.target})
-CREATE (a)-[r:BACKUP_FOR]->(b)
+MERGE (a)-[r:BACKUP_FOR {id: row.id}]->(b)
 SET r = row.props

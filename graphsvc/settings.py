@@ -4,7 +4,7 @@ from pathlib import Path
 from typing import Literal
 
 from platformdirs import user_data_dir
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -27,3 +27,19 @@ class Settings(BaseSettings):
     def sqlite_path(self) -> Path:
         return self.data_dir / "graphsvc.sqlite3"
 
+
+
+class SettingsError(ValueError):
+    """A setting has a value graphsvc cannot use; the message names the variable."""
+
+
+def load_settings() -> Settings:
+    """Settings from the environment, with errors that name the environment variable."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        lines = []
+        for error in exc.errors(include_url=False):
+            variable = str(error["loc"][0]) if error["loc"] else "?"
+            lines.append(f"{variable}={error.get('input')!r}: {error['msg']}")
+        raise SettingsError("bad setting: " + "; ".join(lines)) from exc

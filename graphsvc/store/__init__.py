@@ -1,11 +1,11 @@
 """Store selection: embedded (default, no server) or Neo4j, by settings."""
 
-from graphsvc.settings import Settings
+from graphsvc.settings import Settings, load_settings
 from graphsvc.store.base import Store, StoreUnavailable
 
 
 def open_store(settings: Settings | None = None) -> Store:
-    settings = settings or Settings()
+    settings = settings or load_settings()
     if settings.store == "neo4j":
         from graphsvc.store.neo4j_store import Neo4jStore
 

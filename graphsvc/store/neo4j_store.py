@@ -82,7 +82,9 @@ class Neo4jStore(Store):
         self.queries = queries or QueryBook()
         auth = (user, password) if password else None
         # Warnings such as "label does not exist yet" on an empty database are noise here.
-        self.driver: Driver = GraphDatabase.driver(uri, auth=auth, notifications_min_severity="OFF")
+        self.driver: Driver = GraphDatabase.driver(
+            uri, auth=auth, notifications_min_severity="OFF", connection_timeout=5.0
+        )
 
     def _query(self, name: str, **params: Any) -> list[dict[str, Any]]:
         """One read or schema statement through the driver's managed execute_query."""
@@ -100,6 +102,7 @@ class Neo4jStore(Store):
     # -- schema and lifecycle -------------------------------------------------------------
 
     def init_schema(self) -> None:
+        self.ping()  # fail fast: the statements below would retry an unreachable server
         text = self.queries.get("schema").text
         body = "\n".join(line for line in text.splitlines() if not line.startswith("//"))
         for statement in filter(None, (s.strip() for s in body.split(";"))):
@@ -109,7 +112,11 @@ class Neo4jStore(Store):
                 raise StoreUnavailable(f"Neo4j at {self.uri} unavailable: {exc}") from exc
 
     def ping(self) -> None:
-        self._query("ping")
+        """Fast, no retries: a readiness probe must answer within seconds."""
+        try:
+            self.driver.verify_connectivity(database=self.database)
+        except (ServiceUnavailable, AuthError, OSError, ValueError) as exc:
+            raise StoreUnavailable(f"Neo4j at {self.uri} unavailable: {exc}") from exc
 
     def close(self) -> None:
         self.driver.close()

@@ -1,0 +1,164 @@
+"""The ``graphsvc`` command: store setup, import/export, demo data, and the HTTP service.
+
+Errors print a message to stderr and exit non-zero: 2 for bad input, 3 for an unreachable
+store.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import typer
+
+from graphsvc.bundle import BundleError, dump_bundle, json_schema, load_bundle_file
+from graphsvc.importer import import_bundle
+from graphsvc.settings import SettingsError, load_settings
+from graphsvc.store import Store, StoreUnavailable, open_store
+
+app = typer.Typer(help="graphsvc: who owns what, who talks to whom, phase by phase.", no_args_is_help=True)
+db_app = typer.Typer(help="Store administration.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+EXIT_BAD_INPUT = 2
+EXIT_STORE = 3
+
+
+def _fail(message: str, code: int) -> typer.Exit:
+    typer.echo(message, err=True)
+    return typer.Exit(code)
+
+
+@contextmanager
+def _store() -> Iterator[Store]:
+    """Open the configured store with its schema in place, turning outages into messages."""
+    try:
+        store = open_store()
+    except SettingsError as exc:
+        raise _fail(f"error: {exc}", EXIT_BAD_INPUT) from exc
+    except StoreUnavailable as exc:
+        raise _fail(f"error: {exc}", EXIT_STORE) from exc
+    try:
+        store.init_schema()
+    except StoreUnavailable as exc:
+        store.close()
+        raise _fail(f"error: {exc}", EXIT_STORE) from exc
+    try:
+        yield store
+    except StoreUnavailable as exc:
+        raise _fail(f"error: {exc}", EXIT_STORE) from exc
+    finally:
+        store.close()
+
+
+def _report_import(store: Store, data: object, as_json: bool) -> None:
+    try:
+        report = import_bundle(store, data)
+    except BundleError as exc:
+        if as_json:
+            typer.echo(json.dumps({"problems": exc.as_dicts()}, ensure_ascii=False, indent=2))
+        raise _fail(str(exc) + "\nnothing was written.", EXIT_BAD_INPUT) from exc
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        return
+    rows = ", ".join(f"{n} {kind}" for kind, n in report.counts.items() if n)
+    typer.echo(f"imported into the {store.name} store: {rows or 'nothing'}")
+    if report.history_added:
+        typer.echo(f"kept {len(report.history_added)} earlier contact state(s) as history")
+
+
+@db_app.command("init")
+def db_init() -> None:
+    """Create constraints and indexes (idempotent; also done on every start)."""
+    with _store() as store:
+        typer.echo(f"{store.name} store ready")
+
+
+@db_app.command("status")
+def db_status() -> None:
+    """How many rows of each kind are stored."""
+    with _store() as store:
+        for kind, count in store.counts().items():
+            typer.echo(f"{kind:18} {count}")
+
+
+@app.command("import")
+def import_command(
+    file: Path = typer.Argument(..., help="JSON bundle to import", exists=False),
+    as_json: bool = typer.Option(False, "--json", help="print the report as JSON"),
+) -> None:
+    """Import a JSON bundle: everything is checked first; a bad bundle writes nothing."""
+    if not file.is_file():
+        raise _fail(f"error: no such file: {file}", EXIT_BAD_INPUT)
+    try:
+        data = json.loads(file.read_text(encoding="utf-8-sig"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise _fail(f"error: {file} is not a JSON bundle: {exc}", EXIT_BAD_INPUT) from exc
+    with _store() as store:
+        _report_import(store, data, as_json)
+
+
+@app.command("export")
+def export_command(
+    file: str = typer.Argument(..., help="where to write the bundle; '-' for standard output"),
+) -> None:
+    """Export the whole store as a canonical JSON bundle (sorted by id)."""
+    with _store() as store:
+        text = dump_bundle(store.export())
+    if file == "-":
+        sys.stdout.write(text)
+    else:
+        Path(file).write_text(text, encoding="utf-8")
+        typer.echo(f"exported to {file}")
+
+
+@app.command("validate")
+def validate_command(file: Path = typer.Argument(..., help="JSON bundle to check")) -> None:
+    """Check a bundle on its own (references must resolve inside it); writes nothing."""
+    try:
+        bundle = load_bundle_file(str(file))
+    except FileNotFoundError as exc:
+        raise _fail(f"error: no such file: {file}", EXIT_BAD_INPUT) from exc
+    except BundleError as exc:
+        raise _fail(str(exc), EXIT_BAD_INPUT) from exc
+    typer.echo(f"valid bundle: {bundle.size()} rows")
+
+
+@app.command("schema")
+def schema_command() -> None:
+    """Print the JSON Schema of the bundle."""
+    typer.echo(json.dumps(json_schema(), ensure_ascii=False, indent=2))
+
+
+@app.command("demo")
+def demo_command(as_json: bool = typer.Option(False, "--json")) -> None:
+    """Load the demo portfolio (a property development and a software product)."""
+    from graphsvc.demo import demo_data
+
+    with _store() as store:
+        _report_import(store, demo_data(), as_json)
+
+
+@app.command("serve")
+def serve_command(
+    host: str = typer.Option("127.0.0.1", help="address to listen on"),
+    port: int = typer.Option(8000, help="port to listen on"),
+) -> None:
+    """Run the HTTP service (OpenAPI docs at /docs)."""
+    import uvicorn
+
+    from graphsvc.service import create_app
+
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        raise _fail(f"error: {exc}", EXIT_BAD_INPUT) from exc
+    typer.echo(f"serving the {settings.store} store on http://{host}:{port} (docs at /docs)")
+    uvicorn.run(create_app(), host=host, port=port)
+
+
+if __name__ == "__main__":
+    app()

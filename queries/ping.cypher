@@ -1,3 +1,0 @@
-// params: none
-// Readiness probe.
-RETURN 1 AS ok

@@ -1,0 +1,103 @@
+"""The graphsvc command as a user runs it: a real process, a real data directory."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from samples import small
+
+
+def run(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
+    environment = {**os.environ, "GRAPHSVC_STORE": "embedded", "GRAPHSVC_DATA_DIR": str(tmp_path / "data"), **env}
+    return subprocess.run(
+        [sys.executable, "-m", "graphsvc.cli", *args], capture_output=True, text=True, env=environment, timeout=120
+    )
+
+
+def write_json(path: Path, data: object) -> Path:
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_import_export_status(tmp_path):
+    bundle = write_json(tmp_path / "b.json", small())
+    done = run(tmp_path, "import", str(bundle))
+    assert done.returncode == 0, done.stderr
+    assert "imported into the embedded store" in done.stdout and "4 contacts" in done.stdout
+    out = tmp_path / "out.json"
+    assert run(tmp_path, "export", str(out)).returncode == 0
+    exported = json.loads(out.read_text(encoding="utf-8"))
+    assert [c["name"] for c in exported["contacts"]] == ["Ann Lee", "No Org", "李娜", "王建国"]
+    status = run(tmp_path, "db", "status")
+    assert "contacts           4" in status.stdout
+
+
+def test_bad_bundle_lists_every_problem_and_exits_2(tmp_path):
+    run(tmp_path, "import", str(write_json(tmp_path / "good.json", small())))
+    before = run(tmp_path, "export", "-").stdout
+    bad = {
+        "contacts": [{"id": "x", "name": "", "org": "o-none"}],
+        "assignments": [{"id": "a", "contact": "x", "responsibility": "r-site", "raci": "X"}],
+    }
+    done = run(tmp_path, "import", str(write_json(tmp_path / "bad.json", bad)))
+    assert done.returncode == 2
+    for text in ("contacts[0].name: must not be empty", "contacts[0].org: dangling reference", "assignments[0].raci"):
+        assert text in done.stderr
+    assert "nothing was written" in done.stderr
+    assert run(tmp_path, "export", "-").stdout == before
+
+
+def test_bad_bundle_as_json(tmp_path):
+    done = run(tmp_path, "import", "--json", str(write_json(tmp_path / "bad.json", {"contacts": [{"id": "x"}]})))
+    assert done.returncode == 2
+    assert json.loads(done.stdout)["problems"] == [
+        {"array": "contacts", "index": 0, "field": "name", "reason": "required field is missing"}
+    ]
+
+
+@pytest.mark.parametrize(
+    "content, message", [(None, "no such file"), ("{not json", "is not a JSON bundle"), ("[1, 2]", "must be a JSON object")]
+)
+def test_unreadable_input_is_a_clear_error(tmp_path, content, message):
+    path = tmp_path / "in.json"
+    if content is not None:
+        path.write_text(content)
+    done = run(tmp_path, "import", str(path))
+    assert done.returncode == 2 and message in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_demo_loads_and_is_idempotent(tmp_path):
+    first = run(tmp_path, "demo")
+    assert first.returncode == 0, first.stderr
+    exported = run(tmp_path, "export", "-").stdout
+    assert run(tmp_path, "demo").returncode == 0
+    assert run(tmp_path, "export", "-").stdout == exported
+    data = json.loads(exported)
+    assert len(data["organizations"]) >= 20 and len(data["contacts"]) >= 50
+
+
+def test_unreachable_neo4j_is_exit_3(tmp_path):
+    done = run(tmp_path, "db", "init", GRAPHSVC_STORE="neo4j", NEO4J_URI="bolt://127.0.0.1:1")
+    assert done.returncode == 3
+    assert "Neo4j at bolt://127.0.0.1:1 unavailable" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_bad_setting_is_a_clear_error(tmp_path):
+    done = run(tmp_path, "db", "init", GRAPHSVC_STORE="mongo")
+    assert done.returncode == 2
+    assert "GRAPHSVC_STORE" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_validate_and_schema(tmp_path):
+    ok = run(tmp_path, "validate", str(write_json(tmp_path / "b.json", small())))
+    assert ok.returncode == 0 and "valid bundle" in ok.stdout
+    schema = json.loads(run(tmp_path, "schema").stdout)
+    assert set(schema["properties"]) >= {"organizations", "contacts", "links", "interactions"}

@@ -13,6 +13,13 @@ class StoreUnavailable(RuntimeError):
     """The store cannot be reached or opened; the message says which and why."""
 
 
+class NotFound(KeyError):
+    """An id that is not stored; the message names it."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
 class Store(ABC):
     """A graph store of bundle rows. Every write call is one all-or-nothing transaction."""
 
@@ -40,6 +47,21 @@ class Store(ABC):
 
     @abstractmethod
     def close(self) -> None: ...
+
+    @abstractmethod
+    def project_scope(self, project_id: str) -> dict[str, set[str]]:
+        """Ids, by kind, of the rows one project's analysis needs (see project_snapshot).
+
+        The project, its stages, responsibilities and assignments; the organisations taking
+        part; the people assigned there or working (now or earlier) at a participating
+        organisation; the links among those people, their earlier states, their employers,
+        and the interactions they took part in or that concern the project.
+        Raises NotFound for an unknown project.
+        """
+
+    def project_snapshot(self, project_id: str) -> Bundle:
+        scope = self.project_scope(project_id)
+        return Bundle(**{kind: self.read(kind, scope.get(kind, set())) for kind in KINDS})
 
     def existing_ids(self, kind: str, ids: set[str]) -> set[str]:
         return {row.id for row in self.read(kind, ids)} if ids else set()

@@ -29,7 +29,7 @@ from graphsvc.model import (
     Row,
     Stage,
 )
-from graphsvc.store.base import Store, StoreUnavailable
+from graphsvc.store.base import NotFound, Store, StoreUnavailable
 
 #: kind -> node label; assignments and links are relationships, not nodes
 LABELS = {
@@ -196,6 +196,50 @@ class EmbeddedStore(Store):
     def counts(self) -> dict[str, int]:
         with self._lock:
             return {kind: len(rows) for kind, rows in self._rows.items()}
+
+    def _out(self, node: Node, *types: str) -> list[tuple[Node, str]]:
+        """(neighbour, edge id) over outgoing edges of the given types."""
+        if node not in self.graph:
+            return []
+        return [(v, key[1]) for _, v, key in self.graph.out_edges(node, keys=True) if key[0] in types]
+
+    def _in(self, node: Node, *types: str) -> list[tuple[Node, str]]:
+        if node not in self.graph:
+            return []
+        return [(u, key[1]) for u, _, key in self.graph.in_edges(node, keys=True) if key[0] in types]
+
+    def project_scope(self, project_id: str) -> dict[str, set[str]]:
+        with self._lock:
+            project = ("Project", project_id)
+            if project_id not in self._rows["projects"]:
+                raise NotFound(f"no project {project_id!r}")
+            stages = [v for v, _ in self._out(project, "HAS_STAGE")]
+            duties = [v for stage in stages for v, _ in self._out(stage, "REQUIRES")]
+            assigned = [(u, aid) for duty in duties for u, aid in self._in(duty, "ASSIGNED")]
+            engaged = {u for u, _ in self._in(project, "PARTICIPATES_IN")}
+            people = {u for u, _ in assigned}
+            for org in engaged:
+                people.update(u for u, _ in self._in(org, "WORKS_FOR"))
+                for period, _ in self._in(org, "PERIOD_AT"):
+                    people.update(u for u, _ in self._in(period, "HAS_PERIOD"))
+            periods = {v for c in people for v, _ in self._out(c, "HAS_PERIOD")}
+            link_types = tuple(LINK_TYPES.values())
+            links = {lid for c in people for v, lid in self._out(c, *link_types) if v in people}
+            interactions = {v for c in people for v, _ in self._out(c, "PARTICIPATED_IN")}
+            interactions.update(u for u, _ in self._in(project, "ABOUT"))
+            employers = {v for c in people for v, _ in self._out(c, "WORKS_FOR")}
+            employers.update(v for p in periods for v, _ in self._out(p, "PERIOD_AT"))
+            return {
+                "projects": {project_id},
+                "stages": {s[1] for s in stages},
+                "responsibilities": {d[1] for d in duties},
+                "assignments": {aid for _, aid in assigned},
+                "organizations": {o[1] for o in engaged | employers},
+                "contacts": {c[1] for c in people},
+                "contact_history": {p[1] for p in periods},
+                "links": links,
+                "interactions": {i[1] for i in interactions},
+            }
 
     def stages_of(self, project: str) -> list[Stage]:
         node = ("Project", project)

@@ -16,7 +16,7 @@ from neo4j.exceptions import AuthError, ServiceUnavailable
 from graphsvc.bundle import Bundle
 from graphsvc.cypher import QueryBook
 from graphsvc.model import KINDS, Interaction, Link, Project, Row
-from graphsvc.store.base import Store, StoreUnavailable
+from graphsvc.store.base import NotFound, Store, StoreUnavailable
 
 BATCH = 5000
 
@@ -171,6 +171,24 @@ class Neo4jStore(Store):
         model = KINDS[kind]
         rows = [model.model_validate(r["row"]) for r in self._query(f"read_{kind}", ids=id_list)]
         return sorted(rows, key=lambda row: row.id)
+
+    def project_scope(self, project_id: str) -> dict[str, set[str]]:
+        found = self._query("project_scope", project=project_id)
+        if not found:
+            raise NotFound(f"no project {project_id!r}")
+        structure = found[0]
+        people = self._query("project_scope_people", project=project_id, contacts=structure["contacts"])[0]
+        return {
+            "projects": {project_id},
+            "stages": set(structure["stages"]),
+            "responsibilities": set(structure["responsibilities"]),
+            "assignments": set(structure["assignments"]),
+            "organizations": set(structure["engaged"]) | set(people["employers"]),
+            "contacts": set(structure["contacts"]),
+            "contact_history": set(people["contact_history"]),
+            "links": set(people["links"]),
+            "interactions": set(people["interactions"]),
+        }
 
     def counts(self) -> dict[str, int]:
         return self._query("count_rows")[0]

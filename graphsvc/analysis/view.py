@@ -1,0 +1,189 @@
+"""One project as of one day: who owns what, who is active, and who can talk to whom.
+
+Built from a project snapshot (a Bundle holding the project's rows and the people around
+it). Everything here is derived, nothing is stored: a pure function of rows and a date.
+
+The **working communication graph** holds the people active on the day, joined where a
+``communicates`` or ``reports_to`` link is valid on the day. People who left or are on
+leave are not in it, so no line runs to or through them. ``backup_for`` is a standing-in
+arrangement, not a line of communication.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import combinations
+
+import networkx as nx
+
+from graphsvc.analysis.timeline import ContactState, contact_state, engaged_orgs, stage_phase, valid_on
+from graphsvc.bundle import Bundle
+from graphsvc.model import Assignment, Contact, Link, Project, Responsibility, Stage
+
+WORKING_KINDS = ("communicates", "reports_to")
+
+
+@dataclass
+class ProjectView:
+    project: Project
+    day: date
+    stages: list[Stage]
+    phase: dict[str, str]
+    responsibilities: dict[str, list[Responsibility]]
+    assignments: dict[str, list[Assignment]]
+    all_assignments: dict[str, list[Assignment]]
+    contacts: dict[str, Contact]
+    state: dict[str, ContactState]
+    org_names: dict[str, str]
+    engaged: set[str]
+    graph: nx.Graph
+    backups: dict[str, list[str]]
+    links: list[Link] = field(default_factory=list)
+
+    # -- people ---------------------------------------------------------------------------
+
+    def name(self, contact_id: str) -> str:
+        contact = self.contacts.get(contact_id)
+        return contact.name if contact else contact_id
+
+    def org_of(self, contact_id: str) -> str | None:
+        state = self.state.get(contact_id)
+        return state.org if state else None
+
+    def active(self, contact_id: str) -> bool:
+        state = self.state.get(contact_id)
+        return bool(state and state.active)
+
+    def holders(self, responsibility_id: str, raci: str) -> list[str]:
+        """Contacts assigned with this letter on the day (active or not), sorted."""
+        return sorted({a.contact for a in self.assignments.get(responsibility_id, []) if a.raci == raci})
+
+    def owners(self, stage_id: str) -> list[str]:
+        """Active Accountable people of a stage's responsibilities."""
+        found = {
+            contact
+            for resp in self.responsibilities.get(stage_id, [])
+            for contact in self.holders(resp.id, "A")
+            if self.active(contact)
+        }
+        return sorted(found)
+
+    def all_owners(self) -> list[str]:
+        """Active Accountable or Responsible people in stages that are not done."""
+        found = set()
+        for stage in self.stages:
+            if self.phase[stage.id] == "done":
+                continue
+            for resp in self.responsibilities.get(stage.id, []):
+                for letter in ("A", "R"):
+                    found.update(c for c in self.holders(resp.id, letter) if self.active(c))
+        return sorted(found)
+
+    def stage_team(self, stage_id: str) -> set[str]:
+        """Everyone assigned (any letter) in the stage on the day."""
+        return {
+            a.contact for resp in self.responsibilities.get(stage_id, []) for a in self.assignments.get(resp.id, [])
+        }
+
+
+def build_view(snapshot: Bundle, project_id: str, day: date) -> ProjectView:
+    """Resolve a project snapshot as of ``day``."""
+    (project,) = [p for p in snapshot.projects if p.id == project_id]
+    stages = sorted((s for s in snapshot.stages if s.project == project_id), key=lambda s: s.order)
+    stage_ids = {s.id for s in stages}
+    responsibilities: dict[str, list[Responsibility]] = defaultdict(list)
+    for resp in sorted(snapshot.responsibilities, key=lambda r: r.id):
+        if resp.stage in stage_ids:
+            responsibilities[resp.stage].append(resp)
+    resp_ids = {r.id for rs in responsibilities.values() for r in rs}
+    assignments: dict[str, list[Assignment]] = defaultdict(list)
+    all_assignments: dict[str, list[Assignment]] = defaultdict(list)
+    for assignment in sorted(snapshot.assignments, key=lambda a: a.id):
+        if assignment.responsibility in resp_ids:
+            all_assignments[assignment.responsibility].append(assignment)
+            if valid_on(assignment, day):
+                assignments[assignment.responsibility].append(assignment)
+
+    periods = defaultdict(list)
+    for period in snapshot.contact_history:
+        periods[period.contact].append(period)
+    contacts = {c.id: c for c in snapshot.contacts}
+    state = {cid: contact_state(c, periods[cid], day) for cid, c in contacts.items()}
+
+    links = [link for link in snapshot.links if valid_on(link, day)]
+    graph = working_graph(contacts, state, links, snapshot, day)
+    backups: dict[str, list[str]] = defaultdict(list)
+    for link in sorted(links, key=lambda link: link.id):
+        if link.kind == "backup_for" and state.get(link.source, None) and state[link.source].active:
+            backups[link.target].append(link.source)
+
+    return ProjectView(
+        project=project,
+        day=day,
+        stages=stages,
+        phase={s.id: stage_phase(s, day) for s in stages},
+        responsibilities=dict(responsibilities),
+        assignments=dict(assignments),
+        all_assignments=dict(all_assignments),
+        contacts=contacts,
+        state=state,
+        org_names={o.id: o.name for o in snapshot.organizations},
+        engaged=engaged_orgs(project, day),
+        graph=graph,
+        backups=dict(backups),
+        links=links,
+    )
+
+
+def last_contacts(snapshot: Bundle, day: date) -> dict[frozenset[str], date]:
+    """Latest logged interaction on or before ``day`` for each pair of participants."""
+    latest: dict[frozenset[str], date] = {}
+    for interaction in snapshot.interactions:
+        when = interaction.at.date()
+        if when > day:
+            continue
+        for a, b in combinations(interaction.participants, 2):
+            pair = frozenset((a, b))
+            if pair not in latest or latest[pair] < when:
+                latest[pair] = when
+    return latest
+
+
+def working_graph(
+    contacts: dict[str, Contact],
+    state: dict[str, ContactState],
+    links: list[Link],
+    snapshot: Bundle,
+    day: date,
+) -> nx.Graph:
+    """Active people, joined by working links valid on ``day`` (undirected).
+
+    Each edge keeps its strongest weight, its most recent use (``last_contact`` or a logged
+    interaction between the two, whichever is later) and the ids of the links behind it.
+    """
+    graph = nx.Graph()
+    for cid in sorted(contacts):
+        if state[cid].active:
+            graph.add_node(cid)
+    interactions = last_contacts(snapshot, day)
+    for link in sorted(links, key=lambda link: link.id):
+        if link.kind not in WORKING_KINDS or link.source not in graph or link.target not in graph:
+            continue
+        used = link.last_contact if link.last_contact and link.last_contact <= day else None
+        logged = interactions.get(frozenset((link.source, link.target)))
+        if logged and (used is None or logged > used):
+            used = logged
+        if graph.has_edge(link.source, link.target):
+            edge = graph.edges[link.source, link.target]
+            edge["weight"] = max(edge["weight"], link.weight)
+            edge["links"].append(link.id)
+            edge["kinds"].add(link.kind)
+            if used and (edge["used"] is None or used > edge["used"]):
+                edge["used"] = used
+        else:
+            graph.add_edge(
+                link.source, link.target, weight=link.weight, used=used, links=[link.id], kinds={link.kind}
+            )
+    return graph

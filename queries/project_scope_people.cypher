@@ -1,0 +1,28 @@
+// params: project, contacts
+// For the people around a project: the links among them, their earlier states, the
+// interactions they took part in (or that concern the project) and their employers.
+RETURN COLLECT {
+  UNWIND $contacts AS cid
+  MATCH (:Contact {id: cid})-[r:COMMUNICATES_WITH|REPORTS_TO|BACKUP_FOR]->(b:Contact)
+  WHERE b.id IN $contacts
+  RETURN r.id
+} AS links, COLLECT {
+  UNWIND $contacts AS cid
+  MATCH (:Contact {id: cid})-[:HAS_PERIOD]->(h:ContactPeriod)
+  RETURN h.id
+} AS contact_history, COLLECT {
+  UNWIND $contacts AS cid
+  MATCH (:Contact {id: cid})-[:PARTICIPATED_IN]->(i:Interaction)
+  RETURN i.id AS id
+  UNION
+  MATCH (i:Interaction)-[:ABOUT]->(:Project {id: $project})
+  RETURN i.id AS id
+} AS interactions, COLLECT {
+  UNWIND $contacts AS cid
+  MATCH (:Contact {id: cid})-[:WORKS_FOR]->(o:Organization)
+  RETURN o.id AS id
+  UNION
+  UNWIND $contacts AS cid
+  MATCH (:Contact {id: cid})-[:HAS_PERIOD]->(:ContactPeriod)-[:PERIOD_AT]->(o:Organization)
+  RETURN o.id AS id
+} AS employers

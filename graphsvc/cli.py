@@ -1,7 +1,7 @@
 """The ``graphsvc`` command: store setup, import/export, demo data, and the HTTP service.
 
 Errors print a message to stderr and exit non-zero: 2 for bad input, 3 for an unreachable
-store.
+store, 4 for an unknown id, 5 when there is no answer (no working line to the target).
 """
 
 from __future__ import annotations
@@ -12,12 +12,20 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from datetime import date, datetime
+
 import typer
+
+from graphsvc.analysis.findings import Thresholds
+from graphsvc.analysis.paths import PathError
+from graphsvc.insights import contact_paths, portfolio_report, project_report
+from graphsvc.report_text import paths_text, portfolio_text, project_text
 
 from graphsvc.bundle import BundleError, dump_bundle, json_schema, load_bundle_file
 from graphsvc.importer import import_bundle
 from graphsvc.settings import SettingsError, load_settings
 from graphsvc.store import Store, StoreUnavailable, open_store
+from graphsvc.store.base import NotFound
 
 app = typer.Typer(help="graphsvc: who owns what, who talks to whom, phase by phase.", no_args_is_help=True)
 db_app = typer.Typer(help="Store administration.", no_args_is_help=True)
@@ -25,6 +33,8 @@ app.add_typer(db_app, name="db")
 
 EXIT_BAD_INPUT = 2
 EXIT_STORE = 3
+EXIT_NOT_FOUND = 4
+EXIT_NO_ANSWER = 5
 
 
 def _fail(message: str, code: int) -> typer.Exit:
@@ -140,6 +150,68 @@ def demo_command(as_json: bool = typer.Option(False, "--json")) -> None:
 
     with _store() as store:
         _report_import(store, demo_data(), as_json)
+
+
+def _day(value: datetime | None) -> date | None:
+    return value.date() if value else None
+
+
+AS_OF = typer.Option(None, "--as-of", formats=["%Y-%m-%d"], help="judge as of this day (default today)")
+STALE = typer.Option(14, "--stale-days", min=1, help="a line unused for longer is stale")
+OVERLOAD = typer.Option(5, "--overload", min=1, help="accountable for more duties than this is overload")
+
+
+@app.command("findings")
+def findings_command(
+    project: str = typer.Option(..., "--project", help="project id"),
+    stage: str | None = typer.Option(None, "--stage", help="only findings about this stage"),
+    as_of: datetime | None = AS_OF,
+    stale_days: int = STALE,
+    overload: int = OVERLOAD,
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Responsibility vacuums and broken communication chains of one project."""
+    limits = Thresholds(stale_days=stale_days, overload=overload)
+    with _store() as store:
+        try:
+            report = project_report(store, project, stage, _day(as_of), limits)
+        except NotFound as exc:
+            raise _fail(f"error: {exc}", EXIT_NOT_FOUND) from exc
+    typer.echo(report.model_dump_json(indent=2) if as_json else project_text(report))
+
+
+@app.command("portfolio")
+def portfolio_command(
+    as_of: datetime | None = AS_OF,
+    stale_days: int = STALE,
+    overload: int = OVERLOAD,
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Scan every project: findings ranked by severity, health per project."""
+    with _store() as store:
+        report = portfolio_report(store, _day(as_of), Thresholds(stale_days=stale_days, overload=overload))
+    typer.echo(report.model_dump_json(indent=2) if as_json else portfolio_text(report))
+
+
+@app.command("path")
+def path_command(
+    source: str = typer.Argument(..., help="contact id of the person asking"),
+    target: str = typer.Argument(
+        ..., help="contact, organization or responsibility id, or org:ID, title:TEXT, responsibility:ID"
+    ),
+    k: int = typer.Option(3, "--k", min=1, max=20, help="how many paths"),
+    as_of: datetime | None = AS_OF,
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Whom to contact about TARGET, and through whom SOURCE can reach them."""
+    with _store() as store:
+        try:
+            answer = contact_paths(store, source, target, k, _day(as_of))
+        except PathError as exc:
+            nearest = f"\nnearest reachable: {', '.join(n.name for n in exc.nearest)}" if exc.nearest else ""
+            code = EXIT_NOT_FOUND if exc.status == 404 else EXIT_NO_ANSWER
+            raise _fail(f"error: {exc}{nearest}", code) from exc
+    typer.echo(answer.model_dump_json(indent=2) if as_json else paths_text(answer))
 
 
 @app.command("serve")

@@ -10,12 +10,20 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request
+from datetime import date
+
+from fastapi import Depends, FastAPI, Query, Request
 from fastapi.responses import JSONResponse
 
 from graphsvc import __version__
+from pydantic import BaseModel
+
+from graphsvc.analysis.findings import Subject, Thresholds
+from graphsvc.analysis.paths import PathAnswer, PathError
 from graphsvc.bundle import json_schema
+from graphsvc.insights import PortfolioReport, ProjectReport, contact_paths, portfolio_report, project_report
 from graphsvc.store import Store, StoreUnavailable, open_store
+from graphsvc.store.base import NotFound
 
 log = logging.getLogger("graphsvc")
 
@@ -61,9 +69,76 @@ def create_app(store: Store | None = None) -> FastAPI:
             )
         return {"status": "ready", "store": current.name}
 
+    def limits(
+        stale_days: int = Query(14, ge=1, description="a line unused for longer is stale"),
+        overload: int = Query(5, ge=1, description="accountable for more duties than this is overload"),
+    ) -> Thresholds:
+        return Thresholds(stale_days=stale_days, overload=overload)
+
+    @app.get(
+        "/api/v1/projects/{project_id}/findings",
+        tags=["findings"],
+        response_model=ProjectReport,
+        responses={404: {"model": ErrorBody, "description": "unknown project or stage"}},
+    )
+    def get_project_findings(
+        request: Request,
+        project_id: str,
+        stage: str | None = Query(None, description="only findings about this stage"),
+        as_of: date | None = Query(None, description="judge as of this day (default today)"),
+        thresholds: Thresholds = Depends(limits),
+    ) -> ProjectReport:
+        """Responsibility vacuums and broken communication chains of one project."""
+        return project_report(request.app.state.store, project_id, stage, as_of, thresholds)
+
+    @app.get("/api/v1/portfolio/findings", tags=["findings"], response_model=PortfolioReport)
+    def get_portfolio_findings(
+        request: Request,
+        as_of: date | None = Query(None, description="judge as of this day (default today)"),
+        thresholds: Thresholds = Depends(limits),
+    ) -> PortfolioReport:
+        """Every project scanned: findings ranked by severity, health per project."""
+        return portfolio_report(request.app.state.store, as_of, thresholds)
+
+    @app.get(
+        "/api/v1/paths",
+        tags=["paths"],
+        response_model=PathAnswer,
+        responses={
+            404: {"model": ErrorBody, "description": "unknown source or target"},
+            422: {"model": ErrorBody, "description": "no working line, or nobody to reach"},
+        },
+    )
+    def get_paths(
+        request: Request,
+        source: str = Query(..., min_length=1, description="contact id of the person asking"),
+        target: str = Query(
+            ..., min_length=1,
+            description="contact, organization or responsibility id, or org:ID, title:TEXT, responsibility:ID",
+        ),
+        k: int = Query(3, ge=1, le=20, description="how many paths"),
+        as_of: date | None = Query(None, description="as of this day (default today)"),
+    ) -> PathAnswer:
+        """Whom to contact about a target, and through whom: the k cheapest working paths."""
+        return contact_paths(request.app.state.store, source, target, k, as_of)
+
     @app.get("/api/v1/schema/bundle", tags=["bundle"])
     def bundle_schema() -> dict[str, Any]:
         """The JSON Schema of the import/export bundle."""
         return json_schema()
 
+    @app.exception_handler(NotFound)
+    async def not_found(request: Request, exc: NotFound) -> JSONResponse:
+        return JSONResponse(status_code=404, content={"detail": str(exc)})
+
+    @app.exception_handler(PathError)
+    async def no_path(request: Request, exc: PathError) -> JSONResponse:
+        nearest = [n.model_dump() for n in exc.nearest]
+        return JSONResponse(status_code=exc.status, content={"detail": str(exc), "nearest": nearest})
+
     return app
+
+
+class ErrorBody(BaseModel):
+    detail: str
+    nearest: list[Subject] = []

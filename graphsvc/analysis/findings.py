@@ -165,19 +165,19 @@ def _judge_duty(judge: _Judge, stage, resp, urgent: bool) -> list[Finding]:
             "Keep one accountable person; make the others Responsible or Consulted.",
         ))
     for cid in inactive_a:
-        status = view.state[cid].status.replace("_", " ")
+        status = view.state[cid].phrase
         backups = view.backups.get(cid, [])
         if backups:
             backup_names = ", ".join(view.name(b) for b in backups)
             out.append(judge.finding(
                 "OWNER_INACTIVE", Severity.low, stage, [duty, judge.person(cid), *(judge.person(b) for b in backups)],
-                f"{view.name(cid)}, accountable for “{resp.name}”, is {status}; {backup_names} stands in as backup.",
+                f"{view.name(cid)}, accountable for “{resp.name}”, {status}; {backup_names} stands in as backup.",
                 f"Confirm that {backup_names} covers the duty, or reassign it.",
             ))
         else:
             out.append(judge.finding(
                 "OWNER_INACTIVE", _pick(urgent, Severity.critical, Severity.high), stage, [duty, judge.person(cid)],
-                f"{view.name(cid)}, accountable for “{resp.name}”, is {status} and has no active backup.",
+                f"{view.name(cid)}, accountable for “{resp.name}”, {status} and has no active backup.",
                 "Hand the duty to an active person or name a backup.",
                 candidates=judge.candidates(stage, [cid]),
             ))

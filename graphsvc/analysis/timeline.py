@@ -30,6 +30,11 @@ class ContactState:
     def active(self) -> bool:
         return self.status == "active"
 
+    @property
+    def phrase(self) -> str:
+        """The status as it reads in a sentence: "has left", "is on leave", "is active"."""
+        return {"left": "has left", "on_leave": "is on leave"}.get(self.status, "is active")
+
 
 def contact_state(contact: Contact, periods: list[ContactPeriod], day: date) -> ContactState:
     """The earlier period covering ``day`` if there is one, else the current row."""

@@ -49,6 +49,10 @@ class Store(ABC):
     def close(self) -> None: ...
 
     @abstractmethod
+    def data_version(self) -> int:
+        """A number that changes with every write, for caches of derived graphs."""
+
+    @abstractmethod
     def project_scope(self, project_id: str) -> dict[str, set[str]]:
         """Ids, by kind, of the rows one project's analysis needs (see project_snapshot).
 

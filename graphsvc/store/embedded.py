@@ -92,6 +92,7 @@ class EmbeddedStore(Store):
         except (OSError, sqlite3.Error) as exc:
             raise StoreUnavailable(f"cannot open embedded store at {self.path}: {exc}") from exc
         self._lock = threading.RLock()
+        self._version = 0
         self.init_schema()
         self._load()
 
@@ -142,11 +143,13 @@ class EmbeddedStore(Store):
                 self._db.execute("ROLLBACK")
                 raise
             self._apply(bundle)
+            self._version += 1
 
     def clear(self) -> None:
         with self._lock:
             self._db.execute("DELETE FROM rows")
             self._load()
+            self._version += 1
 
     def _apply(self, bundle: Bundle) -> None:
         """Mirror committed rows into memory and the graph."""
@@ -192,6 +195,9 @@ class EmbeddedStore(Store):
             else:
                 found = [rows[i] for i in set(ids) if i in rows]
         return sorted(found, key=lambda row: row.id)
+
+    def data_version(self) -> int:
+        return self._version
 
     def counts(self) -> dict[str, int]:
         with self._lock:

@@ -125,6 +125,7 @@ class Neo4jStore(Store):
         text, bound = self.queries.bind("clear_all")
         with self.driver.session(database=self.database) as session:
             session.run(text, bound).consume()
+        self.driver.execute_query(self.queries.bind("bump_version")[0], database_=self.database)
 
     # -- writes ---------------------------------------------------------------------------
 
@@ -161,6 +162,7 @@ class Neo4jStore(Store):
             if kind == "stages":
                 projects = sorted(moved_from | {stage.project for stage in bundle.stages})
                 self._run(tx, "link_stages", projects=projects)
+        self._run(tx, "bump_version")
 
     # -- reads ----------------------------------------------------------------------------
 
@@ -189,6 +191,9 @@ class Neo4jStore(Store):
             "links": set(people["links"]),
             "interactions": set(people["interactions"]),
         }
+
+    def data_version(self) -> int:
+        return self._query("data_version")[0]["version"]
 
     def counts(self) -> dict[str, int]:
         return self._query("count_rows")[0]

@@ -101,3 +101,43 @@ def test_validate_and_schema(tmp_path):
     assert ok.returncode == 0 and "valid bundle" in ok.stdout
     schema = json.loads(run(tmp_path, "schema").stdout)
     assert set(schema["properties"]) >= {"organizations", "contacts", "links", "interactions"}
+
+
+def test_findings_portfolio_and_path(tmp_path):
+    assert run(tmp_path, "demo").returncode == 0
+    done = run(tmp_path, "findings", "--project", "sw-fieldops-3", "--as-of", "2026-11-22")
+    assert done.returncode == 0, done.stderr
+    assert "FieldOps 3.0 (sw-fieldops-3), as of 2026-11-22" in done.stdout
+    assert "CRITICAL  OWNER_INACTIVE" in done.stdout and "Tom Becker" in done.stdout
+    as_json = json.loads(run(tmp_path, "findings", "--project", "sw-fieldops-3", "--as-of", "2026-11-22", "--json").stdout)
+    assert as_json["counts"]["critical"] == 2 and as_json["findings"][0]["severity"] == "critical"
+    staged = json.loads(
+        run(tmp_path, "findings", "--project", "sw-fieldops-3", "--stage", "sw-stage-acceptance", "--as-of", "2026-11-22", "--json").stdout
+    )
+    assert staged["stage"]["id"] == "sw-stage-acceptance"
+    assert all("sw-stage-acceptance" in json.dumps(f) for f in staged["findings"])
+    portfolio = run(tmp_path, "portfolio", "--as-of", "2026-11-22")
+    assert portfolio.returncode == 0 and "portfolio of 2 project(s)" in portfolio.stdout
+    path = run(tmp_path, "path", "c-wang-jianguo", "c-guo-rui", "--k", "2", "--as-of", "2026-11-22")
+    assert path.returncode == 0 and "#1" in path.stdout and "王建国 → 陈晓燕 → 郭锐" in path.stdout
+    answer = json.loads(run(tmp_path, "path", "c-wang-jianguo", "org:org-anxiao-fire", "--json", "--as-of", "2026-11-22").stdout)
+    assert answer["target_kind"] == "organization" and answer["paths"]
+
+
+@pytest.mark.parametrize(
+    "args, code, message",
+    [
+        (["findings", "--project", "nope"], 4, "no project 'nope'"),
+        (["findings", "--project", "sw-fieldops-3", "--stage", "zz"], 4, "has no stage 'zz'"),
+        (["findings", "--project", "sw-fieldops-3", "--as-of", "2026-13-01"], 2, "--as-of"),
+        (["findings", "--project", "sw-fieldops-3", "--stale-days", "0"], 2, "--stale-days"),
+        (["path", "nobody", "c-guo-rui"], 4, "unknown contact 'nobody'"),
+        (["path", "c-wang-jianguo", "c-tom-becker", "--as-of", "2026-11-22"], 5, "Tom Becker has left"),
+        (["path", "c-wang-jianguo", "c-guo-rui", "--k", "0"], 2, "--k"),
+    ],
+)
+def test_query_errors(tmp_path, args, code, message):
+    run(tmp_path, "demo")
+    done = run(tmp_path, *args)
+    assert done.returncode == code, done.stderr
+    assert message in done.stderr and "Traceback" not in done.stderr

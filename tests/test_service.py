@@ -27,3 +27,40 @@ def test_not_ready_when_neo4j_is_down():
             assert response.json()["status"] == "unavailable" and "127.0.0.1:1" in response.json()["detail"]
     finally:
         store.close()
+
+
+def test_query_endpoints(store):
+    from graphsvc.demo import demo_data
+    from graphsvc.importer import import_bundle
+
+    import_bundle(store, demo_data())
+    with TestClient(create_app(store)) as client:
+        report = client.get("/api/v1/projects/sw-fieldops-3/findings", params={"as_of": "2026-11-22"})
+        assert report.status_code == 200 and report.json()["counts"]["critical"] == 2
+        staged = client.get(
+            "/api/v1/projects/sw-fieldops-3/findings", params={"as_of": "2026-11-22", "stage": "sw-stage-testing"}
+        ).json()
+        assert staged["stage"]["id"] == "sw-stage-testing"
+        portfolio = client.get("/api/v1/portfolio/findings", params={"as_of": "2026-11-22", "stale_days": 30})
+        assert portfolio.status_code == 200 and len(portfolio.json()["projects"]) == 2
+        paths = client.get("/api/v1/paths", params={"source": "c-wang-jianguo", "target": "c-guo-rui", "k": 2, "as_of": "2026-11-22"})
+        assert paths.status_code == 200 and paths.json()["paths"][0]["summary"] == "王建国 → 陈晓燕 → 郭锐"
+        spec = client.get("/openapi.json").json()["paths"]
+        assert {"/api/v1/projects/{project_id}/findings", "/api/v1/portfolio/findings", "/api/v1/paths"} <= set(spec)
+
+
+def test_query_errors_name_the_problem(embedded_store):
+    from graphsvc.demo import demo_data
+    from graphsvc.importer import import_bundle
+
+    import_bundle(embedded_store, demo_data())
+    with TestClient(create_app(embedded_store)) as client:
+        assert client.get("/api/v1/projects/nope/findings").json() == {"detail": "no project 'nope'"}
+        bad_day = client.get("/api/v1/projects/sw-fieldops-3/findings", params={"as_of": "soon"})
+        assert bad_day.status_code == 422 and bad_day.json()["detail"][0]["loc"] == ["query", "as_of"]
+        bad_k = client.get("/api/v1/paths", params={"source": "c-wang-jianguo", "target": "c-guo-rui", "k": 99})
+        assert bad_k.status_code == 422 and bad_k.json()["detail"][0]["loc"] == ["query", "k"]
+        unknown = client.get("/api/v1/paths", params={"source": "zz", "target": "c-guo-rui"})
+        assert unknown.status_code == 404 and "unknown contact 'zz'" in unknown.json()["detail"]
+        gone = client.get("/api/v1/paths", params={"source": "c-wang-jianguo", "target": "c-tom-becker", "as_of": "2026-11-22"})
+        assert gone.status_code == 422 and "Tom Becker has left" in gone.json()["detail"]

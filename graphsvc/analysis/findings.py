@@ -399,7 +399,7 @@ def _stale(judge: _Judge, handover_edges: set[frozenset[str]]) -> list[Finding]:
     limit = judge.limits.stale_days
     out = []
     for u, v, data in sorted(view.graph.edges(data=True), key=lambda e: tuple(sorted(e[:2]))):
-        if "communicates" not in data["kinds"]:
+        if not data["communicates"]:
             continue
         pair = frozenset((u, v))
         on_handover = pair in handover_edges
@@ -414,7 +414,7 @@ def _stale(judge: _Judge, handover_edges: set[frozenset[str]]) -> list[Finding]:
         where = "on a handover path" if on_handover else "between two owners"
         out.append(judge.finding(
             "STALE_LINK", Severity.medium if on_handover else Severity.low, None,
-            [judge.person(a), judge.person(b), *(Subject(kind="link", id=lid, name=f"{view.name(a)} – {view.name(b)}") for lid in data["links"])],
+            [judge.person(a), judge.person(b), *(Subject(kind="link", id=lid, name=f"{view.name(a)} – {view.name(b)}") for lid in data["communicates"])],
             f"The line {where} between {view.name(a)} and {view.name(b)} is {when} (limit {limit} days).",
             f"Have {view.name(a)} and {view.name(b)} get in touch and log it.",
         ))

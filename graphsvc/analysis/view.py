@@ -161,7 +161,8 @@ def working_graph(
     """Active people, joined by working links valid on ``day`` (undirected).
 
     Each edge keeps its strongest weight, its most recent use (``last_contact`` or a logged
-    interaction between the two, whichever is later) and the ids of the links behind it.
+    interaction between the two, whichever is later), the ids of the links behind it and,
+    apart, those of its ``communicates`` links (the ones that can go stale).
     """
     graph = nx.Graph()
     for cid in sorted(contacts):
@@ -180,10 +181,13 @@ def working_graph(
             edge["weight"] = max(edge["weight"], link.weight)
             edge["links"].append(link.id)
             edge["kinds"].add(link.kind)
+            if link.kind == "communicates":
+                edge["communicates"].append(link.id)
             if used and (edge["used"] is None or used > edge["used"]):
                 edge["used"] = used
         else:
             graph.add_edge(
-                link.source, link.target, weight=link.weight, used=used, links=[link.id], kinds={link.kind}
+                link.source, link.target, weight=link.weight, used=used, links=[link.id], kinds={link.kind},
+                communicates=[link.id] if link.kind == "communicates" else [],
             )
     return graph

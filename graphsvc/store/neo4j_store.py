@@ -114,7 +114,7 @@ class Neo4jStore(Store):
     def ping(self) -> None:
         """Fast, no retries: a readiness probe must answer within seconds."""
         try:
-            self.driver.verify_connectivity(database=self.database)
+            self.driver.verify_connectivity()
         except (ServiceUnavailable, AuthError, OSError, ValueError) as exc:
             raise StoreUnavailable(f"Neo4j at {self.uri} unavailable: {exc}") from exc
 

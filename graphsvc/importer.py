@@ -5,6 +5,9 @@ Shared by the CLI and the HTTP API so both stores get exactly the same rows.
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -82,13 +85,27 @@ def keep_history(bundle: Bundle, stored: dict[str, Contact], today: date) -> tup
     return bundle.model_copy(update={"contacts": contacts, "contact_history": periods}), added
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """A bulk import allocates millions of small, acyclic objects; the cyclic garbage
+    collector would rescan them again and again (a third of the import time) for nothing."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def import_bundle(store: Store, data: Any, today: date | None = None) -> ImportReport:
     """Validate ``data`` against the store, then write it in one transaction.
 
     Raises BundleError (nothing written) listing every problem found.
     """
-    bundle = parse_bundle(data, known=store.existing_ids)
-    stored = {c.id: c for c in store.read("contacts", [c.id for c in bundle.contacts])}
-    bundle, added = keep_history(bundle, stored, today or date.today())
-    store.write(bundle)
+    with _collector_paused():
+        bundle = parse_bundle(data, known=store.existing_ids)
+        stored = {c.id: c for c in store.read("contacts", [c.id for c in bundle.contacts])}
+        bundle, added = keep_history(bundle, stored, today or date.today())
+        store.write(bundle)
     return ImportReport(counts=bundle.counts(), history_added=added)

@@ -17,8 +17,14 @@ STAGES = ["initiation", "design", "procurement", "construction", "acceptance", "
 BASE_DAY = date(2026, 1, 1)
 
 
-def portfolio(projects: int, people: int, links_per_person: int = 4, seed: int = 7) -> dict[str, Any]:
-    """A raw bundle with ``projects * people`` contacts and about ``links_per_person`` links each."""
+def portfolio(
+    projects: int, people: int, links_per_person: int = 4, seed: int = 7, cross_links: float = 0.0
+) -> dict[str, Any]:
+    """A raw bundle with ``projects * people`` contacts and about ``links_per_person`` links each.
+
+    ``cross_links`` adds that many links per person to people of other projects (people
+    know colleagues beyond their project), so the whole portfolio becomes one network.
+    """
     rng = random.Random(seed)
     out: dict[str, list[dict[str, Any]]] = {
         k: []
@@ -26,6 +32,16 @@ def portfolio(projects: int, people: int, links_per_person: int = 4, seed: int =
     }
     for p in range(projects):
         _project(out, rng, f"p{p}", people, links_per_person)
+    if cross_links and projects > 1:
+        ids = [c["id"] for c in out["contacts"]]
+        for n in range(int(len(ids) * cross_links)):
+            a, b = rng.sample(ids, 2)
+            if a.split("-")[0] != b.split("-")[0]:
+                out["links"].append({
+                    "id": f"x-l{n}", "source": a, "target": b, "kind": "communicates",
+                    "last_contact": (BASE_DAY + timedelta(days=rng.randrange(320))).isoformat(),
+                    "weight": rng.randrange(1, 6),
+                })
     return out
 
 

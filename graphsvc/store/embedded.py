@@ -152,25 +152,29 @@ class EmbeddedStore(Store):
             self._version += 1
 
     def _apply(self, bundle: Bundle) -> None:
-        """Mirror committed rows into memory and the graph."""
+        """Mirror committed rows into memory and the graph (in bulk: imports are large)."""
         touched_projects: set[str] = set()
+        stale_edges: list[Edge] = []
+        nodes: list[tuple[Node, dict]] = []
+        edges: list[Edge] = []
         for kind in KINDS:
             rows = self._rows[kind]
+            label = LABELS.get(kind)
             for row in bundle.rows(kind):
                 old = rows.get(row.id)
                 if old is not None:
-                    self.graph.remove_edges_from(
-                        (u, v, key) for u, v, key in edges_of(kind, old)
-                    )
+                    stale_edges.extend(edges_of(kind, old))
                     if isinstance(old, Stage):
                         touched_projects.add(old.project)
                 rows[row.id] = row
-                if kind in LABELS:
-                    self.graph.add_node((LABELS[kind], row.id), row=row)
-                for u, v, key in edges_of(kind, row):
-                    self.graph.add_edge(u, v, key=key)
+                if label:
+                    nodes.append(((label, row.id), {"row": row}))
+                edges.extend(edges_of(kind, row))
                 if isinstance(row, Stage):
                     touched_projects.add(row.project)
+        self.graph.remove_edges_from(stale_edges)
+        self.graph.add_nodes_from(nodes)
+        self.graph.add_edges_from((u, v, key, {}) for u, v, key in edges)
         for project in touched_projects:
             self._link_stages(project)
 

@@ -11,14 +11,33 @@ import networkx as nx
 
 def single_points(graph: nx.Graph) -> dict[str, list[list[str]]]:
     """People whose removal splits their part of the graph, with the groups left behind
-    (largest first). Isolated people are ignored: they split nothing."""
-    linked = graph.subgraph([n for n in graph if graph.degree(n) > 0])
+    (largest first). Isolated people split nothing and are never listed."""
     out = {}
-    for point in sorted(nx.articulation_points(linked)):
-        rest = linked.subgraph(nx.node_connected_component(linked, point) - {point})
-        groups = [sorted(g) for g in nx.connected_components(rest)]
+    for point in sorted(nx.articulation_points(graph)):
+        groups = [sorted(g) for g in _groups_without(graph, point)]
         out[point] = sorted(groups, key=lambda g: (-len(g), g))
     return out
+
+
+def _groups_without(graph: nx.Graph, removed: str) -> list[set[str]]:
+    """The connected groups ``removed``'s neighbours fall into once ``removed`` is gone."""
+    adjacency = graph.adj
+    groups: list[set[str]] = []
+    seen = {removed}
+    for start in adjacency[removed]:
+        if start in seen:
+            continue
+        group, frontier = {start}, [start]
+        seen.add(start)
+        while frontier:
+            node = frontier.pop()
+            for neighbour in adjacency[node]:
+                if neighbour not in seen:
+                    seen.add(neighbour)
+                    group.add(neighbour)
+                    frontier.append(neighbour)
+        groups.append(group)
+    return groups
 
 
 def bridge_links(graph: nx.Graph) -> list[tuple[str, str]]:

@@ -137,6 +137,7 @@ class Neo4jStore(Store):
             raise StoreUnavailable(f"Neo4j at {self.uri} unavailable: {exc}") from exc
 
     def _write_bundle(self, tx: ManagedTransaction, bundle: Bundle) -> None:
+        stored = self._run(tx, "relationship_counts")[0]
         moved_from: set[str] = set()
         if bundle.stages:
             ids = [stage.id for stage in bundle.stages]
@@ -150,11 +151,13 @@ class Neo4jStore(Store):
                     self._run(tx, NODE_UPSERTS[kind], rows=batch)
             elif kind == "assignments":
                 for batch in _batches(rows):
-                    self._run(tx, "retire_assignments", rows=batch)
+                    if stored["assignments"]:
+                        self._run(tx, "retire_assignments", rows=batch)
                     self._run(tx, "merge_assignments", rows=batch)
             elif kind == "links":
                 for batch in _batches(rows):
-                    self._run(tx, "retire_links", rows=batch)
+                    if stored["links"]:
+                        self._run(tx, "retire_links", rows=batch)
                     for link_kind in ("communicates", "reports_to", "backup_for"):
                         of_kind = [r for r in batch if r["kind"] == link_kind]
                         if of_kind:

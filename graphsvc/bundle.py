@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from graphsvc.model import (
     KINDS,
@@ -142,9 +142,17 @@ def load_bundle_file(path: str, known: KnownIds = _no_known) -> Bundle:
     return parse_bundle(data, known)
 
 
+#: one validator per kind for the whole array: a clean array is validated in one call
+_ARRAYS = {kind: TypeAdapter(list[model]) for kind, model in KINDS.items()}
+
+
 def _parse_rows(
     kind: str, model: type[Row], raw_rows: list[Any], problems: list[Problem]
 ) -> list[tuple[int, Row]]:
+    try:
+        return list(enumerate(_ARRAYS[kind].validate_python(raw_rows)))
+    except ValidationError:
+        pass  # something is wrong: go row by row so that every problem is located
     rows = []
     for index, raw in enumerate(raw_rows):
         if not isinstance(raw, dict):
@@ -247,22 +255,20 @@ def _singular(kind: str) -> str:
 
 
 def _check_consistency(parsed: dict[str, list[tuple[int, Row]]]) -> Iterable[Problem]:
-    for kind, rows in parsed.items():
-        for index, row in rows:
-            start = getattr(row, "valid_from", None)
-            end = getattr(row, "valid_to", None)
-            if start and end and start >= end:
+    for kind in ("contact_history", "assignments", "links"):
+        for index, row in parsed[kind]:
+            if row.valid_from and row.valid_to and row.valid_from >= row.valid_to:
                 yield Problem(kind, index, "valid_to", "must be after valid_from")
-            if isinstance(row, Stage) and row.start and row.end and row.start > row.end:
-                yield Problem(kind, index, "end", "must not be before start")
-            if isinstance(row, Link) and row.source == row.target:
-                yield Problem(kind, index, "target", "a link needs two different contacts")
-            if isinstance(row, Project):
-                for i, part in enumerate(row.organizations):
-                    if part.valid_from and part.valid_to and part.valid_from >= part.valid_to:
-                        yield Problem(
-                            kind, index, f"organizations.{i}.valid_to", "must be after valid_from"
-                        )
+    for index, stage in parsed["stages"]:
+        if stage.start and stage.end and stage.start > stage.end:
+            yield Problem("stages", index, "end", "must not be before start")
+    for index, link in parsed["links"]:
+        if link.source == link.target:
+            yield Problem("links", index, "target", "a link needs two different contacts")
+    for index, project in parsed["projects"]:
+        for i, part in enumerate(project.organizations):
+            if part.valid_from and part.valid_to and part.valid_from >= part.valid_to:
+                yield Problem("projects", index, f"organizations.{i}.valid_to", "must be after valid_from")
     yield from _check_stage_order(parsed["stages"])
     yield from _check_history(parsed["contact_history"], parsed["contacts"])
 

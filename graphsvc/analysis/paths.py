@@ -23,7 +23,7 @@ from pydantic import BaseModel
 
 from graphsvc.analysis.findings import Subject
 from graphsvc.analysis.timeline import ContactState, contact_state, valid_on
-from graphsvc.analysis.view import WORKING_KINDS, last_contacts
+from graphsvc.analysis.view import last_contacts
 from graphsvc.bundle import Bundle
 
 TargetKind = Literal["contact", "organization", "title", "responsibility"]

@@ -1,5 +1,4 @@
-// params: ids
-// Assignments as bundle rows (all when ids is null).
+// params: none
+// Every assignment as a bundle row.
 MATCH (c:Contact)-[a:ASSIGNED]->(r:Responsibility)
-WHERE $ids IS NULL OR a.id IN $ids
 RETURN a {.*, contact: c.id, responsibility: r.id} AS row

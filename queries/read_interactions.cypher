@@ -1,7 +1,6 @@
-// params: ids
-// Interactions as bundle rows with their participants and project (all when ids is null).
+// params: none
+// Every interactions row as a bundle row.
 MATCH (n:Interaction)
-WHERE $ids IS NULL OR n.id IN $ids
 OPTIONAL MATCH (n)-[:ABOUT]->(p:Project)
 RETURN n {.*, project: p.id, participants: COLLECT {
   MATCH (c:Contact)-[:PARTICIPATED_IN]->(n) RETURN c.id

@@ -1,5 +1,4 @@
-// params: ids
-// Organisations as bundle rows (all when ids is null).
+// params: none
+// Every organizations row as a bundle row.
 MATCH (n:Organization)
-WHERE $ids IS NULL OR n.id IN $ids
 RETURN n {.*} AS row

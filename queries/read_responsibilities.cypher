@@ -1,5 +1,4 @@
-// params: ids
-// Responsibilities as bundle rows (all when ids is null).
+// params: none
+// Every responsibility as a bundle row.
 MATCH (s:Stage)-[:REQUIRES]->(n:Responsibility)
-WHERE $ids IS NULL OR n.id IN $ids
 RETURN n {.*, stage: s.id} AS row

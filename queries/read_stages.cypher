@@ -1,5 +1,4 @@
-// params: ids
-// Stages as bundle rows (all when ids is null).
+// params: none
+// Every stage as a bundle row.
 MATCH (p:Project)-[:HAS_STAGE]->(n:Stage)
-WHERE $ids IS NULL OR n.id IN $ids
 RETURN n {.*, project: p.id} AS row

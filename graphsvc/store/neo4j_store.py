@@ -170,11 +170,15 @@ class Neo4jStore(Store):
     # -- reads ----------------------------------------------------------------------------
 
     def read(self, kind: str, ids: Iterable[str] | None = None) -> list[Row]:
-        id_list = None if ids is None else sorted(set(ids))
-        if id_list == []:
-            return []
         model = KINDS[kind]
-        rows = [model.model_validate(r["row"]) for r in self._query(f"read_{kind}", ids=id_list)]
+        if ids is None:
+            found = self._query(f"read_{kind}")
+        else:
+            id_list = sorted(set(ids))
+            if not id_list:
+                return []
+            found = self._query(f"read_{kind}_by_id", ids=id_list)
+        rows = [model.model_validate(r["row"]) for r in found]
         return sorted(rows, key=lambda row: row.id)
 
     def project_scope(self, project_id: str) -> dict[str, set[str]]:

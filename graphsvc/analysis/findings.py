@@ -291,6 +291,8 @@ def _merged(graph: nx.Graph, left: list[str], right: list[str]) -> nx.Graph:
 
 def independent_paths(graph: nx.Graph, left: list[str], right: list[str]) -> int:
     """How many node-disjoint working paths join two owner groups (shared people count as many)."""
+    if not left or not right:
+        return 0  # a side without an active owner has no one to hand over to or from
     if set(left) & set(right):
         return len(graph)  # the same person owns both sides
     merged = _merged(graph, left, right)
@@ -318,14 +320,14 @@ def _handover(judge: _Judge, before, after) -> tuple[list[Finding], set[frozense
     names = lambda group: ", ".join(view.name(c) for c in group)  # noqa: E731
     unreachable: list[str] = []
     through: dict[str, list[str]] = {}
+    merged = _merged(view.graph, left, [])
     for owner in right:
-        merged = _merged(view.graph, left, [owner])
-        if not nx.has_path(merged, "__from__", "__to__"):
+        if not nx.has_path(merged, "__from__", owner):
             unreachable.append(owner)
-        elif not merged.has_edge("__from__", "__to__"):
-            cut = nx.minimum_node_cut(merged, "__from__", "__to__")
-            if len(cut) == 1:
-                through.setdefault(next(iter(cut)), []).append(owner)
+            continue
+        point = _single_cut(merged, "__from__", owner)
+        if point is not None:
+            through.setdefault(point, []).append(owner)
     found: list[Finding] = []
     if unreachable:
         everyone = len(unreachable) == len(right)
@@ -346,6 +348,31 @@ def _handover(judge: _Judge, before, after) -> tuple[list[Finding], set[frozense
             f"Give them a direct line, or a second route that avoids {view.name(point)}.",
         ))
     return found, _path_edges(view.graph, left, right)
+
+
+def _single_cut(graph: nx.Graph, source: str, target: str) -> str | None:
+    """The person every path from source to target runs through, if there is one.
+
+    Such a person lies on any one path, so only that path's inner people need testing; the
+    first found from the source side is named. Much cheaper than a max-flow cut.
+    """
+    for node in nx.shortest_path(graph, source, target)[1:-1]:
+        if not _reaches(graph, source, target, avoiding=node):
+            return node
+    return None
+
+
+def _reaches(graph: nx.Graph, source: str, target: str, avoiding: str) -> bool:
+    adjacency = graph.adj
+    seen, frontier = {source, avoiding}, [source]
+    while frontier:
+        for neighbour in adjacency[frontier.pop()]:
+            if neighbour == target:
+                return True
+            if neighbour not in seen:
+                seen.add(neighbour)
+                frontier.append(neighbour)
+    return False
 
 
 def _path_edges(graph: nx.Graph, left: list[str], right: list[str]) -> set[frozenset[str]]:

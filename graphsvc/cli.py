@@ -232,5 +232,11 @@ def serve_command(
     uvicorn.run(create_app(), host=host, port=port)
 
 
+from graphsvc.handover import handover_command  # noqa: E402 - they import this module lazily
+from graphsvc.maps.cli import map_command  # noqa: E402
+
+app.command("handover")(handover_command)
+app.command("map")(map_command)
+
 if __name__ == "__main__":
     app()

@@ -21,6 +21,8 @@ from pydantic import BaseModel
 from graphsvc.analysis.findings import Subject, Thresholds
 from graphsvc.analysis.paths import PathAnswer, PathError
 from graphsvc.bundle import json_schema
+from graphsvc.handover import router as handover_router
+from graphsvc.maps.web import router as maps_router
 from graphsvc.insights import PortfolioReport, ProjectReport, contact_paths, portfolio_report, project_report
 from graphsvc.store import Store, StoreUnavailable, open_store
 from graphsvc.store.base import NotFound
@@ -126,6 +128,9 @@ def create_app(store: Store | None = None) -> FastAPI:
     def bundle_schema() -> dict[str, Any]:
         """The JSON Schema of the import/export bundle."""
         return json_schema()
+
+    app.include_router(handover_router)
+    app.include_router(maps_router)
 
     @app.exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound) -> JSONResponse:

@@ -237,3 +237,14 @@ def test_day_is_used_not_today():
     data = edit(healthy(), "links", "l1", last_contact="2026-11-20")
     assert "STALE_LINK" not in codes(data, day=DAY)
     assert "STALE_LINK" in codes(data, day=date(2027, 1, 1))
+
+
+def test_health_when_a_stage_has_no_active_owner():
+    from graphsvc.analysis.health import project_health
+    from graphsvc.analysis.view import build_view
+    from graphsvc.bundle import parse_bundle
+
+    data = edit(healthy(), "contacts", "a1", status="left")
+    health = project_health(build_view(parse_bundle(data), "p", DAY), 14)
+    assert (health.robust_handovers.count, health.robust_handovers.total) == (0, 1)
+    assert health.single_accountable.count == 1  # r2 only

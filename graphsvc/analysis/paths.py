@@ -23,7 +23,7 @@ from pydantic import BaseModel
 
 from graphsvc.analysis.findings import Subject
 from graphsvc.analysis.timeline import ContactState, contact_state, valid_on
-from graphsvc.analysis.view import last_contacts
+from graphsvc.analysis.view import last_contacts, line_used
 from graphsvc.bundle import Bundle
 
 TargetKind = Literal["contact", "organization", "title", "responsibility"]
@@ -114,10 +114,7 @@ def build_directory(data: Bundle, day: date) -> Directory:
             continue
         if link.kind == "reports_to":
             managers[link.source].append(link.target)
-        used = link.last_contact if link.last_contact and link.last_contact <= day else None
-        logged = interactions.get(frozenset((link.source, link.target)))
-        if logged and (used is None or logged > used):
-            used = logged
+        used = line_used(link, interactions, day)
         for target_graph in (graph, everyone):
             if link.source in target_graph and link.target in target_graph:
                 _add_line(target_graph, link, used, day)

@@ -151,6 +151,16 @@ def last_contacts(snapshot: Bundle, day: date) -> dict[frozenset[str], date]:
     return latest
 
 
+def line_used(link: Link, interactions: dict[frozenset[str], date], day: date) -> date | None:
+    """When a line was last used by ``day``: its ``last_contact`` or a logged interaction
+    between the two people, whichever is later (dates after ``day`` do not count)."""
+    used = link.last_contact if link.last_contact and link.last_contact <= day else None
+    logged = interactions.get(frozenset((link.source, link.target)))
+    if logged and (used is None or logged > used):
+        used = logged
+    return used
+
+
 def working_graph(
     contacts: dict[str, Contact],
     state: dict[str, ContactState],
@@ -172,10 +182,7 @@ def working_graph(
     for link in sorted(links, key=lambda link: link.id):
         if link.kind not in WORKING_KINDS or link.source not in graph or link.target not in graph:
             continue
-        used = link.last_contact if link.last_contact and link.last_contact <= day else None
-        logged = interactions.get(frozenset((link.source, link.target)))
-        if logged and (used is None or logged > used):
-            used = logged
+        used = line_used(link, interactions, day)
         if graph.has_edge(link.source, link.target):
             edge = graph.edges[link.source, link.target]
             edge["weight"] = max(edge["weight"], link.weight)

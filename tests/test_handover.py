@@ -33,7 +33,6 @@ from graphsvc.handover import (
     Manifest,
     build_handover,
     handover_command,
-    router,
 )
 from graphsvc.importer import import_bundle
 from graphsvc.insights import project_report
@@ -325,10 +324,7 @@ def test_unknown_project_is_not_found(store):
 
 
 def _client(store) -> TestClient:
-    app = create_app(store)
-    if not any(getattr(route, "path", None) == ROUTE for route in app.routes):
-        app.include_router(router)  # until service.py includes it
-    return TestClient(app)
+    return TestClient(create_app(store))
 
 
 def test_http_download(demo):

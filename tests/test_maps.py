@@ -369,12 +369,7 @@ def test_generation_is_linear():
 
 
 def client_for(store) -> TestClient:
-    from graphsvc.maps.web import router
-
-    app = create_app(store)
-    if not any(getattr(r, "path", None) == "/projects/{project_id}/map" for r in app.routes):
-        app.include_router(router)  # until service.py includes it
-    return TestClient(app)
+    return TestClient(create_app(store))
 
 
 def test_viewer_pages_and_graph_json(store):

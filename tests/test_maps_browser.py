@@ -321,11 +321,7 @@ def test_guard_sees_requests_to_other_hosts(browser, tmp_path):
 def serving(store) -> Iterator[str]:
     import uvicorn
 
-    from graphsvc.maps.web import router
-
     app = create_app(store)
-    if not any(getattr(r, "path", None) == "/projects/{project_id}/map" for r in app.routes):
-        app.include_router(router)  # until service.py includes it
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))

@@ -92,7 +92,7 @@
 
   function visNode(n) {
     var v = { id: n.id, x: n.x, y: n.y, label: n.kind === "person" ? personLabel(n) : n.label };
-    var font = { face: FONT, size: 14, color: "#1d2330", strokeWidth: 3, strokeColor: "#ffffff" };
+    var font = { face: FONT, size: 16, color: "#1d2330", strokeWidth: 3, strokeColor: "#ffffff" };
     var background, border, borderWidth = 1.5;
     if (n.kind === "duty") {
       v.shape = "box";
@@ -100,7 +100,7 @@
       v.widthConstraint = { maximum: 170 };
       v.shapeProperties = { borderRadius: 3 };
       background = L.duty_color; border = "#c9b458";
-      font.strokeWidth = 0; font.size = 13;
+      font.strokeWidth = 0; font.size = 14;
       if (n.marks.indexOf("vacuum") >= 0) {
         var sc = severityColor(n.severity);
         background = tint(sc, 0.82); border = sc; borderWidth = 3; font.color = n.severity === "low" ? "#1d2330" : "#8b0000";
@@ -399,7 +399,13 @@
     refresh();
   }
 
-  document.getElementById("fit").addEventListener("click", function () { network.fit({ animation: false }); });
+  /* Fit the shown nodes, with room around them for the organisations' names (drawn on the
+   * canvas, so unknown to vis-network's own fit). */
+  function fit() {
+    network.fit({ animation: false });
+    network.moveTo({ scale: network.getScale() * 0.85, animation: false });
+  }
+  document.getElementById("fit").addEventListener("click", fit);
 
   // -- details panel -------------------------------------------------------------------------
   var details = document.getElementById("details");
@@ -694,7 +700,7 @@
 
   var initial = settings.initial_stage || "";
   setStage(stageById.has(initial) ? initial : "");
-  network.fit({ animation: false });
+  fit();
 
   window.graphsvcMap = {
     network: network,

@@ -1,14 +1,9 @@
 // params: ids
-// The links with the given ids, looked up in each type's relationship id index.
-UNWIND $ids AS id
-CALL (id) {
-  MATCH (a:Contact)-[r:COMMUNICATES_WITH {id: id}]->(b:Contact)
-  RETURN r {.*, source: a.id, target: b.id, kind: 'communicates'} AS row
-  UNION
-  MATCH (a:Contact)-[r:REPORTS_TO {id: id}]->(b:Contact)
-  RETURN r {.*, source: a.id, target: b.id, kind: 'reports_to'} AS row
-  UNION
-  MATCH (a:Contact)-[r:BACKUP_FOR {id: id}]->(b:Contact)
-  RETURN r {.*, source: a.id, target: b.id, kind: 'backup_for'} AS row
-}
-RETURN row
+// The links with the given ids. One pass over the links with a set filter: a per-id
+// UNION of the three typed index seeks was planned badly (it hung on 25k ids).
+MATCH (a:Contact)-[r:COMMUNICATES_WITH|REPORTS_TO|BACKUP_FOR]->(b:Contact)
+WHERE r.id IN $ids
+RETURN r {.*, source: a.id, target: b.id, kind: CASE type(r)
+  WHEN 'COMMUNICATES_WITH' THEN 'communicates'
+  WHEN 'REPORTS_TO' THEN 'reports_to'
+  ELSE 'backup_for' END} AS row

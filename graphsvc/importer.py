@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from graphsvc.audit import Change, record
 from graphsvc.bundle import Bundle, BundleError, Problem, parse_bundle
-from graphsvc.model import Contact, ContactPeriod
+from graphsvc.model import KINDS, Contact, ContactPeriod, Row
 from graphsvc.store.base import Store
 
 
@@ -98,8 +99,22 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def import_bundle(store: Store, data: Any, today: date | None = None) -> ImportReport:
-    """Validate ``data`` against the store, then write it in one transaction.
+def _changed_rows(store: Store, bundle: Bundle) -> tuple[Bundle, list[tuple[str, Row | None, Row]]]:
+    """Only the rows that differ from what is stored, with their stored versions for the audit."""
+    nonempty = {kind for kind, n in store.counts().items() if n}
+    changed: dict[str, list[Row]] = {}
+    triples: list[tuple[str, Row | None, Row]] = []
+    for kind in KINDS:
+        rows = bundle.rows(kind)
+        stored = {r.id: r for r in store.read(kind, [r.id for r in rows])} if kind in nonempty and rows else {}
+        changed[kind] = [row for row in rows if stored.get(row.id) != row]
+        triples.extend((kind, stored.get(row.id), row) for row in changed[kind])
+    return Bundle(**changed), triples
+
+
+def import_bundle(store: Store, data: Any, today: date | None = None, actor: str = "cli") -> ImportReport:
+    """Validate ``data`` against the store, then write what changed in one transaction,
+    with an audit entry per created or changed row.
 
     Raises BundleError (nothing written) listing every problem found.
     """
@@ -107,5 +122,7 @@ def import_bundle(store: Store, data: Any, today: date | None = None) -> ImportR
         bundle = parse_bundle(data, known=store.existing_ids)
         stored = {c.id: c for c in store.read("contacts", [c.id for c in bundle.contacts])}
         bundle, added = keep_history(bundle, stored, today or date.today())
-        store.write(bundle)
+        changed, triples = _changed_rows(store, bundle)
+        if triples:
+            store.apply(Change(upserts=changed, audit=record(actor, "import", triples)))
     return ImportReport(counts=bundle.counts(), history_added=added)

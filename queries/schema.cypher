@@ -15,3 +15,8 @@ CREATE CONSTRAINT backup_for_id IF NOT EXISTS FOR ()-[r:BACKUP_FOR]-() REQUIRE r
 CREATE INDEX contact_name IF NOT EXISTS FOR (n:Contact) ON (n.name);
 CREATE INDEX contact_status IF NOT EXISTS FOR (n:Contact) ON (n.status);
 CREATE INDEX organization_name IF NOT EXISTS FOR (n:Organization) ON (n.name);
+CREATE CONSTRAINT audit_entry_id IF NOT EXISTS FOR (n:AuditEntry) REQUIRE n.id IS UNIQUE;
+CREATE INDEX audit_entity IF NOT EXISTS FOR (n:AuditEntry) ON (n.kind, n.entity);
+CREATE INDEX audit_actor IF NOT EXISTS FOR (n:AuditEntry) ON (n.actor);
+CREATE INDEX audit_at IF NOT EXISTS FOR (n:AuditEntry) ON (n.at);
+CREATE CONSTRAINT api_key_id IF NOT EXISTS FOR (n:ApiKey) REQUIRE n.id IS UNIQUE;

@@ -5,7 +5,9 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
 
+from graphsvc.audit import AuditEntry, AuditQuery, Change
 from graphsvc.bundle import Bundle
+from graphsvc.keys import KeyRecord
 from graphsvc.model import KINDS, Row
 
 
@@ -33,9 +35,34 @@ class Store(ABC):
     def ping(self) -> None:
         """Raise StoreUnavailable unless the store answers."""
 
-    @abstractmethod
     def write(self, bundle: Bundle) -> None:
         """Insert or replace every row of the bundle by id, all at once or not at all."""
+        self.apply(Change(upserts=bundle))
+
+    @abstractmethod
+    def apply(self, change: Change) -> None:
+        """In one transaction: upsert rows, delete ids (a node with its relationships),
+        append the audit entries. The caller keeps references whole (see entities.py)."""
+
+    @abstractmethod
+    def referrers(self, kind: str, ids: set[str]) -> dict[str, set[str]]:
+        """Ids, by kind, of the rows that hold a reference to one of the given rows."""
+
+    @abstractmethod
+    def audit_log(self, query: AuditQuery) -> list[AuditEntry]:
+        """Audit entries matching the query, oldest first."""
+
+    @abstractmethod
+    def save_key(self, key: KeyRecord) -> None:
+        """Store an API key record (its secret only as a hash); replaces one with the same id."""
+
+    @abstractmethod
+    def delete_key(self, key_id: str) -> bool:
+        """Revoke a key; False if there was none."""
+
+    @abstractmethod
+    def keys(self) -> list[KeyRecord]:
+        """All API key records, by id."""
 
     @abstractmethod
     def read(self, kind: str, ids: Iterable[str] | None = None) -> list[Row]:

@@ -16,7 +16,9 @@ from pathlib import Path
 
 import networkx as nx
 
+from graphsvc.audit import AuditEntry, AuditQuery, Change
 from graphsvc.bundle import Bundle
+from graphsvc.keys import KeyRecord
 from graphsvc.model import (
     KINDS,
     Assignment,
@@ -45,6 +47,23 @@ LINK_TYPES = {"communicates": "COMMUNICATES_WITH", "reports_to": "REPORTS_TO", "
 
 Node = tuple[str, str]
 Edge = tuple[Node, Node, tuple[str, str]]
+
+#: edge type -> (kind of the row holding the reference, which end of the edge it is);
+#: "edge" means the edge itself is the row (assignments and links)
+REFERRING_END = {
+    "WORKS_FOR": ("contacts", 0),
+    "PERIOD_AT": ("contact_history", 0),
+    "PARTICIPATES_IN": ("projects", 1),
+    "HAS_PERIOD": ("contact_history", 1),
+    "PARTICIPATED_IN": ("interactions", 1),
+    "ABOUT": ("interactions", 0),
+    "HAS_STAGE": ("stages", 1),
+    "REQUIRES": ("responsibilities", 1),
+    "ASSIGNED": ("assignments", "edge"),
+    **{edge_type: ("links", "edge") for edge_type in LINK_TYPES.values()},
+}
+
+AUDIT_COLUMNS = ("id", "change", "seq", "at", "actor", "operation", "kind", "entity", "before", "after")
 
 
 def edges_of(kind: str, row: Row) -> Iterator[Edge]:
@@ -99,10 +118,18 @@ class EmbeddedStore(Store):
     # -- schema and lifecycle -------------------------------------------------------------
 
     def init_schema(self) -> None:
-        self._db.execute(
+        self._db.executescript(
             "CREATE TABLE IF NOT EXISTS rows ("
             " kind TEXT NOT NULL, id TEXT NOT NULL, data TEXT NOT NULL,"
-            " PRIMARY KEY (kind, id)) WITHOUT ROWID"
+            " PRIMARY KEY (kind, id)) WITHOUT ROWID;"
+            "CREATE TABLE IF NOT EXISTS audit ("
+            " id TEXT PRIMARY KEY, change TEXT NOT NULL, seq INTEGER NOT NULL, at TEXT NOT NULL,"
+            " actor TEXT NOT NULL, operation TEXT NOT NULL, kind TEXT NOT NULL, entity TEXT NOT NULL,"
+            " before TEXT, after TEXT);"
+            "CREATE INDEX IF NOT EXISTS audit_entity ON audit (kind, entity);"
+            "CREATE INDEX IF NOT EXISTS audit_actor ON audit (actor);"
+            "CREATE INDEX IF NOT EXISTS audit_at ON audit (at);"
+            "CREATE TABLE IF NOT EXISTS api_keys (id TEXT PRIMARY KEY, data TEXT NOT NULL);"
         )
 
     def ping(self) -> None:
@@ -124,12 +151,15 @@ class EmbeddedStore(Store):
 
     # -- writes ---------------------------------------------------------------------------
 
-    def write(self, bundle: Bundle) -> None:
+    def apply(self, change: Change) -> None:
+        bundle = change.upserts
         payload = [
             (kind, row.id, row.model_dump_json())
             for kind in KINDS
             for row in bundle.rows(kind)
         ]
+        deleted = [(kind, row_id) for kind, ids in change.deletes.items() for row_id in ids]
+        entries = [tuple(entry.stored()[c] for c in AUDIT_COLUMNS) for entry in change.audit]
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
@@ -138,16 +168,22 @@ class EmbeddedStore(Store):
                     " ON CONFLICT (kind, id) DO UPDATE SET data = excluded.data",
                     payload,
                 )
+                self._db.executemany("DELETE FROM rows WHERE kind = ? AND id = ?", deleted)
+                self._db.executemany(
+                    f"INSERT INTO audit ({', '.join(AUDIT_COLUMNS)}) VALUES ({', '.join('?' * len(AUDIT_COLUMNS))})",
+                    entries,
+                )
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
             self._apply(bundle)
+            self._remove(change.deletes)
             self._version += 1
 
     def clear(self) -> None:
         with self._lock:
-            self._db.execute("DELETE FROM rows")
+            self._db.executescript("DELETE FROM rows; DELETE FROM audit; DELETE FROM api_keys;")
             self._load()
             self._version += 1
 
@@ -178,6 +214,25 @@ class EmbeddedStore(Store):
         for project in touched_projects:
             self._link_stages(project)
 
+    def _remove(self, deletes: dict[str, set[str]]) -> None:
+        """Drop deleted rows from memory and the graph (a node takes its edges with it)."""
+        touched_projects: set[str] = set()
+        for kind, ids in deletes.items():
+            rows = self._rows[kind]
+            label = LABELS.get(kind)
+            for row_id in ids:
+                old = rows.pop(row_id, None)
+                if old is None:
+                    continue
+                if label:
+                    self.graph.remove_node((label, row_id))
+                else:
+                    self.graph.remove_edges_from(list(edges_of(kind, old)))
+                if isinstance(old, Stage):
+                    touched_projects.add(old.project)
+        for project in touched_projects:
+            self._link_stages(project)
+
     def _link_stages(self, project: str) -> None:
         """Derive NEXT between consecutive stages of a project, as the Neo4j store does."""
         stages = sorted(self.stages_of(project), key=lambda s: s.order)
@@ -202,6 +257,61 @@ class EmbeddedStore(Store):
 
     def data_version(self) -> int:
         return self._version
+
+    def referrers(self, kind: str, ids: set[str]) -> dict[str, set[str]]:
+        found: dict[str, set[str]] = defaultdict(set)
+        label = LABELS.get(kind)
+        if label is None:
+            return {}
+        with self._lock:
+            for row_id in ids:
+                node = (label, row_id)
+                if node not in self.graph:
+                    continue
+                edges = list(self.graph.out_edges(node, keys=True)) + list(self.graph.in_edges(node, keys=True))
+                for u, v, (edge_type, edge_id) in edges:
+                    holder = REFERRING_END.get(edge_type)
+                    if holder is None:
+                        continue
+                    referring_kind, end = holder
+                    if end == "edge":
+                        found[referring_kind].add(edge_id)
+                    elif (u, v)[end] != node:
+                        found[referring_kind].add((u, v)[end][1])
+        return dict(found)
+
+    def audit_log(self, query: AuditQuery) -> list[AuditEntry]:
+        where, args = [], []
+        for column, value in (("kind", query.kind), ("entity", query.entity), ("actor", query.actor)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                args.append(value)
+        if query.since is not None:
+            where.append("at >= ?")
+            args.append(query.since_text())
+        sql = f"SELECT {', '.join(AUDIT_COLUMNS)} FROM audit"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY at, change, seq LIMIT ? OFFSET ?"
+        with self._lock:
+            rows = self._db.execute(sql, [*args, query.limit, query.offset]).fetchall()
+        return [AuditEntry.from_stored(dict(zip(AUDIT_COLUMNS, row))) for row in rows]
+
+    def save_key(self, key: KeyRecord) -> None:
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO api_keys (id, data) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET data = excluded.data",
+                (key.id, key.model_dump_json()),
+            )
+
+    def delete_key(self, key_id: str) -> bool:
+        with self._lock:
+            return self._db.execute("DELETE FROM api_keys WHERE id = ?", (key_id,)).rowcount > 0
+
+    def keys(self) -> list[KeyRecord]:
+        with self._lock:
+            rows = self._db.execute("SELECT data FROM api_keys ORDER BY id").fetchall()
+        return [KeyRecord.model_validate_json(data) for (data,) in rows]
 
     def counts(self) -> dict[str, int]:
         with self._lock:

@@ -13,12 +13,17 @@ from typing import Any
 from neo4j import Driver, GraphDatabase, ManagedTransaction
 from neo4j.exceptions import AuthError, ServiceUnavailable
 
+from graphsvc.audit import AuditEntry, AuditQuery, Change
 from graphsvc.bundle import Bundle
+from graphsvc.keys import KeyRecord
 from graphsvc.cypher import QueryBook
 from graphsvc.model import KINDS, Interaction, Link, Project, Row
 from graphsvc.store.base import NotFound, Store, StoreUnavailable
 
 BATCH = 5000
+
+#: kinds other rows refer to, each with a referrers_<kind> query
+REFERRER_QUERIES = {"organizations", "contacts", "projects", "stages", "responsibilities"}
 
 #: kinds stored as nodes: kind -> upsert query
 NODE_UPSERTS = {
@@ -129,19 +134,20 @@ class Neo4jStore(Store):
 
     # -- writes ---------------------------------------------------------------------------
 
-    def write(self, bundle: Bundle) -> None:
+    def apply(self, change: Change) -> None:
         try:
             with self.driver.session(database=self.database) as session:
-                session.execute_write(self._write_bundle, bundle)
+                session.execute_write(self._apply_change, change)
         except (ServiceUnavailable, AuthError) as exc:
             raise StoreUnavailable(f"Neo4j at {self.uri} unavailable: {exc}") from exc
 
-    def _write_bundle(self, tx: ManagedTransaction, bundle: Bundle) -> None:
+    def _apply_change(self, tx: ManagedTransaction, change: Change) -> None:
+        bundle = change.upserts
         stored = self._run(tx, "relationship_counts")[0]
         moved_from: set[str] = set()
-        if bundle.stages:
-            ids = [stage.id for stage in bundle.stages]
-            moved_from = {r["project"] for r in self._run(tx, "stage_projects", ids=ids)}
+        stage_ids = [stage.id for stage in bundle.stages] + sorted(change.deletes.get("stages", ()))
+        if stage_ids:
+            moved_from = {r["project"] for r in self._run(tx, "stage_projects", ids=stage_ids)}
         for kind in KINDS:
             rows = [_params(row) for row in bundle.rows(kind)]
             if not rows:
@@ -165,6 +171,15 @@ class Neo4jStore(Store):
             if kind == "stages":
                 projects = sorted(moved_from | {stage.project for stage in bundle.stages})
                 self._run(tx, "link_stages", projects=projects)
+        for kind in reversed(KINDS):
+            ids = sorted(change.deletes.get(kind, ()))
+            for start in range(0, len(ids), BATCH):
+                self._run(tx, f"delete_{kind}", ids=ids[start : start + BATCH])
+        if change.deletes.get("stages"):
+            self._run(tx, "link_stages", projects=sorted(moved_from))
+        entries = [entry.stored() for entry in change.audit]
+        for batch in _batches(entries):
+            self._run(tx, "append_audit", rows=batch)
         self._run(tx, "bump_version")
 
     # -- reads ----------------------------------------------------------------------------
@@ -198,6 +213,37 @@ class Neo4jStore(Store):
             "links": set(people["links"]),
             "interactions": set(people["interactions"]),
         }
+
+    def referrers(self, kind: str, ids: set[str]) -> dict[str, set[str]]:
+        if kind not in REFERRER_QUERIES or not ids:
+            return {}
+        found: dict[str, set[str]] = {}
+        for record in self._query(f"referrers_{kind}", ids=sorted(ids)):
+            for referring_kind, referring_ids in record.items():
+                if referring_ids:
+                    found.setdefault(referring_kind, set()).update(referring_ids)
+        return found
+
+    def audit_log(self, query: AuditQuery) -> list[AuditEntry]:
+        found = self._query(
+            "read_audit",
+            kind=query.kind,
+            entity=query.entity,
+            actor=query.actor,
+            since=query.since_text(),
+            skip=query.offset,
+            limit=query.limit,
+        )
+        return [AuditEntry.from_stored(r["entry"]) for r in found]
+
+    def save_key(self, key: KeyRecord) -> None:
+        self._query("save_key", id=key.id, data=key.model_dump_json())
+
+    def delete_key(self, key_id: str) -> bool:
+        return self._query("delete_key", id=key_id)[0]["removed"] > 0
+
+    def keys(self) -> list[KeyRecord]:
+        return [KeyRecord.model_validate_json(r["data"]) for r in self._query("read_keys")]
 
     def data_version(self) -> int:
         return self._query("data_version")[0]["version"]

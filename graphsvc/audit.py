@@ -1,0 +1,113 @@
+"""The audit trail: who changed which row, when, from what to what.
+
+Every write through the service, the CLI import and the lifecycle operations is one
+``Change``: the rows to insert or replace, the ids to delete, and one ``AuditEntry`` per
+row that actually changed. Stores apply a Change in one transaction, so an entry exists if
+and only if its change was committed. Entries are append-only: nothing in the API edits them.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from graphsvc.bundle import Bundle
+from graphsvc.model import Row
+
+
+class AuditEntry(BaseModel):
+    """One row's change. ``before`` is None for a creation, ``after`` None for a deletion."""
+
+    id: str = Field(description="unique id of this entry")
+    change: str = Field(description="id shared by the entries of one transaction")
+    seq: int = Field(description="position within the change")
+    at: datetime = Field(description="when the change was committed (UTC)")
+    actor: str = Field(description="who made it: an API key's name, or cli:<user>")
+    operation: str = Field(description="create, update, delete, import, leave, merge, move")
+    kind: str = Field(description="the bundle array of the entity, e.g. contacts")
+    entity: str = Field(description="the entity id")
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+
+    def stored(self) -> dict[str, Any]:
+        """Flat form for storage: values as JSON text, instants as ISO text (sortable)."""
+        data = self.model_dump(exclude={"before", "after"})
+        data["at"] = self.at.astimezone(timezone.utc).isoformat()
+        data["before"] = None if self.before is None else json.dumps(self.before, ensure_ascii=False, sort_keys=True)
+        data["after"] = None if self.after is None else json.dumps(self.after, ensure_ascii=False, sort_keys=True)
+        return data
+
+    @classmethod
+    def from_stored(cls, data: dict[str, Any]) -> AuditEntry:
+        values = dict(data)
+        for key in ("before", "after"):
+            values[key] = None if values.get(key) is None else json.loads(values[key])
+        return cls.model_validate(values)
+
+
+@dataclass
+class AuditQuery:
+    """Filters of the audit log; None means any."""
+
+    kind: str | None = None
+    entity: str | None = None
+    actor: str | None = None
+    since: datetime | None = None
+    limit: int = 100
+    offset: int = 0
+
+    def since_text(self) -> str | None:
+        return None if self.since is None else self.since.astimezone(timezone.utc).isoformat()
+
+
+@dataclass
+class Change:
+    """Rows to insert or replace, ids to delete (by kind), and the entries recording it."""
+
+    upserts: Bundle = field(default_factory=Bundle)
+    deletes: dict[str, set[str]] = field(default_factory=dict)
+    audit: list[AuditEntry] = field(default_factory=list)
+
+    def is_empty(self) -> bool:
+        return not self.audit and not any(self.deletes.values()) and not any(self.upserts.counts().values())
+
+
+def _dump(row: Row | None) -> dict[str, Any] | None:
+    return None if row is None else row.model_dump(mode="json")
+
+
+def record(
+    actor: str,
+    operation: str,
+    changes: list[tuple[str, Row | None, Row | None]],
+    now: datetime | None = None,
+) -> list[AuditEntry]:
+    """Entries for (kind, before, after) triples, skipping rows that did not change."""
+    change_id = uuid.uuid4().hex
+    at = now or datetime.now(timezone.utc)
+    entries: list[AuditEntry] = []
+    for kind, before, after in changes:
+        old, new = _dump(before), _dump(after)
+        if old == new:
+            continue
+        entity = (after or before).id  # type: ignore[union-attr]
+        entries.append(
+            AuditEntry(
+                id=f"{change_id}-{len(entries)}",
+                change=change_id,
+                seq=len(entries),
+                at=at,
+                actor=actor,
+                operation=operation,
+                kind=kind,
+                entity=entity,
+                before=old,
+                after=new,
+            )
+        )
+    return entries

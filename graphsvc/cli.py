@@ -234,9 +234,11 @@ def serve_command(
 
 from graphsvc.handover import handover_command  # noqa: E402 - they import this module lazily
 from graphsvc.maps.cli import map_command  # noqa: E402
+from graphsvc.reminders_cli import reminders_command  # noqa: E402
 
 app.command("handover")(handover_command)
 app.command("map")(map_command)
+app.command("reminders")(reminders_command)
 
 if __name__ == "__main__":
     app()

@@ -1,0 +1,47 @@
+"""``graphsvc reminders``: "not contacted for N days", per project or per owner.
+
+Registered in ``graphsvc/cli.py`` with ``app.command("reminders")(reminders_command)``. The
+helpers of that module are imported inside the function, so that it can import this one at
+the top.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import typer
+
+from graphsvc.reminders import (
+    DEFAULT_DAYS,
+    ReminderError,
+    reminders_report,
+    reminders_text,
+)
+from graphsvc.store.base import NotFound
+
+
+def reminders_command(
+    project: str | None = typer.Option(None, "--project", help="project id"),
+    owner: str | None = typer.Option(
+        None, "--owner", help="contact id: only this owner's reminders (without --project: across every project "
+                              "they own something in)"
+    ),
+    days: int = typer.Option(DEFAULT_DAYS, "--days", min=1, help="remind when a line is unused for more days than this"),
+    as_of: datetime | None = typer.Option(
+        None, "--as-of", formats=["%Y-%m-%d"], help="judge as of this day (default today)"
+    ),
+    as_json: bool = typer.Option(False, "--json", help="print the reminders as JSON"),
+) -> None:
+    """Owners' working lines not used for more than N days, most overdue first."""
+    from graphsvc.cli import EXIT_BAD_INPUT, EXIT_NOT_FOUND, _fail, _store
+
+    if project is None and owner is None:
+        raise _fail("error: give --project ID, --owner ID, or both", EXIT_BAD_INPUT)
+    with _store() as store:
+        try:
+            report = reminders_report(store, project, owner, days, as_of.date() if as_of else None)
+        except NotFound as exc:
+            raise _fail(f"error: {exc}", EXIT_NOT_FOUND) from exc
+        except ReminderError as exc:
+            raise _fail(f"error: {exc}", EXIT_BAD_INPUT) from exc
+    typer.echo(report.model_dump_json(indent=2) if as_json else reminders_text(report))

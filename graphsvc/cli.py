@@ -97,10 +97,20 @@ def db_status() -> None:
 
 @app.command("import")
 def import_command(
-    file: Path = typer.Argument(..., help="JSON bundle to import", exists=False),
+    files: list[Path] = typer.Argument(
+        ..., help="JSON bundle, or spreadsheet: one .xlsx, .csv files, or a directory of .csv files", exists=False
+    ),
     as_json: bool = typer.Option(False, "--json", help="print the report as JSON"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="spreadsheets: check and report, write nothing"),
 ) -> None:
-    """Import a JSON bundle: everything is checked first; a bad bundle writes nothing."""
+    """Import a JSON bundle or a spreadsheet: everything is checked first; bad input writes nothing."""
+    from graphsvc.spreadsheet_cli import import_spreadsheets, is_spreadsheet
+
+    if is_spreadsheet(files):
+        return import_spreadsheets(files, dry_run=dry_run, as_json=as_json, open_store=_store)
+    if len(files) > 1 or dry_run:
+        raise _fail("error: give one JSON bundle (--dry-run is for spreadsheets; see graphsvc validate)", EXIT_BAD_INPUT)
+    file = files[0]
     if not file.is_file():
         raise _fail(f"error: no such file: {file}", EXIT_BAD_INPUT)
     try:

@@ -1,7 +1,8 @@
 """The ``graphsvc`` command: store setup, import/export, demo data, and the HTTP service.
 
 Errors print a message to stderr and exit non-zero: 2 for bad input, 3 for an unreachable
-store, 4 for an unknown id, 5 when there is no answer (no working line to the target).
+store, 4 for an unknown id, 5 when there is no answer (no working line to the target), 6 for
+a conflict with what is stored.
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ def _store() -> Iterator[Store]:
 
 def _report_import(store: Store, data: object, as_json: bool) -> None:
     try:
-        report = import_bundle(store, data)
+        report = import_bundle(store, data, actor=actor())
     except BundleError as exc:
         if as_json:
             typer.echo(json.dumps({"problems": exc.as_dicts()}, ensure_ascii=False, indent=2))
@@ -107,7 +108,7 @@ def import_command(
     from graphsvc.spreadsheet_cli import import_spreadsheets, is_spreadsheet
 
     if is_spreadsheet(files):
-        return import_spreadsheets(files, dry_run=dry_run, as_json=as_json, open_store=_store)
+        return import_spreadsheets(files, dry_run=dry_run, as_json=as_json, open_store=_store, actor=actor())
     if len(files) > 1 or dry_run:
         raise _fail("error: give one JSON bundle (--dry-run is for spreadsheets; see graphsvc validate)", EXIT_BAD_INPUT)
     file = files[0]
@@ -239,16 +240,20 @@ def serve_command(
     except SettingsError as exc:
         raise _fail(f"error: {exc}", EXIT_BAD_INPUT) from exc
     typer.echo(f"serving the {settings.store} store on http://{host}:{port} (docs at /docs)")
-    uvicorn.run(create_app(), host=host, port=port)
+    uvicorn.run(create_app(host=host), host=host, port=port)
 
 
 from graphsvc.handover import handover_command  # noqa: E402 - they import this module lazily
 from graphsvc.maps.cli import map_command  # noqa: E402
 from graphsvc.reminders_cli import reminders_command  # noqa: E402
+from graphsvc.admin_cli import actor, audit_app, contact_app, keys_app  # noqa: E402
 
 app.command("handover")(handover_command)
 app.command("map")(map_command)
 app.command("reminders")(reminders_command)
+app.add_typer(keys_app, name="keys")
+app.add_typer(audit_app, name="audit")
+app.add_typer(contact_app, name="contact")
 
 if __name__ == "__main__":
     app()

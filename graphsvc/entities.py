@@ -83,16 +83,23 @@ def replace(store: Store, kind: str, row_id: str, data: Any, actor: str, today: 
     return _apply_rows(store, kind, actor, "update", row, old, today or date.today())
 
 
-def patch(store: Store, kind: str, row_id: str, data: Any, actor: str, today: date | None = None) -> Row:
-    """Partial update (PATCH): only the given fields change."""
+def patched(store: Store, kind: str, row_id: str, data: Any) -> tuple[Row, Row]:
+    """The stored row and what a partial update would make of it (nothing written)."""
     old = get(store, kind, row_id)
     if not isinstance(data, dict):
         raise BundleError([Problem(kind, 0, None, "must be a JSON object")])
     if "id" in data and data["id"] != row_id:
         raise BundleError([Problem(kind, 0, "id", f"must be {row_id!r}, the id in the path")])
     merged = {**old.model_dump(mode="json"), **data}
-    row = _parse_one(store, kind, merged)
-    return _apply_rows(store, kind, actor, "update", row, old, today or date.today())
+    return old, _parse_one(store, kind, merged)
+
+
+def patch(
+    store: Store, kind: str, row_id: str, data: Any, actor: str, today: date | None = None, operation: str = "update"
+) -> Row:
+    """Partial update (PATCH): only the given fields change."""
+    old, row = patched(store, kind, row_id, data)
+    return _apply_rows(store, kind, actor, operation, row, old, today or date.today())
 
 
 def cascade_plan(store: Store, kind: str, ids: set[str]) -> tuple[dict[str, set[str]], dict[str, dict[str, Row]]]:

@@ -43,6 +43,7 @@ from fastapi.responses import Response
 from jinja2 import DictLoader, Environment, StrictUndefined
 from pydantic import BaseModel, Field
 
+from graphsvc.auth import store_of
 from graphsvc import __version__
 from graphsvc.analysis.findings import Finding, Severity, Subject, Thresholds
 from graphsvc.analysis.health import Share
@@ -642,7 +643,7 @@ def get_handover(
     """The handover package of one project: offline maps per stage, findings (HTML, CSV),
     contact roster (CSV), GraphML, the JSON bundle and a manifest with checksums."""
     day = as_of or date.today()
-    data = build_handover(request.app.state.store, project_id, day)
+    data = build_handover(store_of(request), project_id, day)
     return Response(
         content=data,
         media_type="application/zip",

@@ -1,8 +1,8 @@
 """Reminders over HTTP: "not contacted for N days" per project and per owner.
 
 Mounted by ``graphsvc.service.create_app`` with ``app.include_router(router)``; the store
-is ``request.app.state.store``. Unknown project or contact ids raise ``NotFound``, which the
-app turns into 404 ``{"detail": ...}``; ``days`` below 1 is a 422 naming the field.
+is ``store_of(request)`` (the caller's view). Unknown project or contact ids raise ``NotFound``, which the
+app turns into 404 with the common error body; ``days`` below 1 is a 422 naming the field.
 """
 
 from __future__ import annotations
@@ -10,15 +10,12 @@ from __future__ import annotations
 from datetime import date
 
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel
 
+from graphsvc.api_errors import ErrorBody
+from graphsvc.auth import store_of
 from graphsvc.reminders import DEFAULT_DAYS, RemindersReport, reminders_report
 
 router = APIRouter(tags=["reminders"])
-
-
-class NotFoundBody(BaseModel):
-    detail: str
 
 
 DAYS_QUERY = Query(DEFAULT_DAYS, ge=1, description="remind when a line is unused for more days than this")
@@ -29,8 +26,8 @@ AS_OF_QUERY = Query(None, description="judge as of this day (default today)")
     "/api/v1/projects/{project_id}/reminders",
     response_model=RemindersReport,
     responses={
-        404: {"model": NotFoundBody, "description": "unknown project or owner",
-              "content": {"application/json": {"example": {"detail": "no project 'p-nope'"}}}},
+        404: {"model": ErrorBody, "description": "unknown project or owner",
+              "content": {"application/json": {"example": {"detail": "no project 'p-nope'", "code": "not_found"}}}},
     },
 )
 def get_project_reminders(
@@ -42,15 +39,15 @@ def get_project_reminders(
 ) -> RemindersReport:
     """The project's owners' working lines not used for more than `days` days (never used
     first, then most overdue), and owners with no working line and no recent logged contact."""
-    return reminders_report(request.app.state.store, project_id, owner, days, as_of)
+    return reminders_report(store_of(request), project_id, owner, days, as_of)
 
 
 @router.get(
     "/api/v1/contacts/{contact_id}/reminders",
     response_model=RemindersReport,
     responses={
-        404: {"model": NotFoundBody, "description": "unknown contact",
-              "content": {"application/json": {"example": {"detail": "no contact 'c-nope'"}}}},
+        404: {"model": ErrorBody, "description": "unknown contact",
+              "content": {"application/json": {"example": {"detail": "no contact 'c-nope'", "code": "not_found"}}}},
     },
 )
 def get_contact_reminders(
@@ -60,7 +57,7 @@ def get_contact_reminders(
     as_of: date | None = AS_OF_QUERY,
 ) -> RemindersReport:
     """One owner's overdue lines across every project where they hold an A or R duty."""
-    return reminders_report(request.app.state.store, None, contact_id, days, as_of)
+    return reminders_report(store_of(request), None, contact_id, days, as_of)
 
 
 __all__ = ["router"]

@@ -12,26 +12,60 @@ from typing import Any
 
 from datetime import date
 
-from fastapi import Depends, FastAPI, Query, Request
+from fastapi import Depends, FastAPI, Query, Request, Security
 from fastapi.responses import JSONResponse
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from graphsvc import __version__
-from pydantic import BaseModel
 
-from graphsvc.analysis.findings import Subject, Thresholds
-from graphsvc.analysis.paths import PathAnswer, PathError
+from graphsvc import api_errors
+from graphsvc.analysis.findings import Thresholds
+from graphsvc.analysis.paths import PathAnswer
+from graphsvc.api import router as entities_router
+from graphsvc.api_errors import ErrorBody
+from graphsvc.auth import Forbidden, Gate, Views, is_loopback, store_of
 from graphsvc.bundle import json_schema
 from graphsvc.handover import router as handover_router
+from graphsvc.lifecycle_web import router as lifecycle_router
 from graphsvc.maps.web import router as maps_router
+from graphsvc.reminders_web import router as reminders_router
+from graphsvc.spreadsheet_web import router as spreadsheet_router
 from graphsvc.insights import PortfolioReport, ProjectReport, contact_paths, portfolio_report, project_report
 from graphsvc.store import Store, StoreUnavailable, open_store
-from graphsvc.store.base import NotFound
 
 log = logging.getLogger("graphsvc")
 
 
-def create_app(store: Store | None = None) -> FastAPI:
-    """Build the app; tests pass a store, the CLI lets settings choose one."""
+#: reachable without a key (probes)
+PUBLIC_PATHS = {"/healthz", "/readyz"}
+READ_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False, description="an API key from `graphsvc keys create`")
+bearer = HTTPBearer(auto_error=False, description="the same API key as a bearer token")
+
+
+def authenticate(
+    request: Request,
+    key: str | None = Security(api_key_header),
+    token: HTTPAuthorizationCredentials | None = Security(bearer),
+) -> None:
+    """Resolve the caller for every route: their role, and the store as they may see it."""
+    if request.url.path in PUBLIC_PATHS:
+        return
+    presented = key or (token.credentials if token else None)
+    principal = request.app.state.gate.principal(presented)
+    if request.method not in READ_METHODS and not principal.can_write:
+        raise Forbidden(f"role {principal.role.value} is read-only")
+    request.state.principal = principal
+    request.state.store = request.app.state.views.for_principal(principal)
+
+
+def create_app(store: Store | None = None, host: str | None = None) -> FastAPI:
+    """Build the app; tests pass a store, the CLI lets settings choose one.
+
+    ``host`` is the address served on: without API keys, authentication is off only when
+    it is a loopback address (None means in-process, as in tests).
+    """
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -43,6 +77,19 @@ def create_app(store: Store | None = None) -> FastAPI:
             except StoreUnavailable as exc:
                 # Stay up: /readyz reports the reason until the store comes back.
                 log.warning("store not ready at start-up: %s", exc)
+        app.state.gate = Gate(app.state.store, loopback=is_loopback(host))
+        app.state.views = Views(app.state.store)
+        try:
+            if app.state.gate.open_access():
+                log.warning("authentication is OFF: serving on loopback with no API keys "
+                            "(create one with `graphsvc keys create` to turn it on)")
+            elif not app.state.gate.records():
+                log.warning("no API keys exist and %s is not loopback: every request needs a key; "
+                            "create one with `graphsvc keys create --role admin`", host)
+            else:
+                log.info("authentication is on: API key required")
+        except StoreUnavailable as exc:
+            log.warning("cannot read API keys yet: %s", exc)
         yield
         if owned:
             app.state.store.close()
@@ -52,6 +99,7 @@ def create_app(store: Store | None = None) -> FastAPI:
         version=__version__,
         description="Who owns what, who talks to whom, phase by phase, across organisations.",
         lifespan=lifespan,
+        dependencies=[Depends(authenticate)],
     )
 
     @app.get("/healthz", tags=["ops"])
@@ -91,7 +139,7 @@ def create_app(store: Store | None = None) -> FastAPI:
         thresholds: Thresholds = Depends(limits),
     ) -> ProjectReport:
         """Responsibility vacuums and broken communication chains of one project."""
-        return project_report(request.app.state.store, project_id, stage, as_of, thresholds)
+        return project_report(store_of(request), project_id, stage, as_of, thresholds)
 
     @app.get("/api/v1/portfolio/findings", tags=["findings"], response_model=PortfolioReport)
     def get_portfolio_findings(
@@ -100,7 +148,7 @@ def create_app(store: Store | None = None) -> FastAPI:
         thresholds: Thresholds = Depends(limits),
     ) -> PortfolioReport:
         """Every project scanned: findings ranked by severity, health per project."""
-        return portfolio_report(request.app.state.store, as_of, thresholds)
+        return portfolio_report(store_of(request), as_of, thresholds)
 
     @app.get(
         "/api/v1/paths",
@@ -122,28 +170,18 @@ def create_app(store: Store | None = None) -> FastAPI:
         as_of: date | None = Query(None, description="as of this day (default today)"),
     ) -> PathAnswer:
         """Whom to contact about a target, and through whom: the k cheapest working paths."""
-        return contact_paths(request.app.state.store, source, target, k, as_of)
+        return contact_paths(store_of(request), source, target, k, as_of)
 
     @app.get("/api/v1/schema/bundle", tags=["bundle"])
     def bundle_schema() -> dict[str, Any]:
         """The JSON Schema of the import/export bundle."""
         return json_schema()
 
+    app.include_router(entities_router)
+    app.include_router(lifecycle_router)
+    app.include_router(reminders_router)
+    app.include_router(spreadsheet_router)
     app.include_router(handover_router)
     app.include_router(maps_router)
-
-    @app.exception_handler(NotFound)
-    async def not_found(request: Request, exc: NotFound) -> JSONResponse:
-        return JSONResponse(status_code=404, content={"detail": str(exc)})
-
-    @app.exception_handler(PathError)
-    async def no_path(request: Request, exc: PathError) -> JSONResponse:
-        nearest = [n.model_dump() for n in exc.nearest]
-        return JSONResponse(status_code=exc.status, content={"detail": str(exc), "nearest": nearest})
-
+    api_errors.install(app)
     return app
-
-
-class ErrorBody(BaseModel):
-    detail: str
-    nearest: list[Subject] = []

@@ -7,7 +7,6 @@ decides which one a command line means (``is_spreadsheet``). The report goes to 
 
 from __future__ import annotations
 
-import getpass
 import sys
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
@@ -15,6 +14,7 @@ from pathlib import Path
 
 import typer
 
+from graphsvc.admin_cli import actor as cli_actor
 from graphsvc.spreadsheet import Issue, SpreadsheetError
 from graphsvc.spreadsheet_read import (
     CSV_SUFFIXES,
@@ -52,14 +52,6 @@ def _collect(paths: list[Path]) -> list[tuple[str, bytes]]:
     if missing:
         raise SpreadsheetError(missing)
     return files
-
-
-def _cli_actor() -> str:
-    """Who writes from the command line, for the audit trail (as the bundle import names it)."""
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):
-        return "cli"
 
 
 def _progress(total: int) -> AbstractContextManager:
@@ -109,7 +101,7 @@ def import_spreadsheets(
             typer.echo("checking" if dry_run else "checking and writing", err=True)
         with open_store() as store:
             store_name = store.name
-            report = run_import(store, sheets, dry_run, actor=actor or _cli_actor())
+            report = run_import(store, sheets, dry_run, actor=actor or cli_actor())
     if as_json:
         typer.echo(report.model_dump_json(indent=2))
         if report.errors:

@@ -10,8 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, File, Query, Request, UploadFile
-from fastapi.responses import JSONResponse
 
+from graphsvc.api_errors import ProblemItem, error, responses
+from graphsvc.auth import principal_of
+from graphsvc.keys import Role
 from graphsvc.spreadsheet import SpreadsheetError
 from graphsvc.spreadsheet_read import read_files
 from graphsvc.spreadsheet_report import SpreadsheetReport, run_import, unreadable
@@ -19,34 +21,39 @@ from graphsvc.spreadsheet_report import SpreadsheetReport, run_import, unreadabl
 router = APIRouter(tags=["import"])
 
 
-def _actor(request: Request) -> str:
-    """The audit trail's actor: the authenticated caller where the service sets one."""
-    principal = getattr(request.state, "principal", None)
-    return str(getattr(principal, "name", None) or "http")
-
-
 @router.post(
     "/api/v1/import/spreadsheet",
     response_model=SpreadsheetReport,
-    responses={422: {"model": SpreadsheetReport, "description": "errors located by sheet, row and column; nothing written"}},
+    responses=responses(401, 403, 422),
 )
 def import_spreadsheet(
     request: Request,
     files: list[UploadFile] = File(..., description="one .xlsx workbook, or one or more .csv files (file stem = sheet)"),
     dry_run: bool = Query(False, description="check and report only; write nothing"),
 ) -> Any:
-    """Import a spreadsheet all-or-nothing, or (``dry_run``) report what importing it would meet.
+    """Import a spreadsheet all-or-nothing (admin), or (``dry_run``) report what importing it
+    would meet.
 
     The report lists errors (sheet, row, column), warnings and suspected duplicate
-    contacts; duplicates and warnings never block the import. Any error: 422, nothing written.
+    contacts; duplicates and warnings never block the import. A dry run always answers with
+    the report; an import with any error answers 422 naming each cell, and writes nothing.
     """
+    principal = principal_of(request)
+    principal.require(Role.admin)
     uploads = [(upload.filename or "upload", upload.file.read()) for upload in files]
     try:
         sheets = read_files(uploads)
     except SpreadsheetError as exc:
         report = unreadable(exc.issues, dry_run)
     else:
-        report = run_import(request.app.state.store, sheets, dry_run, actor=_actor(request))
-    if report.errors:
-        return JSONResponse(status_code=422, content=report.model_dump(mode="json"))
+        report = run_import(request.app.state.store, sheets, dry_run, actor=principal.name)
+    if report.errors and not dry_run:
+        problems = [
+            ProblemItem(location=issue.sheet or "upload", row=issue.row, field=issue.column, reason=issue.message)
+            for issue in report.errors
+        ]
+        detail = f"spreadsheet rejected, {len(problems)} problem(s); nothing was written: " + "; ".join(
+            str(issue) for issue in report.errors[:5]
+        )
+        return error(422, "invalid", detail, problems=problems)
     return report

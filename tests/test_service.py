@@ -55,11 +55,13 @@ def test_query_errors_name_the_problem(embedded_store):
 
     import_bundle(embedded_store, demo_data())
     with TestClient(create_app(embedded_store)) as client:
-        assert client.get("/api/v1/projects/nope/findings").json() == {"detail": "no project 'nope'"}
+        missing = client.get("/api/v1/projects/nope/findings").json()
+        assert (missing["detail"], missing["code"]) == ("no project 'nope'", "not_found")
         bad_day = client.get("/api/v1/projects/sw-fieldops-3/findings", params={"as_of": "soon"})
-        assert bad_day.status_code == 422 and bad_day.json()["detail"][0]["loc"] == ["query", "as_of"]
+        assert bad_day.status_code == 422 and bad_day.json()["problems"][0]["location"] == "query"
+        assert bad_day.json()["problems"][0]["field"] == "as_of" and "as_of" in bad_day.json()["detail"]
         bad_k = client.get("/api/v1/paths", params={"source": "c-wang-jianguo", "target": "c-guo-rui", "k": 99})
-        assert bad_k.status_code == 422 and bad_k.json()["detail"][0]["loc"] == ["query", "k"]
+        assert bad_k.status_code == 422 and [(p["location"], p["field"]) for p in bad_k.json()["problems"]] == [("query", "k")]
         unknown = client.get("/api/v1/paths", params={"source": "zz", "target": "c-guo-rui"})
         assert unknown.status_code == 404 and "unknown contact 'zz'" in unknown.json()["detail"]
         gone = client.get("/api/v1/paths", params={"source": "c-wang-jianguo", "target": "c-tom-becker", "as_of": "2026-11-22"})

@@ -27,7 +27,6 @@ from graphsvc.importer import import_bundle
 from graphsvc.service import create_app
 from graphsvc.spreadsheet_read import read_files
 from graphsvc.spreadsheet_report import run_import
-from graphsvc.spreadsheet_web import router as spreadsheet_router
 from graphsvc.store.embedded import EmbeddedStore
 
 DATE_FIELDS = {"since", "valid_from", "valid_to", "start", "end", "last_contact"}
@@ -480,10 +479,7 @@ def test_cli_progress_bar_stays_off_stdout(tmp_path, cli, monkeypatch):
 @pytest.fixture
 def http():
     store = EmbeddedStore()
-    app = create_app(store)
-    if not any(getattr(r, "path", "") == "/api/v1/import/spreadsheet" for r in app.routes):
-        app.include_router(spreadsheet_router)
-    with TestClient(app) as client:
+    with TestClient(create_app(store)) as client:
         yield client, store
     store.close()
 
@@ -516,8 +512,10 @@ def test_http_csv_files_and_errors(http):
     bad_rows = [["id", "contact", "responsibility", "raci"], ["a-2", "c-nobody", "r-1", "A"]]
     bad = client.post("/api/v1/import/spreadsheet", files=[("files", ("assignments.csv", csv_bytes(bad_rows), "text/csv"))])
     assert bad.status_code == 422
-    assert [(e["sheet"], e["row"], e["column"]) for e in bad.json()["errors"]] == [("assignments", 2, "contact")]
-    assert not bad.json()["committed"]
+    assert [(e["location"], e["row"], e["field"]) for e in bad.json()["problems"]] == [("assignments", 2, "contact")]
+    assert "nothing was written" in bad.json()["detail"]
+    dry = client.post("/api/v1/import/spreadsheet", params={"dry_run": True}, files=[("files", ("assignments.csv", csv_bytes(bad_rows), "text/csv"))])
+    assert dry.status_code == 200 and [e["column"] for e in dry.json()["errors"]] == ["contact"]
     unreadable = client.post("/api/v1/import/spreadsheet", files=[("files", ("notes.txt", b"hi", "text/plain"))])
-    assert unreadable.status_code == 422 and "not a spreadsheet" in unreadable.json()["errors"][0]["message"]
+    assert unreadable.status_code == 422 and "not a spreadsheet" in unreadable.json()["problems"][0]["reason"]
     assert exported(store) == before

@@ -2,7 +2,7 @@
 and the map data as JSON.
 
 Mounted by ``graphsvc.service.create_app`` with ``app.include_router(router)``; the store
-is ``request.app.state.store``. Unknown project or stage ids raise ``NotFound``, which the
+is ``store_of(request)`` (the caller's view). Unknown project or stage ids raise ``NotFound``, which the
 app turns into 404 ``{"detail": ...}``. Pages are rendered with Jinja2 autoescape on.
 """
 
@@ -15,6 +15,7 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
+from graphsvc.auth import store_of
 from graphsvc.analysis.timeline import stage_phase
 from graphsvc.insights import project_report
 from graphsvc.maps import ALL_STAGES, project_graph, project_map_html
@@ -50,7 +51,7 @@ def _map_url(request: Request, project_id: str, stage: str | None = None, as_of:
 @router.get("/", response_class=HTMLResponse, tags=["maps"], summary="Projects and their health")
 def index_page(request: Request, as_of: date | None = AS_OF_QUERY) -> HTMLResponse:
     """Every stored project with its health shares and finding counts, linking to its maps."""
-    store: Store = request.app.state.store
+    store: Store = store_of(request)
     day = as_of or date.today()
     stages_by_project: dict[str, list[Any]] = {}
     for stage in store.read("stages"):
@@ -100,7 +101,7 @@ def map_page(
     channels: Literal["all", "preferred", "none"] = CHANNELS_QUERY,
 ) -> HTMLResponse:
     """Every stage of the project in one page, opened on ``stage``; it loads nothing else."""
-    html = project_map_html(request.app.state.store, project_id, stage, as_of, channels=channels)
+    html = project_map_html(store_of(request), project_id, stage, as_of, channels=channels)
     return HTMLResponse(html, headers=PAGE_HEADERS)
 
 
@@ -120,7 +121,7 @@ def project_graph_json(
 ) -> MapData:
     """The nodes and edges of one stage's map (or of every stage), with positions,
     stage membership and the findings drawn on them."""
-    return project_graph(request.app.state.store, project_id, stage, as_of, channels=channels)
+    return project_graph(store_of(request), project_id, stage, as_of, channels=channels)
 
 
 def _has_cjk(names) -> bool:

@@ -1,0 +1,78 @@
+"""Lifecycle operations over HTTP: a person leaves, duplicates merge, employer/title change."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter, Body, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from graphsvc import lifecycle
+from graphsvc.api_errors import responses
+from graphsvc.auth import check_write, principal_of, store_of
+from graphsvc.entities import get
+from graphsvc.lifecycle import LifecycleReport
+from graphsvc.model import Contact
+
+router = APIRouter(tags=["contacts"])
+
+
+class LeaveRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"on": "2026-12-01", "successor": "c-li-na"}]})
+    on: date = Field(description="the first day they are gone")
+    successor: str | None = Field(None, min_length=1, description="who takes over their open duties and lines")
+
+
+class MergeRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"duplicate": "c-wang-jg-2"}]})
+    duplicate: str = Field(min_length=1, description="the other entry of the same person; it is removed")
+
+
+class MoveRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"on": "2026-12-01", "org": "org-bafang-construction"}]}
+    )
+    on: date = Field(description="the day the new employer/title starts")
+    org: str | None = Field(None, min_length=1, description="new organisation id")
+    title: str | None = Field(None, description="new title")
+
+
+def _writable(request: Request, *contact_ids: str) -> None:
+    for contact_id in contact_ids:
+        row = get(store_of(request), "contacts", contact_id)
+        check_write(principal_of(request), request.app.state.store, store_of(request), "contacts", [row])
+
+
+@router.post(
+    "/api/v1/contacts/{contact_id}/leave",
+    response_model=LifecycleReport,
+    responses=responses(401, 403, 404, 409, 422),
+)
+def post_leave(request: Request, contact_id: str, body: LeaveRequest = Body(...)) -> LifecycleReport:
+    """The person leaves on a day; open assignments and working links continue with the
+    successor (old rows end that day, history kept). Reports what moved."""
+    _writable(request, contact_id, *([body.successor] if body.successor else []))
+    return lifecycle.leave(request.app.state.store, contact_id, body.on, body.successor, principal_of(request).name)
+
+
+@router.post(
+    "/api/v1/contacts/{contact_id}/merge",
+    response_model=LifecycleReport,
+    responses=responses(401, 403, 404, 422),
+)
+def post_merge(request: Request, contact_id: str, body: MergeRequest = Body(...)) -> LifecycleReport:
+    """Merge a duplicate entry into this contact: details, history, duties, lines and
+    interactions re-pointed; the duplicate is removed (the audit trail keeps it)."""
+    _writable(request, contact_id, body.duplicate)
+    return lifecycle.merge(request.app.state.store, contact_id, body.duplicate, principal_of(request).name)
+
+
+@router.post(
+    "/api/v1/contacts/{contact_id}/move",
+    response_model=Contact,
+    responses=responses(401, 403, 404, 422),
+)
+def post_move(request: Request, contact_id: str, body: MoveRequest = Body(...)) -> Contact:
+    """Change employer and/or title from a day; the earlier state becomes history."""
+    _writable(request, contact_id)
+    return lifecycle.move(request.app.state.store, contact_id, body.on, body.org, body.title, principal_of(request).name)

@@ -72,6 +72,15 @@ class Change:
     upserts: Bundle = field(default_factory=Bundle)
     deletes: dict[str, set[str]] = field(default_factory=dict)
     audit: list[AuditEntry] = field(default_factory=list)
+    #: check the audited rows' ``before`` values inside the transaction (see Store.apply)
+    guard: bool = True
+
+    def expected(self) -> dict[str, dict[str, dict[str, Any] | None]]:
+        """kind -> id -> the stored value this change was computed from (None: absent)."""
+        found: dict[str, dict[str, dict[str, Any] | None]] = {}
+        for entry in self.audit:
+            found.setdefault(entry.kind, {})[entry.entity] = entry.before
+        return found
 
     def is_empty(self) -> bool:
         return not self.audit and not any(self.deletes.values()) and not any(self.upserts.counts().values())

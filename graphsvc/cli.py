@@ -2,7 +2,7 @@
 
 Errors print a message to stderr and exit non-zero: 2 for bad input, 3 for an unreachable
 store, 4 for an unknown id, 5 when there is no answer (no working line to the target), 6 for
-a conflict with what is stored.
+a conflict with what is stored, 7 when ``db check`` finds the store inconsistent.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ EXIT_BAD_INPUT = 2
 EXIT_STORE = 3
 EXIT_NOT_FOUND = 4
 EXIT_NO_ANSWER = 5
+EXIT_INCONSISTENT = 7
 
 
 def _fail(message: str, code: int) -> typer.Exit:
@@ -94,6 +95,20 @@ def db_status() -> None:
     with _store() as store:
         for kind, count in store.counts().items():
             typer.echo(f"{kind:18} {count}")
+
+
+@db_app.command("check")
+def db_check() -> None:
+    """Check that the stored data is consistent (references, unique ids, store invariants)."""
+    from graphsvc.consistency import check
+
+    with _store() as store:
+        problems = check(store)
+    for problem in problems:
+        typer.echo(f"  - {problem}", err=True)
+    if problems:
+        raise _fail(f"error: {len(problems)} consistency problem(s)", EXIT_INCONSISTENT)
+    typer.echo(f"{store.name} store is consistent")
 
 
 @app.command("import")

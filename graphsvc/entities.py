@@ -17,19 +17,49 @@ Cascade rules, the same on both stores because they are computed here:
 
 from __future__ import annotations
 
+import functools
+import random
+import time
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from graphsvc.audit import Change, record
 from graphsvc.bundle import Bundle, BundleError, Problem, parse_bundle
 from graphsvc.importer import keep_history
 from graphsvc.model import KINDS, Row
-from graphsvc.store.base import NotFound, Store
+from graphsvc.store.base import NotFound, StaleWrite, Store
 
 
 class Conflict(Exception):
     """A write that contradicts what is stored (existing id, rows still referring)."""
+
+
+#: how often a write computed from rows someone else changed meanwhile is recomputed
+ATTEMPTS = 20
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def retried(operation: F) -> F:
+    """Run a read-modify-write under the store's write lock (writers of this process queue),
+    and recompute it from fresh reads when the store reports StaleWrite (a writer in another
+    process got there first), so concurrent writers never lose each other's changes."""
+
+    @functools.wraps(operation)
+    def run(store: Store, *args: Any, **kwargs: Any) -> Any:
+        for attempt in range(ATTEMPTS):
+            try:
+                with store.write_lock:
+                    return operation(store, *args, **kwargs)
+            except StaleWrite:
+                if attempt == ATTEMPTS - 1:
+                    raise Conflict("the rows kept changing under this write; try again") from None
+                time.sleep(random.uniform(0, 0.002 * (attempt + 1)))
+        raise AssertionError("unreachable")
+
+    return run  # type: ignore[return-value]
 
 
 def singular(kind: str) -> str:
@@ -61,10 +91,15 @@ def _apply_rows(
     changes = [(kind, old, new)] + [
         ("contact_history", stored_periods.get(p.id), p) for p in bundle.contact_history
     ]
-    store.apply(Change(upserts=bundle, audit=record(actor, operation, changes)))
+    entries = record(actor, operation, changes)
+    if entries:  # write only what changed: every written row is then guarded by its entry
+        changed = {(e.kind, e.entity) for e in entries}
+        upserts = Bundle(**{k: [row for row in bundle.rows(k) if (k, row.id) in changed] for k in (kind, "contact_history")})
+        store.apply(Change(upserts=upserts, audit=entries))
     return new
 
 
+@retried
 def create(store: Store, kind: str, data: Any, actor: str, today: date | None = None) -> Row:
     row = _parse_one(store, kind, data)
     if store.existing_ids(kind, {row.id}):
@@ -72,6 +107,7 @@ def create(store: Store, kind: str, data: Any, actor: str, today: date | None = 
     return _apply_rows(store, kind, actor, "create", row, None, today or date.today())
 
 
+@retried
 def replace(store: Store, kind: str, row_id: str, data: Any, actor: str, today: date | None = None) -> Row:
     """Full replacement (PUT): fields left out take their defaults."""
     old = get(store, kind, row_id)
@@ -94,6 +130,7 @@ def patched(store: Store, kind: str, row_id: str, data: Any) -> tuple[Row, Row]:
     return old, _parse_one(store, kind, merged)
 
 
+@retried
 def patch(
     store: Store, kind: str, row_id: str, data: Any, actor: str, today: date | None = None, operation: str = "update"
 ) -> Row:
@@ -144,6 +181,7 @@ def cascade_plan(store: Store, kind: str, ids: set[str]) -> tuple[dict[str, set[
     return {k: v for k, v in deletes.items() if v}, {k: v for k, v in updates.items() if v}
 
 
+@retried
 def delete(store: Store, kind: str, row_id: str, actor: str, cascade: bool = False) -> dict[str, Any]:
     """Delete one row; with cascade, what depends on it too. Returns what was removed/changed."""
     get(store, kind, row_id)

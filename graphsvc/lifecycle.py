@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 
 from graphsvc.audit import Change, record
 from graphsvc.bundle import Bundle, BundleError, Problem
-from graphsvc.entities import Conflict, get, patch
+from graphsvc.entities import Conflict, get, patch, retried
 from graphsvc.importer import keep_history
 from graphsvc.model import Assignment, Contact, ContactStatus, Link, Row
 from graphsvc.store.base import Store
@@ -62,6 +62,7 @@ def _active_contact(store: Store, contact_id: str, field: str) -> Contact:
     return found[0]  # type: ignore[return-value]
 
 
+@retried
 def leave(store: Store, contact_id: str, on: date, successor_id: str | None, actor: str) -> LifecycleReport:
     """``contact_id`` leaves on ``on``; their open assignments and working links continue
     with the successor from that day (the old rows end that day)."""
@@ -146,6 +147,7 @@ def _continue(
     report.moved.append(Moved(kind=kind, old=row.id, new=new_id, detail=detail))
 
 
+@retried
 def merge(store: Store, survivor_id: str, duplicate_id: str, actor: str) -> LifecycleReport:
     """The duplicate's details, history, assignments, links and interactions move to the
     survivor; the duplicate row goes (the audit trail keeps it)."""

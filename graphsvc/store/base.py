@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
 
@@ -13,6 +14,11 @@ from graphsvc.model import KINDS, Row
 
 class StoreUnavailable(RuntimeError):
     """The store cannot be reached or opened; the message says which and why."""
+
+
+class StaleWrite(RuntimeError):
+    """A guarded change found a row different from what it was computed from (someone else
+    wrote it in between); nothing was written, and the caller recomputes and retries."""
 
 
 class NotFound(KeyError):
@@ -42,7 +48,11 @@ class Store(ABC):
     @abstractmethod
     def apply(self, change: Change) -> None:
         """In one transaction: upsert rows, delete ids (a node with its relationships),
-        append the audit entries. The caller keeps references whole (see entities.py)."""
+        append the audit entries. The caller keeps references whole (see entities.py).
+
+        Writes are serialised. A guarded change first checks that every audited row is still
+        as its entry's ``before`` says (absent for None) and raises StaleWrite otherwise, so
+        concurrent read-modify-write callers never lose each other's updates."""
 
     @abstractmethod
     def referrers(self, kind: str, ids: set[str]) -> dict[str, set[str]]:
@@ -93,6 +103,16 @@ class Store(ABC):
     def project_snapshot(self, project_id: str) -> Bundle:
         scope = self.project_scope(project_id)
         return Bundle(**{kind: self.read(kind, scope.get(kind, set())) for kind in KINDS})
+
+    @property
+    def write_lock(self) -> threading.RLock:
+        """Held by read-modify-write operations (entities, lifecycle) of this process, so
+        they queue instead of retrying; the guard in apply covers other processes."""
+        return self.__dict__.setdefault("_write_lock", threading.RLock())
+
+    def self_check(self) -> list[str]:
+        """Store-specific invariants beyond the rows themselves (see consistency.check)."""
+        return []
 
     def existing_ids(self, kind: str, ids: set[str]) -> set[str]:
         return {row.id for row in self.read(kind, ids)} if ids else set()

@@ -31,7 +31,7 @@ from graphsvc.model import (
     Row,
     Stage,
 )
-from graphsvc.store.base import NotFound, Store, StoreUnavailable
+from graphsvc.store.base import NotFound, StaleWrite, Store, StoreUnavailable
 
 #: kind -> node label; assignments and links are relationships, not nodes
 LABELS = {
@@ -161,6 +161,8 @@ class EmbeddedStore(Store):
         deleted = [(kind, row_id) for kind, ids in change.deletes.items() for row_id in ids]
         entries = [tuple(entry.stored()[c] for c in AUDIT_COLUMNS) for entry in change.audit]
         with self._lock:
+            if change.guard:
+                self._check_expected(change)
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 self._db.executemany(
@@ -180,6 +182,14 @@ class EmbeddedStore(Store):
             self._apply(bundle)
             self._remove(change.deletes)
             self._version += 1
+
+    def _check_expected(self, change: Change) -> None:
+        for kind, expected in change.expected().items():
+            rows = self._rows[kind]
+            for row_id, before in expected.items():
+                stored = rows.get(row_id)
+                if (None if stored is None else stored.model_dump(mode="json")) != before:
+                    raise StaleWrite(f"{kind} {row_id!r} changed while this write was prepared")
 
     def clear(self) -> None:
         with self._lock:
@@ -257,6 +267,25 @@ class EmbeddedStore(Store):
 
     def data_version(self) -> int:
         return self._version
+
+    def self_check(self) -> list[str]:
+        """The memory mirror must equal the file: reload the rows and compare."""
+        with self._lock:
+            problems = []
+            on_disk: dict[str, dict[str, str]] = defaultdict(dict)
+            for kind, row_id, data in self._db.execute("SELECT kind, id, data FROM rows"):
+                on_disk[kind][row_id] = data
+            for kind in KINDS:
+                memory = {row_id: row.model_dump_json() for row_id, row in self._rows[kind].items()}
+                disk = {row_id: KINDS[kind].model_validate_json(data).model_dump_json() for row_id, data in on_disk[kind].items()}
+                if memory != disk:
+                    differ = sorted(set(memory) ^ set(disk) | {i for i in memory.keys() & disk.keys() if memory[i] != disk[i]})
+                    problems.append(f"{kind}: memory and file differ for {', '.join(differ[:5])}")
+            expected = {(u, v, k) for kind in KINDS for row in self._rows[kind].values() for u, v, k in edges_of(kind, row)}
+            actual = {(u, v, k) for u, v, k in self.graph.edges(keys=True) if k[0] != "NEXT"}
+            if expected != actual:
+                problems.append(f"graph: {len(expected - actual)} edge(s) missing, {len(actual - expected)} stale")
+            return problems
 
     def referrers(self, kind: str, ids: set[str]) -> dict[str, set[str]]:
         found: dict[str, set[str]] = defaultdict(set)

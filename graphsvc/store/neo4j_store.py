@@ -18,7 +18,7 @@ from graphsvc.bundle import Bundle
 from graphsvc.keys import KeyRecord
 from graphsvc.cypher import QueryBook
 from graphsvc.model import KINDS, Interaction, Link, Project, Row
-from graphsvc.store.base import NotFound, Store, StoreUnavailable
+from graphsvc.store.base import NotFound, StaleWrite, Store, StoreUnavailable
 
 BATCH = 5000
 
@@ -142,6 +142,11 @@ class Neo4jStore(Store):
             raise StoreUnavailable(f"Neo4j at {self.uri} unavailable: {exc}") from exc
 
     def _apply_change(self, tx: ManagedTransaction, change: Change) -> None:
+        # First statement: bumping the counter write-locks its node, so write transactions
+        # run one after another and the guard below reads what nobody else is changing.
+        self._run(tx, "bump_version")
+        if change.guard:
+            self._check_expected(tx, change)
         bundle = change.upserts
         stored = self._run(tx, "relationship_counts")[0]
         moved_from: set[str] = set()
@@ -180,7 +185,17 @@ class Neo4jStore(Store):
         entries = [entry.stored() for entry in change.audit]
         for batch in _batches(entries):
             self._run(tx, "append_audit", rows=batch)
-        self._run(tx, "bump_version")
+
+    def _check_expected(self, tx: ManagedTransaction, change: Change) -> None:
+        for kind, expected in change.expected().items():
+            found = self._run(tx, f"read_{kind}_by_id", ids=sorted(expected))
+            stored = {
+                row.id: row.model_dump(mode="json")
+                for row in (KINDS[kind].model_validate(_native(r["row"])) for r in found)
+            }
+            for row_id, before in expected.items():
+                if stored.get(row_id) != before:
+                    raise StaleWrite(f"{kind} {row_id!r} changed while this write was prepared")
 
     # -- reads ----------------------------------------------------------------------------
 

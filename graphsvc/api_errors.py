@@ -4,6 +4,7 @@ the ``nearest`` reachable people."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -41,16 +42,65 @@ def error(status: int, code: str, detail: str, **extra: Any) -> JSONResponse:
     return JSONResponse(status_code=status, content=body, headers=headers)
 
 
+MEANING = {
+    401: "no valid API key",
+    403: "the key's role does not allow this",
+    404: "unknown id (or outside the key's projects)",
+    409: "conflicts with what is stored",
+    422: "invalid input; problems name each field",
+    503: "the store is not reachable",
+}
+
+
 #: documented error responses, for route declarations
 def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    meaning = {
-        401: "no valid API key",
-        403: "the key's role does not allow this",
-        404: "unknown id (or outside the key's projects)",
-        409: "conflicts with what is stored",
-        422: "invalid input; problems name each field",
-    }
-    return {status: {"model": ErrorBody, "description": meaning[status]} for status in statuses}
+    return {status: {"model": ErrorBody, "description": MEANING[status]} for status in statuses}
+
+
+def document(app: FastAPI, public: set[str], read_methods: set[str]) -> None:
+    """Make the app's OpenAPI document say what ``install``'s handlers answer.
+
+    Routes declare the errors their own handlers raise; what applies to every route is
+    added here once: 401 behind the key check (every path but ``public``), 403 for writes
+    (a read-only key), 503 when the store is down. And whatever a route declared, every
+    4xx body is the one ErrorBody, as JSON (FastAPI would otherwise document its own 422
+    shape, and an HTML page's errors as HTML).
+    """
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = generate()
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        error_schema = ErrorBody.model_json_schema(ref_template="#/components/schemas/{model}")
+        for name, definition in error_schema.pop("$defs", {}).items():
+            components.setdefault(name, definition)
+        components.setdefault("ErrorBody", error_schema)
+        reference = {"$ref": "#/components/schemas/ErrorBody"}
+        for path, item in schema.get("paths", {}).items():
+            for method, operation in item.items():
+                declared = operation.setdefault("responses", {})
+                if path not in public:
+                    extra = [401, 503] + ([403] if method.upper() not in read_methods else [])
+                    for status in extra:
+                        declared.setdefault(str(status), {"description": MEANING[status]})
+                for status, response in declared.items():
+                    if status == "422" and response.get("description") == "Validation Error":  # FastAPI's own
+                        response["description"] = MEANING[422]
+                    if status.startswith("4"):
+                        json_media = response.get("content", {}).get("application/json", {})
+                        response["content"] = {"application/json": {**json_media, "schema": reference}}
+                    elif status == "503" and "content" not in response:
+                        response["content"] = {"application/json": {"schema": reference}}
+        used = json.dumps(schema.get("paths", {}))
+        for name in ("HTTPValidationError", "ValidationError"):
+            if f"#/components/schemas/{name}" not in used:
+                components.pop(name, None)
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def _validation_problems(exc: RequestValidationError) -> list[ProblemItem]:

@@ -184,4 +184,5 @@ def create_app(store: Store | None = None, host: str | None = None) -> FastAPI:
     app.include_router(handover_router)
     app.include_router(maps_router)
     api_errors.install(app)
+    api_errors.document(app, public=PUBLIC_PATHS, read_methods=READ_METHODS)
     return app

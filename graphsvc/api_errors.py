@@ -154,5 +154,10 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
+        if exc.status_code == 400:
+            # FastAPI's answer to a body it cannot even decode (not JSON, not UTF-8): bad input
+            # like any other, so 422 naming the body
+            reason = str(exc.detail)
+            return error(422, "invalid", f"body: {reason}", problems=[ProblemItem(location="body", reason=reason)])
         code = {404: "not_found", 405: "invalid", 401: "unauthenticated", 403: "forbidden"}.get(exc.status_code, "invalid")
         return error(exc.status_code, code, str(exc.detail))

@@ -516,7 +516,9 @@ def _describe(path: str, view: ProjectView) -> str:
 
 
 def _zip(files: dict[str, bytes], day: date) -> bytes:
-    stamp = (day.year, day.month, day.day, 0, 0, 0) if day.year >= 1980 else (1980, 1, 1, 0, 0, 0)  # zip's epoch
+    # a zip entry's date holds the years 1980 to 2107: clamp the day into that range
+    day = min(max(day, date(1980, 1, 1)), date(2107, 12, 31))
+    stamp = (day.year, day.month, day.day, 0, 0, 0)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for path in sorted(files):

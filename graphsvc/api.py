@@ -8,7 +8,7 @@ checks live in ``entities`` (the same parser as the import) and ``auth`` (who ma
 # No ``from __future__ import annotations``: FastAPI reads the generated handlers'
 # annotations at definition time, and they refer to the per-kind model in a closure.
 
-from datetime import date, datetime, time, timezone
+from datetime import datetime, time, timezone
 from functools import lru_cache
 from typing import Any
 
@@ -22,6 +22,7 @@ from graphsvc.auth import check_write, principal_of, store_of
 from graphsvc.bundle import BundleError, Problem
 from graphsvc.keys import Role
 from graphsvc.model import KINDS, Row
+from graphsvc.params import Day
 from graphsvc.store.base import NotFound, Store
 
 router = APIRouter()
@@ -279,7 +280,7 @@ def audit_log(
     entity: str | None = Query(None, description="entity id"),
     kind: str | None = Query(None, description="entity kind (bundle array name, e.g. contacts)"),
     actor: str | None = Query(None, description="who made the change (API key name, or cli:<user>)"),
-    since: date | None = Query(None, description="entries on or after this day (UTC)"),
+    since: Day | None = Query(None, description="entries on or after this day (UTC)"),
     offset: int = Query(0, ge=0, le=10_000_000),
     limit: int = Query(100, ge=1, le=1000),
 ) -> Any:

@@ -52,6 +52,7 @@ from graphsvc.bundle import Bundle, _all_references, dump_bundle
 from graphsvc.insights import ProjectReport, project_report
 from graphsvc.model import KINDS, Row, Stage
 from graphsvc.store.base import NotFound, Store
+from graphsvc.params import Day
 
 FORMAT = "graphsvc-handover"
 VERSION = 1
@@ -640,7 +641,7 @@ router = APIRouter(tags=["handover"])
 def get_handover(
     request: Request,
     project_id: str,
-    as_of: date | None = Query(None, description="the package as of this day (default today)"),
+    as_of: Day | None = Query(None, description="the package as of this day (default today)"),
 ) -> Response:
     """The handover package of one project: offline maps per stage, findings (HTML, CSV),
     contact roster (CSV), GraphML, the JSON bundle and a manifest with checksums."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 
 from fastapi import APIRouter, Body, Request
 from pydantic import BaseModel, ConfigDict, Field
@@ -13,13 +12,14 @@ from graphsvc.auth import check_write, principal_of, store_of
 from graphsvc.entities import get
 from graphsvc.lifecycle import LifecycleReport
 from graphsvc.model import Contact
+from graphsvc.params import Day
 
 router = APIRouter(tags=["contacts"])
 
 
 class LeaveRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"on": "2026-12-01", "successor": "c-li-na"}]})
-    on: date = Field(description="the first day they are gone")
+    on: Day = Field(description="the first day they are gone")
     successor: str | None = Field(None, min_length=1, description="who takes over their open duties and lines")
 
 
@@ -32,7 +32,7 @@ class MoveRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid", json_schema_extra={"examples": [{"on": "2026-12-01", "org": "org-bafang-construction"}]}
     )
-    on: date = Field(description="the day the new employer/title starts")
+    on: Day = Field(description="the day the new employer/title starts")
     org: str | None = Field(None, min_length=1, description="new organisation id")
     title: str | None = Field(None, description="new title")
 

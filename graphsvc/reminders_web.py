@@ -7,12 +7,12 @@ app turns into 404 with the common error body; ``days`` below 1 is a 422 naming 
 
 from __future__ import annotations
 
-from datetime import date
 
 from fastapi import APIRouter, Query, Request
 
 from graphsvc.api_errors import ErrorBody
 from graphsvc.auth import store_of
+from graphsvc.params import Day
 from graphsvc.reminders import DEFAULT_DAYS, RemindersReport, reminders_report
 
 router = APIRouter(tags=["reminders"])
@@ -35,7 +35,7 @@ def get_project_reminders(
     project_id: str,
     days: int = DAYS_QUERY,
     owner: str | None = Query(None, min_length=1, description="only this owner's reminders (a contact id)"),
-    as_of: date | None = AS_OF_QUERY,
+    as_of: Day | None = AS_OF_QUERY,
 ) -> RemindersReport:
     """The project's owners' working lines not used for more than `days` days (never used
     first, then most overdue), and owners with no working line and no recent logged contact."""
@@ -54,7 +54,7 @@ def get_contact_reminders(
     request: Request,
     contact_id: str,
     days: int = DAYS_QUERY,
-    as_of: date | None = AS_OF_QUERY,
+    as_of: Day | None = AS_OF_QUERY,
 ) -> RemindersReport:
     """One owner's overdue lines across every project where they hold an A or R duty."""
     return reminders_report(store_of(request), None, contact_id, days, as_of)

@@ -10,8 +10,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from datetime import date
-
 from fastapi import Depends, FastAPI, Query, Request, Security
 from fastapi.responses import JSONResponse
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
@@ -25,6 +23,7 @@ from graphsvc.api import router as entities_router
 from graphsvc.api_errors import ErrorBody
 from graphsvc.auth import Forbidden, Gate, Views, is_loopback, store_of
 from graphsvc.bundle import json_schema
+from graphsvc.params import Day
 from graphsvc.handover import router as handover_router
 from graphsvc.lifecycle_web import router as lifecycle_router
 from graphsvc.maps.web import router as maps_router
@@ -135,7 +134,7 @@ def create_app(store: Store | None = None, host: str | None = None) -> FastAPI:
         request: Request,
         project_id: str,
         stage: str | None = Query(None, description="only findings about this stage"),
-        as_of: date | None = Query(None, description="judge as of this day (default today)"),
+        as_of: Day | None = Query(None, description="judge as of this day (default today)"),
         thresholds: Thresholds = Depends(limits),
     ) -> ProjectReport:
         """Responsibility vacuums and broken communication chains of one project."""
@@ -144,7 +143,7 @@ def create_app(store: Store | None = None, host: str | None = None) -> FastAPI:
     @app.get("/api/v1/portfolio/findings", tags=["findings"], response_model=PortfolioReport)
     def get_portfolio_findings(
         request: Request,
-        as_of: date | None = Query(None, description="judge as of this day (default today)"),
+        as_of: Day | None = Query(None, description="judge as of this day (default today)"),
         thresholds: Thresholds = Depends(limits),
     ) -> PortfolioReport:
         """Every project scanned: findings ranked by severity, health per project."""
@@ -167,7 +166,7 @@ def create_app(store: Store | None = None, host: str | None = None) -> FastAPI:
             description="contact, organization or responsibility id, or org:ID, title:TEXT, responsibility:ID",
         ),
         k: int = Query(3, ge=1, le=20, description="how many paths"),
-        as_of: date | None = Query(None, description="as of this day (default today)"),
+        as_of: Day | None = Query(None, description="as of this day (default today)"),
     ) -> PathAnswer:
         """Whom to contact about a target, and through whom: the k cheapest working paths."""
         return contact_paths(store_of(request), source, target, k, as_of)

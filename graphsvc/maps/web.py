@@ -21,6 +21,7 @@ from graphsvc.insights import project_report
 from graphsvc.maps import ALL_STAGES, project_graph, project_map_html
 from graphsvc.maps.model import MapData
 from graphsvc.maps.render import environment
+from graphsvc.params import Day
 from graphsvc.store.base import Store
 
 router = APIRouter()
@@ -49,7 +50,7 @@ def _map_url(request: Request, project_id: str, stage: str | None = None, as_of:
 
 
 @router.get("/", response_class=HTMLResponse, tags=["maps"], summary="Projects and their health")
-def index_page(request: Request, as_of: date | None = AS_OF_QUERY) -> HTMLResponse:
+def index_page(request: Request, as_of: Day | None = AS_OF_QUERY) -> HTMLResponse:
     """Every stored project with its health shares and finding counts, linking to its maps."""
     store: Store = store_of(request)
     day = as_of or date.today()
@@ -97,7 +98,7 @@ def map_page(
     request: Request,
     project_id: str,
     stage: str | None = STAGE_QUERY,
-    as_of: date | None = AS_OF_QUERY,
+    as_of: Day | None = AS_OF_QUERY,
     channels: Literal["all", "preferred", "none"] = CHANNELS_QUERY,
 ) -> HTMLResponse:
     """Every stage of the project in one page, opened on ``stage``; it loads nothing else."""
@@ -116,7 +117,7 @@ def project_graph_json(
     request: Request,
     project_id: str,
     stage: str | None = STAGE_QUERY,
-    as_of: date | None = AS_OF_QUERY,
+    as_of: Day | None = AS_OF_QUERY,
     channels: Literal["all", "preferred", "none"] = CHANNELS_QUERY,
 ) -> MapData:
     """The nodes and edges of one stage's map (or of every stage), with positions,

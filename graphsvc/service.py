@@ -6,6 +6,7 @@ One store (and so one Neo4j driver) per process, opened at start-up and closed a
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -22,7 +23,7 @@ from graphsvc.analysis.paths import PathAnswer
 from graphsvc.api import router as entities_router
 from graphsvc.api_errors import ErrorBody
 from graphsvc.auth import Forbidden, Gate, Views, is_loopback, store_of
-from graphsvc.bundle import json_schema
+from graphsvc.bundle import BundleError, Problem, json_schema
 from graphsvc.params import Day
 from graphsvc.handover import router as handover_router
 from graphsvc.lifecycle_web import router as lifecycle_router
@@ -57,6 +58,16 @@ def authenticate(
         raise Forbidden(f"role {principal.role.value} is read-only")
     request.state.principal = principal
     request.state.store = request.app.state.views.for_principal(principal)
+
+
+def single_valued_query(request: Request) -> None:
+    """Each query parameter at most once: ``?project=a&project=b`` would quietly mean b."""
+    if request.url.path in PUBLIC_PATHS:
+        return
+    counts = Counter(name for name, _ in request.query_params.multi_items())
+    repeated = sorted(name for name, count in counts.items() if count > 1)
+    if repeated:
+        raise BundleError([Problem("query", None, name, "given more than once") for name in repeated])
 
 
 def create_app(store: Store | None = None, host: str | None = None) -> FastAPI:
@@ -98,7 +109,7 @@ def create_app(store: Store | None = None, host: str | None = None) -> FastAPI:
         version=__version__,
         description="Who owns what, who talks to whom, phase by phase, across organisations.",
         lifespan=lifespan,
-        dependencies=[Depends(authenticate)],
+        dependencies=[Depends(authenticate), Depends(single_valued_query)],
     )
 
     @app.get("/healthz", tags=["ops"])

@@ -6,6 +6,7 @@ an id that already exists (Conflict) and a delete that would leave references da
 (Conflict, unless asked to cascade).
 
 Cascade rules, the same on both stores because they are computed here:
+- a contact's earlier states (contact history) are part of the contact and always go with it;
 - rows that cannot exist without the deleted one go with it: a project's stages, a stage's
   responsibilities, assignments of a deleted contact or responsibility, links of a deleted
   contact, the earlier states of a deleted contact;
@@ -186,7 +187,8 @@ def delete(store: Store, kind: str, row_id: str, actor: str, cascade: bool = Fal
     """Delete one row; with cascade, what depends on it too. Returns what was removed/changed."""
     get(store, kind, row_id)
     deletes, updates = cascade_plan(store, kind, {row_id})
-    dependents = {k: sorted(v - ({row_id} if k == kind else set())) for k, v in deletes.items()}
+    owned = {"contact_history"} if kind == "contacts" else set()  # a person's earlier states are part of them
+    dependents = {k: sorted(v - ({row_id} if k == kind else set())) for k, v in deletes.items() if k not in owned}
     dependents = {k: v for k, v in dependents.items() if v}
     changed = {k: sorted(v) for k, v in updates.items()}
     if (dependents or changed) and not cascade:

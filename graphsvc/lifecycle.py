@@ -55,10 +55,14 @@ def _bad(field: str, reason: str) -> BundleError:
     return BundleError([Problem("body", None, field, reason)])
 
 
+def unknown_contact(contact_id: str, field: str) -> BundleError:
+    return _bad(field, f"no contact {contact_id!r}")
+
+
 def _active_contact(store: Store, contact_id: str, field: str) -> Contact:
     found = store.read("contacts", [contact_id])
     if not found:
-        raise _bad(field, f"no contact {contact_id!r}")
+        raise unknown_contact(contact_id, field)
     return found[0]  # type: ignore[return-value]
 
 

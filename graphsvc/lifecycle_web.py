@@ -37,10 +37,20 @@ class MoveRequest(BaseModel):
     title: str | None = Field(None, description="new title")
 
 
-def _writable(request: Request, *contact_ids: str) -> None:
-    for contact_id in contact_ids:
-        row = get(store_of(request), "contacts", contact_id)
-        check_write(principal_of(request), request.app.state.store, store_of(request), "contacts", [row])
+def _writable(request: Request, contact_id: str, *named_in_body: str) -> None:
+    """The path's contact must be visible (else 404) and writable (else 403); contacts named
+    in the body must be too, but an unknown one is the body's fault: 422 naming the field."""
+    rows = [get(store_of(request), "contacts", contact_id)]
+    rows += store_of(request).read("contacts", [i for i in named_in_body if i])
+    check_write(principal_of(request), request.app.state.store, store_of(request), "contacts", rows)
+
+
+def _visible_only(request: Request, named: str | None, field: str):
+    """The base store, once a contact named in the body is known to be visible to the caller
+    (one that is not is reported like an unknown one)."""
+    if named and not store_of(request).read("contacts", [named]):
+        raise lifecycle.unknown_contact(named, field)
+    return request.app.state.store
 
 
 @router.post(
@@ -51,8 +61,8 @@ def _writable(request: Request, *contact_ids: str) -> None:
 def post_leave(request: Request, contact_id: str, body: LeaveRequest = Body(...)) -> LifecycleReport:
     """The person leaves on a day; open assignments and working links continue with the
     successor (old rows end that day, history kept). Reports what moved."""
-    _writable(request, contact_id, *([body.successor] if body.successor else []))
-    return lifecycle.leave(request.app.state.store, contact_id, body.on, body.successor, principal_of(request).name)
+    _writable(request, contact_id, body.successor or "")
+    return lifecycle.leave(_visible_only(request, body.successor, "successor"), contact_id, body.on, body.successor, principal_of(request).name)
 
 
 @router.post(
@@ -64,7 +74,7 @@ def post_merge(request: Request, contact_id: str, body: MergeRequest = Body(...)
     """Merge a duplicate entry into this contact: details, history, duties, lines and
     interactions re-pointed; the duplicate is removed (the audit trail keeps it)."""
     _writable(request, contact_id, body.duplicate)
-    return lifecycle.merge(request.app.state.store, contact_id, body.duplicate, principal_of(request).name)
+    return lifecycle.merge(_visible_only(request, body.duplicate, "duplicate"), contact_id, body.duplicate, principal_of(request).name)
 
 
 @router.post(

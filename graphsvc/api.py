@@ -10,10 +10,10 @@ checks live in ``entities`` (the same parser as the import) and ``auth`` (who ma
 
 from datetime import datetime, time, timezone
 from functools import lru_cache
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query, Request, Response
-from pydantic import BaseModel, Field, create_model
+from fastapi import APIRouter, Body, Query, Request
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from graphsvc import entities
 from graphsvc.api_errors import responses
@@ -116,6 +116,22 @@ def _value(value: Any) -> Any:
     return getattr(value, "value", value)
 
 
+def patch_model(model: type[Row]) -> type[BaseModel]:
+    """The body of a PATCH: any of the kind's fields, typed as in the row, none required.
+    Only the fields given change (``exclude_unset``); unknown fields are a 422 naming them."""
+    fields: dict[str, Any] = {
+        name: (Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation,
+               Field(None, description=info.description))
+        for name, info in model.model_fields.items()
+    }
+    return create_model(
+        f"{model.__name__}Changes",
+        __config__=ConfigDict(extra="forbid", use_enum_values=True, str_strip_whitespace=True),
+        __doc__=f"Fields of a {model.__name__.lower()} to change; those left out keep their values.",
+        **fields,
+    )
+
+
 def _routes_for(segment: str, kind: str) -> None:
     model = KINDS[kind]
     page = create_model(
@@ -128,6 +144,9 @@ def _routes_for(segment: str, kind: str) -> None:
     one = entities.singular(kind)
     allowed = FILTERS[kind]
     body_examples = {"example": {"summary": f"a {one}", "value": example(kind)}}
+    changes = patch_model(model)
+    shown = next(f for f in ("name", *model.model_fields) if f != "id" and f not in model.references and f in example(kind))
+    patch_examples = {"change": {"summary": f"change {shown}", "value": {shown: example(kind)[shown]}}}
 
     @router.get(
         f"/api/v1/{segment}",
@@ -219,14 +238,15 @@ def _routes_for(segment: str, kind: str) -> None:
     def patch_row(
         request: Request,
         entity_id: str,
-        body: dict[str, Any] = Body(..., openapi_examples={"rename": {"value": {"name": example(kind).get("name", "x")}}}),
+        body: changes = Body(..., openapi_examples=patch_examples),
     ) -> Any:
         principal = principal_of(request)
+        given = body.model_dump(mode="json", exclude_unset=True)
         old = entities.get(store_of(request), kind, entity_id)
         check_write(principal, base_store(request), store_of(request), kind, [old])
-        _, new = entities.patched(base_store(request), kind, entity_id, body)
+        _, new = entities.patched(base_store(request), kind, entity_id, given)
         check_write(principal, base_store(request), store_of(request), kind, [new])
-        return entities.patch(base_store(request), kind, entity_id, body, principal.name)
+        return entities.patch(base_store(request), kind, entity_id, given, principal.name)
 
     @router.delete(
         f"/api/v1/{segment}/{{entity_id}}",

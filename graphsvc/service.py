@@ -5,6 +5,7 @@ One store (and so one Neo4j driver) per process, opened at start-up and closed a
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections import Counter
 from collections.abc import AsyncIterator
@@ -28,6 +29,7 @@ from graphsvc.params import Day
 from graphsvc.handover import router as handover_router
 from graphsvc.lifecycle_web import router as lifecycle_router
 from graphsvc.maps.web import router as maps_router
+from graphsvc.response_cache import ResponseCache, cache_of
 from graphsvc.reminders_web import router as reminders_router
 from graphsvc.spreadsheet_web import router as spreadsheet_router
 from graphsvc.insights import PortfolioReport, ProjectReport, contact_paths, portfolio_report, project_report
@@ -89,6 +91,11 @@ def create_app(store: Store | None = None, host: str | None = None) -> FastAPI:
                 log.warning("store not ready at start-up: %s", exc)
         app.state.gate = Gate(app.state.store, loopback=is_loopback(host))
         app.state.views = Views(app.state.store)
+        app.state.responses = ResponseCache()
+        # The loaded store lives as long as the process: keep its objects out of the
+        # collector's full scans, which otherwise pause every request now and then.
+        gc.collect()
+        gc.freeze()
         try:
             if app.state.gate.open_access():
                 log.warning("authentication is OFF: serving on loopback with no API keys "
@@ -147,18 +154,26 @@ def create_app(store: Store | None = None, host: str | None = None) -> FastAPI:
         stage: str | None = Query(None, description="only findings about this stage"),
         as_of: Day | None = Query(None, description="judge as of this day (default today)"),
         thresholds: Thresholds = Depends(limits),
-    ) -> ProjectReport:
+    ) -> Any:
         """Responsibility vacuums and broken communication chains of one project."""
-        return project_report(store_of(request), project_id, stage, as_of, thresholds)
+        return cache_of(request).json(
+            request,
+            ("findings", project_id, stage, as_of, thresholds.stale_days, thresholds.overload),
+            lambda: project_report(store_of(request), project_id, stage, as_of, thresholds),
+        )
 
     @app.get("/api/v1/portfolio/findings", tags=["findings"], response_model=PortfolioReport)
     def get_portfolio_findings(
         request: Request,
         as_of: Day | None = Query(None, description="judge as of this day (default today)"),
         thresholds: Thresholds = Depends(limits),
-    ) -> PortfolioReport:
+    ) -> Any:
         """Every project scanned: findings ranked by severity, health per project."""
-        return portfolio_report(store_of(request), as_of, thresholds)
+        return cache_of(request).json(
+            request,
+            ("portfolio", as_of, thresholds.stale_days, thresholds.overload),
+            lambda: portfolio_report(store_of(request), as_of, thresholds),
+        )
 
     @app.get(
         "/api/v1/paths",

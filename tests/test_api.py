@@ -168,3 +168,15 @@ def test_cli_keys_audit_lifecycle(tmp_path):
     assert run(tmp_path, "db", "check").returncode == 0
     assert run(tmp_path, "keys", "revoke", listed[0]["id"]).returncode == 0
     assert run(tmp_path, "keys", "revoke", listed[0]["id"]).returncode == 4
+
+
+def test_cached_answers_follow_writes(client):
+    """Findings and maps are kept per data version: a write must show in the next answer."""
+    first = client.get("/api/v1/projects/p-tower/findings").json()
+    assert client.get("/api/v1/projects/p-tower/findings").json() == first
+    graph = client.get("/api/v1/projects/p-tower/graph", params={"stage": "s-build"}).json()
+    client.delete("/api/v1/assignments/a-3")
+    after = client.get("/api/v1/projects/p-tower/findings").json()
+    assert after != first
+    assert "NO_RESPONSIBLE" in {f["code"] for f in after["findings"]} - {f["code"] for f in first["findings"]}
+    assert client.get("/api/v1/projects/p-tower/graph", params={"stage": "s-build"}).json() != graph

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from graphsvc.auth import store_of
+from graphsvc.response_cache import cache_of
 from graphsvc.analysis.timeline import stage_phase
 from graphsvc.insights import project_report
 from graphsvc.maps import ALL_STAGES, project_graph, project_map_html
@@ -119,10 +120,14 @@ def project_graph_json(
     stage: str | None = STAGE_QUERY,
     as_of: Day | None = AS_OF_QUERY,
     channels: Literal["all", "preferred", "none"] = CHANNELS_QUERY,
-) -> MapData:
+) -> Any:
     """The nodes and edges of one stage's map (or of every stage), with positions,
     stage membership and the findings drawn on them."""
-    return project_graph(store_of(request), project_id, stage, as_of, channels=channels)
+    return cache_of(request).json(
+        request,
+        ("graph", project_id, stage, as_of, channels),
+        lambda: project_graph(store_of(request), project_id, stage, as_of, channels=channels),
+    )
 
 
 def _has_cjk(names) -> bool:

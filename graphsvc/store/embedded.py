@@ -112,6 +112,7 @@ class EmbeddedStore(Store):
             raise StoreUnavailable(f"cannot open embedded store at {self.path}: {exc}") from exc
         self._lock = threading.RLock()
         self._version = 0
+        self._changed()
         self.init_schema()
         self._load()
 
@@ -181,7 +182,7 @@ class EmbeddedStore(Store):
                 raise
             self._apply(bundle)
             self._remove(change.deletes)
-            self._version += 1
+            self._changed()
 
     def _check_expected(self, change: Change) -> None:
         for kind, expected in change.expected().items():
@@ -195,7 +196,7 @@ class EmbeddedStore(Store):
         with self._lock:
             self._db.executescript("DELETE FROM rows; DELETE FROM audit; DELETE FROM api_keys;")
             self._load()
-            self._version += 1
+            self._changed()
 
     def _apply(self, bundle: Bundle) -> None:
         """Mirror committed rows into memory and the graph (in bulk: imports are large)."""
@@ -223,6 +224,12 @@ class EmbeddedStore(Store):
         self.graph.add_edges_from((u, v, key, {}) for u, v, key in edges)
         for project in touched_projects:
             self._link_stages(project)
+
+    def _changed(self) -> None:
+        """After every write: a new version for caches, and derived lists dropped."""
+        self._version += 1
+        self._sorted: dict[str, list[Row]] = {}
+        self._scopes: dict[str, dict[str, set[str]]] = {}
 
     def _remove(self, deletes: dict[str, set[str]]) -> None:
         """Drop deleted rows from memory and the graph (a node takes its edges with it)."""
@@ -260,9 +267,13 @@ class EmbeddedStore(Store):
         with self._lock:
             rows = self._rows[kind]
             if ids is None:
-                found = list(rows.values())
-            else:
-                found = [rows[i] for i in set(ids) if i in rows]
+                # Whole kinds are read often (lists, portfolio) and change rarely: keep them
+                # sorted until the next write.
+                cached = self._sorted.get(kind)
+                if cached is None:
+                    cached = self._sorted[kind] = sorted(rows.values(), key=lambda row: row.id)
+                return list(cached)
+            found = [rows[i] for i in set(ids) if i in rows]
         return sorted(found, key=lambda row: row.id)
 
     def data_version(self) -> int:
@@ -358,6 +369,13 @@ class EmbeddedStore(Store):
         return [(u, key[1]) for u, _, key in self.graph.in_edges(node, keys=True) if key[0] in types]
 
     def project_scope(self, project_id: str) -> dict[str, set[str]]:
+        with self._lock:
+            cached = self._scopes.get(project_id)
+            if cached is None:
+                cached = self._scopes[project_id] = self._project_scope(project_id)
+            return {kind: set(ids) for kind, ids in cached.items()}
+
+    def _project_scope(self, project_id: str) -> dict[str, set[str]]:
         with self._lock:
             project = ("Project", project_id)
             if project_id not in self._rows["projects"]:

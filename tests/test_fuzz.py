@@ -1,0 +1,250 @@
+"""Fuzzing the HTTP API against its own OpenAPI document (schemathesis, in-process).
+
+Every operation of ``create_app(store)``'s OpenAPI document gets generated requests, valid
+(positive) and invalid (negative), sent through schemathesis' ASGI transport (no network).
+Each response must not be a server error and must match what the document says: a
+declared status code, a declared content type, a body that validates against the declared
+schema; invalid input must be rejected (4xx), never accepted. HTML pages must be HTML
+documents and the handover package a readable zip with its manifest.
+
+Requests hit real rows: the store holds the demo portfolio (re-imported before every
+writing operation, so each starts from the same data), and two in three of the generated ids
+(path ids, id-valued query parameters, references in request bodies) are replaced by
+stored ones. Callers are mostly an admin key, sometimes a pmo, manager, member or external
+key (their scoped, redacted views), sometimes the credentials schemathesis made up (401).
+
+Deterministic: Hypothesis is derandomized and keeps no example database, so CI sends the
+same cases every run. The cases sent are counted, and the run fails if they fall below
+``MIN_CASES`` or if any operation got none, so a silently shrinking generation is caught.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+import zipfile
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    negative_data_rejection,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from graphsvc.demo import demo_data
+from graphsvc.importer import import_bundle
+from graphsvc.keys import Role, issue
+from graphsvc.service import create_app
+from graphsvc.store.base import Store
+
+#: every response is checked for these
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    negative_data_rejection,
+]
+
+#: cases per operation and generation mode; about 75 operations x 2 modes
+EMBEDDED_EXAMPLES = 10
+NEO4J_EXAMPLES = 2
+#: the floors: fewer cases sent fails the test
+MIN_CASES = 1000
+MIN_CASES_NEO4J = 250
+
+#: parameters and body fields holding ids, and the kind they name
+REFERENCES = {
+    "contact_id": "contacts",
+    "project_id": "projects",
+    "project": "projects",
+    "stage": "stages",
+    "org": "organizations",
+    "contact": "contacts",
+    "responsibility": "responsibilities",
+    "source": "contacts",
+    "target": "contacts",
+    "owner": "contacts",
+    "entity": "contacts",
+    "successor": "contacts",
+    "duplicate": "contacts",
+}
+
+#: who sends a request (drawn per case)
+CALLERS = ["admin", "admin", "admin", "admin", "pmo", "manager", "member", "external", "generated"]
+
+
+@dataclass
+class Tally:
+    operations: list[str] = field(default_factory=list)
+    cases: Counter = field(default_factory=Counter)
+    statuses: Counter = field(default_factory=Counter)
+    failures: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def total(self) -> int:
+        return sum(self.cases.values())
+
+    def summary(self) -> str:
+        statuses = ", ".join(f"{status}: {n}" for status, n in sorted(self.statuses.items()))
+        return f"{self.total} cases over {len(self.cases)} operations in {self.seconds:.0f}s ({statuses})"
+
+
+def issue_keys(project: str, org: str) -> dict[str, tuple[str, Any]]:
+    """One key per role; scoped ones reach ``project``, and work for ``org``."""
+    keys = {}
+    for role in Role:
+        scoped = role in (Role.manager, Role.member, Role.external)
+        keys[role.value] = issue(f"fuzz-{role.value}", role, [project] if scoped else [], org if scoped else None)
+    return keys
+
+
+def seed(store: Store, keys: dict[str, tuple[str, Any]]) -> dict[str, list[str]]:
+    """The demo portfolio freshly imported, and the keys; returns the demo ids by kind."""
+    store.clear()
+    data = demo_data()
+    import_bundle(store, data)
+    for _, record in keys.values():
+        store.save_key(record)
+    return {kind: sorted(row["id"] for row in rows) for kind, rows in data.items() if isinstance(rows, list)}
+
+
+def _kind_of_path(path: str) -> str | None:
+    """The entity kind of ``/api/v1/<kind>/{entity_id}...`` routes."""
+    parts = path.strip("/").split("/")
+    return parts[2] if len(parts) >= 4 and parts[3] == "{entity_id}" else None
+
+
+def _realistic(case: Any, data: Any, ids: dict[str, list[str]], positive: bool) -> None:
+    """Two times in three, put a stored id where the case has a generated one. Negative
+    cases keep their query and body: they may be invalid exactly there."""
+
+    def real(kind: str | None, generated: Any) -> Any:
+        choices = [case.path_parameters["entity_id"]] if kind == "same id" else ids.get(kind or "")
+        if not choices or not data.draw(st.sampled_from([True, True, False])):
+            return generated
+        return data.draw(st.sampled_from(choices))
+
+    path = case.operation.path
+    for name in list(case.path_parameters or {}):
+        kind = _kind_of_path(path) if name == "entity_id" else REFERENCES.get(name)
+        case.path_parameters[name] = real(kind, case.path_parameters[name])
+    if not positive:
+        return
+    for name in list(case.query or {}):
+        if isinstance(case.query[name], str):
+            case.query[name] = real(REFERENCES.get(name), case.query[name])
+    body = case.body
+    if isinstance(body, dict):
+        for name, value in list(body.items()):
+            if isinstance(value, str):
+                body[name] = real(REFERENCES.get(name), value)
+            elif name == "participants" and isinstance(value, list):
+                body[name] = [real("contacts", v) if isinstance(v, str) else v for v in value]
+            elif name == "organizations" and isinstance(value, list):
+                for item in value:
+                    if isinstance(item, dict) and isinstance(item.get("org"), str):
+                        item["org"] = real("organizations", item["org"])
+        if "entity_id" in (case.path_parameters or {}) and "id" in body:
+            body["id"] = real("same id", body["id"])  # a replacement or change keeps its id
+
+
+def _authenticate(case: Any, caller: str, keys: dict[str, tuple[str, Any]]) -> None:
+    if caller == "generated":
+        return
+    headers = {k: v for k, v in (case.headers or {}).items() if k.lower() not in ("authorization", "x-api-key")}
+    case.headers = headers | {"X-API-Key": keys[caller][0]}
+
+
+def check_payload(label: str, response: Any) -> None:
+    """What the schema cannot say about an HTML page or a zip package."""
+    if not 200 <= response.status_code < 300:
+        return
+    content_type = (response.headers.get("content-type") or [""])[0]
+    if content_type.startswith("text/html"):
+        text = response.content.decode("utf-8")
+        assert text.lstrip().lower().startswith("<!doctype html"), f"{label}: not an HTML document"
+        assert "</html>" in text.lower(), f"{label}: HTML cut short"
+    elif content_type.startswith("application/zip"):
+        with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+            assert archive.testzip() is None, f"{label}: corrupt zip"
+            assert "manifest.json" in archive.namelist(), f"{label}: zip without its manifest"
+
+
+def fuzz(
+    store: Store, examples: int, modes: list[GenerationMode], only: Callable[[str], bool] | None = None
+) -> Tally:
+    """Every operation, up to ``examples`` cases per generation mode; failures are collected
+    per operation (the first per operation and mode), not raised."""
+    started = time.monotonic()
+    data = demo_data()
+    keys = issue_keys(data["projects"][0]["id"], data["contacts"][0]["org"])
+    ids = seed(store, keys)
+    app = create_app(store)
+    schema = schemathesis.openapi.from_asgi("/openapi.json", app)
+    tally = Tally()
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        label = f"{operation.method.upper()} {operation.path}"
+        if only is not None and not only(label):
+            continue
+        tally.operations.append(label)
+        if operation.method.upper() != "GET":
+            seed(store, keys)  # each writing operation starts from the demo portfolio
+        for mode in modes:
+
+            @settings(
+                max_examples=examples,
+                derandomize=True,
+                database=None,
+                deadline=None,
+                phases=[Phase.explicit, Phase.generate],
+                suppress_health_check=list(HealthCheck),
+                report_multiple_bugs=False,
+            )
+            @given(case=operation.as_strategy(generation_mode=mode), caller=st.sampled_from(CALLERS), data=st.data())
+            def run(case: Any, caller: str, data: Any) -> None:
+                _realistic(case, data, ids, mode == GenerationMode.POSITIVE)
+                _authenticate(case, caller, keys)
+                tally.cases[label] += 1
+                response = case.call()
+                tally.statuses[response.status_code] += 1
+                case.validate_response(response, checks=CHECKS)
+                check_payload(label, response)
+
+            try:
+                run()
+            except (Exception, BaseExceptionGroup) as exc:  # collect every operation's failure, report all
+                tally.failures.append(f"{label} [{mode.value}]: {type(exc).__name__}: {exc}")
+    tally.seconds = time.monotonic() - started
+    return tally
+
+
+def _verdict(tally: Tally, floor: int) -> None:
+    print(tally.summary())
+    assert not tally.failures, f"{len(tally.failures)} failing operation(s):\n\n" + "\n\n".join(tally.failures)
+    assert not set(tally.operations) - set(tally.cases), f"operations without a case: {set(tally.operations) - set(tally.cases)}"
+    assert tally.total >= floor, f"only {tally.total} cases were generated (at least {floor} expected)"
+
+
+def test_fuzz_every_operation_on_the_embedded_store(embedded_store):
+    tally = fuzz(embedded_store, EMBEDDED_EXAMPLES, list(GenerationMode))
+    assert len(tally.operations) >= 70  # the whole document was fuzzed, not a slice of it
+    _verdict(tally, MIN_CASES)
+
+
+@pytest.mark.neo4j
+def test_fuzz_every_operation_on_neo4j(neo4j_store):
+    tally = fuzz(neo4j_store, NEO4J_EXAMPLES, list(GenerationMode))
+    _verdict(tally, MIN_CASES_NEO4J)

@@ -151,6 +151,26 @@ def test_hostile_strings_are_stored_and_returned_literally(client, store):
             assert response.status_code == 200, (kind, row_id, response.text)
             assert response.json() == row
 
+    # changes carry them too (a patch, a move that keeps the earlier title as history), and
+    # the audit trail keeps them literally
+    for text in filter(addressable, PAYLOADS):
+        one, two = _ids(text).values()
+        changed = client.patch(url("api", "v1", "organizations", one), json={"notes": f"{text} (2)"})
+        assert changed.status_code == 200, changed.text
+        created["organizations"][one] = changed.json()
+        assert changed.json()["notes"] == f"{text} (2)"
+        moved = client.post(url("api", "v1", "contacts", two, "move"), json={"on": DAY, "title": f"{text} (new)"})
+        assert moved.status_code == 200, moved.text
+        assert moved.json()["title"] == f"{text} (new)"
+        created["contacts"][two] = moved.json()
+        [period] = [p for p in store.read("contact_history") if p.contact == two]
+        assert (period.id, period.title, period.org) == (f"{two}@{DAY}", text, one)
+        created["contact_history"][period.id] = period.model_dump(mode="json")
+        trail = client.get("/api/v1/audit", params={"entity": one, "kind": "organizations"}).json()
+        assert [entry["operation"] for entry in trail] == ["create", "update"]
+        assert trail[0]["after"] == normal("organizations", hostile_rows(text)["organizations"][0])
+        assert (trail[1]["before"]["notes"], trail[1]["after"]["notes"]) == (text, f"{text} (2)")
+
     # search: each text finds its own rows, literally (no wildcard, no regex), and nothing else
     for text in PAYLOADS:
         for kind in ("organizations", "contacts", "projects", "stages", "responsibilities", "interactions"):

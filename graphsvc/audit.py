@@ -21,12 +21,12 @@ from graphsvc.model import Row
 
 
 class AuditEntry(BaseModel):
-    """One row's change. ``before`` is None for a creation, ``after`` None for a deletion."""
+    """One row's change as read back. ``before`` is None for a creation, ``after`` for a deletion."""
 
     id: str = Field(description="unique id of this entry")
     change: str = Field(description="id shared by the entries of one transaction")
     seq: int = Field(description="position within the change")
-    at: datetime = Field(description="when the change was committed (UTC)")
+    at: datetime = Field(description="when the change was made (UTC)")
     actor: str = Field(description="who made it: an API key's name, or cli:<user>")
     operation: str = Field(description="create, update, delete, import, leave, merge, move")
     kind: str = Field(description="the bundle array of the entity, e.g. contacts")
@@ -34,20 +34,44 @@ class AuditEntry(BaseModel):
     before: dict[str, Any] | None = None
     after: dict[str, Any] | None = None
 
-    def stored(self) -> dict[str, Any]:
-        """Flat form for storage: values as JSON text, instants as ISO text (sortable)."""
-        data = self.model_dump(exclude={"before", "after"})
-        data["at"] = self.at.astimezone(timezone.utc).isoformat()
-        data["before"] = None if self.before is None else json.dumps(self.before, ensure_ascii=False, sort_keys=True)
-        data["after"] = None if self.after is None else json.dumps(self.after, ensure_ascii=False, sort_keys=True)
-        return data
-
     @classmethod
     def from_stored(cls, data: dict[str, Any]) -> AuditEntry:
         values = dict(data)
         for key in ("before", "after"):
             values[key] = None if values.get(key) is None else json.loads(values[key])
         return cls.model_validate(values)
+
+
+@dataclass(slots=True)
+class Record:
+    """An entry on its way into a store: the values as the rows' own JSON text. (A plain
+    slotted class: an import writes one per row, so building them must be cheap.)"""
+
+    id: str
+    change: str
+    seq: int
+    at: datetime
+    actor: str
+    operation: str
+    kind: str
+    entity: str
+    before: str | None
+    after: str | None
+
+    def stored(self) -> dict[str, Any]:
+        """Flat form for storage, in AUDIT columns order; instants as ISO text (sortable)."""
+        return {
+            "id": self.id,
+            "change": self.change,
+            "seq": self.seq,
+            "at": self.at.isoformat(),
+            "actor": self.actor,
+            "operation": self.operation,
+            "kind": self.kind,
+            "entity": self.entity,
+            "before": self.before,
+            "after": self.after,
+        }
 
 
 @dataclass
@@ -71,13 +95,14 @@ class Change:
 
     upserts: Bundle = field(default_factory=Bundle)
     deletes: dict[str, set[str]] = field(default_factory=dict)
-    audit: list[AuditEntry] = field(default_factory=list)
+    audit: list[Record] = field(default_factory=list)
     #: check the audited rows' ``before`` values inside the transaction (see Store.apply)
     guard: bool = True
 
-    def expected(self) -> dict[str, dict[str, dict[str, Any] | None]]:
-        """kind -> id -> the stored value this change was computed from (None: absent)."""
-        found: dict[str, dict[str, dict[str, Any] | None]] = {}
+    def expected(self) -> dict[str, dict[str, str | None]]:
+        """kind -> id -> the stored row (its JSON text) this change was computed from
+        (None: absent). Compare with ``row.model_dump_json()``."""
+        found: dict[str, dict[str, str | None]] = {}
         for entry in self.audit:
             found.setdefault(entry.kind, {})[entry.entity] = entry.before
         return found
@@ -86,8 +111,8 @@ class Change:
         return not self.audit and not any(self.deletes.values()) and not any(self.upserts.counts().values())
 
 
-def _dump(row: Row | None) -> dict[str, Any] | None:
-    return None if row is None else row.model_dump(mode="json")
+def _dump(row: Row | None) -> str | None:
+    return None if row is None else row.model_dump_json()
 
 
 def record(
@@ -95,28 +120,16 @@ def record(
     operation: str,
     changes: list[tuple[str, Row | None, Row | None]],
     now: datetime | None = None,
-) -> list[AuditEntry]:
+) -> list[Record]:
     """Entries for (kind, before, after) triples, skipping rows that did not change."""
     change_id = uuid.uuid4().hex
-    at = now or datetime.now(timezone.utc)
-    entries: list[AuditEntry] = []
+    at = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    entries: list[Record] = []
     for kind, before, after in changes:
         old, new = _dump(before), _dump(after)
         if old == new:
             continue
         entity = (after or before).id  # type: ignore[union-attr]
-        entries.append(
-            AuditEntry(
-                id=f"{change_id}-{len(entries)}",
-                change=change_id,
-                seq=len(entries),
-                at=at,
-                actor=actor,
-                operation=operation,
-                kind=kind,
-                entity=entity,
-                before=old,
-                after=new,
-            )
-        )
+        seq = len(entries)
+        entries.append(Record(f"{change_id}-{seq}", change_id, seq, at, actor, operation, kind, entity, old, new))
     return entries

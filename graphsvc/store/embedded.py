@@ -160,7 +160,7 @@ class EmbeddedStore(Store):
             for row in bundle.rows(kind)
         ]
         deleted = [(kind, row_id) for kind, ids in change.deletes.items() for row_id in ids]
-        entries = [tuple(entry.stored()[c] for c in AUDIT_COLUMNS) for entry in change.audit]
+        entries = [tuple(entry.stored().values()) for entry in change.audit]
         with self._lock:
             if change.guard:
                 self._check_expected(change)
@@ -189,7 +189,7 @@ class EmbeddedStore(Store):
             rows = self._rows[kind]
             for row_id, before in expected.items():
                 stored = rows.get(row_id)
-                if (None if stored is None else stored.model_dump(mode="json")) != before:
+                if (None if stored is None else stored.model_dump_json()) != before:
                     raise StaleWrite(f"{kind} {row_id!r} changed while this write was prepared")
 
     def clear(self) -> None:

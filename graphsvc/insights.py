@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from graphsvc.analysis.findings import Finding, Severity, Subject, Thresholds, project_findings
 from graphsvc.analysis.health import Health, project_health
+from graphsvc.analysis.portfolio import PortfolioIndex, Snapshot, paused_gc
 from graphsvc.analysis.paths import Directory, PathAnswer, build_directory, find_paths
 from graphsvc.analysis.view import build_view
 from graphsvc.bundle import Bundle
@@ -81,17 +82,33 @@ def project_report(
     )
 
 
+def portfolio_export(store: Store) -> Snapshot:
+    """The whole store, one read per kind (no Bundle validation around the rows)."""
+    return Snapshot(**{kind: store.read(kind) for kind in KINDS})
+
+
 def portfolio_report(store: Store, as_of: date | None = None, limits: Thresholds | None = None) -> PortfolioReport:
-    """Every project scanned; all findings ranked by severity across the portfolio."""
+    """Every project scanned; all findings ranked by severity across the portfolio.
+
+    The store is read once (one read per kind) and sliced per project in memory, with the
+    same scope rules as ``Store.project_snapshot``; see ``analysis/portfolio.py``.
+    """
     day = as_of or date.today()
     limits = limits or Thresholds()
-    summaries, findings = [], []
-    for project in store.read("projects"):
-        report = project_report(store, project.id, None, day, limits)
-        summaries.append(ProjectSummary(project=report.project, health=report.health, counts=report.counts))
-        findings.extend(report.findings)
-    findings.sort(key=Finding.sort_key)
-    return PortfolioReport(as_of=day, projects=summaries, counts=_counts(findings), findings=findings)
+    with paused_gc():
+        index = PortfolioIndex(portfolio_export(store))
+        summaries, findings = [], []
+        for project in index.projects:
+            view = build_view(index.snapshot(project), project.id, day)
+            found = project_findings(view, limits)
+            summaries.append(ProjectSummary(
+                project=Subject(kind="project", id=project.id, name=project.name),
+                health=project_health(view, limits.stale_days),
+                counts=_counts(found),
+            ))
+            findings.extend(found)
+        findings.sort(key=Finding.sort_key)
+        return PortfolioReport(as_of=day, projects=summaries, counts=_counts(findings), findings=findings)
 
 
 class DirectoryCache:

@@ -25,7 +25,7 @@ from typing import Literal
 import networkx as nx
 from pydantic import BaseModel, Field
 
-from graphsvc.analysis.structure import bridge_links, single_points
+from graphsvc.analysis.structure import DepthFirst, bridge_links, contracted, single_points
 from graphsvc.analysis.timeline import valid_on
 from graphsvc.analysis.view import ProjectView
 
@@ -38,7 +38,10 @@ class Severity(str, Enum):
 
     @property
     def rank(self) -> int:
-        return list(Severity).index(self)
+        return _RANK[self]
+
+
+_RANK = {severity: i for i, severity in enumerate(Severity)}
 
 
 class Subject(BaseModel):
@@ -110,22 +113,45 @@ class _Judge:
         """Active people who could take a duty over: linked to the stage team first,
         then colleagues of the leaving owner or people with the same title."""
         view = self.view
-        team = view.stage_team(stage.id)
+        team, linked_to_team = self._team(stage.id)
         orgs = {view.org_of(c) for c in leaving} - {None}
         titles = {view.state[c].title for c in leaving if c in view.state} - {""}
+        by_org, by_title = self._people_index()
+        pool = set(team)
+        for org in orgs:
+            pool.update(by_org.get(org, ()))
+        for title in titles:
+            pool.update(by_title.get(title, ()))
         scored = []
-        for cid, state in view.state.items():
-            if not state.active or cid in leaving:
+        for cid in pool:
+            state = view.state.get(cid)
+            if state is None or not state.active or cid in leaving:
                 continue
-            linked = any(n in team for n in view.graph.neighbors(cid)) if cid in view.graph else False
-            same_org = state.org in orgs
-            same_title = state.title in titles
-            in_team = cid in team
-            if not (same_org or same_title or in_team):
-                continue
-            score = (not same_org, not same_title, not linked, not in_team)
+            score = (state.org not in orgs, state.title not in titles, cid not in linked_to_team, cid not in team)
             scored.append((score, view.name(cid), cid))
         return [self.person(cid) for _, _, cid in sorted(scored)[:limit]]
+
+    def _team(self, stage_id: str) -> tuple[set[str], set[str]]:
+        """A stage's team, and the people with a working line to someone in it (cached)."""
+        cache = self.__dict__.setdefault("_teams", {})
+        if stage_id not in cache:
+            team = self.view.stage_team(stage_id)
+            adj = self.view.graph.adj
+            linked = {n for member in team if member in adj for n in adj[member]}
+            cache[stage_id] = (team, linked)
+        return cache[stage_id]
+
+    def _people_index(self) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+        """Active people by organisation and by title on the day (cached)."""
+        if not hasattr(self, "_by_org"):
+            by_org: dict[str, list[str]] = {}
+            by_title: dict[str, list[str]] = {}
+            for cid, state in self.view.state.items():
+                if state.active:
+                    by_org.setdefault(state.org, []).append(cid)
+                    by_title.setdefault(state.title, []).append(cid)
+            self._by_org, self._by_title = by_org, by_title
+        return self._by_org, self._by_title
 
 
 def responsibility_findings(view: ProjectView, limits: Thresholds) -> list[Finding]:
@@ -277,6 +303,10 @@ def communication_findings(view: ProjectView, limits: Thresholds) -> list[Findin
     return out
 
 
+_FROM = ("__from__",)  # merged owner groups: tuples, never a contact id
+_TO = ("__to__",)
+
+
 def _merged(graph: nx.Graph, left: list[str], right: list[str]) -> nx.Graph:
     """The graph with each owner group contracted to one node, for cuts between groups."""
     merged = nx.Graph()
@@ -289,12 +319,26 @@ def _merged(graph: nx.Graph, left: list[str], right: list[str]) -> nx.Graph:
     return merged
 
 
-def independent_paths(graph: nx.Graph, left: list[str], right: list[str]) -> int:
-    """How many node-disjoint working paths join two owner groups (shared people count as many)."""
+def independent_paths(graph: nx.Graph, left: list[str], right: list[str], cap: int | None = None) -> int:
+    """How many node-disjoint working paths join two owner groups (shared people count as many).
+
+    With ``cap`` the answer is ``min(count, cap)``; ``cap=2`` (is there a second route?)
+    needs one depth-first search instead of a max-flow.
+    """
     if not left or not right:
         return 0  # a side without an active owner has no one to hand over to or from
     if set(left) & set(right):
-        return len(graph)  # the same person owns both sides
+        count = len(graph)  # the same person owns both sides
+        return count if cap is None else min(count, cap)
+    if cap is not None and cap <= 2:
+        adj = graph.adj
+        direct = any(y in adj[x] for x in left for y in right)
+        search = DepthFirst(_FROM, contracted(adj, {_FROM: left, _TO: right}, cut=(_FROM, _TO)))
+        if not search.reaches(_TO):
+            rest = 0
+        else:
+            rest = 1 if search.first_separator(_TO) is not None else 2
+        return min(rest + int(direct), cap)
     merged = _merged(graph, left, right)
     if not nx.has_path(merged, "__from__", "__to__"):
         return 0
@@ -302,14 +346,17 @@ def independent_paths(graph: nx.Graph, left: list[str], right: list[str]) -> int
     if direct:
         merged.remove_edge("__from__", "__to__")
     rest = nx.node_connectivity(merged, "__from__", "__to__") if nx.has_path(merged, "__from__", "__to__") else 0
-    return rest + int(direct)
+    count = rest + int(direct)
+    return count if cap is None else min(count, cap)
 
 
 def _handover(judge: _Judge, before, after) -> tuple[list[Finding], set[frozenset[str]]]:
     """Can the owners of the incoming stage be reached from those of the outgoing one?
 
     Checked per incoming owner, so that one owner reachable only through a single person
-    is found even when the others have lines of their own.
+    is found even when the others have lines of their own. One depth-first search from the
+    outgoing owners (merged into one node) answers both for every incoming owner: who is
+    reached, and the person nearest the outgoing side that every line runs through.
     """
     view = judge.view
     left, right = view.owners(before.id), view.owners(after.id)
@@ -320,12 +367,12 @@ def _handover(judge: _Judge, before, after) -> tuple[list[Finding], set[frozense
     names = lambda group: ", ".join(view.name(c) for c in group)  # noqa: E731
     unreachable: list[str] = []
     through: dict[str, list[str]] = {}
-    merged = _merged(view.graph, left, [])
+    search = DepthFirst(_FROM, contracted(view.graph.adj, {_FROM: left}))
     for owner in right:
-        if not nx.has_path(merged, "__from__", owner):
+        if not search.reaches(owner):
             unreachable.append(owner)
             continue
-        point = _single_cut(merged, "__from__", owner)
+        point = search.first_separator(owner)
         if point is not None:
             through.setdefault(point, []).append(owner)
     found: list[Finding] = []
@@ -350,45 +397,42 @@ def _handover(judge: _Judge, before, after) -> tuple[list[Finding], set[frozense
     return found, _path_edges(view.graph, left, right)
 
 
-def _single_cut(graph: nx.Graph, source: str, target: str) -> str | None:
-    """The person every path from source to target runs through, if there is one.
-
-    Such a person lies on any one path, so only that path's inner people need testing; the
-    first found from the source side is named. Much cheaper than a max-flow cut.
-    """
-    for node in nx.shortest_path(graph, source, target)[1:-1]:
-        if not _reaches(graph, source, target, avoiding=node):
-            return node
-    return None
-
-
-def _reaches(graph: nx.Graph, source: str, target: str, avoiding: str) -> bool:
-    adjacency = graph.adj
-    seen, frontier = {source, avoiding}, [source]
-    while frontier:
-        for neighbour in adjacency[frontier.pop()]:
-            if neighbour == target:
-                return True
-            if neighbour not in seen:
-                seen.add(neighbour)
-                frontier.append(neighbour)
-    return False
-
-
 def _path_edges(graph: nx.Graph, left: list[str], right: list[str]) -> set[frozenset[str]]:
-    """Edges on the shortest working paths between the two owner groups."""
-    edges: set[frozenset[str]] = set()
+    """Edges on the shortest working paths between the two owner groups.
+
+    For each outgoing owner, one breadth-first search (first discoverer as predecessor, the
+    path Dijkstra with unit weights returns too), cut off below the best length so far.
+    """
+    adj = graph.adj
     targets = set(right)
-    best = None
+    best: int | None = None
+    edges: set[frozenset[str]] = set()
     for source in left:
-        lengths, paths = nx.single_source_dijkstra(graph, source, weight=None)
-        for target in targets & set(paths):
-            length = lengths[target]
-            if best is None or length < best:
-                best, edges = length, set()
-            if length == best:
-                nodes = paths[target]
-                edges |= {frozenset(pair) for pair in zip(nodes, nodes[1:])}
+        parent = {source: None}
+        level, depth = [source], 0
+        hits: list[str] = []
+        while level and (best is None or depth < best):
+            depth += 1
+            following = []
+            for node in level:
+                for nxt in adj[node]:
+                    if nxt not in parent:
+                        parent[nxt] = node
+                        following.append(nxt)
+                        if nxt in targets:
+                            hits.append(nxt)
+            if hits:
+                break
+            level = following
+        if not hits:
+            continue
+        if best is None or depth < best:
+            best, edges = depth, set()
+        for target in hits:
+            node = target
+            while parent[node] is not None:
+                edges.add(frozenset((node, parent[node])))
+                node = parent[node]
     return edges
 
 
@@ -425,17 +469,19 @@ def _stale(judge: _Judge, handover_edges: set[frozenset[str]]) -> list[Finding]:
     owners = set(view.all_owners())
     limit = judge.limits.stale_days
     out = []
-    for u, v, data in sorted(view.graph.edges(data=True), key=lambda e: tuple(sorted(e[:2]))):
+    candidates = []
+    for u, v, data in view.graph.edges(data=True):
         if not data["communicates"]:
-            continue
-        pair = frozenset((u, v))
-        on_handover = pair in handover_edges
-        if not on_handover and not (u in owners and v in owners):
             continue
         used: date | None = data["used"]
         age = (view.day - used).days if used else None
         if age is not None and age <= limit:
             continue
+        on_handover = frozenset((u, v)) in handover_edges
+        if not on_handover and not (u in owners and v in owners):
+            continue
+        candidates.append((tuple(sorted((u, v))), u, v, data, on_handover, used, age))
+    for _, u, v, data, on_handover, used, age in sorted(candidates, key=lambda c: c[0]):
         a, b = sorted((u, v))
         when = f"last used {age} days ago ({used})" if used else "never recorded as used"
         where = "on a handover path" if on_handover else "between two owners"
@@ -474,8 +520,10 @@ def _silos(judge: _Judge) -> list[Finding]:
             for i, a in enumerate(orgs):
                 for b in orgs[i + 1:]:
                     shared.setdefault((a, b), []).append(resp)
+        adj = view.graph.adj
         for (a, b), duties in sorted(shared.items()):
-            if any(view.graph.has_edge(x, y) for x in people[a] for y in people[b]):
+            other = people[b]
+            if any(x in adj and not other.isdisjoint(adj[x]) for x in people[a]):
                 continue
             titles = ", ".join(f"“{d.name}”" for d in duties)
             out.append(judge.finding(

@@ -40,7 +40,7 @@ def project_health(view: ProjectView, stale_days: int) -> Health:
 
     handovers = [(a, b) for a, b in zip(view.stages, view.stages[1:]) if view.phase[b.id] != "done"]
     robust = sum(
-        1 for a, b in handovers if independent_paths(view.graph, view.owners(a.id), view.owners(b.id)) >= 2
+        1 for a, b in handovers if independent_paths(view.graph, view.owners(a.id), view.owners(b.id), cap=2) >= 2
     )
 
     owners = set(view.all_owners())

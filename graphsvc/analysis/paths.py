@@ -13,21 +13,22 @@ Paths are the k cheapest loopless paths (Yen's algorithm).
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
-from itertools import islice
+from heapq import heappop, heappush, nsmallest
+from itertools import count
 from typing import Literal
 
 import networkx as nx
 from pydantic import BaseModel
 
 from graphsvc.analysis.findings import Subject
+from graphsvc.analysis.portfolio import paused_gc
 from graphsvc.analysis.timeline import ContactState, contact_state, valid_on
 from graphsvc.analysis.view import last_contacts, line_used
 from graphsvc.bundle import Bundle
 
 TargetKind = Literal["contact", "organization", "title", "responsibility"]
-_TARGET = "__target__"
 
 
 class PathError(ValueError):
@@ -86,6 +87,8 @@ class Directory:
     duty_holders: dict[str, dict[str, list[str]]]  # duty -> letter -> contacts
     backups: dict[str, list[str]]  # contact -> active people standing in for them
     managers: dict[str, list[str]]  # contact -> whom they report to
+    #: the working graph as adjacency of hop costs (same neighbour order), for the searches
+    costs: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def subject(self, cid: str) -> Subject:
         return Subject(kind="contact", id=cid, name=self.names.get(cid, cid))
@@ -95,6 +98,15 @@ class Directory:
 
 
 def build_directory(data: Bundle, day: date) -> Directory:
+    """Everyone and every working line on ``day``; built once per write, then cached.
+
+    The collector is paused while it is built and runs one full pass at the end, billed to
+    the build: otherwise that pass over the new lines lands on the next path query."""
+    with paused_gc(settle=True):
+        return _build_directory(data, day)
+
+
+def _build_directory(data: Bundle, day: date) -> Directory:
     periods = defaultdict(list)
     for period in data.contact_history:
         periods[period.contact].append(period)
@@ -103,6 +115,8 @@ def build_directory(data: Bundle, day: date) -> Directory:
     graph, everyone = nx.Graph(), nx.Graph()
     graph.add_nodes_from(cid for cid, s in state.items() if s.active)
     everyone.add_nodes_from(state)
+    active_lines: dict[frozenset, tuple] = {}  # first-seen order is the graph's edge order
+    all_lines: dict[frozenset, tuple] = {}
     backups: dict[str, list[str]] = defaultdict(list)
     managers: dict[str, list[str]] = defaultdict(list)
     for link in sorted(data.links, key=lambda link: link.id):
@@ -115,9 +129,15 @@ def build_directory(data: Bundle, day: date) -> Directory:
         if link.kind == "reports_to":
             managers[link.source].append(link.target)
         used = line_used(link, interactions, day)
-        for target_graph in (graph, everyone):
-            if link.source in target_graph and link.target in target_graph:
-                _add_line(target_graph, link, used, day)
+        pair = frozenset((link.source, link.target))
+        if link.source in state and link.target in state:
+            _add_line(all_lines, pair, link, used)
+            if state[link.source].active and state[link.target].active:
+                _add_line(active_lines, pair, link, used)
+    for lines, target_graph in ((active_lines, graph), (all_lines, everyone)):
+        for _, _, edge in lines.values():
+            edge["cost"] = hop_cost(edge["weight"], edge["used"], day)
+        target_graph.add_edges_from(lines.values())
     holders: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for assignment in sorted(data.assignments, key=lambda a: a.id):
         if valid_on(assignment, day):
@@ -133,12 +153,15 @@ def build_directory(data: Bundle, day: date) -> Directory:
         duty_holders=holders,
         backups=backups,
         managers=managers,
+        costs={u: {v: data["cost"] for v, data in nbrs.items()} for u, nbrs in graph.adj.items()},
     )
 
 
-def _add_line(graph: nx.Graph, link, used: date | None, day: date) -> None:
-    if graph.has_edge(link.source, link.target):
-        edge = graph.edges[link.source, link.target]
+def _add_line(lines: dict, pair: frozenset, link, used: date | None) -> None:
+    """Fold one link into the line between its two people (strongest weight, latest use)."""
+    known = lines.get(pair)
+    if known is not None:
+        edge = known[2]
         edge["weight"] = max(edge["weight"], link.weight)
         edge["links"].append(link.id)
         edge["kinds"].add(link.kind)
@@ -146,12 +169,10 @@ def _add_line(graph: nx.Graph, link, used: date | None, day: date) -> None:
         if used and (edge["used"] is None or used > edge["used"]):
             edge["used"] = used
     else:
-        graph.add_edge(
-            link.source, link.target, weight=link.weight, used=used, links=[link.id],
+        lines[pair] = (link.source, link.target, dict(
+            weight=link.weight, used=used, links=[link.id],
             kinds={link.kind}, directed=[(link.source, link.target, link.kind)],
-        )
-    edge = graph.edges[link.source, link.target]
-    edge["cost"] = hop_cost(edge["weight"], edge["used"], day)
+        ))
 
 
 # -- targets ----------------------------------------------------------------------------
@@ -243,7 +264,7 @@ def find_paths(directory: Directory, source: str, target: str, k: int = 3) -> Pa
         )
     if not people:
         raise PathError(f"no one to reach for {target!r}: {how}", 422)
-    paths = [[source]] if source in people else _k_paths(directory.graph, source, people, k)
+    paths = [[source]] if source in people else _k_paths(directory, source, people, k)
     if not paths:
         raise _no_path(directory, source, people, target)
     return PathAnswer(
@@ -257,22 +278,239 @@ def find_paths(directory: Directory, source: str, target: str, k: int = 3) -> Pa
     )
 
 
-def _k_paths(graph: nx.Graph, source: str, people: list[str], k: int) -> list[list[str]]:
-    """k cheapest loopless paths to any of ``people``, via a temporary joint target node."""
-    reachable = [p for p in people if p in graph]
-    if source not in graph or not reachable:
+class _Target:
+    """The joint target node of a search: one object, never equal to a contact id."""
+
+    def __repr__(self) -> str:
+        return "<target>"
+
+
+_TARGET_NODE = _Target()
+_NO_BOUND = float("inf")
+_SLACK = 1e-9  # pruning margin: a search is only cut when its answer is surely worse
+
+
+def _k_paths(directory: "Directory", source: str, people: list[str], k: int) -> list[list[str]]:
+    """k cheapest loopless paths to any of ``people``, via a joint target node.
+
+    Yen's algorithm, step for step as ``networkx.shortest_simple_paths`` runs it with the
+    joint target joined to every reachable person at cost 0 (the same searches, the same
+    order of neighbours, the same sums and tie-breaks, so the same paths; checked against
+    networkx in tests/test_path_search.py), but on the directory's adjacency of costs,
+    without changing the shared graph (it is read by concurrent queries), and with work
+    skipped that cannot change the answer:
+
+    - a spur search gives up once whatever it could still find costs more than what is
+      already known to fill the remaining places: candidates waiting, or the k-th
+      cheapest of the loopless paths the first search's two trees already form;
+    - lower bounds from the first search's distances to the target let it give up sooner;
+    - a spur search identical to one of an earlier round is not run again.
+    """
+    costs = directory.costs
+    reachable = list(dict.fromkeys(p for p in people if p in costs))
+    if source not in costs or not reachable:
         return []
-    graph.add_node(_TARGET)
-    try:
-        for person in reachable:
-            graph.add_edge(person, _TARGET, cost=0.0)
-        try:
-            found = list(islice(nx.shortest_simple_paths(graph, source, _TARGET, weight="cost"), k))
-        except nx.NetworkXNoPath:
-            return []
-    finally:
-        graph.remove_node(_TARGET)
-    return [nodes[:-1] for nodes in found]
+    targets = set(reachable)
+    trees: dict = {}
+    found = _search(costs, targets, reachable, source, None, None, _NO_BOUND, trees)
+    if found is None:
+        return []
+    ceiling = _ceiling(costs, targets, trees, k) if k > 1 else found[0]
+    # Distances to the target settled by the first search, exact; any other node is at
+    # least as far as the last one settled (the search may have stopped before expanding
+    # it, so an empty frontier does not mean the rest is unreachable).
+    to_target = trees["dists"][1]
+    ahead = (to_target, max(to_target.values()))
+    accepted: list[list] = []
+    waiting: list[tuple] = []  # heap of (cost, counter, path), as networkx's PathBuffer
+    waiting_paths: set[tuple] = set()
+    counter = count()
+
+    def push(cost, path) -> None:
+        key = tuple(path)
+        if key not in waiting_paths:
+            heappush(waiting, (cost, next(counter), path))
+            waiting_paths.add(key)
+
+    push(found[0], found[1])
+    done_searches: dict[tuple, tuple | None] = {}
+    while True:
+        cost, _, path = heappop(waiting)
+        waiting_paths.discard(tuple(path))
+        accepted.append(path)
+        if len(accepted) == k:
+            break
+        needed = k - len(accepted)
+        previous = path
+        # The spur searches of this round. Step i leaves out the root's nodes but its
+        # last and the lines accepted paths with this root take next; networkx also
+        # carries the lines of earlier steps along, but each touches a left-out node,
+        # so the searches are the same. They run from the last step back (those near the
+        # target are cheap and tighten the bound for the rest); their answers are pushed
+        # in networkx's order, which is what decides ties.
+        steps = []
+        for i in range(1, len(previous)):
+            root = previous[:i]
+            lines = frozenset(
+                frozenset((earlier[i - 1], earlier[i])) for earlier in accepted if earlier[:i] == root
+            )
+            steps.append((root, lines))
+        answers: dict[int, tuple] = {}
+        offered: dict[tuple, float] = {tuple(p): c for c, _, p in waiting}
+        for i in range(len(steps) - 1, -1, -1):
+            root, lines = steps[i]
+            root_length = sum(costs[u][v] for u, v in zip(root, root[1:]))
+            identity = (tuple(root), lines)
+            if identity in done_searches:
+                spur = done_searches[identity]  # the same search in an earlier round
+            else:
+                bound = ceiling
+                if len(offered) >= needed:
+                    bound = min(bound, nsmallest(needed, offered.values())[-1])
+                blocked: dict = {}
+                for line in lines:
+                    a, b = tuple(line) if len(line) == 2 else (next(iter(line)),) * 2
+                    blocked.setdefault(a, set()).add(b)
+                    blocked.setdefault(b, set()).add(a)
+                spur = _search(costs, targets, reachable, root[-1], set(root[:-1]), blocked,
+                               bound - root_length, None, ahead)
+                done_searches[identity] = spur
+            if spur is not None:
+                answers[i] = (root_length + spur[0], root[:-1] + spur[1])
+                offered.setdefault(tuple(answers[i][1]), answers[i][0])
+        for i in sorted(answers):
+            push(*answers[i])
+        if not waiting:
+            break
+    return [nodes[:-1] for nodes in accepted]
+
+
+def _ceiling(costs, targets, trees, k: int) -> float:
+    """A cost no k-th cheapest path exceeds: that of the k-th cheapest distinct loopless
+    path made of a line between the two search trees of the first search (the tree path
+    from the source, the line, the tree path to the target). Any k real paths bound the
+    k-th cheapest from above, so a spur search may stop once it cannot beat this."""
+    target = _TARGET_NODE
+    forward, backward = trees["seen"]
+    forward_preds, backward_preds = trees["preds"]
+    joins = []
+    for x, to_x in forward.items():
+        if x is target:
+            continue
+        for y, weight in costs[x].items():
+            from_y = backward.get(y)
+            if from_y is not None:
+                joins.append((to_x + weight + from_y, x, y))
+        if x in targets:
+            joins.append((to_x, x, target))
+    joins.sort(key=lambda join: join[0])
+    paths: set[tuple] = set()
+    for cost, x, y in joins:
+        path = tuple(_chain(forward_preds, x)[::-1] + _chain(backward_preds, y))
+        if len(set(path)) == len(path) and path not in paths:
+            paths.add(path)
+            if len(paths) == k:
+                return cost
+    return _NO_BOUND
+
+
+def _search(costs, targets, reachable, source, ignore_nodes, ignore_edges, bound, trees=None, ahead=None):
+    """Bidirectional Dijkstra from ``source`` to the joint target, as networkx's
+    ``_bidirectional_dijkstra`` in ``shortest_simple_paths`` (same expansion order and
+    tie-breaks, so the same path), with predecessors instead of copied paths.
+
+    Returns (length, path), or None when there is no path, or none that could cost less
+    than ``bound``. ``ignore_edges`` maps a node to the neighbours it may not go to.
+    ``ahead`` = (distances to the target, floor for the others) from the first search:
+    lower bounds of what is left from a node, so that a bounded search gives up as soon
+    as every path through its forward frontier must cost more than the bound (it only
+    decides when to give up; what the search visits and finds is unchanged).
+    It stops as soon as the two frontiers together cost more than the best path found
+    (plus a margin for rounding), where networkx waits until a node is settled from both
+    sides: after that point networkx can only swap in a path whose cost equals the best
+    one to the last bits of rounding, so the two can differ only in which of two
+    equally cheap paths they name.
+    """
+    target = _TARGET_NODE
+    if ignore_nodes and source in ignore_nodes:
+        return None
+    # Ignored nodes are entered as settled on both sides: never relaxed, never met.
+    dists = (dict.fromkeys(ignore_nodes or ()), dict.fromkeys(ignore_nodes or ()))
+    seen = ({source: 0}, {target: 0})
+    preds = ({source: None}, {target: None})
+    fringe = ([(0, 0, source)], [(0, 1, target)])
+    c = 2
+    finaldist = _NO_BOUND
+    finalpath: list = []
+    direction = 1
+    limit = bound + _SLACK
+    blocked = ignore_edges or {}
+    forward_heap, backward_heap = fringe
+    if trees is not None:
+        trees["seen"], trees["preds"], trees["dists"], trees["fringe"] = seen, preds, dists, fringe
+    estimates: list | None = None
+    if ahead is not None and limit != _NO_BOUND:
+        remaining, beyond = ahead
+        estimates = [(remaining.get(source, beyond), 0, source, 0)]
+        forward_done, forward_seen = dists[0], seen[0]
+    while forward_heap and backward_heap:
+        floor = forward_heap[0][0] + backward_heap[0][0]
+        if finaldist > limit:
+            if floor > limit:
+                return None  # nothing it can still find costs less than the bound
+            if estimates is not None:
+                while estimates and (estimates[0][2] in forward_done or forward_seen[estimates[0][2]] != estimates[0][3]):
+                    heappop(estimates)  # settled or superseded: no longer on the frontier
+                if not estimates or estimates[0][0] > limit:
+                    return None  # every path left runs through the frontier and costs more
+        if finalpath and floor > finaldist + _SLACK:
+            return finaldist, finalpath
+        direction = 1 - direction
+        heap = fringe[direction]
+        dist, _, v = heappop(heap)
+        done = dists[direction]
+        if v in done:
+            continue
+        done[v] = dist
+        if v in dists[1 - direction]:
+            return finaldist, finalpath
+        if v is target:
+            neighbours = [(p, 0.0) for p in reachable]
+        else:
+            neighbours = costs[v].items()
+            if direction == 0 and v in targets:
+                neighbours = [*neighbours, (target, 0.0)]
+        here = seen[direction]
+        there = seen[1 - direction]
+        pred = preds[direction]
+        off = blocked.get(v)
+        for w, weight in neighbours:
+            if w in done or (off and w in off):
+                continue
+            length = dist + weight
+            known = here.get(w)
+            if known is None or length < known:
+                here[w] = length
+                heappush(heap, (length, c, w))
+                pred[w] = v
+                if estimates is not None and direction == 0:
+                    heappush(estimates, (length + remaining.get(w, beyond), c, w, length))
+                c += 1
+                if w in there:
+                    total = length + there[w] if direction == 0 else there[w] + length
+                    if not finalpath or finaldist > total:
+                        finaldist = total
+                        finalpath = _chain(preds[0], w)[::-1] + _chain(preds[1], w)[1:]
+    return None
+
+
+def _chain(pred: dict, node) -> list:
+    """``node`` and its predecessors back to the search's start."""
+    out = []
+    while node is not None:
+        out.append(node)
+        node = pred[node]
+    return out
 
 
 def _describe(directory: Directory, rank: int, nodes: list[str]) -> ContactPath:

@@ -1,19 +1,27 @@
 """Structure of a working communication graph: single points of failure, bridges, distances.
 
-Thin, named wrappers over networkx so that the findings say what they mean and the test
-suite can check them against an independent implementation (igraph) on real networks.
+Named wrappers so that the findings say what they mean and the test suite can check them
+against an independent implementation (igraph) on real networks. The searches run on the
+graph's adjacency dicts directly (one iterative depth-first pass for articulation points
+and bridges, Tarjan's low-links), not through networkx's generic algorithms: the findings
+call them for every project of a portfolio.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable, Iterable, Mapping
+
 import networkx as nx
+
+Adjacency = Mapping[Hashable, Iterable[Hashable]]
 
 
 def single_points(graph: nx.Graph) -> dict[str, list[list[str]]]:
     """People whose removal splits their part of the graph, with the groups left behind
     (largest first). Isolated people split nothing and are never listed."""
+    points, _ = cut_structure(graph.adj)
     out = {}
-    for point in sorted(nx.articulation_points(graph)):
+    for point in sorted(points):
         groups = [sorted(g) for g in _groups_without(graph, point)]
         out[point] = sorted(groups, key=lambda g: (-len(g), g))
     return out
@@ -42,9 +50,147 @@ def _groups_without(graph: nx.Graph, removed: str) -> list[set[str]]:
 
 def bridge_links(graph: nx.Graph) -> list[tuple[str, str]]:
     """Edges whose loss disconnects their part of the graph, each as a sorted pair."""
-    return sorted(tuple(sorted(edge)) for edge in nx.bridges(graph))
+    _, bridges = cut_structure(graph.adj)
+    return sorted(tuple(sorted(edge)) for edge in bridges)
 
 
 def hop_distances(graph: nx.Graph, source: str) -> dict[str, int]:
     """Fewest working lines from ``source`` to everyone reachable."""
     return nx.single_source_shortest_path_length(graph, source)
+
+
+def cut_structure(adj: Adjacency) -> tuple[set, list[tuple]]:
+    """Articulation points and bridges of a simple undirected graph, in one pass.
+
+    ``adj`` maps each node to its neighbours (both directions present, as networkx keeps
+    them). Self-loops are ignored. Iterative, so deep graphs do not hit the recursion limit.
+    """
+    disc: dict = {}
+    low: dict = {}
+    points: set = set()
+    bridges: list[tuple] = []
+    counter = 0
+    for root in adj:
+        if root in disc:
+            continue
+        disc[root] = low[root] = counter
+        counter += 1
+        root_children = 0
+        # stack of (node, parent, iterator over neighbours)
+        stack = [(root, None, iter(adj[root]))]
+        while stack:
+            node, parent, neighbours = stack[-1]
+            advanced = False
+            for nxt in neighbours:
+                if nxt == node or nxt == parent:
+                    continue
+                if nxt in disc:
+                    if disc[nxt] < low[node]:
+                        low[node] = disc[nxt]
+                    continue
+                disc[nxt] = low[nxt] = counter
+                counter += 1
+                if node == root:
+                    root_children += 1
+                stack.append((nxt, node, iter(adj[nxt])))
+                advanced = True
+                break
+            if advanced:
+                continue
+            stack.pop()
+            if parent is not None:
+                if low[node] < low[parent]:
+                    low[parent] = low[node]
+                if low[node] > disc[parent]:
+                    bridges.append((parent, node))
+                if parent != root and low[node] >= disc[parent]:
+                    points.add(parent)
+        if root_children > 1:
+            points.add(root)
+    return points, bridges
+
+
+class DepthFirst:
+    """One depth-first search from ``root`` with low-links, to name separating vertices.
+
+    ``neighbours(node)`` gives a node's neighbours (possibly repeated, possibly the node
+    itself: both are harmless here). A vertex v separates the root from a reached node t
+    exactly when v is a proper ancestor of t in the search tree (not the root) and the
+    child c of v towards t has ``low[c] >= disc[v]``: no back edge from c's subtree climbs
+    above v. Every root-to-t path meets the separators in the same order.
+    """
+
+    def __init__(self, root: Hashable, neighbours: Callable[[Hashable], Iterable[Hashable]]):
+        self.root = root
+        disc = {root: 0}
+        low = {root: 0}
+        parent: dict = {root: None}
+        counter = 1
+        stack = [(root, iter(neighbours(root)))]
+        while stack:
+            node, it = stack[-1]
+            up = parent[node]
+            advanced = False
+            for nxt in it:
+                if nxt == node or nxt == up:
+                    continue
+                if nxt in disc:
+                    if disc[nxt] < low[node]:
+                        low[node] = disc[nxt]
+                    continue
+                disc[nxt] = low[nxt] = counter
+                counter += 1
+                parent[nxt] = node
+                stack.append((nxt, iter(neighbours(nxt))))
+                advanced = True
+                break
+            if advanced:
+                continue
+            stack.pop()
+            if up is not None and low[node] < low[up]:
+                low[up] = low[node]
+        self.disc = disc
+        self.low = low
+        self.parent = parent
+
+    def reaches(self, node: Hashable) -> bool:
+        return node in self.disc
+
+    def first_separator(self, target: Hashable) -> Hashable | None:
+        """The separator between the root and ``target`` nearest the root, if any."""
+        disc, low, parent, root = self.disc, self.low, self.parent, self.root
+        found = None
+        child = target
+        node = parent[target]
+        while node is not None and node != root:
+            if low[child] >= disc[node]:
+                found = node
+            child, node = node, parent[node]
+        return found
+
+
+def contracted(adj: Mapping, groups: Mapping[Hashable, Iterable[Hashable]], cut: tuple | None = None):
+    """A neighbour function for ``adj`` with each group of nodes merged into one node.
+
+    ``groups`` maps a new node (not a node of ``adj``) to its members; the members vanish.
+    ``cut`` names a pair of merged nodes whose direct edge is left out.
+    """
+    rep = {member: name for name, members in groups.items() for member in members}
+    merged = {}
+    for name, members in groups.items():
+        found = {rep.get(y, y) for m in members for y in adj[m]}
+        found.discard(name)
+        if cut is not None and name in cut:
+            found.discard(cut[1] if name == cut[0] else cut[0])
+        merged[name] = found
+
+    boundary = {y for members in groups.values() for m in members for y in adj[m]}
+
+    def neighbours(node):
+        if node in merged:
+            return merged[node]
+        if node not in boundary:
+            return adj[node]  # no member among its neighbours: nothing to rename
+        return [rep.get(y, y) for y in adj[node]]
+
+    return neighbours

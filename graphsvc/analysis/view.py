@@ -41,6 +41,8 @@ class ProjectView:
     graph: nx.Graph
     backups: dict[str, list[str]]
     links: list[Link] = field(default_factory=list)
+    #: answers derived once per view (holders, owners); a view is never changed after build
+    _memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     # -- people ---------------------------------------------------------------------------
 
@@ -58,7 +60,12 @@ class ProjectView:
 
     def holders(self, responsibility_id: str, raci: str) -> list[str]:
         """Contacts assigned with this letter on the day (active or not), sorted."""
-        return sorted({a.contact for a in self.assignments.get(responsibility_id, []) if a.raci == raci})
+        key = (responsibility_id, raci)
+        found = self._memo.get(key)
+        if found is None:
+            found = sorted({a.contact for a in self.assignments.get(responsibility_id, []) if a.raci == raci})
+            self._memo[key] = found
+        return list(found)
 
     def owners(self, stage_id: str) -> list[str]:
         """Active Accountable people of a stage's responsibilities."""
@@ -72,14 +79,17 @@ class ProjectView:
 
     def all_owners(self) -> list[str]:
         """Active Accountable or Responsible people in stages that are not done."""
-        found = set()
-        for stage in self.stages:
-            if self.phase[stage.id] == "done":
-                continue
-            for resp in self.responsibilities.get(stage.id, []):
-                for letter in ("A", "R"):
-                    found.update(c for c in self.holders(resp.id, letter) if self.active(c))
-        return sorted(found)
+        cached = self._memo.get("all_owners")
+        if cached is None:
+            found = set()
+            for stage in self.stages:
+                if self.phase[stage.id] == "done":
+                    continue
+                for resp in self.responsibilities.get(stage.id, []):
+                    for letter in ("A", "R"):
+                        found.update(c for c in self.holders(resp.id, letter) if self.active(c))
+            cached = self._memo["all_owners"] = sorted(found)
+        return list(cached)
 
     def stage_team(self, stage_id: str) -> set[str]:
         """Everyone assigned (any letter) in the stage on the day."""
@@ -155,6 +165,8 @@ def line_used(link: Link, interactions: dict[frozenset[str], date], day: date) -
     """When a line was last used by ``day``: its ``last_contact`` or a logged interaction
     between the two people, whichever is later (dates after ``day`` do not count)."""
     used = link.last_contact if link.last_contact and link.last_contact <= day else None
+    if not interactions:
+        return used
     logged = interactions.get(frozenset((link.source, link.target)))
     if logged and (used is None or logged > used):
         used = logged
@@ -175,16 +187,17 @@ def working_graph(
     apart, those of its ``communicates`` links (the ones that can go stale).
     """
     graph = nx.Graph()
-    for cid in sorted(contacts):
-        if state[cid].active:
-            graph.add_node(cid)
+    graph.add_nodes_from(cid for cid in sorted(contacts) if state[cid].active)
     interactions = last_contacts(snapshot, day)
+    edges: dict[frozenset[str], tuple[str, str, dict]] = {}  # first-seen order = edge order
     for link in sorted(links, key=lambda link: link.id):
         if link.kind not in WORKING_KINDS or link.source not in graph or link.target not in graph:
             continue
         used = line_used(link, interactions, day)
-        if graph.has_edge(link.source, link.target):
-            edge = graph.edges[link.source, link.target]
+        pair = frozenset((link.source, link.target))
+        known = edges.get(pair)
+        if known is not None:
+            edge = known[2]
             edge["weight"] = max(edge["weight"], link.weight)
             edge["links"].append(link.id)
             edge["kinds"].add(link.kind)
@@ -193,8 +206,9 @@ def working_graph(
             if used and (edge["used"] is None or used > edge["used"]):
                 edge["used"] = used
         else:
-            graph.add_edge(
-                link.source, link.target, weight=link.weight, used=used, links=[link.id], kinds={link.kind},
+            edges[pair] = (link.source, link.target, dict(
+                weight=link.weight, used=used, links=[link.id], kinds={link.kind},
                 communicates=[link.id] if link.kind == "communicates" else [],
-            )
+            ))
+    graph.add_edges_from(edges.values())
     return graph

@@ -154,7 +154,38 @@ class _Judge:
         return self._by_org, self._by_title
 
 
-def responsibility_findings(view: ProjectView, limits: Thresholds) -> list[Finding]:
+#: the responsibility pattern checks, answered for a whole portfolio by the Cypher query
+#: queries/portfolio_responsibility_checks.cypher on Neo4j, and by duty_checks here
+PATTERN_CODES = ("NO_ACCOUNTABLE", "MULTIPLE_ACCOUNTABLE", "OWNER_INACTIVE", "NO_RESPONSIBLE")
+
+#: duty id -> its pattern checks, each (code, contact ids sorted)
+Checks = dict[str, list[tuple[str, tuple[str, ...]]]]
+
+
+def duty_checks(view: ProjectView, resp) -> list[tuple[str, tuple[str, ...]]]:
+    """The pattern checks of one duty on the view's day, as (code, contacts):
+
+    - NO_ACCOUNTABLE, (): nobody holds an A assignment valid on the day;
+    - MULTIPLE_ACCOUNTABLE, (the active A holders): more than one of them is active;
+    - OWNER_INACTIVE, (holder,): an A holder who has left or is on leave on the day;
+    - NO_RESPONSIBLE, (): no R holder is active on the day.
+    """
+    accountable = view.holders(resp.id, "A")
+    active_a = tuple(c for c in accountable if view.active(c))
+    out: list[tuple[str, tuple[str, ...]]] = []
+    if not accountable:
+        out.append(("NO_ACCOUNTABLE", ()))
+    if len(active_a) > 1:
+        out.append(("MULTIPLE_ACCOUNTABLE", active_a))
+    out.extend(("OWNER_INACTIVE", (c,)) for c in accountable if not view.active(c))
+    if not any(view.active(c) for c in view.holders(resp.id, "R")):
+        out.append(("NO_RESPONSIBLE", ()))
+    return out
+
+
+def responsibility_findings(view: ProjectView, limits: Thresholds, checks: Checks | None = None) -> list[Finding]:
+    """``checks``: the pattern checks answered elsewhere (the portfolio query on Neo4j) for
+    the project's open duties; None to answer them here."""
     judge = _Judge(view, limits)
     out: list[Finding] = []
     for stage in view.stages:
@@ -163,34 +194,36 @@ def responsibility_findings(view: ProjectView, limits: Thresholds) -> list[Findi
             continue
         urgent = phase == "active"
         for resp in view.responsibilities.get(stage.id, []):
-            out.extend(_judge_duty(judge, stage, resp, urgent))
+            found = duty_checks(view, resp) if checks is None else checks.get(resp.id, [])
+            out.extend(_judge_duty(judge, stage, resp, urgent, found))
     out.extend(_overload(judge))
     return out
 
 
-def _judge_duty(judge: _Judge, stage, resp, urgent: bool) -> list[Finding]:
+def _judge_duty(judge: _Judge, stage, resp, urgent: bool, checks: list[tuple[str, tuple[str, ...]]]) -> list[Finding]:
     view = judge.view
     duty = judge.duty(resp)
-    accountable = view.holders(resp.id, "A")
-    active_a = [c for c in accountable if view.active(c)]
-    inactive_a = [c for c in accountable if not view.active(c)]
+    active_a = [c for c in view.holders(resp.id, "A") if view.active(c)]  # for the engagement check
+    fired = {code for code, _ in checks}
     out: list[Finding] = []
-    if not accountable:
+    if "NO_ACCOUNTABLE" in fired:
         out.append(judge.finding(
             "NO_ACCOUNTABLE", _pick(urgent, Severity.critical, Severity.high), stage, [duty],
             f"Nobody is accountable for “{resp.name}” in stage {stage.name}.",
             "Name exactly one accountable person.",
             candidates=judge.candidates(stage, []),
         ))
-    if len(active_a) > 1:
-        names = ", ".join(view.name(c) for c in active_a)
+    for code, several in checks:
+        if code != "MULTIPLE_ACCOUNTABLE":
+            continue
+        names = ", ".join(view.name(c) for c in several)
         out.append(judge.finding(
             "MULTIPLE_ACCOUNTABLE", _pick(urgent, Severity.high, Severity.medium), stage,
-            [duty, *(judge.person(c) for c in active_a)],
-            f"{len(active_a)} people are accountable for “{resp.name}” ({names}); each may rely on the other.",
+            [duty, *(judge.person(c) for c in several)],
+            f"{len(several)} people are accountable for “{resp.name}” ({names}); each may rely on the other.",
             "Keep one accountable person; make the others Responsible or Consulted.",
         ))
-    for cid in inactive_a:
+    for cid in sorted(who[0] for code, who in checks if code == "OWNER_INACTIVE"):
         status = view.state[cid].phrase
         backups = view.backups.get(cid, [])
         if backups:
@@ -207,7 +240,7 @@ def _judge_duty(judge: _Judge, stage, resp, urgent: bool) -> list[Finding]:
                 "Hand the duty to an active person or name a backup.",
                 candidates=judge.candidates(stage, [cid]),
             ))
-    if not any(view.active(c) for c in view.holders(resp.id, "R")):
+    if "NO_RESPONSIBLE" in fired:
         out.append(judge.finding(
             "NO_RESPONSIBLE", _pick(urgent, Severity.medium, Severity.low), stage, [duty],
             f"Nobody active is responsible for doing “{resp.name}”.",
@@ -552,8 +585,8 @@ def _isolated(judge: _Judge) -> list[Finding]:
     ]
 
 
-def project_findings(view: ProjectView, limits: Thresholds | None = None) -> list[Finding]:
-    """All findings of one project, most severe first."""
+def project_findings(view: ProjectView, limits: Thresholds | None = None, checks: Checks | None = None) -> list[Finding]:
+    """All findings of one project, most severe first (``checks``: see responsibility_findings)."""
     limits = limits or Thresholds()
-    found = responsibility_findings(view, limits) + communication_findings(view, limits)
+    found = responsibility_findings(view, limits, checks) + communication_findings(view, limits)
     return sorted(found, key=Finding.sort_key)

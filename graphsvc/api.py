@@ -116,14 +116,6 @@ def _value(value: Any) -> Any:
     return getattr(value, "value", value)
 
 
-def addressable(kind: str, row_id: str) -> None:
-    """A row created here must be reachable at ``/api/v1/<kind>/{id}``: an id with a '/' (or
-    a '.'/'..' segment, which clients resolve away) could never be read, changed or deleted."""
-    if "/" in row_id or row_id in (".", ".."):
-        raise BundleError([Problem("body", None, "id", f"{row_id!r} cannot be a URL path segment "
-                                   f"(/api/v1/{kind}/{{id}}): no '/', not '.' or '..'")])
-
-
 def patch_model(model: type[Row]) -> type[BaseModel]:
     """The body of a PATCH: any of the kind's fields, typed as in the row, none required.
     Only the fields given change (``exclude_unset``); unknown fields are a 422 naming them."""
@@ -206,7 +198,6 @@ def _routes_for(segment: str, kind: str) -> None:
         responses=responses(401, 403, 409, 422),
     )
     def create_row(request: Request, body: model = Body(..., openapi_examples=body_examples)) -> Any:
-        addressable(kind, body.id)
         principal = principal_of(request)
         check_write(principal, base_store(request), store_of(request), kind, [body])
         return entities.create(base_store(request), kind, body.model_dump(mode="json"), principal.name)

@@ -8,13 +8,15 @@ being overwritten, so the query layer can answer "as of date D".
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timezone
 from enum import Enum
-from typing import Annotated, ClassVar
+from typing import Annotated, Any, ClassVar
 
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -33,6 +35,29 @@ def _utc(value: datetime) -> datetime:
 
 
 UtcDatetime = Annotated[datetime, AfterValidator(_utc)]
+
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_day(value: Any) -> Any:
+    """Lax date parsing would take a number as a Unix timestamp (``0`` = 1970-01-01)."""
+    if isinstance(value, date) or (isinstance(value, str) and ISO_DAY.fullmatch(value.strip())):
+        return value  # pydantic checks that it is a real day
+    raise ValueError("expected a day as YYYY-MM-DD")
+
+
+#: a calendar day, ``YYYY-MM-DD`` (documented as ``format: date``)
+Day = Annotated[date, BeforeValidator(_iso_day)]
+
+
+def _addressable(value: str) -> str:
+    """Every row is reachable at ``/api/v1/<kind>/{id}``: a '/' or a '.'/'..' id could not be."""
+    if "/" in value or value in (".", ".."):
+        raise ValueError("must work as a URL path segment: no '/', and not '.' or '..'")
+    return value
+
+
+Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_addressable)]
 
 
 class OrgKind(str, Enum):
@@ -77,7 +102,7 @@ class Row(BaseModel):
 
     model_config = ConfigDict(extra="forbid", use_enum_values=True, str_strip_whitespace=True)
 
-    id: NonEmpty
+    id: Id
     #: fields holding ids of other rows: field name -> referenced kind
     references: ClassVar[dict[str, str]] = {}
 
@@ -101,7 +126,7 @@ class Contact(Row):
     title: str = ""
     status: ContactStatus = ContactStatus.active
     #: date since which org, title and status hold (None: since always)
-    since: date | None = None
+    since: Day | None = None
     emails: list[str] = Field(default_factory=list)
     phones: list[str] = Field(default_factory=list)
     preferred_channel: str = ""
@@ -120,8 +145,8 @@ class ContactPeriod(Row):
     org: Ref | None = None
     title: str = ""
     status: ContactStatus = ContactStatus.active
-    valid_from: date | None = None
-    valid_to: date
+    valid_from: Day | None = None
+    valid_to: Day
     references: ClassVar[dict[str, str]] = {"contact": "contacts", "org": "organizations"}
 
 
@@ -132,8 +157,8 @@ class Participation(BaseModel):
 
     org: Ref
     role: str = ""
-    valid_from: date | None = None
-    valid_to: date | None = None
+    valid_from: Day | None = None
+    valid_to: Day | None = None
 
 
 class Project(Row):
@@ -157,8 +182,8 @@ class Stage(Row):
     name: NonEmpty
     order: int
     status: StageStatus = StageStatus.planned
-    start: date | None = None
-    end: date | None = None
+    start: Day | None = None
+    end: Day | None = None
     references: ClassVar[dict[str, str]] = {"project": "projects"}
 
 
@@ -177,8 +202,8 @@ class Assignment(Row):
     contact: Ref
     responsibility: Ref
     raci: Raci
-    valid_from: date | None = None
-    valid_to: date | None = None
+    valid_from: Day | None = None
+    valid_to: Day | None = None
     references: ClassVar[dict[str, str]] = {
         "contact": "contacts",
         "responsibility": "responsibilities",
@@ -194,11 +219,11 @@ class Link(Row):
     target: Ref
     kind: LinkKind
     #: only meaningful for ``communicates``
-    last_contact: date | None = None
+    last_contact: Day | None = None
     weight: float = Field(default=1.0, gt=0)
     channel: str = ""
-    valid_from: date | None = None
-    valid_to: date | None = None
+    valid_from: Day | None = None
+    valid_to: Day | None = None
     references: ClassVar[dict[str, str]] = {"source": "contacts", "target": "contacts"}
 
 

@@ -95,6 +95,8 @@ def _shape(annotation: Any) -> str:
     if typing.get_origin(annotation) is list:
         return "list"
     kinds = typing.get_args(annotation) or (annotation,)
+    # Day | None arrives as Annotated[date, ...] | None: look through the annotation
+    kinds = tuple(typing.get_args(k)[0] if typing.get_origin(k) is typing.Annotated else k for k in kinds)
     if datetime in kinds:
         return "datetime"
     if date in kinds:

@@ -108,7 +108,8 @@ class Store(ABC):
     def write_lock(self) -> threading.RLock:
         """Held by read-modify-write operations (entities, lifecycle) of this process, so
         they queue instead of retrying; the guard in apply covers other processes."""
-        return self.__dict__.setdefault("_write_lock", threading.RLock())
+        lock = self.__dict__.get("_write_lock")
+        return lock if lock is not None else self.__dict__.setdefault("_write_lock", threading.RLock())
 
     def self_check(self) -> list[str]:
         """Store-specific invariants beyond the rows themselves (see consistency.check)."""

@@ -16,6 +16,7 @@ import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from graphsvc.audit import AuditEntry, AuditQuery, Change
@@ -193,6 +194,11 @@ class ScopedStore(Store):
 
     def referrers(self, kind: str, ids: set[str]) -> dict[str, set[str]]:
         return self.base.referrers(kind, ids)
+
+    def portfolio_checks(self, day: date) -> dict[str, dict[str, list[tuple[str, tuple[str, ...]]]]] | None:
+        """Only the projects in reach (the rest is not this caller's to see)."""
+        checks = self.base.portfolio_checks(day)
+        return None if checks is None else {p: c for p, c in checks.items() if p in self.principal.projects}
 
     def audit_log(self, query: AuditQuery) -> list[AuditEntry]:
         raise Forbidden("the audit trail is for admin and pmo keys")

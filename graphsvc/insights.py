@@ -16,7 +16,7 @@ from graphsvc.analysis.paths import Directory, PathAnswer, build_directory, find
 from graphsvc.analysis.view import build_view
 from graphsvc.bundle import Bundle
 from graphsvc.model import KINDS
-from graphsvc.store.base import NotFound, Store, StoreUnavailable
+from graphsvc.store.base import NotFound, Store
 
 
 class ProjectReport(BaseModel):
@@ -87,28 +87,6 @@ def portfolio_export(store: Store) -> Snapshot:
     return Snapshot(**{kind: store.read(kind) for kind in KINDS})
 
 
-def portfolio_checks(store: Store, day: date) -> dict[str, Checks] | None:
-    """On Neo4j, the responsibility pattern checks (NO_ACCOUNTABLE, MULTIPLE_ACCOUNTABLE,
-    OWNER_INACTIVE, NO_RESPONSIBLE) of every open duty in the portfolio, answered by one
-    Cypher statement (queries/portfolio_responsibility_checks.cypher): project -> duty ->
-    [(code, contacts)]. None on a store without Cypher, where the judge answers them.
-    """
-    if getattr(store, "name", None) != "neo4j":
-        return None
-    from neo4j.exceptions import AuthError, ServiceUnavailable
-
-    text, params = store.queries.bind("portfolio_responsibility_checks", as_of=day)
-    try:
-        records, _, _ = store.driver.execute_query(text, params, database_=store.database)
-    except (ServiceUnavailable, AuthError, OSError) as exc:
-        raise StoreUnavailable(f"Neo4j at {store.uri} unavailable: {exc}") from exc
-    out: dict[str, Checks] = {}
-    for record in records:
-        duty = out.setdefault(record["project"], {}).setdefault(record["responsibility"], [])
-        duty.append((record["code"], tuple(sorted(record["contacts"]))))
-    return out
-
-
 def portfolio_report(store: Store, as_of: date | None = None, limits: Thresholds | None = None) -> PortfolioReport:
     """Every project scanned; all findings ranked by severity across the portfolio.
 
@@ -118,7 +96,7 @@ def portfolio_report(store: Store, as_of: date | None = None, limits: Thresholds
     day = as_of or date.today()
     limits = limits or Thresholds()
     with paused_gc():
-        checks = portfolio_checks(store, day)
+        checks = store.portfolio_checks(day)
         index = PortfolioIndex(portfolio_export(store))
         summaries, findings = [], []
         for project in index.projects:

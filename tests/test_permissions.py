@@ -166,3 +166,16 @@ def test_no_keys_means_open_only_on_loopback():
     with TestClient(create_app(store, host="0.0.0.0")) as client:
         assert client.get("/api/v1/projects").status_code == 401
         assert client.get("/readyz").status_code == 200
+
+
+def test_scoped_portfolio_on_both_stores(store):
+    """The portfolio scan through a member's view: their project only, on either store
+    (the Neo4j scan answers duty checks in Cypher; the view keeps only what is in reach)."""
+    import_bundle(store, demo_data())
+    text, record = issue("sw reader", Role.member, [SW], None)
+    store.save_key(record)
+    with TestClient(create_app(store)) as client:
+        report = client.get("/api/v1/portfolio/findings", headers={"X-API-Key": text})
+        assert report.status_code == 200
+        assert [p["project"]["id"] for p in report.json()["projects"]] == [SW]
+        assert {f["project"]["id"] for f in report.json()["findings"]} == {SW}

@@ -19,7 +19,7 @@ from graphsvc.analysis.findings import duty_checks
 from graphsvc.analysis.view import build_view
 from graphsvc.demo import demo_data
 from graphsvc.importer import import_bundle
-from graphsvc.insights import portfolio_checks, portfolio_report
+from graphsvc.insights import portfolio_report
 from graphsvc.synthetic import portfolio
 from scenarios import DAY, drop, edit, healthy
 
@@ -40,7 +40,7 @@ def judge(store, day: date) -> set[tuple]:
 
 
 def cypher(store, day: date) -> set[tuple]:
-    found = portfolio_checks(store, day)
+    found = store.portfolio_checks(day)
     assert found is not None
     return {
         (project, duty, code, who)
@@ -130,4 +130,4 @@ def test_cypher_checks_equal_the_judge_on_portfolios(embedded_store, neo4j_store
 
 
 def test_embedded_store_answers_in_python(embedded_store):
-    assert portfolio_checks(embedded_store, DAY) is None
+    assert embedded_store.portfolio_checks(DAY) is None

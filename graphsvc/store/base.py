@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
+from datetime import date
 
 from graphsvc.audit import AuditEntry, AuditQuery, Change
 from graphsvc.bundle import Bundle
@@ -110,6 +111,12 @@ class Store(ABC):
         they queue instead of retrying; the guard in apply covers other processes."""
         lock = self.__dict__.get("_write_lock")
         return lock if lock is not None else self.__dict__.setdefault("_write_lock", threading.RLock())
+
+    def portfolio_checks(self, day: date) -> dict[str, dict[str, list[tuple[str, tuple[str, ...]]]]] | None:
+        """The responsibility pattern checks (NO_ACCOUNTABLE, MULTIPLE_ACCOUNTABLE,
+        OWNER_INACTIVE, NO_RESPONSIBLE) of every open duty, where the store answers them as
+        one query: project -> duty -> [(code, contacts)]. None: the Python judge answers."""
+        return None
 
     def self_check(self) -> list[str]:
         """Store-specific invariants beyond the rows themselves (see consistency.check)."""

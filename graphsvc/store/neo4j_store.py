@@ -8,6 +8,7 @@ is a named file in ``queries/``; a whole bundle is written in one transaction.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from neo4j import Driver, GraphDatabase, ManagedTransaction
@@ -259,6 +260,14 @@ class Neo4jStore(Store):
 
     def keys(self) -> list[KeyRecord]:
         return [KeyRecord.model_validate_json(r["data"]) for r in self._query("read_keys")]
+
+    def portfolio_checks(self, day: date) -> dict[str, dict[str, list[tuple[str, tuple[str, ...]]]]]:
+        """One statement over the whole portfolio (queries/portfolio_responsibility_checks.cypher)."""
+        out: dict[str, dict[str, list[tuple[str, tuple[str, ...]]]]] = {}
+        for record in self._query("portfolio_responsibility_checks", as_of=day):
+            duty = out.setdefault(record["project"], {}).setdefault(record["responsibility"], [])
+            duty.append((record["code"], tuple(sorted(record["contacts"]))))
+        return out
 
     def data_version(self) -> int:
         return self._query("data_version")[0]["version"]

@@ -19,6 +19,7 @@ from graphsvc import entities
 from graphsvc.api_errors import responses
 from graphsvc.audit import AuditEntry, AuditQuery
 from graphsvc.auth import check_write, principal_of, store_of
+from graphsvc.response_cache import cache_of
 from graphsvc.bundle import BundleError, Problem
 from graphsvc.keys import Role
 from graphsvc.model import KINDS, Row
@@ -184,9 +185,13 @@ def _routes_for(segment: str, kind: str) -> None:
                 [Problem("query", None, name, f"does not filter {segment} (use {', '.join(sorted(allowed))})")
                  for name in unsupported]
             )
-        store = store_of(request)
-        rows = _filter(store, kind, store.read(kind), given)
-        return {"items": rows[offset : offset + limit], "total": len(rows), "offset": offset, "limit": limit}
+        def build() -> BaseModel:
+            store = store_of(request)
+            rows = _filter(store, kind, store.read(kind), given)
+            return page(items=rows[offset : offset + limit], total=len(rows), offset=offset, limit=limit)
+
+        # A page reads and filters the whole kind: keep it until the next write.
+        return cache_of(request).json(request, ("list", kind, tuple(sorted(given.items())), offset, limit), build)
 
     @router.post(
         f"/api/v1/{segment}",

@@ -19,7 +19,7 @@ from pydantic import BaseModel
 from graphsvc.auth import store_of
 
 #: answers kept; each is one serialised response
-MAX_ENTRIES = 1024
+MAX_ENTRIES = 4096
 
 
 class ResponseCache:

@@ -180,6 +180,9 @@ def test_cached_answers_follow_writes(client):
     assert after != first
     assert "NO_RESPONSIBLE" in {f["code"] for f in after["findings"]} - {f["code"] for f in first["findings"]}
     assert client.get("/api/v1/projects/p-tower/graph", params={"stage": "s-build"}).json() != graph
+    listed = client.get("/api/v1/organizations").json()["total"]
+    client.post("/api/v1/organizations", json={"id": "o-late", "name": "Late Co"})
+    assert client.get("/api/v1/organizations").json()["total"] == listed + 1
 
 
 def test_every_model_example_is_a_valid_row(client):

@@ -84,18 +84,28 @@ class _Judge:
         self.view = view
         self.limits = limits
         self.project = Subject(kind="project", id=view.project.id, name=view.project.name)
+        # one Subject per thing named, shared by the findings that name it (a scan names
+        # the same people hundreds of thousands of times); nothing changes a Subject
+        self._subjects: dict[tuple[str, str], Subject] = {}
+
+    def _subject(self, kind: str, sid: str, name: str) -> Subject:
+        key = (kind, sid)
+        found = self._subjects.get(key)
+        if found is None:
+            found = self._subjects[key] = Subject(kind=kind, id=sid, name=name)
+        return found
 
     def person(self, cid: str) -> Subject:
-        return Subject(kind="contact", id=cid, name=self.view.name(cid))
+        return self._subject("contact", cid, self.view.name(cid))
 
     def org(self, oid: str) -> Subject:
-        return Subject(kind="organization", id=oid, name=self.view.org_names.get(oid, oid))
+        return self._subject("organization", oid, self.view.org_names.get(oid, oid))
 
     def stage(self, stage) -> Subject:
-        return Subject(kind="stage", id=stage.id, name=stage.name)
+        return self._subject("stage", stage.id, stage.name)
 
     def duty(self, resp) -> Subject:
-        return Subject(kind="responsibility", id=resp.id, name=resp.name)
+        return self._subject("responsibility", resp.id, resp.name)
 
     def finding(self, code, severity, stage, subjects, explanation, remedy, **extra) -> Finding:
         return Finding(

@@ -74,14 +74,15 @@ def _text(row: Row) -> str:
     return " ".join(str(getattr(row, f, "")) for f in ("id", "name", "title", "summary", "description")).casefold()
 
 
-def _filter(store: Store, kind: str, rows: list[Row], given: dict[str, str]) -> list[Row]:
-    """Rows matching every given filter (already checked to apply to the kind)."""
+def _filter(store: Store, kind: str, given: dict[str, str]) -> list[Row]:
+    """Rows matching every given filter (already checked to apply to the kind). With a
+    project, only that project's scope is read, not the whole kind."""
     if "project" in given:
         scope = store.project_scope(given["project"])
-        wanted = scope.get(kind, set())
-        if kind == "projects":
-            wanted = {given["project"]}
-        rows = [r for r in rows if r.id in wanted]
+        wanted = {given["project"]} if kind == "projects" else scope.get(kind, set())
+        rows = store.read(kind, wanted)
+    else:
+        rows = store.read(kind)
     if "stage" in given:
         duties = {r.id for r in store.read("responsibilities") if r.stage == given["stage"]}
         if not store.read("stages", [given["stage"]]):
@@ -187,7 +188,7 @@ def _routes_for(segment: str, kind: str) -> None:
             )
         def build() -> BaseModel:
             store = store_of(request)
-            rows = _filter(store, kind, store.read(kind), given)
+            rows = _filter(store, kind, given)
             return page(items=rows[offset : offset + limit], total=len(rows), offset=offset, limit=limit)
 
         # A page reads and filters the whole kind: keep it until the next write.

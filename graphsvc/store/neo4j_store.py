@@ -7,6 +7,7 @@ is a named file in ``queries/``; a whole bundle is written in one transaction.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
@@ -22,6 +23,8 @@ from graphsvc.model import KINDS, Interaction, Link, Project, Row
 from graphsvc.store.base import NotFound, StaleWrite, Store, StoreUnavailable
 
 BATCH = 5000
+#: seconds a read of the data version is trusted (see Neo4jStore.data_version)
+VERSION_TTL = 0.25
 
 #: kinds other rows refer to, each with a referrers_<kind> query
 REFERRER_QUERIES = {"organizations", "contacts", "projects", "stages", "responsibilities"}
@@ -88,6 +91,7 @@ class Neo4jStore(Store):
         self.queries = queries or QueryBook()
         auth = (user, password) if password else None
         # Warnings such as "label does not exist yet" on an empty database are noise here.
+        self._version_memo: tuple[float, int | None] = (0.0, None)
         self.driver: Driver = GraphDatabase.driver(
             uri, auth=auth, notifications_min_severity="OFF", connection_timeout=5.0
         )
@@ -132,6 +136,7 @@ class Neo4jStore(Store):
         with self.driver.session(database=self.database) as session:
             session.run(text, bound).consume()
         self.driver.execute_query(self.queries.bind("bump_version")[0], database_=self.database)
+        self._version_memo = (0.0, None)
 
     # -- writes ---------------------------------------------------------------------------
 
@@ -141,6 +146,8 @@ class Neo4jStore(Store):
                 session.execute_write(self._apply_change, change)
         except (ServiceUnavailable, AuthError) as exc:
             raise StoreUnavailable(f"Neo4j at {self.uri} unavailable: {exc}") from exc
+        finally:
+            self._version_memo = (0.0, None)  # after the commit: the next ask sees the write
 
     def _apply_change(self, tx: ManagedTransaction, change: Change) -> None:
         # First statement: bumping the counter write-locks its node, so write transactions
@@ -270,7 +277,13 @@ class Neo4jStore(Store):
         return out
 
     def data_version(self) -> int:
-        return self._query("data_version")[0]["version"]
+        """Asked before every cached answer: remembered for VERSION_TTL seconds (this
+        process's own writes forget it at once; other processes' show within the TTL)."""
+        stamp, version = self._version_memo
+        if version is None or time.monotonic() - stamp > VERSION_TTL:
+            version = self._query("data_version")[0]["version"]
+            self._version_memo = (time.monotonic(), version)
+        return version
 
     def counts(self) -> dict[str, int]:
         return self._query("count_rows")[0]

@@ -22,7 +22,7 @@ from typing import Any
 from graphsvc.audit import AuditEntry, AuditQuery, Change
 from graphsvc.keys import KeyRecord, Role, SCOPED_ROLES, matches, split
 from graphsvc.model import KINDS, Contact, Row
-from graphsvc.store.base import NotFound, Store
+from graphsvc.store.base import NotFound, PortfolioChecks, Store
 
 log = logging.getLogger("graphsvc.auth")
 
@@ -195,7 +195,7 @@ class ScopedStore(Store):
     def referrers(self, kind: str, ids: set[str]) -> dict[str, set[str]]:
         return self.base.referrers(kind, ids)
 
-    def portfolio_checks(self, day: date) -> dict[str, dict[str, list[tuple[str, tuple[str, ...]]]]] | None:
+    def portfolio_checks(self, day: date) -> PortfolioChecks | None:
         """Only the projects in reach (the rest is not this caller's to see)."""
         checks = self.base.portfolio_checks(day)
         return None if checks is None else {p: c for p, c in checks.items() if p in self.principal.projects}

@@ -9,7 +9,7 @@ from datetime import date
 
 from pydantic import BaseModel
 
-from graphsvc.analysis.findings import Checks, Finding, Severity, Subject, Thresholds, project_findings
+from graphsvc.analysis.findings import Finding, Severity, Subject, Thresholds, project_findings
 from graphsvc.analysis.health import Health, project_health
 from graphsvc.analysis.portfolio import PortfolioIndex, Snapshot, paused_gc
 from graphsvc.analysis.paths import Directory, PathAnswer, build_directory, find_paths

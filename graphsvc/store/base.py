@@ -17,6 +17,10 @@ class StoreUnavailable(RuntimeError):
     """The store cannot be reached or opened; the message says which and why."""
 
 
+#: project -> duty -> [(finding code, contact ids)], as Store.portfolio_checks answers
+PortfolioChecks = dict[str, dict[str, list[tuple[str, tuple[str, ...]]]]]
+
+
 class StaleWrite(RuntimeError):
     """A guarded change found a row different from what it was computed from (someone else
     wrote it in between); nothing was written, and the caller recomputes and retries."""
@@ -112,7 +116,7 @@ class Store(ABC):
         lock = self.__dict__.get("_write_lock")
         return lock if lock is not None else self.__dict__.setdefault("_write_lock", threading.RLock())
 
-    def portfolio_checks(self, day: date) -> dict[str, dict[str, list[tuple[str, tuple[str, ...]]]]] | None:
+    def portfolio_checks(self, day: date) -> PortfolioChecks | None:
         """The responsibility pattern checks (NO_ACCOUNTABLE, MULTIPLE_ACCOUNTABLE,
         OWNER_INACTIVE, NO_RESPONSIBLE) of every open duty, where the store answers them as
         one query: project -> duty -> [(code, contacts)]. None: the Python judge answers."""

@@ -16,11 +16,10 @@ from neo4j import Driver, GraphDatabase, ManagedTransaction
 from neo4j.exceptions import AuthError, ServiceUnavailable
 
 from graphsvc.audit import AuditEntry, AuditQuery, Change
-from graphsvc.bundle import Bundle
 from graphsvc.keys import KeyRecord
 from graphsvc.cypher import QueryBook
 from graphsvc.model import KINDS, Interaction, Link, Project, Row
-from graphsvc.store.base import NotFound, StaleWrite, Store, StoreUnavailable
+from graphsvc.store.base import NotFound, PortfolioChecks, StaleWrite, Store, StoreUnavailable
 
 BATCH = 5000
 #: seconds a read of the data version is trusted (see Neo4jStore.data_version)
@@ -268,9 +267,9 @@ class Neo4jStore(Store):
     def keys(self) -> list[KeyRecord]:
         return [KeyRecord.model_validate_json(r["data"]) for r in self._query("read_keys")]
 
-    def portfolio_checks(self, day: date) -> dict[str, dict[str, list[tuple[str, tuple[str, ...]]]]]:
+    def portfolio_checks(self, day: date) -> PortfolioChecks:
         """One statement over the whole portfolio (queries/portfolio_responsibility_checks.cypher)."""
-        out: dict[str, dict[str, list[tuple[str, tuple[str, ...]]]]] = {}
+        out: PortfolioChecks = {}
         for record in self._query("portfolio_responsibility_checks", as_of=day):
             duty = out.setdefault(record["project"], {}).setdefault(record["responsibility"], [])
             duty.append((record["code"], tuple(sorted(record["contacts"]))))

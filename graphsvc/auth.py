@@ -139,6 +139,8 @@ class ScopedStore(Store):
         self.base = base
         self.principal = principal
         self.name = base.name
+        #: answers cached for this view are valid for any view with the same reach
+        self.cache_token = ("view", id(base), principal.role, principal.projects, principal.org)
         self._scope: tuple[int, dict[str, set[str]]] | None = None
         self._lock = threading.Lock()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from collections.abc import Hashable
 from datetime import date
 
 from pydantic import BaseModel
@@ -16,7 +17,7 @@ from graphsvc.analysis.paths import Directory, PathAnswer, build_directory, find
 from graphsvc.analysis.view import build_view
 from graphsvc.bundle import Bundle
 from graphsvc.model import KINDS
-from graphsvc.store.base import NotFound, Store
+from graphsvc.store.base import NotFound, Store, cache_token
 
 
 class ProjectReport(BaseModel):
@@ -117,14 +118,16 @@ class DirectoryCache:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._entries: dict[tuple[int, int, date], Directory] = {}
+        self._entries: dict[tuple[Hashable, int, date], Directory] = {}
 
     def get(self, store: Store, day: date) -> Directory:
-        key = (id(store), store.data_version(), day)
+        token = cache_token(store)
+        key = (token, store.data_version(), day)
         with self._lock:
             if key not in self._entries:
                 data = _path_data(store)
-                self._entries = {k: v for k, v in self._entries.items() if k[:2] == key[:2]}
+                # keep other views' directories; drop this view's older versions
+                self._entries = {k: v for k, v in self._entries.items() if k[0] != token or k[1] == key[1]}
                 self._entries[key] = build_directory(data, day)
             return self._entries[key]
 

@@ -17,6 +17,7 @@ from fastapi import Request, Response
 from pydantic import BaseModel
 
 from graphsvc.auth import store_of
+from graphsvc.store.base import cache_token
 
 #: answers kept; each is one serialised response
 MAX_ENTRIES = 4096
@@ -32,7 +33,7 @@ class ResponseCache:
     def json(self, request: Request, key: tuple[Hashable, ...], build: Callable[[], BaseModel]) -> Response:
         """The cached serialisation of ``build()`` for this caller, data version and day."""
         store = store_of(request)
-        full_key = (id(store), store.data_version(), date.today(), *key)
+        full_key = (cache_token(store), store.data_version(), date.today(), *key)
         body = self._lookup(full_key)
         if body is None:
             # One build per key: concurrent askers wait for it instead of repeating it.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from datetime import date
 
 from graphsvc.audit import AuditEntry, AuditQuery, Change
@@ -19,6 +19,13 @@ class StoreUnavailable(RuntimeError):
 
 #: project -> duty -> [(finding code, contact ids)], as Store.portfolio_checks answers
 PortfolioChecks = dict[str, dict[str, list[tuple[str, tuple[str, ...]]]]]
+
+
+def cache_token(store: Store) -> Hashable:
+    """What caches of derived answers key a store by: the object itself for a store, the
+    principal's reach for a scoped view (two views with the same reach may share answers;
+    an ``id()`` could be reused by a later view with another reach)."""
+    return getattr(store, "cache_token", None) or id(store)
 
 
 class StaleWrite(RuntimeError):

@@ -107,9 +107,6 @@ class Change:
             found.setdefault(entry.kind, {})[entry.entity] = entry.before
         return found
 
-    def is_empty(self) -> bool:
-        return not self.audit and not any(self.deletes.values()) and not any(self.upserts.counts().values())
-
 
 def _dump(row: Row | None) -> str | None:
     return None if row is None else row.model_dump_json()

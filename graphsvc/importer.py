@@ -5,14 +5,12 @@ Shared by the CLI and the HTTP API so both stores get exactly the same rows.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from graphsvc.audit import Change, record
+from graphsvc.gc_pause import paused_gc
 from graphsvc.bundle import Bundle, BundleError, Problem, parse_bundle
 from graphsvc.model import KINDS, Contact, ContactPeriod, Row
 from graphsvc.store.base import Store
@@ -92,19 +90,6 @@ def keep_history(bundle: Bundle, stored: dict[str, Contact], today: date) -> tup
     return bundle.model_copy(update={"contacts": contacts, "contact_history": periods}), added
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """A bulk import allocates millions of small, acyclic objects; the cyclic garbage
-    collector would rescan them again and again (a third of the import time) for nothing."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def _changed_rows(store: Store, bundle: Bundle) -> tuple[Bundle, list[tuple[str, Row | None, Row]]]:
     """Only the rows that differ from what is stored, with their stored versions for the audit."""
     nonempty = {kind for kind, n in store.counts().items() if n}
@@ -124,7 +109,7 @@ def import_bundle(store: Store, data: Any, today: date | None = None, actor: str
 
     Raises BundleError (nothing written) listing every problem found.
     """
-    with _collector_paused():
+    with paused_gc():  # millions of small acyclic objects: rescanning them is wasted time
         bundle = parse_bundle(data, known=store.existing_ids)
         stored = {c.id: c for c in store.read("contacts", [c.id for c in bundle.contacts])}
         bundle, added = keep_history(bundle, stored, today or date.today())

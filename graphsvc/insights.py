@@ -12,7 +12,8 @@ from pydantic import BaseModel
 
 from graphsvc.analysis.findings import Finding, Severity, Subject, Thresholds, project_findings
 from graphsvc.analysis.health import Health, project_health
-from graphsvc.analysis.portfolio import PortfolioIndex, Snapshot, paused_gc
+from graphsvc.analysis.portfolio import PortfolioIndex, Snapshot
+from graphsvc.gc_pause import paused_gc
 from graphsvc.analysis.paths import Directory, PathAnswer, build_directory, find_paths
 from graphsvc.analysis.view import build_view
 from graphsvc.bundle import Bundle

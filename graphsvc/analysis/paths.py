@@ -23,7 +23,7 @@ import networkx as nx
 from pydantic import BaseModel
 
 from graphsvc.analysis.findings import Subject
-from graphsvc.analysis.portfolio import paused_gc
+from graphsvc.gc_pause import paused_gc
 from graphsvc.analysis.timeline import ContactState, contact_state, valid_on
 from graphsvc.analysis.view import last_contacts, line_used
 from graphsvc.bundle import Bundle

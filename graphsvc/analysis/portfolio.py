@@ -13,10 +13,7 @@ both stores.
 
 from __future__ import annotations
 
-import gc
 from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from graphsvc.model import (
@@ -117,27 +114,3 @@ class PortfolioIndex:
             links=_by_id(links),
             interactions=_by_id(interactions.values()),
         )
-
-
-@contextmanager
-def paused_gc(settle: bool = False) -> Iterator[None]:
-    """Pause the cyclic garbage collector while a whole-portfolio computation runs.
-
-    A scan or a directory build allocates hundreds of thousands of objects that live until
-    it ends (indices, lines, findings), so the collector keeps starting full passes over
-    them, and over every row the store holds, that find next to nothing: plain reference
-    counting frees what is dropped on the way. On the 50k-contact portfolio those passes
-    were a third to a half of the time. The collector is switched back on (if it was on)
-    at the end; this changes when cyclic garbage is reclaimed, never what is computed.
-    ``settle`` runs one full pass at the end (for results that are kept, like the path
-    directory), so that pass is not left to whatever runs next.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-            if settle:
-                gc.collect()

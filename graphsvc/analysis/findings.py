@@ -27,7 +27,7 @@ from pydantic import BaseModel, Field
 
 from graphsvc.analysis.structure import DepthFirst, bridge_links, contracted, single_points
 from graphsvc.analysis.timeline import valid_on
-from graphsvc.analysis.view import ProjectView
+from graphsvc.analysis.view import ProjectView, edges_with_data
 
 
 class Severity(str, Enum):
@@ -494,10 +494,11 @@ def _structure(judge: _Judge) -> list[Finding]:
             f"Add lines that bypass {view.name(point)}, or name a backup.",
             groups=[[judge.person(c) for c in g] for g in groups],
         ))
+    adj = view.graph.adj  # not graph.degree / graph.edges: see view.edges_with_data
     for u, v in bridge_links(view.graph):
-        if view.graph.degree(u) == 1 and view.graph.degree(v) == 1:
+        if len(adj[u]) == 1 and len(adj[v]) == 1:
             continue  # a pair talking only to each other: not a bridge between groups
-        link_ids = view.graph.edges[u, v]["links"]
+        link_ids = adj[u][v]["links"]
         out.append(judge.finding(
             "BRIDGE_LINK", Severity.low, None,
             [judge.person(u), judge.person(v), *(Subject(kind="link", id=lid, name=f"{view.name(u)} – {view.name(v)}") for lid in link_ids)],
@@ -513,15 +514,20 @@ def _stale(judge: _Judge, handover_edges: set[frozenset[str]]) -> list[Finding]:
     limit = judge.limits.stale_days
     out = []
     candidates = []
-    for u, v, data in view.graph.edges(data=True):
+    on_paths = {node for edge in handover_edges for node in edge}
+    for u, v, data in edges_with_data(view.graph):
         if not data["communicates"]:
+            continue
+        # who the line joins first (set lookups), its age only for the lines that count
+        between_owners = u in owners and v in owners
+        if not between_owners and not (u in on_paths and v in on_paths):
+            continue
+        on_handover = frozenset((u, v)) in handover_edges
+        if not on_handover and not between_owners:
             continue
         used: date | None = data["used"]
         age = (view.day - used).days if used else None
         if age is not None and age <= limit:
-            continue
-        on_handover = frozenset((u, v)) in handover_edges
-        if not on_handover and not (u in owners and v in owners):
             continue
         candidates.append((tuple(sorted((u, v))), u, v, data, on_handover, used, age))
     for _, u, v, data, on_handover, used, age in sorted(candidates, key=lambda c: c[0]):
@@ -591,7 +597,7 @@ def _isolated(judge: _Judge) -> list[Finding]:
             f"Connect {view.name(cid)} with the stage team.",
         )
         for cid in view.all_owners()
-        if view.graph.degree(cid) == 0
+        if not view.graph.adj[cid]
     ]
 
 

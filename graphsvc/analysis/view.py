@@ -147,6 +147,22 @@ def build_view(snapshot: Bundle, project_id: str, day: date) -> ProjectView:
     )
 
 
+def edges_with_data(graph: nx.Graph):
+    """``graph.edges(data=True)`` read from the adjacency, in the same order.
+
+    networkx caches its edge and degree views on the graph, and those views point back at
+    it: a graph asked for them becomes a reference cycle that only the cyclic collector
+    frees. A portfolio scan builds a thousand working graphs with the collector paused, so
+    the analysis reads ``graph.adj`` only and each graph is freed when its project is done.
+    """
+    seen = set()
+    for node, neighbours in graph._adj.items():  # the dicts graph.adj is a read-only view of
+        for other, data in neighbours.items():
+            if other not in seen:
+                yield node, other, data
+        seen.add(node)
+
+
 def last_contacts(snapshot: Bundle, day: date) -> dict[frozenset[str], date]:
     """Latest logged interaction on or before ``day`` for each pair of participants."""
     latest: dict[frozenset[str], date] = {}

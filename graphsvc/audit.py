@@ -44,34 +44,37 @@ class AuditEntry(BaseModel):
 
 @dataclass(slots=True)
 class Record:
-    """An entry on its way into a store: the values as the rows' own JSON text. (A plain
-    slotted class: an import writes one per row, so building them must be cheap.)"""
+    """An entry on its way into a store. (A plain slotted class: an import writes one per
+    row, so building them must be cheap.)
+
+    ``before`` is the stored row's JSON text (the guard compares it with what is stored);
+    ``after`` is the row object being written, serialised by the store when it writes the
+    row itself, so a bulk import turns each row into JSON once, not twice."""
 
     id: str
     change: str
     seq: int
-    at: datetime
+    at: str  # ISO instant in UTC: sortable as text
     actor: str
     operation: str
     kind: str
     entity: str
     before: str | None
-    after: str | None
+    after: Row | None
 
-    def stored(self) -> dict[str, Any]:
-        """Flat form for storage, in AUDIT columns order; instants as ISO text (sortable)."""
-        return {
-            "id": self.id,
-            "change": self.change,
-            "seq": self.seq,
-            "at": self.at.isoformat(),
-            "actor": self.actor,
-            "operation": self.operation,
-            "kind": self.kind,
-            "entity": self.entity,
-            "before": self.before,
-            "after": self.after,
-        }
+    def stored(self, after: str | None = None) -> tuple[Any, ...]:
+        """Flat form for storage, in AUDIT_COLUMNS order; ``after`` is the row's JSON if
+        the caller already has it."""
+        if after is None and self.after is not None:
+            after = self.after.model_dump_json()
+        return (
+            self.id, self.change, self.seq, self.at, self.actor, self.operation,
+            self.kind, self.entity, self.before, after,
+        )
+
+
+#: the stored form's fields, in order
+AUDIT_COLUMNS = ("id", "change", "seq", "at", "actor", "operation", "kind", "entity", "before", "after")
 
 
 @dataclass
@@ -108,10 +111,6 @@ class Change:
         return found
 
 
-def _dump(row: Row | None) -> str | None:
-    return None if row is None else row.model_dump_json()
-
-
 def record(
     actor: str,
     operation: str,
@@ -120,13 +119,15 @@ def record(
 ) -> list[Record]:
     """Entries for (kind, before, after) triples, skipping rows that did not change."""
     change_id = uuid.uuid4().hex
-    at = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    at = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).isoformat()
     entries: list[Record] = []
     for kind, before, after in changes:
-        old, new = _dump(before), _dump(after)
-        if old == new:
+        if before is None and after is None:
+            continue
+        old = None if before is None else before.model_dump_json()
+        if old is not None and after is not None and old == after.model_dump_json():
             continue
         entity = (after or before).id  # type: ignore[union-attr]
         seq = len(entries)
-        entries.append(Record(f"{change_id}-{seq}", change_id, seq, at, actor, operation, kind, entity, old, new))
+        entries.append(Record(f"{change_id}-{seq}", change_id, seq, at, actor, operation, kind, entity, old, after))
     return entries

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
@@ -207,17 +207,22 @@ _NESTED = {"projects": ("organizations", "organizations", "org"), "interactions"
 Reference = tuple[str, int, str, str, str]
 
 
-def _all_references(raw: dict[str, list[tuple[int, dict[str, Any]]]]) -> list[Reference]:
-    """Every id each raw row points at, in one pass (bundles reach hundreds of thousands of rows)."""
-    found: list[Reference] = []
+def _all_references(
+    raw: dict[str, list[tuple[int, dict[str, Any]]]], skip: dict[str, set[str | None]] | None = None
+) -> Iterator[Reference]:
+    """Every id each raw row points at, in one pass (bundles reach hundreds of thousands of
+    rows); with ``skip``, only those not among ``skip[referenced kind]``."""
+    skip = skip or {}
     for kind, rows in raw.items():
         for field, target in KINDS[kind].references.items():
+            known = skip.get(target, ())
             for index, row in rows:
                 ref = _text(row.get(field))
-                if ref is not None:
-                    found.append((kind, index, field, target, ref))
+                if ref is not None and ref not in known:
+                    yield kind, index, field, target, ref
         if kind in _NESTED:
             field, target, key = _NESTED[kind]
+            known = skip.get(target, ())
             for index, row in rows:
                 items = row.get(field)
                 for i, item in enumerate(items if isinstance(items, list) else []):
@@ -225,16 +230,15 @@ def _all_references(raw: dict[str, list[tuple[int, dict[str, Any]]]]) -> list[Re
                         ref, path = _text(item), f"{field}.{i}"
                     else:
                         ref, path = (_text(item.get(key)) if isinstance(item, dict) else None), f"{field}.{i}.{key}"
-                    if ref is not None:
-                        found.append((kind, index, path, target, ref))
-    return found
+                    if ref is not None and ref not in known:
+                        yield kind, index, path, target, ref
 
 
 def _check_references(
     raw: dict[str, list[tuple[int, dict[str, Any]]]], known: KnownIds
 ) -> Iterable[Problem]:
     in_bundle = {kind: {_text(row.get("id")) for _, row in rows} for kind, rows in raw.items()}
-    outside = [ref for ref in _all_references(raw) if ref[4] not in in_bundle[ref[3]]]
+    outside = list(_all_references(raw, skip=in_bundle))
     wanted: dict[str, set[str]] = defaultdict(set)
     for _, _, _, target, ref in outside:
         wanted[target].add(ref)

@@ -4,6 +4,11 @@ The zero-setup default. Rows are kept as JSON in one SQLite table (WAL journal, 
 transaction per write call, so a killed import leaves the file as before or complete) and
 mirrored into a ``MultiDiGraph`` with the same labels and relationship types as the Neo4j
 schema, so traversals ask the graph rather than scan tables.
+
+The rows in memory are updated with every write; the graph mirror on first use after one
+(``graph``). Most bulk work never traverses it (a CLI import, the portfolio scan and the
+path directory read rows), and on 374k imported rows building it costs about as much as
+writing them to SQLite.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from graphsvc.audit import AuditEntry, AuditQuery, Change
+from graphsvc.audit import AUDIT_COLUMNS, AuditEntry, AuditQuery, Change
 from graphsvc.bundle import Bundle
 from graphsvc.keys import KeyRecord
 from graphsvc.model import (
@@ -63,7 +68,6 @@ REFERRING_END = {
     **{edge_type: ("links", "edge") for edge_type in LINK_TYPES.values()},
 }
 
-AUDIT_COLUMNS = ("id", "change", "seq", "at", "actor", "operation", "kind", "entity", "before", "after")
 
 
 def edges_of(kind: str, row: Row) -> Iterator[Edge]:
@@ -112,6 +116,9 @@ class EmbeddedStore(Store):
             raise StoreUnavailable(f"cannot open embedded store at {self.path}: {exc}") from exc
         self._lock = threading.RLock()
         self._version = 0
+        self._graph = nx.MultiDiGraph()
+        #: writes not yet mirrored into the graph, oldest first (see ``graph``)
+        self._pending: list[tuple[str, list]] = []
         self._changed()
         self.init_schema()
         self._load()
@@ -123,8 +130,10 @@ class EmbeddedStore(Store):
             "CREATE TABLE IF NOT EXISTS rows ("
             " kind TEXT NOT NULL, id TEXT NOT NULL, data TEXT NOT NULL,"
             " PRIMARY KEY (kind, id)) WITHOUT ROWID;"
+            # Entry ids are unique by construction (change id + position), so the table
+            # keeps them without an index of their own; an import adds one entry per row.
             "CREATE TABLE IF NOT EXISTS audit ("
-            " id TEXT PRIMARY KEY, change TEXT NOT NULL, seq INTEGER NOT NULL, at TEXT NOT NULL,"
+            " id TEXT NOT NULL, change TEXT NOT NULL, seq INTEGER NOT NULL, at TEXT NOT NULL,"
             " actor TEXT NOT NULL, operation TEXT NOT NULL, kind TEXT NOT NULL, entity TEXT NOT NULL,"
             " before TEXT, after TEXT);"
             "CREATE INDEX IF NOT EXISTS audit_entity ON audit (kind, entity);"
@@ -144,7 +153,8 @@ class EmbeddedStore(Store):
 
     def _load(self) -> None:
         self._rows: dict[str, dict[str, Row]] = {kind: {} for kind in KINDS}
-        self.graph = nx.MultiDiGraph()
+        self._graph = nx.MultiDiGraph()
+        self._pending = []
         loaded = defaultdict(list)
         for kind, data in self._db.execute("SELECT kind, data FROM rows"):
             loaded[kind].append(KINDS[kind].model_validate_json(data))
@@ -154,13 +164,20 @@ class EmbeddedStore(Store):
 
     def apply(self, change: Change) -> None:
         bundle = change.upserts
-        payload = [
-            (kind, row.id, row.model_dump_json())
-            for kind in KINDS
-            for row in bundle.rows(kind)
-        ]
+        payload = []
+        written: dict[tuple[str, str], tuple[Row, str]] = {}
+        for kind, model in KINDS.items():
+            to_json = model.__pydantic_serializer__.to_json  # = model_dump_json, minus a wrapper per row
+            for row in bundle.rows(kind):
+                text = to_json(row).decode()
+                payload.append((kind, row.id, text))
+                written[kind, row.id] = (row, text)
         deleted = [(kind, row_id) for kind, ids in change.deletes.items() for row_id in ids]
-        entries = [tuple(entry.stored().values()) for entry in change.audit]
+        entries = []
+        for entry in change.audit:
+            # an audited row written here is serialised once, for the row and its entry
+            found = written.get((entry.kind, entry.entity))
+            entries.append(entry.stored(found[1] if found is not None and found[0] is entry.after else None))
         with self._lock:
             if change.guard:
                 self._check_expected(change)
@@ -199,31 +216,15 @@ class EmbeddedStore(Store):
             self._changed()
 
     def _apply(self, bundle: Bundle) -> None:
-        """Mirror committed rows into memory and the graph (in bulk: imports are large)."""
-        touched_projects: set[str] = set()
-        stale_edges: list[Edge] = []
-        nodes: list[tuple[Node, dict]] = []
-        edges: list[Edge] = []
+        """Committed rows into memory now; into the graph on its next use."""
+        upserted = []
         for kind in KINDS:
             rows = self._rows[kind]
-            label = LABELS.get(kind)
             for row in bundle.rows(kind):
-                old = rows.get(row.id)
-                if old is not None:
-                    stale_edges.extend(edges_of(kind, old))
-                    if isinstance(old, Stage):
-                        touched_projects.add(old.project)
+                upserted.append((kind, rows.get(row.id), row))
                 rows[row.id] = row
-                if label:
-                    nodes.append(((label, row.id), {"row": row}))
-                edges.extend(edges_of(kind, row))
-                if isinstance(row, Stage):
-                    touched_projects.add(row.project)
-        self.graph.remove_edges_from(stale_edges)
-        self.graph.add_nodes_from(nodes)
-        self.graph.add_edges_from((u, v, key, {}) for u, v, key in edges)
-        for project in touched_projects:
-            self._link_stages(project)
+        if upserted:
+            self._pending.append(("upsert", upserted))
 
     def _changed(self) -> None:
         """After every write: a new version for caches, and derived lists dropped."""
@@ -232,34 +233,82 @@ class EmbeddedStore(Store):
         self._scopes: dict[str, dict[str, set[str]]] = {}
 
     def _remove(self, deletes: dict[str, set[str]]) -> None:
-        """Drop deleted rows from memory and the graph (a node takes its edges with it)."""
-        touched_projects: set[str] = set()
+        """Deleted rows out of memory now; out of the graph on its next use."""
+        removed = []
         for kind, ids in deletes.items():
             rows = self._rows[kind]
-            label = LABELS.get(kind)
             for row_id in ids:
                 old = rows.pop(row_id, None)
-                if old is None:
-                    continue
-                if label:
-                    self.graph.remove_node((label, row_id))
+                if old is not None:
+                    removed.append((kind, old))
+        if removed:
+            self._pending.append(("delete", removed))
+
+    # -- the graph mirror -----------------------------------------------------------------
+
+    @property
+    def graph(self) -> nx.MultiDiGraph:
+        """The rows as a typed graph, brought up to date with every write made since it was
+        last used (in the order they were made)."""
+        with self._lock:
+            pending, self._pending = self._pending, []
+            for operation, items in pending:
+                if operation == "upsert":
+                    self._mirror_upserts(items)
                 else:
-                    self.graph.remove_edges_from(list(edges_of(kind, old)))
+                    self._mirror_deletes(items)
+            return self._graph
+
+    def _mirror_upserts(self, upserted: list[tuple[str, Row | None, Row]]) -> None:
+        """Nodes and edges of written rows (in bulk: imports are large); a replaced row's
+        old edges go first."""
+        graph = self._graph
+        touched_projects: set[str] = set()
+        stale_edges: list[Edge] = []
+        nodes: list[tuple[Node, dict]] = []
+        edges: list[Edge] = []
+        for kind, old, row in upserted:
+            if old is not None:
+                stale_edges.extend(edges_of(kind, old))
                 if isinstance(old, Stage):
                     touched_projects.add(old.project)
+            label = LABELS.get(kind)
+            if label:
+                nodes.append(((label, row.id), {"row": row}))
+            edges.extend(edges_of(kind, row))
+            if isinstance(row, Stage):
+                touched_projects.add(row.project)
+        graph.remove_edges_from(stale_edges)
+        graph.add_nodes_from(nodes)
+        graph.add_edges_from((u, v, key, {}) for u, v, key in edges)
+        for project in touched_projects:
+            self._link_stages(project)
+
+    def _mirror_deletes(self, removed: list[tuple[str, Row]]) -> None:
+        """A deleted node takes its edges with it; a deleted assignment or link is an edge."""
+        touched_projects: set[str] = set()
+        for kind, old in removed:
+            label = LABELS.get(kind)
+            if label:
+                self._graph.remove_node((label, old.id))
+            else:
+                self._graph.remove_edges_from(list(edges_of(kind, old)))
+            if isinstance(old, Stage):
+                touched_projects.add(old.project)
         for project in touched_projects:
             self._link_stages(project)
 
     def _link_stages(self, project: str) -> None:
         """Derive NEXT between consecutive stages of a project, as the Neo4j store does."""
-        stages = sorted(self.stages_of(project), key=lambda s: s.order)
+        graph = self._graph
+        stages = sorted(_stages_in(graph, project), key=lambda s: s.order)
         for stage in stages:
             node = ("Stage", stage.id)
-            self.graph.remove_edges_from(
-                [(node, v, k) for _, v, k in self.graph.out_edges(node, keys=True) if k[0] == "NEXT"]
+            graph.remove_edges_from(
+                [(node, v, k) for _, v, k in graph.out_edges(node, keys=True) if k[0] == "NEXT"]
             )
         for a, b in zip(stages, stages[1:]):
-            self.graph.add_edge(("Stage", a.id), ("Stage", b.id), key=("NEXT", ""))
+            graph.add_edge(("Stage", a.id), ("Stage", b.id), key=("NEXT", ""))
 
     # -- reads ----------------------------------------------------------------------------
 
@@ -409,11 +458,11 @@ class EmbeddedStore(Store):
             }
 
     def stages_of(self, project: str) -> list[Stage]:
-        node = ("Project", project)
-        if node not in self.graph:
-            return []
-        return [
-            self.graph.nodes[v]["row"]
-            for _, v, key in self.graph.out_edges(node, keys=True)
-            if key[0] == "HAS_STAGE"
-        ]
+        return _stages_in(self.graph, project)
+
+
+def _stages_in(graph: nx.MultiDiGraph, project: str) -> list[Stage]:
+    node = ("Project", project)
+    if node not in graph:
+        return []
+    return [graph.nodes[v]["row"] for _, v, key in graph.out_edges(node, keys=True) if key[0] == "HAS_STAGE"]

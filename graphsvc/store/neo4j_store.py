@@ -15,7 +15,7 @@ from typing import Any
 from neo4j import Driver, GraphDatabase, ManagedTransaction
 from neo4j.exceptions import AuthError, ServiceUnavailable
 
-from graphsvc.audit import AuditEntry, AuditQuery, Change
+from graphsvc.audit import AUDIT_COLUMNS, AuditEntry, AuditQuery, Change
 from graphsvc.keys import KeyRecord
 from graphsvc.cypher import QueryBook
 from graphsvc.model import KINDS, Interaction, Link, Project, Row
@@ -189,7 +189,7 @@ class Neo4jStore(Store):
                 self._run(tx, f"delete_{kind}", ids=ids[start : start + BATCH])
         if change.deletes.get("stages"):
             self._run(tx, "link_stages", projects=sorted(moved_from))
-        entries = [entry.stored() for entry in change.audit]
+        entries = [dict(zip(AUDIT_COLUMNS, entry.stored())) for entry in change.audit]
         for batch in _batches(entries):
             self._run(tx, "append_audit", rows=batch)
 

@@ -8,7 +8,8 @@ from graphsvc.analysis.portfolio import PortfolioIndex
 from graphsvc.bundle import Bundle, canonical_dict
 from graphsvc.demo import demo_data
 from graphsvc.importer import import_bundle
-from graphsvc.insights import portfolio_export, portfolio_report, project_report
+from graphsvc.insights import _portfolio_read, portfolio_export, portfolio_report, project_report
+from graphsvc.model import KINDS
 from graphsvc.synthetic import portfolio
 
 DAY = date(2026, 11, 22)
@@ -61,3 +62,44 @@ def test_scan_leaves_no_cyclic_garbage(embedded_store):
     finally:
         if was_enabled:
             gc.enable()
+
+
+#: one row of each kind with every optional field set, so a field the lean read forgets shows
+EVERY_FIELD = {
+    "organizations": [{"id": "x-o", "name": "X Org", "kind": "vendor", "notes": "n", "tags": ["a", "b"]}],
+    "contacts": [{"id": "x-c", "name": "X Person", "org": "x-o", "title": "Boss", "status": "on_leave",
+                  "since": "2026-01-02", "emails": ["x@example.com"], "phones": ["+1 555"], "preferred_channel": "mail",
+                  "language": "en", "tags": ["t"], "notes": "note"},
+                 {"id": "x-d", "name": "Y Person"}],
+    "contact_history": [{"id": "x-c@2026-01-02", "contact": "x-c", "org": "x-o", "title": "Clerk", "status": "active",
+                         "valid_from": "2024-05-06", "valid_to": "2026-01-02"}],
+    "projects": [{"id": "x-p", "name": "X Project", "description": "d", "organizations": [
+        {"org": "x-o", "role": "supplier", "valid_from": "2025-01-01", "valid_to": "2027-01-01"},
+        {"org": "x-o", "role": "again", "valid_from": "2027-02-01"}]}],
+    "stages": [{"id": "x-s", "project": "x-p", "name": "Build", "order": 0, "status": "active",
+                "start": "2026-01-01", "end": "2026-12-31"}],
+    "responsibilities": [{"id": "x-r", "stage": "x-s", "name": "Duty", "description": "dd"}],
+    "assignments": [{"id": "x-a", "contact": "x-c", "responsibility": "x-r", "raci": "A",
+                     "valid_from": "2026-02-01", "valid_to": "2026-12-01"}],
+    "links": [{"id": "x-l", "source": "x-c", "target": "x-d", "kind": "reports_to", "last_contact": "2026-11-01",
+               "weight": 2.5, "channel": "phone", "valid_from": "2025-01-01", "valid_to": "2027-01-01"}],
+    "interactions": [{"id": "x-i", "at": "2026-11-20T09:30:00+08:00", "participants": ["x-d", "x-c"],
+                      "channel": "meeting", "summary": "s", "project": "x-p"}],
+}
+
+
+def test_portfolio_read_equals_store_read(store):
+    """The scan's read (on Neo4j the lean one of store/neo4j_export.py) holds the very rows
+    Store.read does, and the responsibility checks Store.portfolio_checks answers."""
+    import_bundle(store, demo_data(), today=DAY)
+    import_bundle(store, portfolio(3, 12, cross_links=0.3, seed=7), today=DAY)
+    import_bundle(store, EVERY_FIELD, today=DAY)
+    for day in (DAY, date(2026, 3, 1)):
+        checks, rows = _portfolio_read(store, day)
+        assert checks == store.portfolio_checks(day)
+        for kind in KINDS:
+            ours = sorted(rows[kind], key=lambda row: row.id)
+            stored = store.read(kind)
+            assert ours == stored, kind
+            assert [r.model_dump_json() for r in ours] == [r.model_dump_json() for r in stored], kind
+        assert {row.id for row in rows["contacts"]} >= {"x-c", "x-d"}

@@ -129,6 +129,12 @@ class Store(ABC):
         one query: project -> duty -> [(code, contacts)]. None: the Python judge answers."""
         return None
 
+    def portfolio_read(self, day: date | None) -> tuple[PortfolioChecks | None, dict[str, list[Row]]]:
+        """What a portfolio scan reads: every row by kind (in any order) and, given a day,
+        ``portfolio_checks(day)``. A store may answer with a leaner read of the same rows."""
+        checks = None if day is None else self.portfolio_checks(day)
+        return checks, {kind: self.read(kind) for kind in KINDS}
+
     def self_check(self) -> list[str]:
         """Store-specific invariants beyond the rows themselves (see consistency.check)."""
         return []

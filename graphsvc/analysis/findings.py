@@ -25,7 +25,7 @@ from typing import Literal
 import networkx as nx
 from pydantic import BaseModel, Field
 
-from graphsvc.analysis.structure import DepthFirst, bridge_links, contracted, single_points
+from graphsvc.analysis.structure import DepthFirst, adjacency, bridge_links, contracted, cut_structure, single_points
 from graphsvc.analysis.timeline import valid_on
 from graphsvc.analysis.view import ProjectView, edges_with_data
 
@@ -146,7 +146,7 @@ class _Judge:
         cache = self.__dict__.setdefault("_teams", {})
         if stage_id not in cache:
             team = self.view.stage_team(stage_id)
-            adj = self.view.graph.adj
+            adj = adjacency(self.view.graph)
             linked = {n for member in team if member in adj for n in adj[member]}
             cache[stage_id] = (team, linked)
         return cache[stage_id]
@@ -374,7 +374,7 @@ def independent_paths(graph: nx.Graph, left: list[str], right: list[str], cap: i
         count = len(graph)  # the same person owns both sides
         return count if cap is None else min(count, cap)
     if cap is not None and cap <= 2:
-        adj = graph.adj
+        adj = adjacency(graph)
         direct = any(y in adj[x] for x in left for y in right)
         search = DepthFirst(_FROM, contracted(adj, {_FROM: left, _TO: right}, cut=(_FROM, _TO)))
         if not search.reaches(_TO):
@@ -410,7 +410,7 @@ def _handover(judge: _Judge, before, after) -> tuple[list[Finding], set[frozense
     names = lambda group: ", ".join(view.name(c) for c in group)  # noqa: E731
     unreachable: list[str] = []
     through: dict[str, list[str]] = {}
-    search = DepthFirst(_FROM, contracted(view.graph.adj, {_FROM: left}))
+    search = DepthFirst(_FROM, contracted(adjacency(view.graph), {_FROM: left}))
     for owner in right:
         if not search.reaches(owner):
             unreachable.append(owner)
@@ -446,7 +446,7 @@ def _path_edges(graph: nx.Graph, left: list[str], right: list[str]) -> set[froze
     For each outgoing owner, one breadth-first search (first discoverer as predecessor, the
     path Dijkstra with unit weights returns too), cut off below the best length so far.
     """
-    adj = graph.adj
+    adj = adjacency(graph)
     targets = set(right)
     best: int | None = None
     edges: set[frozenset[str]] = set()
@@ -484,7 +484,9 @@ def _structure(judge: _Judge) -> list[Finding]:
     view = judge.view
     owners = set(view.all_owners())
     out = []
-    for point, groups in single_points(view.graph).items():
+    adj = adjacency(view.graph)  # not graph.degree / graph.edges: see view.edges_with_data
+    points, bridges = cut_structure(adj)  # one pass for both
+    for point, groups in single_points(view.graph, points).items():
         cut_owners = {c for g in groups[1:] for c in g} & owners
         severity = Severity.medium if cut_owners or point in owners else Severity.low
         sizes = " / ".join(str(len(g)) for g in groups)
@@ -494,8 +496,7 @@ def _structure(judge: _Judge) -> list[Finding]:
             f"Add lines that bypass {view.name(point)}, or name a backup.",
             groups=[[judge.person(c) for c in g] for g in groups],
         ))
-    adj = view.graph.adj  # not graph.degree / graph.edges: see view.edges_with_data
-    for u, v in bridge_links(view.graph):
+    for u, v in bridge_links(view.graph, bridges):
         if len(adj[u]) == 1 and len(adj[v]) == 1:
             continue  # a pair talking only to each other: not a bridge between groups
         link_ids = adj[u][v]["links"]
@@ -569,7 +570,7 @@ def _silos(judge: _Judge) -> list[Finding]:
             for i, a in enumerate(orgs):
                 for b in orgs[i + 1:]:
                     shared.setdefault((a, b), []).append(resp)
-        adj = view.graph.adj
+        adj = adjacency(view.graph)
         for (a, b), duties in sorted(shared.items()):
             other = people[b]
             if any(x in adj and not other.isdisjoint(adj[x]) for x in people[a]):
@@ -597,7 +598,7 @@ def _isolated(judge: _Judge) -> list[Finding]:
             f"Connect {view.name(cid)} with the stage team.",
         )
         for cid in view.all_owners()
-        if not view.graph.adj[cid]
+        if not adjacency(view.graph)[cid]
     ]
 
 

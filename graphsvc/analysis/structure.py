@@ -16,10 +16,22 @@ import networkx as nx
 Adjacency = Mapping[Hashable, Iterable[Hashable]]
 
 
-def single_points(graph: nx.Graph) -> dict[str, list[list[str]]]:
+def adjacency(graph: nx.Graph) -> dict:
+    """The graph's adjacency as networkx stores it (node -> neighbour -> edge data).
+
+    ``graph.adj`` is a read-only view over these dicts whose every lookup and iteration
+    step is a Python call; the searches here run on every project of a portfolio, so they
+    read the dicts themselves (and never change them).
+    """
+    return graph._adj
+
+
+def single_points(graph: nx.Graph, points: set | None = None) -> dict[str, list[list[str]]]:
     """People whose removal splits their part of the graph, with the groups left behind
-    (largest first). Isolated people split nothing and are never listed."""
-    points, _ = cut_structure(graph.adj)
+    (largest first). Isolated people split nothing and are never listed. ``points``: the
+    articulation points if already known (``cut_structure``)."""
+    if points is None:
+        points, _ = cut_structure(adjacency(graph))
     out = {}
     for point in sorted(points):
         groups = [sorted(g) for g in _groups_without(graph, point)]
@@ -29,17 +41,17 @@ def single_points(graph: nx.Graph) -> dict[str, list[list[str]]]:
 
 def _groups_without(graph: nx.Graph, removed: str) -> list[set[str]]:
     """The connected groups ``removed``'s neighbours fall into once ``removed`` is gone."""
-    adjacency = graph.adj
+    adj = adjacency(graph)
     groups: list[set[str]] = []
     seen = {removed}
-    for start in adjacency[removed]:
+    for start in adj[removed]:
         if start in seen:
             continue
         group, frontier = {start}, [start]
         seen.add(start)
         while frontier:
             node = frontier.pop()
-            for neighbour in adjacency[node]:
+            for neighbour in adj[node]:
                 if neighbour not in seen:
                     seen.add(neighbour)
                     group.add(neighbour)
@@ -48,9 +60,11 @@ def _groups_without(graph: nx.Graph, removed: str) -> list[set[str]]:
     return groups
 
 
-def bridge_links(graph: nx.Graph) -> list[tuple[str, str]]:
-    """Edges whose loss disconnects their part of the graph, each as a sorted pair."""
-    _, bridges = cut_structure(graph.adj)
+def bridge_links(graph: nx.Graph, bridges: list[tuple] | None = None) -> list[tuple[str, str]]:
+    """Edges whose loss disconnects their part of the graph, each as a sorted pair.
+    ``bridges``: as ``cut_structure`` found them, if already known."""
+    if bridges is None:
+        _, bridges = cut_structure(adjacency(graph))
     return sorted(tuple(sorted(edge)) for edge in bridges)
 
 

@@ -18,6 +18,7 @@ from itertools import combinations
 
 import networkx as nx
 
+from graphsvc.analysis.structure import adjacency
 from graphsvc.analysis.timeline import ContactState, contact_state, engaged_orgs, stage_phase, valid_on
 from graphsvc.bundle import Bundle
 from graphsvc.model import Assignment, Contact, Link, Project, Responsibility, Stage
@@ -153,10 +154,10 @@ def edges_with_data(graph: nx.Graph):
     networkx caches its edge and degree views on the graph, and those views point back at
     it: a graph asked for them becomes a reference cycle that only the cyclic collector
     frees. A portfolio scan builds a thousand working graphs with the collector paused, so
-    the analysis reads ``graph.adj`` only and each graph is freed when its project is done.
+    the analysis reads the adjacency only and each graph is freed when its project is done.
     """
     seen = set()
-    for node, neighbours in graph._adj.items():  # the dicts graph.adj is a read-only view of
+    for node, neighbours in adjacency(graph).items():
         for other, data in neighbours.items():
             if other not in seen:
                 yield node, other, data

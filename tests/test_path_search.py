@@ -15,7 +15,7 @@ from types import SimpleNamespace
 import networkx as nx
 import pytest
 
-from graphsvc.analysis.paths import _k_paths
+from graphsvc.analysis.paths import _TARGET_NODE, _k_paths, _search
 
 
 def reference(graph: nx.Graph, source: str, people: list[str], k: int) -> list[list[str]]:
@@ -81,3 +81,30 @@ def test_unreachable_and_unknown():
     assert _k_paths(directory, "a", ["c"], 3) == []
     assert _k_paths(directory, "a", ["zz"], 3) == []
     assert _k_paths(directory, "a", ["b"], 3) == [["a", "b"]]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_bounded_search_gives_up_only_on_hopeless_searches(seed):
+    """A search with a bound and lower bounds of the rest (here the exact distances to the
+    target, the strongest admissible ones, and a floor for everyone else) returns exactly
+    the unbounded search's answer whenever that answer costs less than the bound, also
+    with nodes left out; it may give up only when the answer costs more."""
+    rng = random.Random(1000 + seed)
+    graph = random_graph(rng, people=rng.choice([30, 80]), lines=rng.choice([90, 240]), clusters=5)
+    costs = directory_of(graph).costs
+    nodes = sorted(graph.nodes)
+    for _ in range(20):
+        source, *people = rng.sample(nodes, rng.choice([2, 4]))
+        exact = nx.multi_source_dijkstra_path_length(graph, people, weight="cost")
+        exact[_TARGET_NODE] = 0.0
+        floor = min((d for n, d in exact.items() if n in graph and n not in people), default=0.0)
+        ahead = {n: d for n, d in exact.items() if d <= floor}  # exact near the target only
+        left_out = set(rng.sample([n for n in nodes if n != source], 3))
+        free = _search(costs, set(people), people, source, left_out, None, float("inf"))
+        for bound in (5.0, 9.0, 14.0, 30.0):
+            for guide in ((exact, float("inf")), (ahead, floor), None):
+                got = _search(costs, set(people), people, source, left_out, None, bound, None, guide)
+                if free is not None and free[0] < bound:
+                    assert got == free, (seed, source, people, bound)
+                elif got is not None:
+                    assert free is not None and got[0] >= bound - 1e-9

@@ -448,21 +448,20 @@ def _search(costs, targets, reachable, source, ignore_nodes, ignore_edges, bound
     forward_heap, backward_heap = fringe
     if trees is not None:
         trees["seen"], trees["preds"], trees["dists"], trees["fringe"] = seen, preds, dists, fringe
-    estimates: list | None = None
+    # The forward frontier's nodes through which a path could still cost no more than the
+    # bound (distance so far + lower bound of the rest <= limit). A node stays in it until
+    # settled: its distance only falls. Empty = every path left costs more than the bound.
+    hopeful: set | None = None
     if ahead is not None and limit != _NO_BOUND:
         remaining, beyond = ahead
-        estimates = [(remaining.get(source, beyond), 0, source, 0)]
-        forward_done, forward_seen = dists[0], seen[0]
+        hopeful = {source} if remaining.get(source, beyond) <= limit else set()
     while forward_heap and backward_heap:
         floor = forward_heap[0][0] + backward_heap[0][0]
         if finaldist > limit:
             if floor > limit:
                 return None  # nothing it can still find costs less than the bound
-            if estimates is not None:
-                while estimates and (estimates[0][2] in forward_done or forward_seen[estimates[0][2]] != estimates[0][3]):
-                    heappop(estimates)  # settled or superseded: no longer on the frontier
-                if not estimates or estimates[0][0] > limit:
-                    return None  # every path left runs through the frontier and costs more
+            if hopeful is not None and not hopeful:
+                return None  # every path left runs through the frontier and costs more
         if finalpath and floor > finaldist + _SLACK:
             return finaldist, finalpath
         direction = 1 - direction
@@ -474,6 +473,9 @@ def _search(costs, targets, reachable, source, ignore_nodes, ignore_edges, bound
         done[v] = dist
         if v in dists[1 - direction]:
             return finaldist, finalpath
+        guided = hopeful is not None and direction == 0
+        if guided:
+            hopeful.discard(v)  # settled: no longer on the frontier
         if v is target:
             neighbours = [(p, 0.0) for p in reachable]
         else:
@@ -493,8 +495,8 @@ def _search(costs, targets, reachable, source, ignore_nodes, ignore_edges, bound
                 here[w] = length
                 heappush(heap, (length, c, w))
                 pred[w] = v
-                if estimates is not None and direction == 0:
-                    heappush(estimates, (length + remaining.get(w, beyond), c, w, length))
+                if guided and w not in hopeful and length + remaining.get(w, beyond) <= limit:
+                    hopeful.add(w)
                 c += 1
                 if w in there:
                     total = length + there[w] if direction == 0 else there[w] + length

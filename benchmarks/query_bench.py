@@ -174,23 +174,27 @@ def _try(fn) -> None:
 
 
 def run_store(
-    name: str, make_store, repeat: int, projects: int, server_pids: tuple[int, ...] = (), scan_only: bool = False
+    name: str, make_store, repeat: int, projects: int, server_pids: tuple[int, ...] = (), scan_only: bool = False,
+    paths_only: bool = False,
 ) -> dict[str, Any]:
     out: dict[str, Any] = {"store": name, "projects": projects}
     load = ForeignLoad(server_pids)
     out["wall_s"], out["other_load_cores"] = load.measure(
-        lambda: _run_store(out, name, make_store, repeat, projects, scan_only)
+        lambda: _run_store(out, name, make_store, repeat, projects, scan_only, paths_only)
     )
     return out
 
 
-def _run_store(out: dict[str, Any], name: str, make_store, repeat: int, projects: int, scan_only: bool = False) -> None:
+def _run_store(
+    out: dict[str, Any], name: str, make_store, repeat: int, projects: int, scan_only: bool = False,
+    paths_only: bool = False,
+) -> None:
     with make_store() as store:
         if name == "neo4j":
             store.init_schema()
             out["server"] = neo4j_version(store)
         store.clear()
-        if not scan_only:
+        if not scan_only and not paths_only:
             import_bundle(store, portfolio(1, 300, seed=11), today=DAY)
             out["findings_300"] = bench_findings(store, repeat)
             print(f"{name}: findings done", flush=True)
@@ -202,6 +206,9 @@ def _run_store(out: dict[str, Any], name: str, make_store, repeat: int, projects
         if not scan_only:
             out["paths_50k"] = bench_paths(store, repeat)
             print(f"{name}: paths done", flush=True)
+        if paths_only:
+            store.clear()
+            return
         runs = [bench_portfolio(store) for _ in range(repeat if scan_only else 1)]
         out["portfolio_1000"] = sorted(runs, key=lambda r: r["ours_s"])[len(runs) // 2]  # the median run
         if scan_only:
@@ -216,7 +223,7 @@ def table(results: list[dict[str, Any]]) -> str:
         "|---|---|---:|---:|---:|---|---|",
     ]
     for r in results:
-        s = r["portfolio_1000"]
+        s = r.get("portfolio_1000", {})  # absent with --paths-only
         store = r["store"]
         n = r["projects"]
         target_scan = 5 if store == "embedded" else 15
@@ -235,11 +242,12 @@ def table(results: list[dict[str, Any]]) -> str:
                     f"| findings, 300-person project, p95, vs its bare Cypher | {store} | {fp95:.1f} ms | "
                     f"{c:.1f} ms (snapshot statements, bare driver) | {fp95 / c:.1f}× | ≤ 3× | {ok(fp95 / c <= 3)} |"
                 )
-        lines.append(
-            f"| portfolio scan, {n:,} projects / {n * 50:,} contacts | {store} | {s['ours_s']:.2f} s | "
-            f"{s['reference_s']:.2f} s (igraph structure) | {s['ours_s'] / max(s['reference_s'], 1e-9):.0f}× | "
-            f"< {target_scan} s | {ok(s['ours_s'] < target_scan)} |"
-        )
+        if s:
+            lines.append(
+                f"| portfolio scan, {n:,} projects / {n * 50:,} contacts | {store} | {s['ours_s']:.2f} s | "
+                f"{s['reference_s']:.2f} s (igraph structure) | {s['ours_s'] / max(s['reference_s'], 1e-9):.0f}× | "
+                f"< {target_scan} s | {ok(s['ours_s'] < target_scan)} |"
+            )
         if "cypher_s" in s:
             lines.append(
                 f"| portfolio scan vs its bare Cypher | {store} | {s['ours_s']:.2f} s | "
@@ -268,6 +276,8 @@ def main() -> None:
     parser.add_argument("--jvm-opts", default=None, help="Neo4j JVM flags (see benchmarks/common.py)")
     parser.add_argument("--scan-only", action="store_true",
                         help="only the portfolio scan, --repeat times (the median run kept); writes query_scan.json")
+    parser.add_argument("--paths-only", action="store_true",
+                        help="only the path queries and the directory build (no findings, no scan); writes query_paths.json")
     args = parser.parse_args()
     facts = machine_facts()
     results: list[dict[str, Any]] = []
@@ -275,16 +285,16 @@ def main() -> None:
     def save() -> None:  # after each store, so a failure later keeps what was measured
         facts["loadavg_end"] = os.getloadavg()
         RESULTS.mkdir(exist_ok=True)
-        (RESULTS / ("query_scan.json" if args.scan_only else "query.json")).write_text(json.dumps({"machine": facts, "results": results}, indent=2, default=str))
+        (RESULTS / ("query_scan.json" if args.scan_only else "query_paths.json" if args.paths_only else "query.json")).write_text(json.dumps({"machine": facts, "results": results}, indent=2, default=str))
 
     stores = args.stores.split(",")
     if "embedded" in stores:
-        results.append(run_store("embedded", lambda: EmbeddedStore(None), args.repeat, args.projects, scan_only=args.scan_only))
+        results.append(run_store("embedded", lambda: EmbeddedStore(None), args.repeat, args.projects, scan_only=args.scan_only, paths_only=args.paths_only))
         save()
     if "neo4j" in stores:
         with neo4j_target(args.jvm_opts) as target:
             pids = (target.server.pid,) if target.server is not None else ()
-            result = run_store("neo4j", target.make_store, args.repeat, args.projects, pids, scan_only=args.scan_only)
+            result = run_store("neo4j", target.make_store, args.repeat, args.projects, pids, scan_only=args.scan_only, paths_only=args.paths_only)
             result["jvm_opts"], result["jvm_flags"] = target.jvm_opts, target.jvm_flags
             results.append(result)
         save()

@@ -99,7 +99,8 @@ class Change:
     upserts: Bundle = field(default_factory=Bundle)
     deletes: dict[str, set[str]] = field(default_factory=dict)
     audit: list[Record] = field(default_factory=list)
-    #: check the audited rows' ``before`` values inside the transaction (see Store.apply)
+    #: check the audited rows' ``before`` values inside the transaction (see Store.apply);
+    #: unguarded, only rows recorded as created are checked to be absent (StaleWrite)
     guard: bool = True
 
     def expected(self) -> dict[str, dict[str, str | None]]:

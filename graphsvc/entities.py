@@ -18,49 +18,16 @@ Cascade rules, the same on both stores because they are computed here:
 
 from __future__ import annotations
 
-import functools
-import random
-import time
 from collections import defaultdict
-from collections.abc import Callable
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any
 
 from graphsvc.audit import Change, record
 from graphsvc.bundle import Bundle, BundleError, Problem, parse_bundle
 from graphsvc.importer import keep_history
 from graphsvc.model import KINDS, Row
-from graphsvc.store.base import NotFound, StaleWrite, Store
-
-
-class Conflict(Exception):
-    """A write that contradicts what is stored (existing id, rows still referring)."""
-
-
-#: how often a write computed from rows someone else changed meanwhile is recomputed
-ATTEMPTS = 20
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def retried(operation: F) -> F:
-    """Run a read-modify-write under the store's write lock (writers of this process queue),
-    and recompute it from fresh reads when the store reports StaleWrite (a writer in another
-    process got there first), so concurrent writers never lose each other's changes."""
-
-    @functools.wraps(operation)
-    def run(store: Store, *args: Any, **kwargs: Any) -> Any:
-        for attempt in range(ATTEMPTS):
-            try:
-                with store.write_lock:
-                    return operation(store, *args, **kwargs)
-            except StaleWrite:
-                if attempt == ATTEMPTS - 1:
-                    raise Conflict("the rows kept changing under this write; try again") from None
-                time.sleep(random.uniform(0, 0.002 * (attempt + 1)))
-        raise AssertionError("unreachable")
-
-    return run  # type: ignore[return-value]
+from graphsvc.retry import Conflict, retried
+from graphsvc.store.base import NotFound, Store
 
 
 def singular(kind: str) -> str:

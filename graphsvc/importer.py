@@ -13,6 +13,7 @@ from graphsvc.audit import Change, record
 from graphsvc.gc_pause import paused_gc
 from graphsvc.bundle import Bundle, BundleError, Problem, parse_bundle
 from graphsvc.model import KINDS, Contact, ContactPeriod, Row
+from graphsvc.retry import retried
 from graphsvc.store.base import Store
 
 
@@ -103,9 +104,11 @@ def _changed_rows(store: Store, bundle: Bundle) -> tuple[Bundle, list[tuple[str,
     return Bundle(**changed), triples
 
 
+@retried
 def import_bundle(store: Store, data: Any, today: date | None = None, actor: str = "cli") -> ImportReport:
     """Validate ``data`` against the store, then write what changed in one transaction,
-    with an audit entry per created or changed row.
+    with an audit entry per created or changed row. (Recomputed if a row it creates was
+    stored by another writer in between, see ``retried``.)
 
     Raises BundleError (nothing written) listing every problem found.
     """

@@ -16,7 +16,8 @@ from pydantic import BaseModel, Field
 
 from graphsvc.audit import Change, record
 from graphsvc.bundle import Bundle, BundleError, Problem
-from graphsvc.entities import Conflict, get, patch, retried
+from graphsvc.entities import Conflict, get, patch
+from graphsvc.retry import retried
 from graphsvc.importer import keep_history
 from graphsvc.model import Assignment, Contact, ContactStatus, Link, Row
 from graphsvc.store.base import Store

@@ -7,12 +7,13 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from graphsvc import entities
-from graphsvc.audit import AuditQuery
-from graphsvc.bundle import BundleError, canonical_dict
+from graphsvc.audit import AuditQuery, Change, record
+from graphsvc.bundle import Bundle, BundleError, canonical_dict
 from graphsvc.entities import Conflict
 from graphsvc.importer import import_bundle
 from graphsvc.keys import Role, issue, matches, split
-from graphsvc.store.base import NotFound
+from graphsvc.model import Organization
+from graphsvc.store.base import NotFound, StaleWrite
 from samples import small
 
 TODAY = date(2026, 11, 22)
@@ -137,3 +138,21 @@ def test_keys_are_stored_hashed_and_revocable(store):
     assert store.delete_key(record.id) is True
     assert store.delete_key(record.id) is False
     assert store.keys() == []
+
+
+def test_unguarded_change_refuses_to_create_a_row_stored_meanwhile(store):
+    """An import is computed, then someone stores one of its new rows before it lands: the
+    write is refused whole (StaleWrite), and import_bundle recomputes it."""
+    import_bundle(store, small(), today=TODAY)
+    before = canonical_dict(store.export())
+    row = Organization(id="o-race", name="Raced")
+    stored_meanwhile = Organization(id="o-design", name="Renamed by the import")
+    change = Change(
+        upserts=Bundle(organizations=[row, stored_meanwhile]),
+        audit=record("importer", "import", [("organizations", None, row), ("organizations", None, stored_meanwhile)]),
+        guard=False,
+    )
+    with pytest.raises(StaleWrite):
+        store.apply(change)
+    assert canonical_dict(store.export()) == before
+    assert store.audit_log(AuditQuery(actor="importer")) == []

@@ -31,6 +31,7 @@ store = open_store()
 print("WRITING", flush=True)
 store.write(bundle)
 print("DONE", flush=True)
+sys.stdin.read()  # linger until stdin closes: a kill may also land after the commit
 """
 
 
@@ -39,6 +40,7 @@ def _kill_mid_write(env: dict[str, str], delay: float) -> None:
     child = subprocess.Popen(
         [sys.executable, "-c", WRITER, str(PROJECTS)],
         env={**os.environ, **env},
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -55,6 +57,7 @@ def _full_write(env: dict[str, str]) -> None:
     done = subprocess.run(
         [sys.executable, "-c", WRITER, str(PROJECTS)],
         env={**os.environ, **env},
+        stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
         timeout=600,
@@ -66,7 +69,11 @@ def _full_write(env: dict[str, str]) -> None:
 def _write_window(env: dict[str, str]) -> float:
     """Seconds between the child announcing the write and finishing it."""
     child = subprocess.Popen(
-        [sys.executable, "-c", WRITER, str(PROJECTS)], env={**os.environ, **env}, stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", WRITER, str(PROJECTS)],
+        env={**os.environ, **env},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     assert child.stdout.readline().strip() == "WRITING"
     started = time.monotonic()
@@ -77,7 +84,9 @@ def _write_window(env: dict[str, str]) -> float:
 
 
 def test_embedded_import_killed_is_all_or_nothing(tmp_path: Path):
-    """Kill at points spread over the write: each outcome is the old state or the full one."""
+    """Kill at points spread over the write and just after it: each outcome is the old
+    state or the full one (the commit is the write's last step, so the kills after it
+    show the full state is what a finished write leaves)."""
     seed = tmp_path / "seed"
     with EmbeddedStore(seed / "graphsvc.sqlite3") as store:
         import_bundle(store, small(), today=TODAY)
@@ -90,7 +99,7 @@ def test_embedded_import_killed_is_all_or_nothing(tmp_path: Path):
     assert len(after["contacts"]) == PROJECTS * 50 + len(before["contacts"])
 
     outcomes = []
-    for step in range(6):
+    for step in range(8):
         trial = tmp_path / f"trial{step}"
         shutil.copytree(seed, trial)
         _kill_mid_write({"GRAPHSVC_STORE": "embedded", "GRAPHSVC_DATA_DIR": str(trial)}, window * step / 6)

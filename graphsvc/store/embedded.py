@@ -130,17 +130,42 @@ class EmbeddedStore(Store):
             "CREATE TABLE IF NOT EXISTS rows ("
             " kind TEXT NOT NULL, id TEXT NOT NULL, data TEXT NOT NULL,"
             " PRIMARY KEY (kind, id)) WITHOUT ROWID;"
-            # Entry ids are unique by construction (change id + position), so the table
-            # keeps them without an index of their own; an import adds one entry per row.
-            "CREATE TABLE IF NOT EXISTS audit ("
-            " id TEXT NOT NULL, change TEXT NOT NULL, seq INTEGER NOT NULL, at TEXT NOT NULL,"
-            " actor TEXT NOT NULL, operation TEXT NOT NULL, kind TEXT NOT NULL, entity TEXT NOT NULL,"
+            # The audit trail in two tables: what is common to a change (when, who, what
+            # operation) once per change, and one small row per changed entity. An import
+            # writes one entry per row, so per-entry bytes and indexes are what it pays for.
+            "CREATE TABLE IF NOT EXISTS audit_changes ("
+            " change TEXT PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, operation TEXT NOT NULL);"
+            "CREATE INDEX IF NOT EXISTS audit_changes_at ON audit_changes (at);"
+            "CREATE INDEX IF NOT EXISTS audit_changes_actor ON audit_changes (actor);"
+            "CREATE TABLE IF NOT EXISTS audit_entries ("
+            " change TEXT NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL, entity TEXT NOT NULL,"
             " before TEXT, after TEXT);"
-            "CREATE INDEX IF NOT EXISTS audit_entity ON audit (kind, entity);"
-            "CREATE INDEX IF NOT EXISTS audit_actor ON audit (actor);"
-            "CREATE INDEX IF NOT EXISTS audit_at ON audit (at);"
+            "CREATE INDEX IF NOT EXISTS audit_entries_change ON audit_entries (change, seq);"
+            "CREATE INDEX IF NOT EXISTS audit_entries_entity ON audit_entries (kind, entity);"
             "CREATE TABLE IF NOT EXISTS api_keys (id TEXT PRIMARY KEY, data TEXT NOT NULL);"
         )
+        self._migrate_audit()
+
+    def _migrate_audit(self) -> None:
+        """Files written before 2026-11-23 keep the audit in one wide table: move it into
+        the two tables, in one transaction (a crash leaves it where it was)."""
+        if not self._db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit'").fetchone():
+            return
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            self._db.execute(
+                "INSERT OR IGNORE INTO audit_changes (change, at, actor, operation)"
+                " SELECT change, min(at), min(actor), min(operation) FROM audit GROUP BY change"
+            )
+            self._db.execute(
+                "INSERT INTO audit_entries (change, seq, kind, entity, before, after)"
+                " SELECT change, seq, kind, entity, before, after FROM audit ORDER BY at, change, seq"
+            )
+            self._db.execute("DROP TABLE audit")
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
 
     def ping(self) -> None:
         try:
@@ -173,14 +198,24 @@ class EmbeddedStore(Store):
                 payload.append((kind, row.id, text))
                 written[kind, row.id] = (row, text)
         deleted = [(kind, row_id) for kind, ids in change.deletes.items() for row_id in ids]
+        changes: dict[str, tuple[str, str, str, str]] = {}
         entries = []
         for entry in change.audit:
+            common = (entry.change, entry.at, entry.actor, entry.operation)
+            if changes.setdefault(entry.change, common) != common:
+                raise ValueError(f"audit entries of change {entry.change} differ in time, actor or operation")
             # an audited row written here is serialised once, for the row and its entry
             found = written.get((entry.kind, entry.entity))
-            entries.append(entry.stored(found[1] if found is not None and found[0] is entry.after else None))
+            if found is not None and found[0] is entry.after:
+                after = found[1]
+            else:
+                after = None if entry.after is None else entry.after.model_dump_json()
+            entries.append((entry.change, entry.seq, entry.kind, entry.entity, entry.before, after))
         with self._lock:
             if change.guard:
                 self._check_expected(change)
+            else:
+                self._check_absent(change)
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 self._db.executemany(
@@ -190,7 +225,11 @@ class EmbeddedStore(Store):
                 )
                 self._db.executemany("DELETE FROM rows WHERE kind = ? AND id = ?", deleted)
                 self._db.executemany(
-                    f"INSERT INTO audit ({', '.join(AUDIT_COLUMNS)}) VALUES ({', '.join('?' * len(AUDIT_COLUMNS))})",
+                    "INSERT INTO audit_changes (change, at, actor, operation) VALUES (?, ?, ?, ?)",
+                    changes.values(),
+                )
+                self._db.executemany(
+                    "INSERT INTO audit_entries (change, seq, kind, entity, before, after) VALUES (?, ?, ?, ?, ?, ?)",
                     entries,
                 )
                 self._db.execute("COMMIT")
@@ -209,9 +248,16 @@ class EmbeddedStore(Store):
                 if (None if stored is None else stored.model_dump_json()) != before:
                     raise StaleWrite(f"{kind} {row_id!r} changed while this write was prepared")
 
+    def _check_absent(self, change: Change) -> None:
+        """Even unguarded, a row the audit records as created must not be stored (the Neo4j
+        store's id constraints refuse it the same way)."""
+        for entry in change.audit:
+            if entry.before is None and entry.after is not None and entry.entity in self._rows[entry.kind]:
+                raise StaleWrite(f"{entry.kind} {entry.entity!r} was stored while this write was prepared")
+
     def clear(self) -> None:
         with self._lock:
-            self._db.executescript("DELETE FROM rows; DELETE FROM audit; DELETE FROM api_keys;")
+            self._db.executescript("DELETE FROM rows; DELETE FROM audit_entries; DELETE FROM audit_changes; DELETE FROM api_keys;")
             self._load()
             self._changed()
 
@@ -371,17 +417,21 @@ class EmbeddedStore(Store):
 
     def audit_log(self, query: AuditQuery) -> list[AuditEntry]:
         where, args = [], []
-        for column, value in (("kind", query.kind), ("entity", query.entity), ("actor", query.actor)):
+        for column, value in (("e.kind", query.kind), ("e.entity", query.entity), ("c.actor", query.actor)):
             if value is not None:
                 where.append(f"{column} = ?")
                 args.append(value)
         if query.since is not None:
-            where.append("at >= ?")
+            where.append("c.at >= ?")
             args.append(query.since_text())
-        sql = f"SELECT {', '.join(AUDIT_COLUMNS)} FROM audit"
+        sql = (
+            "SELECT e.change || '-' || e.seq, e.change, e.seq, c.at, c.actor, c.operation,"
+            " e.kind, e.entity, e.before, e.after"
+            " FROM audit_entries e JOIN audit_changes c ON c.change = e.change"
+        )
         if where:
             sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY at, change, seq LIMIT ? OFFSET ?"
+        sql += " ORDER BY c.at, e.change, e.seq LIMIT ? OFFSET ?"
         with self._lock:
             rows = self._db.execute(sql, [*args, query.limit, query.offset]).fetchall()
         return [AuditEntry.from_stored(dict(zip(AUDIT_COLUMNS, row))) for row in rows]

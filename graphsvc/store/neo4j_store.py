@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from neo4j import Driver, GraphDatabase, ManagedTransaction
-from neo4j.exceptions import AuthError, ServiceUnavailable
+from neo4j.exceptions import AuthError, ConstraintError, ServiceUnavailable
 
 from graphsvc.audit import AUDIT_COLUMNS, AuditEntry, AuditQuery, Change
 from graphsvc.keys import KeyRecord
@@ -38,6 +38,10 @@ NODE_UPSERTS = {
     "responsibilities": "upsert_responsibilities",
     "interactions": "upsert_interactions",
 }
+
+#: kinds with a create_<kind> query for rows known to be new (see Neo4jStore._new_rows);
+#: links have one per link kind
+CREATABLE = {*NODE_UPSERTS, "assignments"}
 
 
 def _native(value: Any) -> Any:
@@ -143,6 +147,10 @@ class Neo4jStore(Store):
         try:
             with self.driver.session(database=self.database) as session:
                 session.execute_write(self._apply_change, change)
+        except ConstraintError as exc:
+            # A row this change creates was created by someone else after it was computed
+            # (an unguarded import): nothing was written; recompute, as for any stale write.
+            raise StaleWrite(f"a row this write creates was stored meanwhile: {exc.message}") from exc
         except (ServiceUnavailable, AuthError) as exc:
             raise StoreUnavailable(f"Neo4j at {self.uri} unavailable: {exc}") from exc
         finally:
@@ -160,19 +168,26 @@ class Neo4jStore(Store):
         stage_ids = [stage.id for stage in bundle.stages] + sorted(change.deletes.get("stages", ()))
         if stage_ids:
             moved_from = {r["project"] for r in self._run(tx, "stage_projects", ids=stage_ids)}
+        new = self._new_rows(change)
         for kind in KINDS:
-            rows = [_params(row) for row in bundle.rows(kind)]
-            if not rows:
-                continue
+            created = [_params(row) for row in bundle.rows(kind) if row.id in new.get(kind, ())]
+            rows = [_params(row) for row in bundle.rows(kind) if row.id not in new.get(kind, ())]
             if kind in NODE_UPSERTS:
+                for batch in _batches(created):
+                    self._run(tx, f"create_{kind}", rows=batch)
                 for batch in _batches(rows):
                     self._run(tx, NODE_UPSERTS[kind], rows=batch)
             elif kind == "assignments":
+                for batch in _batches(created):
+                    self._run(tx, "create_assignments", rows=batch)
                 for batch in _batches(rows):
                     if stored["assignments"]:
                         self._run(tx, "retire_assignments", rows=batch)
                     self._run(tx, "merge_assignments", rows=batch)
             elif kind == "links":
+                for link_kind in ("communicates", "reports_to", "backup_for"):
+                    for batch in _batches([r for r in created if r["kind"] == link_kind]):
+                        self._run(tx, f"create_links_{link_kind}", rows=batch)
                 for batch in _batches(rows):
                     if stored["links"]:
                         self._run(tx, "retire_links", rows=batch)
@@ -180,7 +195,7 @@ class Neo4jStore(Store):
                         of_kind = [r for r in batch if r["kind"] == link_kind]
                         if of_kind:
                             self._run(tx, f"merge_links_{link_kind}", rows=of_kind)
-            if kind == "stages":
+            if kind == "stages" and bundle.stages:
                 projects = sorted(moved_from | {stage.project for stage in bundle.stages})
                 self._run(tx, "link_stages", projects=projects)
         for kind in reversed(KINDS):
@@ -192,6 +207,17 @@ class Neo4jStore(Store):
         entries = [dict(zip(AUDIT_COLUMNS, entry.stored())) for entry in change.audit]
         for batch in _batches(entries):
             self._run(tx, "append_audit", rows=batch)
+
+    @staticmethod
+    def _new_rows(change: Change) -> dict[str, set[str]]:
+        """Ids, by kind, of upserted rows the change's audit says were absent: CREATE is
+        cheaper than MERGE for them. (A guarded change has just checked that; for an
+        unguarded import the id constraints refuse a row stored meanwhile, see apply.)"""
+        new: dict[str, set[str]] = {}
+        for entry in change.audit:
+            if entry.before is None and entry.after is not None:
+                new.setdefault(entry.kind, set()).add(entry.entity)
+        return new
 
     def _check_expected(self, tx: ManagedTransaction, change: Change) -> None:
         for kind, expected in change.expected().items():

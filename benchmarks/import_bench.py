@@ -54,8 +54,9 @@ def bench_embedded(size: str, raw: dict[str, Any], repeat: int) -> dict[str, Any
     rows = bundle_rows(raw)
     bundle = parse_bundle(raw)
     payload = reference.sqlite_payload(raw)
+    audit = reference.audit_entries(bundle)
     want = bundle.counts()
-    times: dict[str, list[float]] = {"ours": [], "write_only": [], "reference": []}
+    times: dict[str, list[float]] = {"ours": [], "write_only": [], "reference": [], "reference_audit": []}
     foreign: dict[str, list[float | None]] = {k: [] for k in times}
     load = ForeignLoad()
     with tempfile.TemporaryDirectory(prefix="graphsvc-bench-") as tmp:
@@ -74,13 +75,14 @@ def bench_embedded(size: str, raw: dict[str, Any], repeat: int) -> dict[str, Any
                 _remove_db(path)
                 times[what].append(seconds)
                 foreign[what].append(other)
-            path = Path(tmp) / f"reference-{r}.sqlite3"
-            write, finish = reference.sqlite_reference(path, payload)
-            seconds, other = load.measure(write)
-            times["reference"].append(seconds)
-            foreign["reference"].append(other)
-            finish()
-            _remove_db(path)
+            for what, entries in (("reference", None), ("reference_audit", audit)):
+                path = Path(tmp) / f"{what}-{r}.sqlite3"
+                write, finish = reference.sqlite_reference(path, payload, entries)
+                seconds, other = load.measure(write)
+                times[what].append(seconds)
+                foreign[what].append(other)
+                finish()
+                _remove_db(path)
             log(f"  embedded {size} #{r + 1}: " + _line(times, foreign, rows))
     return _result(size, "embedded", rows, want, times, foreign)
 
@@ -123,16 +125,19 @@ def bench_neo4j(
     rows = bundle_rows(raw)
     bundle = parse_bundle(raw)
     plan = reference.neo4j_plan(bundle)
+    audit_plan = reference.neo4j_plan(bundle, reference.audit_entries(bundle))
     want = bundle.counts()
-    times: dict[str, list[float]] = {"ours": [], "write_only": [], "reference": []}
+    times: dict[str, list[float]] = {"ours": [], "write_only": [], "reference": [], "reference_audit": []}
     foreign: dict[str, list[float | None]] = {k: [] for k in times}
     ref_write = reference.neo4j_reference(store.driver, store.database, plan)
+    ref_audit_write = reference.neo4j_reference(store.driver, store.database, audit_plan)
     _neo4j_empty(store)
     for r in range(repeat):
         for what, fn in (
             ("ours", lambda: import_bundle(store, raw)),
             ("write_only", lambda: store.write(bundle)),
             ("reference", ref_write),
+            ("reference_audit", ref_audit_write),
         ):
             seconds, other = load.measure(fn)
             times[what].append(seconds)
@@ -173,6 +178,8 @@ def _result(
         out[what] = summary(seconds, rows, foreign[what])
     ref = out["reference"]["rows_per_s"]["median"]
     out["overhead"] = round(ref / out["ours"]["rows_per_s"]["median"], 2)
+    if "reference_audit" in out:
+        out["overhead_same_work"] = round(out["reference_audit"]["rows_per_s"]["median"] / out["ours"]["rows_per_s"]["median"], 2)
     out["overhead_write_only"] = round(ref / out["write_only"]["rows_per_s"]["median"], 2)
     out["foreign_cores_mean"] = _foreign_mean(out)
     out["target_rows_per_s"] = TARGETS[store]
@@ -184,7 +191,9 @@ def _result(
 def _foreign_mean(result: dict[str, Any]) -> float | None:
     """Other processes' CPU (in cores) over all of a row's measurements, time-weighted."""
     busy = wall = 0.0
-    for what in ("ours", "write_only", "reference"):
+    for what in ("ours", "write_only", "reference", "reference_audit"):
+        if what not in result:
+            continue
         for seconds, cores in zip(result[what]["seconds"], result[what].get("foreign_cores", [])):
             if cores is not None:
                 busy += seconds * cores
@@ -200,14 +209,18 @@ def _rate(s: dict[str, Any]) -> str:
 def table(results: list[dict[str, Any]]) -> str:
     lines = [
         "| size | rows | store | ours: `import_bundle` rows/s | `write()` only rows/s "
-        "| reference rows/s | overhead (ref / ours) | ref / `write()` | other load (cores) |",
-        "|---|---:|---|---:|---:|---:|---:|---:|---:|",
+        "| reference rows/s | overhead (ref / ours) | ref / `write()` "
+        "| reference with audit rows/s | ref with audit / ours | other load (cores) |",
+        "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
+        same = r.get("reference_audit")
+        same_ratio = f"{r['overhead_same_work']:.2f}×" if same else "–"
         lines.append(
             f"| {r['size']} ({r['projects']}×{r['people_per_project']}) | {r['rows']:,} "
             f"| {r['store']} | {_rate(r['ours'])} | {_rate(r['write_only'])} "
             f"| {_rate(r['reference'])} | {r['overhead']:.2f}× | {r['overhead_write_only']:.2f}× "
+            f"| {_rate(same) if same else '–'} | {same_ratio} "
             f"| {_foreign_mean(r)} |"
         )
     return "\n".join(lines)

@@ -15,6 +15,13 @@ SQLite, parameter maps for Neo4j); only the engine's own work is timed.
   property maps are the ones the store writes (the pydantic rows dumped, references apart,
   nulls dropped, dates as dates), so the graph is the same graph: ``verify_reference`` reads
   it back through the store and compares.
+
+Since issue #5 every import also writes one audit entry per row it creates, in the same
+transaction. The "with audit" variants write those entries too, by the same direct path
+(``executemany`` into the store's audit table with its indexes; ``UNWIND ... CREATE`` of
+``AuditEntry`` nodes under the store's constraint and indexes), with the same values an
+import writes (entry ids, change id, time, actor, operation, kind, entity, the row's JSON
+as ``after``), so that the store's overhead can also be read against the same work.
 """
 
 from __future__ import annotations
@@ -26,8 +33,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from graphsvc.audit import AUDIT_COLUMNS, record
 from graphsvc.bundle import Bundle
 from graphsvc.model import KINDS, Row
+from graphsvc.store.embedded import EmbeddedStore
 
 # -- SQLite ----------------------------------------------------------------------------------
 
@@ -37,14 +46,24 @@ def sqlite_payload(raw: dict[str, Any]) -> list[tuple[str, str, str]]:
     return [(kind, row["id"], json.dumps(row)) for kind in KINDS for row in raw.get(kind, [])]
 
 
+def audit_entries(bundle: Bundle) -> list[dict[str, Any]]:
+    """The entries an import of ``bundle`` into an empty store writes (one per row), as the
+    flat dicts both stores keep; serialised before any clock starts."""
+    entries = record("cli", "import", [(kind, None, row) for kind in KINDS for row in bundle.rows(kind)])
+    return [dict(zip(AUDIT_COLUMNS, entry.stored())) for entry in entries]
+
+
 def sqlite_reference(
-    path: Path, payload: list[tuple[str, str, str]]
+    path: Path, payload: list[tuple[str, str, str]], audit: list[dict[str, Any]] | None = None
 ) -> tuple[Callable[[], None], Callable[[], None]]:
-    """Open an empty database at ``path`` as the store does.
+    """Open an empty database at ``path`` as the store does (with ``audit``: the store's own
+    tables and indexes, and the entries written too).
 
     Returns (write, finish): ``write`` is the timed part, ``finish`` checks the row count
     and closes the connection.
     """
+    if audit is not None:
+        EmbeddedStore(path).close()  # the store's schema, audit indexes included
     db = sqlite3.connect(str(path), isolation_level=None)
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=NORMAL")
@@ -53,11 +72,15 @@ def sqlite_reference(
         " kind TEXT NOT NULL, id TEXT NOT NULL, data TEXT NOT NULL,"
         " PRIMARY KEY (kind, id)) WITHOUT ROWID"
     )
+    entries = [tuple(e.values()) for e in audit or ()]
+    insert_audit = f"INSERT INTO audit ({', '.join(AUDIT_COLUMNS)}) VALUES ({', '.join('?' * len(AUDIT_COLUMNS))})"
 
     def write() -> None:
         db.execute("BEGIN IMMEDIATE")
         try:
             db.executemany("INSERT INTO rows (kind, id, data) VALUES (?, ?, ?)", payload)
+            if entries:
+                db.executemany(insert_audit, entries)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
@@ -133,6 +156,9 @@ STATEMENTS = {
         MATCH (p:Project {id: row.project})
         CREATE (n)-[:ABOUT]->(p)""",
 }
+STATEMENTS["audit"] = """
+        UNWIND $rows AS row
+        CREATE (e:AuditEntry) SET e = row"""
 LINK_TYPES = {"communicates": "COMMUNICATES_WITH", "reports_to": "REPORTS_TO", "backup_for": "BACKUP_FOR"}
 for _kind, _type in LINK_TYPES.items():
     STATEMENTS[f"links_{_kind}"] = f"""
@@ -152,8 +178,9 @@ def _props(row: Row | dict[str, Any], drop: tuple[str, ...] = ()) -> dict[str, A
 Plan = list[tuple[str, list[dict[str, Any]]]]
 
 
-def neo4j_plan(bundle: Bundle) -> Plan:
-    """(statement name, parameter rows) in dependency order, prepared before timing."""
+def neo4j_plan(bundle: Bundle, audit: list[dict[str, Any]] | None = None) -> Plan:
+    """(statement name, parameter rows) in dependency order, prepared before timing; with
+    ``audit``, the entries last (as the store writes them)."""
     plan: Plan = []
     for kind in KINDS:
         rows = bundle.rows(kind)
@@ -195,6 +222,8 @@ def neo4j_plan(bundle: Bundle) -> Plan:
                 pairs += [{"a": a.id, "b": b.id} for a, b in zip(stages, stages[1:])]
             if pairs:
                 plan.append(("next", pairs))
+    if audit:
+        plan.append(("audit", [{k: v for k, v in e.items() if v is not None} for e in audit]))
     return plan
 
 

@@ -10,16 +10,20 @@ name them), days as ``YYYY-MM-DD`` text. The rows come out equal to ``Store.read
 on which read served it.
 
 All statements, and the responsibility checks, run in one read transaction: the scan sees
-one state of the store even while others write.
+one state of the store even while others write. They are sent from a helper thread, so
+that the server answers the next statement while this process converts the last one.
 """
 
 from __future__ import annotations
 
+import queue
+import threading
 from datetime import date
 from typing import Any
 
-from neo4j import ManagedTransaction
+from neo4j import READ_ACCESS
 from neo4j.exceptions import AuthError, ServiceUnavailable
+from pydantic import TypeAdapter
 
 from graphsvc.model import KINDS, Row
 from graphsvc.store.base import PortfolioChecks, StoreUnavailable
@@ -58,13 +62,17 @@ class _Days:
         return found
 
 
+#: kind -> a validator of a list of its rows: one call per kind, not one per row (a third
+#: faster for the 244k links; ``model_construct`` is slower than validating in pydantic 2.13)
+_LISTS = {kind: TypeAdapter(list[model]) for kind, model in KINDS.items()}
+
+
 def _rows(kind: str, lists: list[list[Any]], day: _Days) -> list[Row]:
     """Row lists to models. A null is a property the store does not hold (it stores no
     nulls), so it is left out and the model's default applies, as with ``Store.read``."""
-    model = KINDS[kind]
     fields = FIELDS[kind]
     days = [i for i, name in enumerate(fields) if name in DAY_FIELDS]
-    out = []
+    rows = []
     for values in lists:
         for i in days:
             if values[i] is not None:
@@ -74,8 +82,8 @@ def _rows(kind: str, lists: list[list[Any]], day: _Days) -> list[Row]:
             row["organizations"] = [_participation(part, day) for part in row["organizations"]]
         elif kind == "interactions":
             row["at"] = row["at"].to_native()
-        out.append(model.model_validate(row))
-    return out
+        rows.append(row)
+    return _LISTS[kind].validate_python(rows)
 
 
 def _participation(values: list[Any], day: _Days) -> dict[str, Any]:
@@ -86,28 +94,67 @@ def _participation(values: list[Any], day: _Days) -> dict[str, Any]:
     return part
 
 
-def _read_all(tx: ManagedTransaction, store, day: date | None) -> tuple[PortfolioChecks | None, dict[str, list[Row]]]:
-    checks: PortfolioChecks | None = None
-    if day is not None:
-        checks = {}
-        text, bound = store.queries.bind("portfolio_responsibility_checks", as_of=day)
-        for record in tx.run(text, bound):
-            duty = checks.setdefault(record["project"], {}).setdefault(record["responsibility"], [])
-            duty.append((record["code"], tuple(sorted(record["contacts"]))))
-    days = _Days()
-    rows = {}
-    for kind in KINDS:
-        text, bound = store.queries.bind(f"portfolio_{kind}")
-        rows[kind] = _rows(kind, tx.run(text, bound).single(strict=True)["rows"], days)
-    return checks, rows
+#: the statements in the order they are sent: the largest first, so that the server works
+#: on the rest while this process converts it
+ORDER = ("links", "contacts", "assignments", "responsibilities", "organizations", "stages", "projects",
+         "contact_history", "interactions")
+assert sorted(ORDER) == sorted(KINDS)
+
+_DONE = object()
+
+
+def _fetch(store, day: date | None, out: queue.Queue) -> None:
+    """Send every statement in one read transaction, handing each answer to ``out`` as it
+    arrives: (kind, row lists), ("checks", records), then _DONE or the exception raised.
+
+    An explicit transaction, not a managed one: a managed one is retried after a transient
+    error, which would hand the same kinds over twice. A failed scan is asked again whole.
+    """
+    try:
+        session = store.driver.session(database=store.database, default_access_mode=READ_ACCESS)
+        with session, session.begin_transaction() as tx:
+            for kind in ORDER:
+                text, bound = store.queries.bind(f"portfolio_{kind}")
+                out.put((kind, tx.run(text, bound).single(strict=True)["rows"]))
+            if day is not None:
+                text, bound = store.queries.bind("portfolio_responsibility_checks", as_of=day)
+                out.put(("checks", [record.data() for record in tx.run(text, bound)]))
+        out.put((_DONE, None))
+    except BaseException as exc:  # noqa: BLE001 - handed to the caller, raised there
+        out.put((_DONE, exc))
 
 
 def portfolio_read(store, day: date | None = None) -> tuple[PortfolioChecks | None, dict[str, list[Row]]]:
     """Every row of the store by kind (in no particular order), and with ``day`` the
     responsibility checks as ``Store.portfolio_checks(day)`` answers them, from one read
-    transaction of a ``Neo4jStore`` (its driver, database and query book)."""
+    transaction of a ``Neo4jStore`` (its driver, database and query book).
+
+    The statements run on a helper thread while this one turns the answers already in
+    into models: waiting for the server releases the interpreter, so the server's work on
+    the next statement and the conversion of the last one overlap (two processes, two cores).
+    """
+    answers: queue.Queue = queue.Queue()
+    helper = threading.Thread(target=_fetch, args=(store, day, answers), name="portfolio-read", daemon=True)
+    helper.start()
+    days = _Days()
+    rows: dict[str, list[Row]] = {}
+    checks: PortfolioChecks | None = None
     try:
-        with store.driver.session(database=store.database) as session:
-            return session.execute_read(_read_all, store, day)
+        while True:
+            kind, answer = answers.get()
+            if kind is _DONE:
+                if answer is not None:
+                    raise answer
+                break
+            if kind == "checks":
+                checks = {}
+                for record in answer:
+                    duty = checks.setdefault(record["project"], {}).setdefault(record["responsibility"], [])
+                    duty.append((record["code"], tuple(sorted(record["contacts"]))))
+            else:
+                rows[kind] = _rows(kind, answer, days)
     except (ServiceUnavailable, AuthError, OSError) as exc:
         raise StoreUnavailable(f"Neo4j at {store.uri} unavailable: {exc}") from exc
+    finally:
+        helper.join()
+    return checks, {kind: rows[kind] for kind in KINDS}

@@ -46,7 +46,7 @@ def test_scan_leaves_no_cyclic_garbage(embedded_store):
     """The scan runs with the collector paused (gc_pause.paused_gc): whatever it leaves in
     reference cycles stays in memory until the collector's next pass, which then pays for
     it. A networkx graph asked for ``.edges`` or ``.degree`` caches a view pointing back at
-    it, so the analysis reads ``graph.adj`` only (view.edges_with_data)."""
+    it, so the analysis reads the adjacency only (view.edges_among)."""
     import gc
 
     import_bundle(embedded_store, demo_data(), today=DAY)

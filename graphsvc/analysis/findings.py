@@ -27,7 +27,7 @@ from pydantic import BaseModel, Field
 
 from graphsvc.analysis.structure import DepthFirst, adjacency, bridge_links, contracted, cut_structure, single_points
 from graphsvc.analysis.timeline import valid_on
-from graphsvc.analysis.view import ProjectView, edges_with_data
+from graphsvc.analysis.view import ProjectView, edges_among
 
 
 class Severity(str, Enum):
@@ -484,7 +484,7 @@ def _structure(judge: _Judge) -> list[Finding]:
     view = judge.view
     owners = set(view.all_owners())
     out = []
-    adj = adjacency(view.graph)  # not graph.degree / graph.edges: see view.edges_with_data
+    adj = adjacency(view.graph)  # not graph.degree / graph.edges: see view.edges_among
     points, bridges = cut_structure(adj)  # one pass for both
     for point, groups in single_points(view.graph, points).items():
         cut_owners = {c for g in groups[1:] for c in g} & owners
@@ -515,14 +515,12 @@ def _stale(judge: _Judge, handover_edges: set[frozenset[str]]) -> list[Finding]:
     limit = judge.limits.stale_days
     out = []
     candidates = []
+    # only lines between owners or on a handover path count: look at those people's lines
     on_paths = {node for edge in handover_edges for node in edge}
-    for u, v, data in edges_with_data(view.graph):
+    for u, v, data in edges_among(view.graph, owners | on_paths):
         if not data["communicates"]:
             continue
-        # who the line joins first (set lookups), its age only for the lines that count
         between_owners = u in owners and v in owners
-        if not between_owners and not (u in on_paths and v in on_paths):
-            continue
         on_handover = frozenset((u, v)) in handover_edges
         if not on_handover and not between_owners:
             continue

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from graphsvc.analysis.findings import independent_paths
-from graphsvc.analysis.view import ProjectView, edges_with_data
+from graphsvc.analysis.view import ProjectView, edges_among
 
 
 class Share(BaseModel):
@@ -45,8 +45,7 @@ def project_health(view: ProjectView, stale_days: int) -> Health:
 
     owners = set(view.all_owners())
     owner_edges = [
-        data for u, v, data in edges_with_data(view.graph)
-        if u in owners and v in owners and "communicates" in data["kinds"]
+        data for u, v, data in edges_among(view.graph, owners) if "communicates" in data["kinds"]
     ]
     fresh = sum(1 for data in owner_edges if data["used"] and (view.day - data["used"]).days <= stale_days)
 

@@ -148,18 +148,24 @@ def build_view(snapshot: Bundle, project_id: str, day: date) -> ProjectView:
     )
 
 
-def edges_with_data(graph: nx.Graph):
-    """``graph.edges(data=True)`` read from the adjacency, in the same order.
+def edges_among(graph: nx.Graph, nodes: set[str]):
+    """The edges with both ends in ``nodes``, each once, as (u, v, data); in no fixed order
+    (callers sort or count). Scans only the neighbours of ``nodes``, not every edge.
 
-    networkx caches its edge and degree views on the graph, and those views point back at
-    it: a graph asked for them becomes a reference cycle that only the cyclic collector
-    frees. A portfolio scan builds a thousand working graphs with the collector paused, so
-    the analysis reads the adjacency only and each graph is freed when its project is done.
+    Read from the adjacency, not ``graph.edges``: networkx caches its edge and degree views
+    on the graph, and those views point back at it, so a graph asked for them becomes a
+    reference cycle that only the cyclic collector frees. A portfolio scan builds a
+    thousand working graphs with the collector paused; reading the adjacency only, each
+    graph is freed when its project is done.
     """
+    adj = adjacency(graph)
     seen = set()
-    for node, neighbours in adjacency(graph).items():
+    for node in nodes:
+        neighbours = adj.get(node)
+        if neighbours is None:
+            continue
         for other, data in neighbours.items():
-            if other not in seen:
+            if other in nodes and other not in seen:
                 yield node, other, data
         seen.add(node)
 

@@ -20,6 +20,14 @@ def paused_gc(settle: bool = False) -> Iterator[None]:
     at the end; this changes when cyclic garbage is reclaimed, never what is computed.
     ``settle`` runs one full pass at the end (for results that are kept, like the path
     directory), so that pass is not left to whatever runs next.
+
+    Work under the pause should make no reference cycles: every object allocated under it
+    waits for the pass that follows it (the next allocation after the collector is back
+    on), and cyclic garbage stays in memory until then and makes that pass longer. The scan
+    keeps to this (``tests/test_portfolio_slices.py`` checks it). ``gc.freeze()`` instead
+    of that pass is no way out: it would exempt the whole heap, not just the result, from
+    every later pass, so cycles other code drops later (a replaced path directory, a
+    request's exception and traceback) would never be freed.
     """
     was_enabled = gc.isenabled()
     gc.disable()

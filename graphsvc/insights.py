@@ -84,21 +84,9 @@ def project_report(
     )
 
 
-def _portfolio_read(store: Store, day: date | None):
-    """``store.portfolio_read(day)``; a Neo4jStore answers with the lean one-transaction
-    read of ``store/neo4j_export.py`` (dispatched here until Neo4jStore overrides it)."""
-    from graphsvc.store.neo4j_store import Neo4jStore
-
-    if isinstance(store, Neo4jStore):
-        from graphsvc.store.neo4j_export import portfolio_read
-
-        return portfolio_read(store, day)
-    return store.portfolio_read(day)
-
-
 def portfolio_export(store: Store) -> Snapshot:
     """The whole store, every kind read at once (no Bundle validation around the rows)."""
-    return Snapshot(**_portfolio_read(store, None)[1])
+    return Snapshot(**store.portfolio_read(None)[1])
 
 
 def portfolio_report(store: Store, as_of: date | None = None, limits: Thresholds | None = None) -> PortfolioReport:
@@ -110,7 +98,7 @@ def portfolio_report(store: Store, as_of: date | None = None, limits: Thresholds
     day = as_of or date.today()
     limits = limits or Thresholds()
     with paused_gc():
-        checks, rows = _portfolio_read(store, day)
+        checks, rows = store.portfolio_read(day)
         index = PortfolioIndex(Snapshot(**rows))
         summaries, findings = [], []
         for project in index.projects:

@@ -8,7 +8,7 @@ from graphsvc.analysis.portfolio import PortfolioIndex
 from graphsvc.bundle import Bundle, canonical_dict
 from graphsvc.demo import demo_data
 from graphsvc.importer import import_bundle
-from graphsvc.insights import _portfolio_read, portfolio_export, portfolio_report, project_report
+from graphsvc.insights import portfolio_export, portfolio_report, project_report
 from graphsvc.model import KINDS
 from graphsvc.synthetic import portfolio
 
@@ -95,7 +95,7 @@ def test_portfolio_read_equals_store_read(store):
     import_bundle(store, portfolio(3, 12, cross_links=0.3, seed=7), today=DAY)
     import_bundle(store, EVERY_FIELD, today=DAY)
     for day in (DAY, date(2026, 3, 1)):
-        checks, rows = _portfolio_read(store, day)
+        checks, rows = store.portfolio_read(day)
         assert checks == store.portfolio_checks(day)
         for kind in KINDS:
             ours = sorted(rows[kind], key=lambda row: row.id)

@@ -301,6 +301,12 @@ class Neo4jStore(Store):
             duty.append((record["code"], tuple(sorted(record["contacts"]))))
         return out
 
+    def portfolio_read(self, day: date | None) -> tuple[PortfolioChecks | None, dict[str, list[Row]]]:
+        """The lean one-transaction read of the whole portfolio (store/neo4j_export.py)."""
+        from graphsvc.store.neo4j_export import portfolio_read
+
+        return portfolio_read(self, day)
+
     def data_version(self) -> int:
         """Asked before every cached answer: remembered for VERSION_TTL seconds (this
         process's own writes forget it at once; other processes' show within the TTL)."""

@@ -18,7 +18,7 @@ SQLite, parameter maps for Neo4j); only the engine's own work is timed.
 
 Since issue #5 every import also writes one audit entry per row it creates, in the same
 transaction. The "with audit" variants write those entries too, by the same direct path
-(``executemany`` into the store's audit table with its indexes; ``UNWIND ... CREATE`` of
+(``executemany`` into the store's audit tables with their indexes; ``UNWIND ... CREATE`` of
 ``AuditEntry`` nodes under the store's constraint and indexes), with the same values an
 import writes (entry ids, change id, time, actor, operation, kind, entity, the row's JSON
 as ``after``), so that the store's overhead can also be read against the same work.
@@ -72,15 +72,20 @@ def sqlite_reference(
         " kind TEXT NOT NULL, id TEXT NOT NULL, data TEXT NOT NULL,"
         " PRIMARY KEY (kind, id)) WITHOUT ROWID"
     )
-    entries = [tuple(e.values()) for e in audit or ()]
-    insert_audit = f"INSERT INTO audit ({', '.join(AUDIT_COLUMNS)}) VALUES ({', '.join('?' * len(AUDIT_COLUMNS))})"
+    # the store's two audit tables: one row per change, one per entry
+    changes = sorted({(e["change"], e["at"], e["actor"], e["operation"]) for e in audit or ()})
+    entries = [(e["change"], e["seq"], e["kind"], e["entity"], e["before"], e["after"]) for e in audit or ()]
 
     def write() -> None:
         db.execute("BEGIN IMMEDIATE")
         try:
             db.executemany("INSERT INTO rows (kind, id, data) VALUES (?, ?, ?)", payload)
             if entries:
-                db.executemany(insert_audit, entries)
+                db.executemany("INSERT INTO audit_changes (change, at, actor, operation) VALUES (?, ?, ?, ?)", changes)
+                db.executemany(
+                    "INSERT INTO audit_entries (change, seq, kind, entity, before, after) VALUES (?, ?, ?, ?, ?, ?)",
+                    entries,
+                )
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")

@@ -49,7 +49,9 @@ class Record:
 
     ``before`` is the stored row's JSON text (the guard compares it with what is stored);
     ``after`` is the row object being written, serialised by the store when it writes the
-    row itself, so a bulk import turns each row into JSON once, not twice."""
+    row itself, so a bulk import turns each row into JSON once, not twice. Entries of one
+    change share its time, actor and operation (``record`` makes them so; the embedded
+    store keeps those once per change)."""
 
     id: str
     change: str

@@ -123,8 +123,9 @@ def parse_bundle(data: Any, known: KnownIds = _no_known) -> Bundle:
 
     # Duplicates and references are checked on the raw rows too, so that a row with a bad
     # field still has its other problems reported in the same pass.
-    problems.extend(_check_duplicates(raw))
-    problems.extend(_check_references(raw, known))
+    ids = {kind: [(index, _text(row.get("id"))) for index, row in rows] for kind, rows in raw.items()}
+    problems.extend(_check_duplicates(ids))
+    problems.extend(_check_references(raw, ids, known))
     problems.extend(_check_consistency(parsed))
     if problems:
         raise BundleError(problems)
@@ -185,11 +186,11 @@ def _text(value: Any) -> str | None:
     return None
 
 
-def _check_duplicates(raw: dict[str, list[tuple[int, dict[str, Any]]]]) -> Iterable[Problem]:
-    for kind, rows in raw.items():
+def _check_duplicates(ids: dict[str, list[tuple[int, str | None]]]) -> Iterable[Problem]:
+    """``ids``: kind -> (row index, the row's id as text, None if it has none)."""
+    for kind, rows in ids.items():
         first_seen: dict[str, int] = {}
-        for index, row in rows:
-            row_id = _text(row.get("id"))
+        for index, row_id in rows:
             if row_id is None:
                 continue
             if row_id in first_seen:
@@ -235,9 +236,9 @@ def _all_references(
 
 
 def _check_references(
-    raw: dict[str, list[tuple[int, dict[str, Any]]]], known: KnownIds
+    raw: dict[str, list[tuple[int, dict[str, Any]]]], ids: dict[str, list[tuple[int, str | None]]], known: KnownIds
 ) -> Iterable[Problem]:
-    in_bundle = {kind: {_text(row.get("id")) for _, row in rows} for kind, rows in raw.items()}
+    in_bundle = {kind: {row_id for _, row_id in rows} for kind, rows in ids.items()}
     outside = list(_all_references(raw, skip=in_bundle))
     wanted: dict[str, set[str]] = defaultdict(set)
     for _, _, _, target, ref in outside:

@@ -98,7 +98,11 @@ def _changed_rows(store: Store, bundle: Bundle) -> tuple[Bundle, list[tuple[str,
     triples: list[tuple[str, Row | None, Row]] = []
     for kind in KINDS:
         rows = bundle.rows(kind)
-        stored = {r.id: r for r in store.read(kind, [r.id for r in rows])} if kind in nonempty and rows else {}
+        if kind not in nonempty or not rows:
+            changed[kind] = rows  # nothing of this kind stored: every row is new
+            triples.extend((kind, None, row) for row in rows)
+            continue
+        stored = {r.id: r for r in store.read(kind, [r.id for r in rows])}
         changed[kind] = [row for row in rows if stored.get(row.id) != row]
         triples.extend((kind, stored.get(row.id), row) for row in changed[kind])
     return Bundle(**changed), triples

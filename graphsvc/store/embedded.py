@@ -190,27 +190,21 @@ class EmbeddedStore(Store):
     def apply(self, change: Change) -> None:
         bundle = change.upserts
         payload = []
-        written: dict[tuple[str, str], tuple[Row, str]] = {}
+        texts: dict[int, str] = {}  # id() of each row written -> its JSON (the rows live until we return)
         for kind, model in KINDS.items():
             to_json = model.__pydantic_serializer__.to_json  # = model_dump_json, minus a wrapper per row
             for row in bundle.rows(kind):
                 text = to_json(row).decode()
                 payload.append((kind, row.id, text))
-                written[kind, row.id] = (row, text)
+                texts[id(row)] = text
         deleted = [(kind, row_id) for kind, ids in change.deletes.items() for row_id in ids]
-        changes: dict[str, tuple[str, str, str, str]] = {}
-        entries = []
-        for entry in change.audit:
-            common = (entry.change, entry.at, entry.actor, entry.operation)
-            if changes.setdefault(entry.change, common) != common:
-                raise ValueError(f"audit entries of change {entry.change} differ in time, actor or operation")
-            # an audited row written here is serialised once, for the row and its entry
-            found = written.get((entry.kind, entry.entity))
-            if found is not None and found[0] is entry.after:
-                after = found[1]
-            else:
-                after = None if entry.after is None else entry.after.model_dump_json()
-            entries.append((entry.change, entry.seq, entry.kind, entry.entity, entry.before, after))
+        # One row per change (record() gives all entries of a change the same time, actor and
+        # operation), one per entry; an audited row written here shares its JSON with its entry.
+        changes = {e.change: (e.change, e.at, e.actor, e.operation) for e in change.audit}
+        entries = [
+            (e.change, e.seq, e.kind, e.entity, e.before, texts.get(id(e.after)) or _json(e.after))
+            for e in change.audit
+        ]
         with self._lock:
             if change.guard:
                 self._check_expected(change)
@@ -509,6 +503,10 @@ class EmbeddedStore(Store):
 
     def stages_of(self, project: str) -> list[Stage]:
         return _stages_in(self.graph, project)
+
+
+def _json(row: Row | None) -> str | None:
+    return None if row is None else row.model_dump_json()
 
 
 def _stages_in(graph: nx.MultiDiGraph, project: str) -> list[Stage]:

@@ -69,7 +69,6 @@ REFERRING_END = {
 }
 
 
-
 def edges_of(kind: str, row: Row) -> Iterator[Edge]:
     """The typed edges a row contributes, as in the Neo4j schema (NEXT is derived apart)."""
     if isinstance(row, Contact) and row.org:

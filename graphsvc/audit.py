@@ -113,6 +113,14 @@ class Change:
             found.setdefault(entry.kind, {})[entry.entity] = entry.before
         return found
 
+    def created(self) -> dict[str, set[str]]:
+        """kind -> ids of the rows this change records as created (absent before it)."""
+        found: dict[str, set[str]] = {}
+        for entry in self.audit:
+            if entry.before is None and entry.after is not None:
+                found.setdefault(entry.kind, set()).add(entry.entity)
+        return found
+
 
 def record(
     actor: str,

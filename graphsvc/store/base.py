@@ -64,7 +64,9 @@ class Store(ABC):
 
         Writes are serialised. A guarded change first checks that every audited row is still
         as its entry's ``before`` says (absent for None) and raises StaleWrite otherwise, so
-        concurrent read-modify-write callers never lose each other's updates."""
+        concurrent read-modify-write callers never lose each other's updates. An unguarded
+        change (a bulk import) still raises StaleWrite if a row it records as created
+        (``Change.created``) is stored, and writes nothing."""
 
     @abstractmethod
     def referrers(self, kind: str, ids: set[str]) -> dict[str, set[str]]:

@@ -244,9 +244,11 @@ class EmbeddedStore(Store):
     def _check_absent(self, change: Change) -> None:
         """Even unguarded, a row the audit records as created must not be stored (the Neo4j
         store's id constraints refuse it the same way)."""
-        for entry in change.audit:
-            if entry.before is None and entry.after is not None and entry.entity in self._rows[entry.kind]:
-                raise StaleWrite(f"{entry.kind} {entry.entity!r} was stored while this write was prepared")
+        for kind, ids in change.created().items():
+            stored = self._rows[kind]
+            for row_id in ids:
+                if row_id in stored:
+                    raise StaleWrite(f"{kind} {row_id!r} was stored while this write was prepared")
 
     def clear(self) -> None:
         with self._lock:

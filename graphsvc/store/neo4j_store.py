@@ -39,10 +39,6 @@ NODE_UPSERTS = {
     "interactions": "upsert_interactions",
 }
 
-#: kinds with a create_<kind> query for rows known to be new (see Neo4jStore._new_rows);
-#: links have one per link kind
-CREATABLE = {*NODE_UPSERTS, "assignments"}
-
 
 def _native(value: Any) -> Any:
     """Driver values (neo4j.time types inside maps and lists) to plain Python."""
@@ -168,10 +164,14 @@ class Neo4jStore(Store):
         stage_ids = [stage.id for stage in bundle.stages] + sorted(change.deletes.get("stages", ()))
         if stage_ids:
             moved_from = {r["project"] for r in self._run(tx, "stage_projects", ids=stage_ids)}
-        new = self._new_rows(change)
+        # Rows the audit records as created are CREATEd, cheaper than MERGE. (A guarded
+        # change has just checked they are absent; for an unguarded import the id
+        # constraints refuse a row stored meanwhile, see apply.)
+        new = change.created()
         for kind in KINDS:
-            created = [_params(row) for row in bundle.rows(kind) if row.id in new.get(kind, ())]
-            rows = [_params(row) for row in bundle.rows(kind) if row.id not in new.get(kind, ())]
+            fresh = new.get(kind, set())
+            created = [_params(row) for row in bundle.rows(kind) if row.id in fresh]
+            rows = [_params(row) for row in bundle.rows(kind) if row.id not in fresh]
             if kind in NODE_UPSERTS:
                 for batch in _batches(created):
                     self._run(tx, f"create_{kind}", rows=batch)
@@ -207,17 +207,6 @@ class Neo4jStore(Store):
         entries = [dict(zip(AUDIT_COLUMNS, entry.stored())) for entry in change.audit]
         for batch in _batches(entries):
             self._run(tx, "append_audit", rows=batch)
-
-    @staticmethod
-    def _new_rows(change: Change) -> dict[str, set[str]]:
-        """Ids, by kind, of upserted rows the change's audit says were absent: CREATE is
-        cheaper than MERGE for them. (A guarded change has just checked that; for an
-        unguarded import the id constraints refuse a row stored meanwhile, see apply.)"""
-        new: dict[str, set[str]] = {}
-        for entry in change.audit:
-            if entry.before is None and entry.after is not None:
-                new.setdefault(entry.kind, set()).add(entry.entity)
-        return new
 
     def _check_expected(self, tx: ManagedTransaction, change: Change) -> None:
         for kind, expected in change.expected().items():

@@ -19,7 +19,7 @@ SQLite, parameter maps for Neo4j); only the engine's own work is timed.
 Since issue #5 every import also writes one audit entry per row it creates, in the same
 transaction. The "with audit" variants write those entries too, by the same direct path
 (``executemany`` into the store's audit tables with their indexes; ``UNWIND ... CREATE`` of
-``AuditEntry`` nodes under the store's constraint and indexes), with the same values an
+the store's ``AuditBatch`` nodes, built before the clock starts, under its indexes), with the same values an
 import writes (entry ids, change id, time, actor, operation, kind, entity, the row's JSON
 as ``after``), so that the store's overhead can also be read against the same work.
 """
@@ -37,6 +37,7 @@ from graphsvc.audit import AUDIT_COLUMNS, record
 from graphsvc.bundle import Bundle
 from graphsvc.model import KINDS, Row
 from graphsvc.store.embedded import EmbeddedStore
+from graphsvc.store.neo4j_audit import audit_batches
 
 # -- SQLite ----------------------------------------------------------------------------------
 
@@ -163,7 +164,7 @@ STATEMENTS = {
 }
 STATEMENTS["audit"] = """
         UNWIND $rows AS row
-        CREATE (e:AuditEntry) SET e = row"""
+        CREATE (b:AuditBatch) SET b = row"""
 LINK_TYPES = {"communicates": "COMMUNICATES_WITH", "reports_to": "REPORTS_TO", "backup_for": "BACKUP_FOR"}
 for _kind, _type in LINK_TYPES.items():
     STATEMENTS[f"links_{_kind}"] = f"""
@@ -228,7 +229,7 @@ def neo4j_plan(bundle: Bundle, audit: list[dict[str, Any]] | None = None) -> Pla
             if pairs:
                 plan.append(("next", pairs))
     if audit:
-        plan.append(("audit", [{k: v for k, v in e.items() if v is not None} for e in audit]))
+        plan.append(("audit", audit_batches(audit)))
     return plan
 
 

@@ -1,5 +1,5 @@
 // params: rows
-// Append audit entries (values as JSON text). Entries are never updated or removed here.
+// Append audit batches (see graphsvc/store/neo4j_audit.py). Batches are never updated or removed here.
 UNWIND $rows AS row
-CREATE (e:AuditEntry)
-SET e = row
+CREATE (b:AuditBatch)
+SET b = row

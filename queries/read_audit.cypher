@@ -1,10 +1,13 @@
-// params: kind, entity, actor, since, skip, limit
-// Audit entries matching the filters (null = any), oldest first.
-MATCH (e:AuditEntry)
-WHERE ($kind IS NULL OR e.kind = $kind)
-  AND ($entity IS NULL OR e.entity = $entity)
-  AND ($actor IS NULL OR e.actor = $actor)
-  AND ($since IS NULL OR e.at >= $since)
-RETURN e {.*} AS entry
-ORDER BY e.at, e.change, e.seq
+// params: kind, actor, since, skip, limit
+// Audit entries matching the filters (null = any), oldest first; each batch node holds
+// its entries in parallel lists (see graphsvc/store/neo4j_audit.py).
+MATCH (b:AuditBatch)
+WHERE ($kind IS NULL OR b.kind = $kind)
+  AND ($actor IS NULL OR b.actor = $actor)
+  AND ($since IS NULL OR b.at >= $since)
+UNWIND range(0, size(b.seqs) - 1) AS i
+WITH b, i
+ORDER BY b.at, b.change, b.seqs[i]
 SKIP $skip LIMIT $limit
+RETURN {change: b.change, seq: b.seqs[i], at: b.at, actor: b.actor, operation: b.operation,
+        kind: b.kind, entity: b.entities[i], before: b.befores[i], after: b.afters[i]} AS entry

@@ -15,8 +15,9 @@ CREATE CONSTRAINT backup_for_id IF NOT EXISTS FOR ()-[r:BACKUP_FOR]-() REQUIRE r
 CREATE INDEX contact_name IF NOT EXISTS FOR (n:Contact) ON (n.name);
 CREATE INDEX contact_status IF NOT EXISTS FOR (n:Contact) ON (n.status);
 CREATE INDEX organization_name IF NOT EXISTS FOR (n:Organization) ON (n.name);
-CREATE CONSTRAINT audit_entry_id IF NOT EXISTS FOR (n:AuditEntry) REQUIRE n.id IS UNIQUE;
-CREATE INDEX audit_entity IF NOT EXISTS FOR (n:AuditEntry) ON (n.kind, n.entity);
-CREATE INDEX audit_actor IF NOT EXISTS FOR (n:AuditEntry) ON (n.actor);
-CREATE INDEX audit_at IF NOT EXISTS FOR (n:AuditEntry) ON (n.at);
+CREATE INDEX audit_batch_kind IF NOT EXISTS FOR (n:AuditBatch) ON (n.kind);
+CREATE INDEX audit_batch_actor IF NOT EXISTS FOR (n:AuditBatch) ON (n.actor);
+CREATE INDEX audit_batch_at IF NOT EXISTS FOR (n:AuditBatch) ON (n.at);
+CREATE FULLTEXT INDEX audit_batch_entities IF NOT EXISTS FOR (n:AuditBatch) ON EACH [n.tokens] OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace'}};
 CREATE CONSTRAINT api_key_id IF NOT EXISTS FOR (n:ApiKey) REQUIRE n.id IS UNIQUE;
+CALL db.awaitIndexes(300);

@@ -15,13 +15,16 @@ from typing import Any
 from neo4j import Driver, GraphDatabase, ManagedTransaction
 from neo4j.exceptions import AuthError, ConstraintError, ServiceUnavailable
 
-from graphsvc.audit import AUDIT_COLUMNS, AuditEntry, AuditQuery, Change
+from graphsvc.audit import AuditEntry, AuditQuery, Change
 from graphsvc.keys import KeyRecord
 from graphsvc.cypher import QueryBook
 from graphsvc.model import KINDS, Interaction, Link, Project, Row
 from graphsvc.store.base import NotFound, PortfolioChecks, StaleWrite, Store, StoreUnavailable
+from graphsvc.store.neo4j_audit import audit_batches, migrate_entries, read_log
 
 BATCH = 5000
+#: audit batch nodes per statement (each holds up to neo4j_audit.BATCH_SIZE entries)
+AUDIT_BATCHES_PER_STATEMENT = 10
 #: seconds a read of the data version is trusted (see Neo4jStore.data_version)
 VERSION_TTL = 0.25
 
@@ -112,7 +115,13 @@ class Neo4jStore(Store):
 
     def init_schema(self) -> None:
         self.ping()  # fail fast: the statements below would retry an unreachable server
-        text = self.queries.get("schema").text
+        self.run_statements("schema")
+        migrate_entries(self)
+
+    def run_statements(self, name: str) -> None:
+        """A query file of parameterless statements ending in ';', run one at a time (schema
+        statements cannot share a transaction)."""
+        text = self.queries.get(name).text
         body = "\n".join(line for line in text.splitlines() if not line.startswith("//"))
         for statement in filter(None, (s.strip() for s in body.split(";"))):
             try:
@@ -204,9 +213,9 @@ class Neo4jStore(Store):
                 self._run(tx, f"delete_{kind}", ids=ids[start : start + BATCH])
         if change.deletes.get("stages"):
             self._run(tx, "link_stages", projects=sorted(moved_from))
-        entries = [dict(zip(AUDIT_COLUMNS, entry.stored())) for entry in change.audit]
-        for batch in _batches(entries):
-            self._run(tx, "append_audit", rows=batch)
+        batches = audit_batches(change.audit)
+        for start in range(0, len(batches), AUDIT_BATCHES_PER_STATEMENT):
+            self._run(tx, "append_audit", rows=batches[start : start + AUDIT_BATCHES_PER_STATEMENT])
 
     def _check_expected(self, tx: ManagedTransaction, change: Change) -> None:
         for kind, expected in change.expected().items():
@@ -262,16 +271,7 @@ class Neo4jStore(Store):
         return found
 
     def audit_log(self, query: AuditQuery) -> list[AuditEntry]:
-        found = self._query(
-            "read_audit",
-            kind=query.kind,
-            entity=query.entity,
-            actor=query.actor,
-            since=query.since_text(),
-            skip=query.offset,
-            limit=query.limit,
-        )
-        return [AuditEntry.from_stored(r["entry"]) for r in found]
+        return read_log(self, query)
 
     def save_key(self, key: KeyRecord) -> None:
         self._query("save_key", id=key.id, data=key.model_dump_json())

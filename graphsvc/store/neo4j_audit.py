@@ -1,0 +1,119 @@
+"""The audit trail in Neo4j: entries stored in batches, one node per change, kind and up to
+BATCH_SIZE entries.
+
+One node per entry made the audit as costly to write as the rows themselves (a node, ten
+properties and four index entries per row: an import's rate halved). A batch node keeps
+its entries in parallel lists (``seqs``, ``entities``, ``befores``, ``afters``) and what
+they share once (change, time, actor, operation, kind), so an import writes one node per
+BATCH_SIZE rows. One entity's history is found through a full-text index over ``tokens``:
+a short hash per entity in the batch; the exact id is then matched in the list, so a hash
+collision only costs a batch read, never a wrong answer.
+
+Databases written before 2026-11-23 hold one ``AuditEntry`` node per entry;
+``migrate_entries`` moves them into batches when the schema is initialised.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from graphsvc.audit import AuditEntry, AuditQuery, Record
+
+if TYPE_CHECKING:
+    from graphsvc.store.neo4j_store import Neo4jStore
+
+#: entries per batch node: big enough that an import writes few nodes, small enough that
+#: reading one entity's history reads little beside it
+BATCH_SIZE = 500
+#: changes moved per transaction when migrating AuditEntry nodes
+MIGRATE_CHANGES = 200
+#: stands for a missing before/after (Neo4j lists hold no nulls; JSON text is never empty)
+MISSING = ""
+
+
+def entity_token(entity: str) -> str:
+    """The full-text term for an entity id: hex digits only, so no query syntax to escape."""
+    return hashlib.blake2b(entity.encode(), digest_size=8).hexdigest()
+
+
+def _flat(entry: Record | dict[str, Any]) -> dict[str, Any]:
+    if isinstance(entry, Record):
+        after = None if entry.after is None else entry.after.model_dump_json()
+        return {
+            "change": entry.change, "seq": entry.seq, "at": entry.at, "actor": entry.actor,
+            "operation": entry.operation, "kind": entry.kind, "entity": entry.entity,
+            "before": entry.before, "after": after,
+        }
+    return entry
+
+
+def audit_batches(entries: Iterable[Record | dict[str, Any]]) -> list[dict[str, Any]]:
+    """Batch nodes' properties for entries (Records being written, or flat stored entries),
+    grouped by change and kind in their order."""
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for entry in map(_flat, entries):
+        groups.setdefault((entry["change"], entry["kind"]), []).append(entry)
+    batches = []
+    for (change, kind), group in groups.items():
+        for start in range(0, len(group), BATCH_SIZE):
+            part = group[start : start + BATCH_SIZE]
+            first = part[0]
+            entities = [e["entity"] for e in part]
+            batches.append({
+                "change": change, "at": first["at"], "actor": first["actor"],
+                "operation": first["operation"], "kind": kind,
+                "seqs": [e["seq"] for e in part],
+                "entities": entities,
+                "befores": [MISSING if e["before"] is None else e["before"] for e in part],
+                "afters": [MISSING if e["after"] is None else e["after"] for e in part],
+                "tokens": " ".join(dict.fromkeys(map(entity_token, entities))),
+            })
+    return batches
+
+
+def read_log(store: Neo4jStore, query: AuditQuery) -> list[AuditEntry]:
+    filters = {"kind": query.kind, "actor": query.actor, "since": query.since_text(),
+               "skip": query.offset, "limit": query.limit}
+    if query.entity is None:
+        found = store._query("read_audit", **filters)
+    else:
+        found = store._query(
+            "read_audit_entity", token=entity_token(query.entity), entity=query.entity, **filters
+        )
+    return [_entry(r["entry"]) for r in found]
+
+
+def _entry(stored: dict[str, Any]) -> AuditEntry:
+    values = dict(stored)
+    values["id"] = f"{values['change']}-{values['seq']}"
+    for key in ("before", "after"):
+        if values[key] == MISSING:
+            values[key] = None
+    return AuditEntry.from_stored(values)
+
+
+def migrate_entries(store: Neo4jStore) -> int:
+    """Move AuditEntry nodes (one per entry, written before 2026-11-23) into batch nodes,
+    MIGRATE_CHANGES whole changes per transaction, so an interrupted migration leaves each
+    change either moved or not and the next start finishes it. Returns entries moved."""
+    moved = 0
+    if store._query("legacy_audit_count")[0]["entries"]:
+        store.run_statements("legacy_audit_index")
+        while changes := [r["change"] for r in store._query("legacy_audit_changes", limit=MIGRATE_CHANGES)]:
+            with store.driver.session(database=store.database) as session:
+                moved += session.execute_write(_move, store, changes)
+    store.run_statements("legacy_audit_cleanup")
+    return moved
+
+
+def _move(tx: Any, store: Neo4jStore, changes: list[str]) -> int:
+    # Deleting while reading write-locks the entries: a second process migrating at the
+    # same time waits, then finds them gone, and writes nothing twice.
+    entries = [record["entry"] for record in store._run(tx, "legacy_audit_take", changes=changes)]
+    entries.sort(key=lambda e: (e["change"], e["seq"]))
+    batches = audit_batches(entries)
+    for start in range(0, len(batches), 100):
+        store._run(tx, "append_audit", rows=batches[start : start + 100])
+    return len(entries)

@@ -188,7 +188,7 @@ def profile_neo4j(
         # phases of import_bundle and the named queries inside store.write
         clock = Clock()
         original_run, original_params = store._run, neo4j_store._params
-        original_write_bundle = store._write_bundle
+        original_apply = store._apply_change
 
         def run(tx: Any, name: str, **params: Any) -> Any:
             key = f"  query {name}"
@@ -197,7 +197,7 @@ def profile_neo4j(
 
         store._run = run
         neo4j_store._params = clock.wrap("  _params (model_dump per row)", original_params)
-        store._write_bundle = clock.wrap("  (transaction function body)", original_write_bundle)
+        store._apply_change = clock.wrap("  (transaction function body)", original_apply)
         try:
             gc.collect()
             start = time.perf_counter()
@@ -205,7 +205,7 @@ def profile_neo4j(
             total = time.perf_counter() - start
         finally:
             store._run, neo4j_store._params = original_run, original_params
-            store._write_bundle = original_write_bundle
+            store._apply_change = original_apply
         body = clock.seconds.pop("  (transaction function body)")
         clock.calls.pop("  (transaction function body)")
         queries = sum(v for k, v in clock.seconds.items() if k.startswith("  query"))

@@ -7,12 +7,12 @@ import json
 from datetime import date
 
 import pytest
+from samples import small
 
 from graphsvc import entities
 from graphsvc.audit import AuditQuery
 from graphsvc.importer import import_bundle
 from graphsvc.store import neo4j_audit
-from samples import small
 
 pytestmark = pytest.mark.neo4j
 

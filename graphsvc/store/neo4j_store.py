@@ -8,7 +8,9 @@ is a named file in ``queries/``; a whole bundle is written in one transaction.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 from datetime import date
 from typing import Any
 
@@ -16,10 +18,17 @@ from neo4j import Driver, GraphDatabase, ManagedTransaction
 from neo4j.exceptions import AuthError, ConstraintError, ServiceUnavailable
 
 from graphsvc.audit import AuditEntry, AuditQuery, Change
-from graphsvc.keys import KeyRecord
 from graphsvc.cypher import QueryBook
+from graphsvc.keys import KeyRecord
 from graphsvc.model import KINDS, Interaction, Link, Project, Row
-from graphsvc.store.base import NotFound, PortfolioChecks, StaleWrite, Store, StoreUnavailable
+from graphsvc.store import neo4j_audit
+from graphsvc.store.base import (
+    NotFound,
+    PortfolioChecks,
+    StaleWrite,
+    Store,
+    StoreUnavailable,
+)
 from graphsvc.store.neo4j_audit import audit_batches, migrate_entries, read_log
 
 BATCH = 5000
@@ -72,9 +81,77 @@ def _params(row: Row) -> dict[str, Any]:
     return params
 
 
-def _batches(rows: list[dict[str, Any]]) -> Iterable[list[dict[str, Any]]]:
+def _write_steps(
+    change: Change, stored: dict[str, int], moved_from: set[str]
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The statements writing ``change``, in order, each with its parameters (built as they
+    are asked for, see one_ahead). ``stored`` counts the stored relationships of each kind,
+    ``moved_from`` names the projects that stages are moved away from."""
+    bundle = change.upserts
+    # Rows the audit records as created are CREATEd, cheaper than MERGE. (A guarded
+    # change has just checked they are absent; for an unguarded import the id
+    # constraints refuse a row stored meanwhile, see apply.)
+    new = change.created()
+    for kind in KINDS:
+        fresh = new.get(kind, set())
+        created = [row for row in bundle.rows(kind) if row.id in fresh]
+        rows = [row for row in bundle.rows(kind) if row.id not in fresh]
+        if kind in NODE_UPSERTS:
+            for batch in _param_batches(created):
+                yield f"create_{kind}", {"rows": batch}
+            for batch in _param_batches(rows):
+                yield NODE_UPSERTS[kind], {"rows": batch}
+        elif kind == "assignments":
+            for batch in _param_batches(created):
+                yield "create_assignments", {"rows": batch}
+            for batch in _param_batches(rows):
+                if stored["assignments"]:
+                    yield "retire_assignments", {"rows": batch}
+                yield "merge_assignments", {"rows": batch}
+        elif kind == "links":
+            for link_kind in ("communicates", "reports_to", "backup_for"):
+                for batch in _param_batches([r for r in created if r.kind == link_kind]):
+                    yield f"create_links_{link_kind}", {"rows": batch}
+            for batch in _param_batches(rows):
+                if stored["links"]:
+                    yield "retire_links", {"rows": batch}
+                for link_kind in ("communicates", "reports_to", "backup_for"):
+                    of_kind = [r for r in batch if r["kind"] == link_kind]
+                    if of_kind:
+                        yield f"merge_links_{link_kind}", {"rows": of_kind}
+        if kind == "stages" and bundle.stages:
+            yield "link_stages", {"projects": sorted(moved_from | {stage.project for stage in bundle.stages})}
+    for kind in reversed(KINDS):
+        ids = sorted(change.deletes.get(kind, ()))
+        for start in range(0, len(ids), BATCH):
+            yield f"delete_{kind}", {"ids": ids[start : start + BATCH]}
+    if change.deletes.get("stages"):
+        yield "link_stages", {"projects": sorted(moved_from)}
+    audit = change.audit
+    step = AUDIT_BATCHES_PER_STATEMENT * neo4j_audit.BATCH_SIZE
+    for start in range(0, len(audit), step):
+        # a slice boundary may split a change's kind into one more, smaller batch: harmless
+        yield "append_audit", {"rows": audit_batches(audit[start : start + step])}
+
+
+def _param_batches(rows: list[Row]) -> Iterator[list[dict[str, Any]]]:
     for start in range(0, len(rows), BATCH):
-        yield rows[start : start + BATCH]
+        yield [_params(row) for row in rows[start : start + BATCH]]
+
+
+_END = object()
+
+
+def one_ahead(steps: Iterator[Any]) -> Iterator[Any]:
+    """Yield ``steps``, building the next one on a helper thread while the caller uses the
+    current one: a write's parameters (pydantic dumps, JSON) are built while Neo4j runs the
+    previous statement instead of after it. One step at a time on the helper, in order; if
+    the caller stops early, the step in progress is finished and dropped."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="neo4j-params") as pool:
+        pending = pool.submit(next, steps, _END)
+        while (item := pending.result()) is not _END:
+            pending = pool.submit(next, steps, _END)
+            yield item
 
 
 class Neo4jStore(Store):
@@ -167,55 +244,15 @@ class Neo4jStore(Store):
         self._run(tx, "bump_version")
         if change.guard:
             self._check_expected(tx, change)
-        bundle = change.upserts
         stored = self._run(tx, "relationship_counts")[0]
         moved_from: set[str] = set()
-        stage_ids = [stage.id for stage in bundle.stages] + sorted(change.deletes.get("stages", ()))
+        stage_ids = [stage.id for stage in change.upserts.stages] + sorted(change.deletes.get("stages", ()))
         if stage_ids:
             moved_from = {r["project"] for r in self._run(tx, "stage_projects", ids=stage_ids)}
-        # Rows the audit records as created are CREATEd, cheaper than MERGE. (A guarded
-        # change has just checked they are absent; for an unguarded import the id
-        # constraints refuse a row stored meanwhile, see apply.)
-        new = change.created()
-        for kind in KINDS:
-            fresh = new.get(kind, set())
-            created = [_params(row) for row in bundle.rows(kind) if row.id in fresh]
-            rows = [_params(row) for row in bundle.rows(kind) if row.id not in fresh]
-            if kind in NODE_UPSERTS:
-                for batch in _batches(created):
-                    self._run(tx, f"create_{kind}", rows=batch)
-                for batch in _batches(rows):
-                    self._run(tx, NODE_UPSERTS[kind], rows=batch)
-            elif kind == "assignments":
-                for batch in _batches(created):
-                    self._run(tx, "create_assignments", rows=batch)
-                for batch in _batches(rows):
-                    if stored["assignments"]:
-                        self._run(tx, "retire_assignments", rows=batch)
-                    self._run(tx, "merge_assignments", rows=batch)
-            elif kind == "links":
-                for link_kind in ("communicates", "reports_to", "backup_for"):
-                    for batch in _batches([r for r in created if r["kind"] == link_kind]):
-                        self._run(tx, f"create_links_{link_kind}", rows=batch)
-                for batch in _batches(rows):
-                    if stored["links"]:
-                        self._run(tx, "retire_links", rows=batch)
-                    for link_kind in ("communicates", "reports_to", "backup_for"):
-                        of_kind = [r for r in batch if r["kind"] == link_kind]
-                        if of_kind:
-                            self._run(tx, f"merge_links_{link_kind}", rows=of_kind)
-            if kind == "stages" and bundle.stages:
-                projects = sorted(moved_from | {stage.project for stage in bundle.stages})
-                self._run(tx, "link_stages", projects=projects)
-        for kind in reversed(KINDS):
-            ids = sorted(change.deletes.get(kind, ()))
-            for start in range(0, len(ids), BATCH):
-                self._run(tx, f"delete_{kind}", ids=ids[start : start + BATCH])
-        if change.deletes.get("stages"):
-            self._run(tx, "link_stages", projects=sorted(moved_from))
-        batches = audit_batches(change.audit)
-        for start in range(0, len(batches), AUDIT_BATCHES_PER_STATEMENT):
-            self._run(tx, "append_audit", rows=batches[start : start + AUDIT_BATCHES_PER_STATEMENT])
+        # closing: a failed statement stops the helper thread now, not when collected
+        with closing(one_ahead(_write_steps(change, stored, moved_from))) as steps:
+            for name, params in steps:
+                self._run(tx, name, **params)
 
     def _check_expected(self, tx: ManagedTransaction, change: Change) -> None:
         for kind, expected in change.expected().items():

@@ -15,7 +15,7 @@ from types import SimpleNamespace
 import networkx as nx
 import pytest
 
-from graphsvc.analysis.paths import _TARGET_NODE, _k_paths, _search
+from graphsvc.analysis.paths import _TARGET_NODE, _ceiling, _k_paths, _search
 
 
 def reference(graph: nx.Graph, source: str, people: list[str], k: int) -> list[list[str]]:
@@ -108,3 +108,25 @@ def test_bounded_search_gives_up_only_on_hopeless_searches(seed):
                     assert got == free, (seed, source, people, bound)
                 elif got is not None:
                     assert free is not None and got[0] >= bound - 1e-9
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_ceiling_bounds_the_kth_path(seed):
+    """The spur searches' ceiling, from the first search's trees, is never below the cost
+    of networkx's k-th path (a lower one would cut a search that names an answer)."""
+    rng = random.Random(2000 + seed)
+    graph = random_graph(rng, people=rng.choice([40, 150]), lines=rng.choice([150, 450]), clusters=rng.choice([5, 10]))
+    costs = directory_of(graph).costs
+    nodes = sorted(graph.nodes)
+    for _ in range(20):
+        source, *people = rng.sample(nodes, rng.choice([2, 4]))
+        k = rng.choice([2, 3, 5])
+        trees: dict = {}
+        if _search(costs, set(people), people, source, None, None, float("inf"), trees) is None:
+            continue
+        found = reference(graph, source, people, k)
+        ceiling = _ceiling(costs, set(people), trees, k)
+        if len(found) < k:
+            continue
+        kth = sum(graph.edges[a, b]["cost"] for a, b in zip(found[-1], found[-1][1:]))
+        assert ceiling >= kth - 1e-9, (seed, source, people, k)

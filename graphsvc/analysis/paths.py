@@ -345,9 +345,11 @@ def _k_paths(directory: "Directory", source: str, people: list[str], k: int) -> 
         # The spur searches of this round. Step i leaves out the root's nodes but its
         # last and the lines accepted paths with this root take next; networkx also
         # carries the lines of earlier steps along, but each touches a left-out node,
-        # so the searches are the same. They run from the last step back (those near the
-        # target are cheap and tighten the bound for the rest); their answers are pushed
-        # in networkx's order, which is what decides ties.
+        # so the searches are the same. The one from the source runs first: it is the
+        # costliest, but it searches the whole graph less a line or two, so it rarely
+        # gives up and its answer bounds the rest. Then from the last step back (those
+        # near the target are cheap and tighten the bound for the rest). Their answers
+        # are pushed in networkx's order, which is what decides ties.
         steps = []
         for i in range(1, len(previous)):
             root = previous[:i]
@@ -357,7 +359,7 @@ def _k_paths(directory: "Directory", source: str, people: list[str], k: int) -> 
             steps.append((root, lines))
         answers: dict[int, tuple] = {}
         offered: dict[tuple, float] = {tuple(p): c for c, _, p in waiting}
-        for i in range(len(steps) - 1, -1, -1):
+        for i in (0, *range(len(steps) - 1, 0, -1)):
             root, lines = steps[i]
             root_length = sum(costs[u][v] for u, v in zip(root, root[1:]))
             identity = (tuple(root), lines)
@@ -389,23 +391,32 @@ def _ceiling(costs, targets, trees, k: int) -> float:
     """A cost no k-th cheapest path exceeds: that of the k-th cheapest distinct loopless
     path made of a line between the two search trees of the first search (the tree path
     from the source, the line, the tree path to the target). Any k real paths bound the
-    k-th cheapest from above, so a spur search may stop once it cannot beat this."""
+    k-th cheapest from above, so a spur search may stop once it cannot beat this.
+
+    Only lines with an end seen by both searches are tried: that covers every line
+    leaving a settled node, and is a few hundred nodes instead of the thousands on the
+    frontiers (trying them all cost about as much as the first search; lines between
+    the two frontiers rarely lower the k-th cost). Any subset of lines gives real paths,
+    so the cost stays a valid bound."""
     target = _TARGET_NODE
     forward, backward = trees["seen"]
     forward_preds, backward_preds = trees["preds"]
-    joins = []
-    for x, to_x in forward.items():
-        if x is target:
+    joins = set()  # (cost, x, y): forward tree to x, line x-y, backward tree from y
+    for w in forward.keys() & backward.keys():  # set intersections run in C
+        if w is target:
             continue
-        for y, weight in costs[x].items():
-            from_y = backward.get(y)
-            if from_y is not None:
-                joins.append((to_x + weight + from_y, x, y))
-        if x in targets:
-            joins.append((to_x, x, target))
-    joins.sort(key=lambda join: join[0])
+        nbrs = costs[w]
+        for y in nbrs.keys() & backward.keys():
+            joins.add((forward[w] + nbrs[y] + backward[y], w, y))
+        for x in nbrs.keys() & forward.keys():  # nbrs[x]: the same line's cost
+            joins.add((forward[x] + nbrs[x] + backward[w], x, w))
+    for x in targets:
+        if x in forward:
+            joins.add((forward[x], x, target))
+    # Sorted by cost only; the order of equal costs does not matter, as the answer is the
+    # k-th smallest of each path's cheapest join.
     paths: set[tuple] = set()
-    for cost, x, y in joins:
+    for cost, x, y in sorted(joins, key=lambda join: join[0]):
         path = tuple(_chain(forward_preds, x)[::-1] + _chain(backward_preds, y))
         if len(set(path)) == len(path) and path not in paths:
             paths.add(path)
@@ -448,6 +459,12 @@ def _search(costs, targets, reachable, source, ignore_nodes, ignore_edges, bound
     forward_heap, backward_heap = fringe
     if trees is not None:
         trees["seen"], trees["preds"], trees["dists"], trees["fringe"] = seen, preds, dists, fringe
+    # Per direction, what a step reads, bound once (this loop is the whole query's cost):
+    # its heap, settled, seen and predecessors, then the other side's settled and seen.
+    sides = (
+        (forward_heap, dists[0], seen[0], preds[0], dists[1], seen[1]),
+        (backward_heap, dists[1], seen[1], preds[1], dists[0], seen[0]),
+    )
     # The forward frontier's nodes through which a path could still cost no more than the
     # bound (distance so far + lower bound of the rest <= limit). A node stays in it until
     # settled: its distance only falls. Empty = every path left costs more than the bound.
@@ -465,13 +482,12 @@ def _search(costs, targets, reachable, source, ignore_nodes, ignore_edges, bound
         if finalpath and floor > finaldist + _SLACK:
             return finaldist, finalpath
         direction = 1 - direction
-        heap = fringe[direction]
+        heap, done, here, pred, done_there, there = sides[direction]
         dist, _, v = heappop(heap)
-        done = dists[direction]
         if v in done:
             continue
         done[v] = dist
-        if v in dists[1 - direction]:
+        if v in done_there:
             return finaldist, finalpath
         guided = hopeful is not None and direction == 0
         if guided:
@@ -482,24 +498,20 @@ def _search(costs, targets, reachable, source, ignore_nodes, ignore_edges, bound
             neighbours = costs[v].items()
             if direction == 0 and v in targets:
                 neighbours = [*neighbours, (target, 0.0)]
-        here = seen[direction]
-        there = seen[1 - direction]
-        pred = preds[direction]
         off = blocked.get(v)
         for w, weight in neighbours:
             if w in done or (off and w in off):
                 continue
             length = dist + weight
-            known = here.get(w)
-            if known is None or length < known:
+            if length < here.get(w, _NO_BOUND):  # unseen, or seen at a higher cost
                 here[w] = length
                 heappush(heap, (length, c, w))
+                c += 1
                 pred[w] = v
                 if guided and w not in hopeful and length + remaining.get(w, beyond) <= limit:
                     hopeful.add(w)
-                c += 1
                 if w in there:
-                    total = length + there[w] if direction == 0 else there[w] + length
+                    total = length + there[w]  # (a + b == b + a in floating point)
                     if not finalpath or finaldist > total:
                         finaldist = total
                         finalpath = _chain(preds[0], w)[::-1] + _chain(preds[1], w)[1:]

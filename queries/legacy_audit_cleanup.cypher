@@ -5,4 +5,3 @@ DROP CONSTRAINT audit_entry_id IF EXISTS;
 DROP INDEX audit_entity IF EXISTS;
 DROP INDEX audit_actor IF EXISTS;
 DROP INDEX audit_at IF EXISTS;
-DROP INDEX legacy_audit_change IF EXISTS;

@@ -27,8 +27,8 @@ if TYPE_CHECKING:
 #: entries per batch node: big enough that an import writes few nodes, small enough that
 #: reading one entity's history reads little beside it
 BATCH_SIZE = 500
-#: changes moved per transaction when migrating AuditEntry nodes
-MIGRATE_CHANGES = 200
+#: AuditEntry nodes moved per transaction when migrating
+MIGRATE_ENTRIES = 20_000
 #: stands for a missing before/after (Neo4j lists hold no nulls; JSON text is never empty)
 MISSING = ""
 
@@ -96,23 +96,22 @@ def _entry(stored: dict[str, Any]) -> AuditEntry:
 
 def migrate_entries(store: Neo4jStore) -> int:
     """Move AuditEntry nodes (one per entry, written before 2026-11-23) into batch nodes,
-    MIGRATE_CHANGES whole changes per transaction, so an interrupted migration leaves each
-    change either moved or not and the next start finishes it. Returns entries moved."""
+    MIGRATE_ENTRIES per transaction (memory stays bounded however large an old import was).
+    An interrupted migration loses nothing: every entry is either still a node or already
+    in a batch, and the next start moves the rest. Returns the number of entries moved."""
     moved = 0
-    if store._query("legacy_audit_count")[0]["entries"]:
-        store.run_statements("legacy_audit_index")
-        while changes := [r["change"] for r in store._query("legacy_audit_changes", limit=MIGRATE_CHANGES)]:
-            with store.driver.session(database=store.database) as session:
-                moved += session.execute_write(_move, store, changes)
+    while store._query("legacy_audit_count")[0]["entries"]:
+        with store.driver.session(database=store.database) as session:
+            moved += session.execute_write(_move, store)
     store.run_statements("legacy_audit_cleanup")
     return moved
 
 
-def _move(tx: Any, store: Neo4jStore, changes: list[str]) -> int:
-    # Deleting while reading write-locks the entries: a second process migrating at the
-    # same time waits, then finds them gone, and writes nothing twice.
-    entries = [record["entry"] for record in store._run(tx, "legacy_audit_take", changes=changes)]
-    entries.sort(key=lambda e: (e["change"], e["seq"]))
+def _move(tx: Any, store: Neo4jStore) -> int:
+    # Deleting while reading write-locks the entries taken: a second process migrating at
+    # the same time cannot write them twice.
+    taken = store._run(tx, "legacy_audit_take", limit=MIGRATE_ENTRIES)
+    entries = sorted((record["entry"] for record in taken), key=lambda e: (e["change"], e["seq"]))
     batches = audit_batches(entries)
     for start in range(0, len(batches), 100):
         store._run(tx, "append_audit", rows=batches[start : start + 100])

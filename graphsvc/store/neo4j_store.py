@@ -82,16 +82,16 @@ def _params(row: Row) -> dict[str, Any]:
 
 
 def _write_steps(
-    change: Change, stored: dict[str, int], moved_from: set[str]
+    change: Change, new: dict[str, set[str]], stored: dict[str, int], moved_from: set[str]
 ) -> Iterator[tuple[str, dict[str, Any]]]:
     """The statements writing ``change``, in order, each with its parameters (built as they
-    are asked for, see one_ahead). ``stored`` counts the stored relationships of each kind,
-    ``moved_from`` names the projects that stages are moved away from."""
+    are asked for, see one_ahead). ``new`` is ``change.created()``, ``stored`` counts the
+    stored relationships of each kind, ``moved_from`` names the projects that stages are
+    moved away from."""
     bundle = change.upserts
     # Rows the audit records as created are CREATEd, cheaper than MERGE. (A guarded
     # change has just checked they are absent; for an unguarded import the id
     # constraints refuse a row stored meanwhile, see apply.)
-    new = change.created()
     for kind in KINDS:
         fresh = new.get(kind, set())
         created = [row for row in bundle.rows(kind) if row.id in fresh]
@@ -246,11 +246,14 @@ class Neo4jStore(Store):
             self._check_expected(tx, change)
         stored = self._run(tx, "relationship_counts")[0]
         moved_from: set[str] = set()
-        stage_ids = [stage.id for stage in change.upserts.stages] + sorted(change.deletes.get("stages", ()))
+        # the projects stored stages leave (stages this change creates have none)
+        new = change.created()
+        stage_ids = [stage.id for stage in change.upserts.stages if stage.id not in new.get("stages", ())]
+        stage_ids += sorted(change.deletes.get("stages", ()))
         if stage_ids:
             moved_from = {r["project"] for r in self._run(tx, "stage_projects", ids=stage_ids)}
         # closing: a failed statement stops the helper thread now, not when collected
-        with closing(one_ahead(_write_steps(change, stored, moved_from))) as steps:
+        with closing(one_ahead(_write_steps(change, new, stored, moved_from))) as steps:
             for name, params in steps:
                 self._run(tx, name, **params)
 

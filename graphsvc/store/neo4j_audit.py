@@ -19,7 +19,7 @@ import hashlib
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from graphsvc.audit import AuditEntry, AuditQuery, Record
+from graphsvc.audit import AUDIT_COLUMNS, AuditEntry, AuditQuery, Record
 
 if TYPE_CHECKING:
     from graphsvc.store.neo4j_store import Neo4jStore
@@ -39,14 +39,7 @@ def entity_token(entity: str) -> str:
 
 
 def _flat(entry: Record | dict[str, Any]) -> dict[str, Any]:
-    if isinstance(entry, Record):
-        after = None if entry.after is None else entry.after.model_dump_json()
-        return {
-            "change": entry.change, "seq": entry.seq, "at": entry.at, "actor": entry.actor,
-            "operation": entry.operation, "kind": entry.kind, "entity": entry.entity,
-            "before": entry.before, "after": after,
-        }
-    return entry
+    return dict(zip(AUDIT_COLUMNS, entry.stored())) if isinstance(entry, Record) else entry
 
 
 def audit_batches(entries: Iterable[Record | dict[str, Any]]) -> list[dict[str, Any]]:

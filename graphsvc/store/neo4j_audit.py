@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 #: entries per batch node: big enough that an import writes few nodes, small enough that
 #: reading one entity's history reads little beside it
 BATCH_SIZE = 500
+#: batch nodes per append_audit statement
+BATCHES_PER_STATEMENT = 10
 #: AuditEntry nodes moved per transaction when migrating
 MIGRATE_ENTRIES = 20_000
 #: stands for a missing before/after (Neo4j lists hold no nulls; JSON text is never empty)
@@ -106,6 +108,6 @@ def _move(tx: Any, store: Neo4jStore) -> int:
     taken = store._run(tx, "legacy_audit_take", limit=MIGRATE_ENTRIES)
     entries = sorted((record["entry"] for record in taken), key=lambda e: (e["change"], e["seq"]))
     batches = audit_batches(entries)
-    for start in range(0, len(batches), 100):
-        store._run(tx, "append_audit", rows=batches[start : start + 100])
+    for start in range(0, len(batches), BATCHES_PER_STATEMENT):
+        store._run(tx, "append_audit", rows=batches[start : start + BATCHES_PER_STATEMENT])
     return len(entries)

@@ -29,11 +29,8 @@ from graphsvc.store.base import (
     Store,
     StoreUnavailable,
 )
-from graphsvc.store.neo4j_audit import audit_batches, migrate_entries, read_log
 
 BATCH = 5000
-#: audit batch nodes per statement (each holds up to neo4j_audit.BATCH_SIZE entries)
-AUDIT_BATCHES_PER_STATEMENT = 10
 #: seconds a read of the data version is trusted (see Neo4jStore.data_version)
 VERSION_TTL = 0.25
 
@@ -128,10 +125,10 @@ def _write_steps(
     if change.deletes.get("stages"):
         yield "link_stages", {"projects": sorted(moved_from)}
     audit = change.audit
-    step = AUDIT_BATCHES_PER_STATEMENT * neo4j_audit.BATCH_SIZE
+    step = neo4j_audit.BATCHES_PER_STATEMENT * neo4j_audit.BATCH_SIZE
     for start in range(0, len(audit), step):
         # a slice boundary may split a change's kind into one more, smaller batch: harmless
-        yield "append_audit", {"rows": audit_batches(audit[start : start + step])}
+        yield "append_audit", {"rows": neo4j_audit.audit_batches(audit[start : start + step])}
 
 
 def _param_batches(rows: list[Row]) -> Iterator[list[dict[str, Any]]]:
@@ -193,7 +190,7 @@ class Neo4jStore(Store):
     def init_schema(self) -> None:
         self.ping()  # fail fast: the statements below would retry an unreachable server
         self.run_statements("schema")
-        migrate_entries(self)
+        neo4j_audit.migrate_entries(self)
 
     def run_statements(self, name: str) -> None:
         """A query file of parameterless statements ending in ';', run one at a time (schema
@@ -311,7 +308,7 @@ class Neo4jStore(Store):
         return found
 
     def audit_log(self, query: AuditQuery) -> list[AuditEntry]:
-        return read_log(self, query)
+        return neo4j_audit.read_log(self, query)
 
     def save_key(self, key: KeyRecord) -> None:
         self._query("save_key", id=key.id, data=key.model_dump_json())

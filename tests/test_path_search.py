@@ -159,19 +159,26 @@ def test_same_answer_every_time():
     assert k_cheapest_paths(costs, "c3", ["c140", "c77"], 1) == first[:1]
 
 
+def searches_to_meeting(rng: random.Random, graph: nx.Graph, count: int):
+    """``count`` random queries on ``graph`` (a source and one or three people), each with
+    its bidirectional search run until the two sides met."""
+    costs = adjacency(graph)
+    nodes = sorted(graph.nodes)
+    for _ in range(count):
+        source, *people = rng.sample(nodes, rng.choice([2, 4]))
+        search = _MeetingSearch(costs, set(people), people, source)
+        search.run()
+        yield source, people, search
+
+
 @pytest.mark.parametrize("seed", range(20))
 def test_tree_ceiling_bounds_the_kth_path(seed):
     """The trees' ceiling is never below the cost of networkx's k-th path (a lower one
     would leave an answer outside the region searched)."""
     rng = random.Random(2000 + seed)
     graph = random_graph(rng, people=rng.choice([40, 150]), lines=rng.choice([150, 450]), clusters=rng.choice([5, 10]))
-    costs = adjacency(graph)
-    nodes = sorted(graph.nodes)
-    for _ in range(20):
-        source, *people = rng.sample(nodes, rng.choice([2, 4]))
+    for source, people, search in searches_to_meeting(rng, graph, 20):
         k = rng.choice([2, 3, 5])
-        search = _MeetingSearch(costs, set(people), people, source)
-        search.run()
         found = reference(graph, source, people, k)
         if search.meeting is None or len(found) < k:
             continue
@@ -185,12 +192,7 @@ def test_distances_inside_the_region_are_exact_where_answers_can_run(seed):
     its next node on the way is a real line one hop closer."""
     rng = random.Random(3000 + seed)
     graph = random_graph(rng, people=rng.choice([60, 150]), lines=rng.choice([150, 450]), clusters=rng.choice([5, 10]))
-    costs = adjacency(graph)
-    nodes = sorted(graph.nodes)
-    for _ in range(10):
-        source, *people = rng.sample(nodes, rng.choice([2, 4]))
-        search = _MeetingSearch(costs, set(people), people, source)
-        search.run()
+    for source, people, search in searches_to_meeting(rng, graph, 10):
         if search.meeting is None:
             continue
         bound = search.best * rng.choice([1.0, 1.1, 1.3])

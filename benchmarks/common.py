@@ -37,7 +37,7 @@ DEFAULT_JVM_OPTS = "-XX:TieredStopAtLevel=4 -Xms2g -Xmx4g"
 
 
 def portfolio_for(size: str) -> dict[str, Any]:
-    from graphsvc.synthetic import portfolio
+    from graphsvc.application.synthetic import portfolio
 
     projects, people = SIZES[size]
     return portfolio(projects, people)

@@ -5,7 +5,7 @@
 
 For every size and store, each repeat measures, on an empty store each time:
 
-* ours:       ``graphsvc.importer.import_bundle(store, raw_dict)`` (parse + validate +
+* ours:       ``graphsvc.application.importer.import_bundle(store, raw_dict)`` (parse + validate +
               history check + write);
 * write-only: ``store.write(parsed_bundle)`` with the bundle parsed beforehand;
 * reference:  the same rows by the engine's most direct path (see benchmarks/reference.py).
@@ -47,8 +47,8 @@ def log(message: str) -> None:
 
 
 def bench_embedded(size: str, raw: dict[str, Any], repeat: int) -> dict[str, Any]:
-    from graphsvc.bundle import parse_bundle
-    from graphsvc.importer import import_bundle
+    from graphsvc.application.importer import import_bundle
+    from graphsvc.domain.bundle import parse_bundle
     from graphsvc.store.embedded import EmbeddedStore
 
     rows = bundle_rows(raw)
@@ -104,8 +104,8 @@ def _neo4j_empty(store: Any) -> None:
 
 def neo4j_warmup(store: Any) -> None:
     """One untimed import and reference write of the small size, so the JIT has started."""
-    from graphsvc.bundle import parse_bundle
-    from graphsvc.importer import import_bundle
+    from graphsvc.application.importer import import_bundle
+    from graphsvc.domain.bundle import parse_bundle
 
     raw = portfolio_for("small")
     bundle = parse_bundle(raw)
@@ -119,8 +119,8 @@ def neo4j_warmup(store: Any) -> None:
 def bench_neo4j(
     size: str, raw: dict[str, Any], repeat: int, store: Any, verify: bool, load: ForeignLoad
 ) -> dict[str, Any]:
-    from graphsvc.bundle import parse_bundle
-    from graphsvc.importer import import_bundle
+    from graphsvc.application.importer import import_bundle
+    from graphsvc.domain.bundle import parse_bundle
 
     rows = bundle_rows(raw)
     bundle = parse_bundle(raw)

@@ -29,8 +29,8 @@ PROJECTS, PEOPLE = 20, 100
 
 
 def dataset() -> list[dict]:
-    from graphsvc.demo import demo_data
-    from graphsvc.synthetic import portfolio
+    from graphsvc.application.demo import demo_data
+    from graphsvc.application.synthetic import portfolio
 
     return [demo_data(), portfolio(PROJECTS, PEOPLE, seed=11)]
 
@@ -44,9 +44,9 @@ def _free_port() -> int:
 
 
 def _load(env: dict[str, str]) -> None:
-    from graphsvc.importer import import_bundle
-    from graphsvc.settings import load_settings
+    from graphsvc.application.importer import import_bundle
     from graphsvc.store import open_store
+    from graphsvc.support.settings import load_settings
 
     saved = dict(os.environ)
     os.environ.update(env)
@@ -66,7 +66,7 @@ def run_once(store_name: str, env: dict[str, str], seconds: int, users: int) -> 
     port = _free_port()
     server_env = {**os.environ, **env}
     server = subprocess.Popen(
-        [sys.executable, "-m", "graphsvc.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        [sys.executable, "-m", "graphsvc", "serve", "--host", "127.0.0.1", "--port", str(port)],
         env=server_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )
     base = f"http://127.0.0.1:{port}"

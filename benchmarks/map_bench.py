@@ -4,7 +4,7 @@ against plain pyvis (``Network.from_nx`` + ``write_html``) on the same graph, sa
     python -m benchmarks.map_bench --out BENCHMARKS.md      # 50 / 500 / 5,000 people: ~10 min
     python -m benchmarks.map_bench --people 50,500 --repeat 5
 
-Data: ``graphsvc.maps.sample.stage_portfolio(N)``: ``synthetic.portfolio(1, N)`` whose
+Data: ``graphsvc.application.maps.sample.stage_portfolio(N)``: ``synthetic.portfolio(1, N)`` whose
 active stage involves all N people (a duty per ten people, one assignment each), about
 five links per person. The stage view of that project is the graph both sides draw.
 
@@ -36,7 +36,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import ROOT, RESULTS, loadavg, machine_facts, timed
+from benchmarks.common import RESULTS, ROOT, loadavg, machine_facts, timed
 
 BEGIN, END = "<!-- map_bench -->", "<!-- /map_bench -->"
 CHROMIUM = os.environ.get("GRAPHSVC_CHROMIUM", "/usr/bin/chromium")
@@ -79,8 +79,8 @@ def prepare(people: int) -> dict[str, Any]:
 
     from graphsvc.analysis.findings import project_findings
     from graphsvc.analysis.view import build_view
-    from graphsvc.bundle import parse_bundle
-    from graphsvc.maps.sample import stage_portfolio
+    from graphsvc.application.maps.sample import stage_portfolio
+    from graphsvc.domain.bundle import parse_bundle
 
     day = date.fromisoformat(DAY)
     snapshot = parse_bundle(stage_portfolio(people))
@@ -92,9 +92,9 @@ def prepare(people: int) -> dict[str, Any]:
 
 
 def ours(prep: dict[str, Any], path: Path, cluster_threshold: int | None = None) -> Any:
-    from graphsvc.maps.model import build_map
-    from graphsvc.maps.render import render_html
-    from graphsvc.maps.sample import STAGE
+    from graphsvc.application.maps.model import build_map
+    from graphsvc.application.maps.render import render_html
+    from graphsvc.application.maps.sample import STAGE
 
     data = build_map(prep["snapshot"], "p0", prep["day"], prep["findings"], view=prep["view"])
     if cluster_threshold is not None:
@@ -107,7 +107,7 @@ def nx_graph(data: Any) -> Any:
     """The stage view as a networkx graph with the attributes pyvis draws."""
     import networkx as nx
 
-    from graphsvc.maps.sample import STAGE
+    from graphsvc.application.maps.sample import STAGE
 
     view = data.for_stage(STAGE)
     colors = {o.id: o.color for o in data.organizations}
@@ -215,7 +215,7 @@ class Browser:
 
 
 def bench(people: int, repeat: int, browser: Browser, work: Path) -> dict[str, Any]:
-    from graphsvc.maps.sample import STAGE
+    from graphsvc.application.maps.sample import STAGE
 
     log(f"{people} people: building the data and its findings")
     prep = prepare(people)
@@ -350,7 +350,7 @@ python -m benchmarks.map_bench --people 50,500 --repeat 1   # a quick look: ~3 m
 leaves the rest of this file alone; `benchmarks/results/maps.json` keeps every number.
 
 What is measured (details in `benchmarks/map_bench.py`): a synthetic project whose active
-stage involves N people (`graphsvc.maps.sample.stage_portfolio(N)`, about five lines per
+stage involves N people (`graphsvc.application.maps.sample.stage_portfolio(N)`, about five lines per
 person and a duty per ten people). **Ours**: `build_map` + `render_html`, one
 self-contained file holding every stage of the project, opened on that stage (the
 findings are computed beforehand and timed apart). **pyvis**: the same stage's nodes and

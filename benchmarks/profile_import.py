@@ -82,11 +82,11 @@ def _phase_table(clock: Clock, total: float, rows: int, title: str) -> str:
 def _import_phases(store: Any, raw: dict[str, Any], clock: Clock) -> None:
     """The real ``import_bundle``, with the steps it calls timed in place.
 
-    ``parse_bundle`` and ``keep_history`` are wrapped where graphsvc.importer looks them up,
+    ``parse_bundle`` and ``keep_history`` are wrapped where graphsvc.application.importer looks them up,
     ``read`` and ``apply`` (timed as "store.write") on the store object, so whatever import_bundle does around them
     (such as pausing the garbage collector) is measured as it is.
     """
-    from graphsvc import importer
+    from graphsvc.application import importer
 
     patched = {}
     for name, label in (("parse_bundle", "parse_bundle (pydantic + checks)"),
@@ -126,7 +126,7 @@ class _TimedDb:
 
 
 def profile_embedded(size: str, raw: dict[str, Any], top: int) -> str:
-    from graphsvc.importer import import_bundle
+    from graphsvc.application.importer import import_bundle
     from graphsvc.store.embedded import EmbeddedStore
 
     rows = bundle_rows(raw)
@@ -174,7 +174,7 @@ PARAMS = "  _params (model_dump per row; helper thread)"
 def profile_neo4j(
     size: str, raw: dict[str, Any], top: int, target: common.Neo4jTarget, cprofile: bool = True
 ) -> str:
-    from graphsvc.bundle import parse_bundle
+    from graphsvc.domain.bundle import parse_bundle
     from graphsvc.store import neo4j_store
 
     rows = bundle_rows(raw)

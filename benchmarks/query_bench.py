@@ -25,14 +25,26 @@ from typing import Any
 
 import igraph
 
-from benchmarks.common import RESULTS, ForeignLoad, machine_facts, neo4j_target, neo4j_version
+from benchmarks.common import (
+    RESULTS,
+    ForeignLoad,
+    machine_facts,
+    neo4j_target,
+    neo4j_version,
+)
 from graphsvc.analysis.portfolio import PortfolioIndex
 from graphsvc.analysis.view import build_view
-from graphsvc.importer import import_bundle
-from graphsvc.insights import DirectoryCache, contact_paths, portfolio_export, portfolio_report, project_report
-from graphsvc.model import KINDS
+from graphsvc.application.importer import import_bundle
+from graphsvc.application.reports import (
+    DirectoryCache,
+    contact_paths,
+    portfolio_export,
+    portfolio_report,
+    project_report,
+)
+from graphsvc.application.synthetic import portfolio
+from graphsvc.domain.model import KINDS
 from graphsvc.store.embedded import EmbeddedStore
-from graphsvc.synthetic import portfolio
 
 DAY = date(2026, 11, 22)
 

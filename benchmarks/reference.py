@@ -33,9 +33,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from graphsvc.audit import AUDIT_COLUMNS, record
-from graphsvc.bundle import Bundle
-from graphsvc.model import KINDS, Row
+from graphsvc.domain.audit import AUDIT_COLUMNS, record
+from graphsvc.domain.bundle import Bundle
+from graphsvc.domain.model import KINDS, Row
 from graphsvc.store.embedded import EmbeddedStore
 from graphsvc.store.neo4j_audit import audit_batches
 
@@ -251,7 +251,7 @@ def neo4j_reference(driver: Any, database: str, plan: Plan) -> Callable[[], None
 
 def verify_reference(store: Any, bundle: Bundle) -> None:
     """The reference graph reads back through the store as exactly the bundle."""
-    from graphsvc.bundle import canonical_dict
+    from graphsvc.domain.bundle import canonical_dict
 
     got = canonical_dict(store.export())
     want = canonical_dict(bundle)

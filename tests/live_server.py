@@ -11,8 +11,8 @@ from contextlib import contextmanager
 
 import uvicorn
 
-from graphsvc.service import create_app
 from graphsvc.store.base import Store
+from graphsvc.web.app import create_app
 
 
 def free_port() -> int:

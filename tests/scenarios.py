@@ -12,7 +12,7 @@ from typing import Any
 
 from graphsvc.analysis.findings import Finding, Thresholds, project_findings
 from graphsvc.analysis.view import build_view
-from graphsvc.bundle import parse_bundle
+from graphsvc.domain.bundle import parse_bundle
 
 DAY = date(2026, 11, 22)
 

@@ -8,11 +8,11 @@ from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
-
-from graphsvc.bundle import canonical_dict
-from graphsvc.service import create_app
 from samples import small
 from test_cli import run, write_json
+
+from graphsvc.domain.bundle import canonical_dict
+from graphsvc.web.app import create_app
 
 
 @pytest.fixture
@@ -84,7 +84,7 @@ def test_delete_conflict_then_cascade(client, store):
     assert done["deleted"]["stages"] == ["s-accept", "s-build", "s-design"]
     assert done["updated"] == {"interactions": ["i-1"]}
     assert store.read("interactions", ["i-1"])[0].project is None
-    from graphsvc.consistency import check
+    from graphsvc.application.consistency import check
 
     assert check(store) == []
 
@@ -186,7 +186,7 @@ def test_cached_answers_follow_writes(client):
 
 
 def test_every_model_example_is_a_valid_row(client):
-    from graphsvc.model import KINDS
+    from graphsvc.domain.model import KINDS
 
     schemas = client.get("/openapi.json").json()["components"]["schemas"]
     for kind, model in KINDS.items():

@@ -9,14 +9,13 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from samples import small
 
 
 def run(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
     environment = {**os.environ, "GRAPHSVC_STORE": "embedded", "GRAPHSVC_DATA_DIR": str(tmp_path / "data"), **env}
     return subprocess.run(
-        [sys.executable, "-m", "graphsvc.cli", *args], capture_output=True, text=True, env=environment, timeout=120
+        [sys.executable, "-m", "graphsvc", *args], capture_output=True, text=True, env=environment, timeout=120
     )
 
 

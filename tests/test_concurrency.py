@@ -12,12 +12,12 @@ import threading
 from collections import Counter
 
 import httpx
-
-from graphsvc.audit import AuditQuery
-from graphsvc.consistency import check
-from graphsvc.importer import import_bundle
 from live_server import serving
 from samples import small
+
+from graphsvc.application.consistency import check
+from graphsvc.application.importer import import_bundle
+from graphsvc.domain.audit import AuditQuery
 
 THREADS = 16
 WRITES = 500

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-
-from graphsvc.bundle import canonical_dict, dump_bundle
-from graphsvc.demo import demo_data
-from graphsvc.importer import import_bundle
 from samples import small
+
+from graphsvc.application.demo import demo_data
+from graphsvc.application.importer import import_bundle
+from graphsvc.domain.bundle import canonical_dict, dump_bundle
 
 pytestmark = pytest.mark.neo4j
 TODAY = date(2026, 11, 22)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import yaml
 
-from graphsvc.bundle import json_schema
-from graphsvc.settings import Settings
+from graphsvc.domain.bundle import json_schema
+from graphsvc.support.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -45,5 +45,5 @@ def test_wheel_ships_queries_visual_and_demo(tmp_path):
     queries = {p.name for p in (ROOT / "queries").glob("*.cypher")}
     assert {f"graphsvc/queries/{q}" for q in queries} <= names
     assert "graphsvc/visual/README.md" in names
-    assert "graphsvc/demo/property_development.json" in names
+    assert "graphsvc/application/demo/property_development.json" in names
     assert any(n.endswith("entry_points.txt") for n in names)

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from graphsvc import entities
-from graphsvc.demo import demo_data
-from graphsvc.importer import import_bundle
-from graphsvc.lifecycle import leave
+from graphsvc.application import entities
+from graphsvc.application.demo import demo_data
+from graphsvc.application.importer import import_bundle
+from graphsvc.application.lifecycle import leave
 from graphsvc.store.embedded import EmbeddedStore
 
 TODAY = date(2026, 11, 22)

@@ -5,16 +5,16 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
-
-from graphsvc import entities
-from graphsvc.audit import AuditQuery, Change, record
-from graphsvc.bundle import Bundle, BundleError, canonical_dict
-from graphsvc.entities import Conflict
-from graphsvc.importer import import_bundle
-from graphsvc.keys import Role, issue, matches, split
-from graphsvc.model import Organization
-from graphsvc.store.base import NotFound, StaleWrite
 from samples import small
+
+from graphsvc.application import entities
+from graphsvc.application.entities import Conflict
+from graphsvc.application.importer import import_bundle
+from graphsvc.domain.audit import AuditQuery, Change, record
+from graphsvc.domain.bundle import Bundle, BundleError, canonical_dict
+from graphsvc.domain.keys import Role, issue, matches, split
+from graphsvc.domain.model import Organization
+from graphsvc.store.base import NotFound, StaleWrite
 
 TODAY = date(2026, 11, 22)
 

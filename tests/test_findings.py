@@ -242,7 +242,7 @@ def test_day_is_used_not_today():
 def test_health_when_a_stage_has_no_active_owner():
     from graphsvc.analysis.health import project_health
     from graphsvc.analysis.view import build_view
-    from graphsvc.bundle import parse_bundle
+    from graphsvc.domain.bundle import parse_bundle
 
     data = edit(healthy(), "contacts", "a1", status="left")
     health = project_health(build_view(parse_bundle(data), "p", DAY), 14)

@@ -41,11 +41,11 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from graphsvc.demo import demo_data
-from graphsvc.importer import import_bundle
-from graphsvc.keys import Role, issue
-from graphsvc.service import create_app
+from graphsvc.application.demo import demo_data
+from graphsvc.application.importer import import_bundle
+from graphsvc.domain.keys import Role, issue
 from graphsvc.store.base import Store
+from graphsvc.web.app import create_app
 
 #: every response is checked for these
 CHECKS = [

@@ -21,25 +21,25 @@ import networkx as nx
 import pytest
 import typer
 from fastapi.testclient import TestClient
+from scenarios import healthy
 from typer.testing import CliRunner
 
 from graphsvc.analysis.findings import Severity
 from graphsvc.analysis.timeline import contact_state, valid_on
-from graphsvc.bundle import dump_bundle
-from graphsvc.demo import demo_data
-from graphsvc.handover import (
+from graphsvc.application.demo import demo_data
+from graphsvc.application.handover import (
     FINDINGS_COLUMNS,
     ROSTER_COLUMNS,
     Manifest,
     build_handover,
-    handover_command,
 )
-from graphsvc.importer import import_bundle
-from graphsvc.insights import project_report
-from graphsvc.service import create_app
+from graphsvc.application.importer import import_bundle
+from graphsvc.application.reports import project_report
+from graphsvc.cli.main import app as main_app
+from graphsvc.domain.bundle import dump_bundle
 from graphsvc.store.base import NotFound
 from graphsvc.store.embedded import EmbeddedStore
-from scenarios import healthy
+from graphsvc.web.app import create_app
 
 PID = "pd-yunting-complex"
 DAY = date(2026, 11, 22)
@@ -120,7 +120,7 @@ def test_every_file_is_there_and_the_manifest_matches(demo, package):
 
 
 def test_maps_are_the_project_maps_of_each_stage(demo, package):
-    from graphsvc.maps import ALL_STAGES, project_map_html
+    from graphsvc.application.maps import ALL_STAGES, project_map_html
 
     assert text(package, "maps/all-stages.html") == project_map_html(demo, PID, ALL_STAGES, DAY)
     stages = sorted(demo.project_snapshot(PID).stages, key=lambda s: s.order)
@@ -342,17 +342,7 @@ def test_http_download(demo):
 
 
 def _cli_app() -> typer.Typer:
-    from graphsvc.cli import app
-
-    if any(command.name == "handover" for command in app.registered_commands):
-        return app
-    local = typer.Typer()  # until cli.py registers the command
-
-    @local.callback()
-    def main() -> None: ...
-
-    local.command("handover")(handover_command)
-    return local
+    return main_app
 
 
 @pytest.fixture

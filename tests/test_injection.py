@@ -18,12 +18,12 @@ from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
-
-from graphsvc.bundle import canonical_dict
-from graphsvc.importer import import_bundle
-from graphsvc.model import KINDS
-from graphsvc.service import create_app
 from samples import small
+
+from graphsvc.application.importer import import_bundle
+from graphsvc.domain.bundle import canonical_dict
+from graphsvc.domain.model import KINDS
+from graphsvc.web.app import create_app
 
 CYPHER = [
     "' }) DETACH DELETE n //",

@@ -11,20 +11,20 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
-from graphsvc.bundle import canonical_dict
-from graphsvc.importer import import_bundle
-from graphsvc.store.embedded import EmbeddedStore
 from samples import small
+
+from graphsvc.application.importer import import_bundle
+from graphsvc.domain.bundle import canonical_dict
+from graphsvc.store.embedded import EmbeddedStore
 
 TODAY = date(2026, 11, 22)
 PROJECTS = 100  # about 37,000 rows
 
 WRITER = """
 import sys
-from graphsvc.bundle import parse_bundle
+from graphsvc.domain.bundle import parse_bundle
 from graphsvc.store import open_store
-from graphsvc.synthetic import portfolio
+from graphsvc.application.synthetic import portfolio
 
 bundle = parse_bundle(portfolio(int(sys.argv[1]), 50))
 store = open_store()

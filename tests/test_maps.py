@@ -16,21 +16,22 @@ from html.parser import HTMLParser
 import pytest
 import typer
 from fastapi.testclient import TestClient
+from scenarios import healthy
 from typer.testing import CliRunner
 
 from graphsvc.analysis.findings import project_findings
 from graphsvc.analysis.view import build_view
-from graphsvc.bundle import parse_bundle
-from graphsvc.demo import demo_data
-from graphsvc.importer import import_bundle
-from graphsvc.insights import project_report
-from graphsvc.maps import ALL_STAGES, project_graph, project_map_html
-from graphsvc.maps.model import MapData, build_map, stage_counts
-from graphsvc.maps.render import VIS_JS, asset, render_html
-from graphsvc.maps.sample import STAGE, stage_portfolio
-from graphsvc.service import create_app
+from graphsvc.application.demo import demo_data
+from graphsvc.application.importer import import_bundle
+from graphsvc.application.maps import ALL_STAGES, project_graph, project_map_html
+from graphsvc.application.maps.model import MapData, build_map, stage_counts
+from graphsvc.application.maps.render import VIS_JS, asset, render_html
+from graphsvc.application.maps.sample import STAGE, stage_portfolio
+from graphsvc.application.reports import project_report
+from graphsvc.cli.main import app as main_app
+from graphsvc.domain.bundle import parse_bundle
 from graphsvc.store.base import NotFound
-from scenarios import healthy
+from graphsvc.web.app import create_app
 
 DAY = date(2026, 11, 22)
 PD = "pd-yunting-complex"
@@ -430,16 +431,7 @@ def test_index_with_no_projects(embedded_store):
 
 
 def cli_app() -> typer.Typer:
-    """graphsvc's own command once it has ``map``; until then the same function on its own."""
-    from graphsvc import cli
-    from graphsvc.maps.cli import map_command
-
-    if any(c.name == "map" for c in cli.app.registered_commands):
-        return cli.app
-    app = typer.Typer()
-    app.command("map")(map_command)
-    app.command("demo")(cli.demo_command)
-    return app
+    return main_app
 
 
 def test_map_command(tmp_path, monkeypatch):

@@ -24,18 +24,27 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from test_maps import (
+    XSS_CHANNEL,
+    XSS_DUTY,
+    XSS_NAME,
+    XSS_ORG,
+    XSS_PROJECT,
+    XSS_STAGE,
+    XSS_TITLE,
+    hostile,
+)
 
 from graphsvc.analysis.findings import project_findings
 from graphsvc.analysis.view import build_view
-from graphsvc.bundle import parse_bundle
-from graphsvc.demo import demo_data
-from graphsvc.importer import import_bundle
-from graphsvc.maps import project_graph, project_map_html
-from graphsvc.maps.model import MapData, build_map
-from graphsvc.maps.render import render_html
-from graphsvc.maps.sample import STAGE, stage_portfolio
-from graphsvc.service import create_app
-from test_maps import XSS_CHANNEL, XSS_DUTY, XSS_NAME, XSS_ORG, XSS_PROJECT, XSS_STAGE, XSS_TITLE, hostile
+from graphsvc.application.demo import demo_data
+from graphsvc.application.importer import import_bundle
+from graphsvc.application.maps import project_graph, project_map_html
+from graphsvc.application.maps.model import MapData, build_map
+from graphsvc.application.maps.render import render_html
+from graphsvc.application.maps.sample import STAGE, stage_portfolio
+from graphsvc.domain.bundle import parse_bundle
+from graphsvc.web.app import create_app
 
 CHROMIUM = os.environ.get("GRAPHSVC_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"

@@ -9,9 +9,9 @@ from datetime import date
 import pytest
 from samples import small
 
-from graphsvc import entities
-from graphsvc.audit import AuditQuery
-from graphsvc.importer import import_bundle
+from graphsvc.application import entities
+from graphsvc.application.importer import import_bundle
+from graphsvc.domain.audit import AuditQuery
 from graphsvc.store import neo4j_audit
 
 pytestmark = pytest.mark.neo4j

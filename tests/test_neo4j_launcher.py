@@ -8,10 +8,9 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from neo4j_server import start_neo4j  # noqa: E402
-
 from neo4j import GraphDatabase  # noqa: E402  (pip install "neo4j>=5.28")
 from neo4j.exceptions import ConstraintError  # noqa: E402
+from neo4j_server import start_neo4j  # noqa: E402
 
 
 @pytest.fixture(scope="module")

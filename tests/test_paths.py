@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from scenarios import DAY, ago, drop, edit, healthy
 
 from graphsvc.analysis.paths import PathError, build_directory, find_paths, hop_cost
-from graphsvc.bundle import parse_bundle
-from scenarios import DAY, ago, drop, edit, healthy
+from graphsvc.domain.bundle import parse_bundle
 
 
 def ask(data, source, target, k=3):

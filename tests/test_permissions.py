@@ -9,12 +9,12 @@ import zipfile
 import pytest
 from fastapi.testclient import TestClient
 
-from graphsvc import auth
-from graphsvc.demo import demo_data
-from graphsvc.importer import import_bundle
-from graphsvc.keys import Role, issue
-from graphsvc.service import create_app
+from graphsvc.application import access as auth
+from graphsvc.application.demo import demo_data
+from graphsvc.application.importer import import_bundle
+from graphsvc.domain.keys import Role, issue
 from graphsvc.store.embedded import EmbeddedStore
+from graphsvc.web.app import create_app
 
 PD, SW = "pd-yunting-complex", "sw-fieldops-3"
 PD_ORG = "org-bafang-construction"  # the external key's own organisation

@@ -5,12 +5,16 @@ from __future__ import annotations
 from datetime import date
 
 from graphsvc.analysis.portfolio import PortfolioIndex
-from graphsvc.bundle import Bundle, canonical_dict
-from graphsvc.demo import demo_data
-from graphsvc.importer import import_bundle
-from graphsvc.insights import portfolio_export, portfolio_report, project_report
-from graphsvc.model import KINDS
-from graphsvc.synthetic import portfolio
+from graphsvc.application.demo import demo_data
+from graphsvc.application.importer import import_bundle
+from graphsvc.application.reports import (
+    portfolio_export,
+    portfolio_report,
+    project_report,
+)
+from graphsvc.application.synthetic import portfolio
+from graphsvc.domain.bundle import Bundle, canonical_dict
+from graphsvc.domain.model import KINDS
 
 DAY = date(2026, 11, 22)
 

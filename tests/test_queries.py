@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from graphsvc.cypher import QueryBook, QueryError, parse_query
+from graphsvc.store.cypher import QueryBook, QueryError, parse_query
 
 
 def test_all_shipped_queries_load():

@@ -5,14 +5,19 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from scenarios import healthy
 
 from graphsvc.analysis.paths import PathError
-from graphsvc.bundle import canonical_dict
-from graphsvc.demo import demo_data
-from graphsvc.importer import import_bundle
-from graphsvc.insights import DirectoryCache, contact_paths, portfolio_report, project_report
+from graphsvc.application.demo import demo_data
+from graphsvc.application.importer import import_bundle
+from graphsvc.application.reports import (
+    DirectoryCache,
+    contact_paths,
+    portfolio_report,
+    project_report,
+)
+from graphsvc.domain.bundle import canonical_dict
 from graphsvc.store.base import NotFound
-from scenarios import healthy
 
 DAY = date(2026, 11, 22)
 PROJECTS = ["pd-yunting-complex", "sw-fieldops-3"]

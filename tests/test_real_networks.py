@@ -22,11 +22,11 @@ from functools import cached_property
 
 import networkx as nx
 import pytest
+from realdata import contact_id, csv_id, igraph_of, load_network, project_id
 
 from graphsvc.analysis.structure import bridge_links, hop_distances, single_points
 from graphsvc.analysis.view import build_view
-from graphsvc.importer import import_bundle
-from realdata import contact_id, csv_id, igraph_of, load_network, project_id
+from graphsvc.application.importer import import_bundle
 
 DAY = date(2026, 11, 22)
 

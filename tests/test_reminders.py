@@ -12,18 +12,18 @@ from fastapi.testclient import TestClient
 from scenarios import DAY, ago, drop, edit, healthy
 from typer.testing import CliRunner
 
-from graphsvc.bundle import parse_bundle
-from graphsvc.importer import import_bundle
-from graphsvc.reminders import (
+from graphsvc.application.importer import import_bundle
+from graphsvc.application.reminders import (
     ReminderError,
     project_reminders,
     reminders_report,
     reminders_text,
 )
-from graphsvc.reminders_cli import reminders_command
-from graphsvc.service import create_app
+from graphsvc.cli.main import app as main_app
+from graphsvc.domain.bundle import parse_bundle
 from graphsvc.store.base import NotFound
 from graphsvc.store.embedded import EmbeddedStore
+from graphsvc.web.app import create_app
 
 PROJECT_ROUTE = "/api/v1/projects/{project_id}/reminders"
 CONTACT_ROUTE = "/api/v1/contacts/{contact_id}/reminders"
@@ -266,17 +266,7 @@ def test_text_table():
 
 
 def _cli_app() -> typer.Typer:
-    from graphsvc import cli
-
-    if any(command.name == "reminders" for command in cli.app.registered_commands):
-        return cli.app
-    local = typer.Typer()  # until cli.py registers the command
-
-    @local.callback()
-    def main() -> None: ...
-
-    local.command("reminders")(reminders_command)
-    return local
+    return main_app
 
 
 @pytest.fixture

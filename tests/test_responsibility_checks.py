@@ -14,14 +14,14 @@ from datetime import date
 from typing import Any
 
 import pytest
+from scenarios import DAY, drop, edit, healthy
 
 from graphsvc.analysis.findings import duty_checks
 from graphsvc.analysis.view import build_view
-from graphsvc.demo import demo_data
-from graphsvc.importer import import_bundle
-from graphsvc.insights import portfolio_report
-from graphsvc.synthetic import portfolio
-from scenarios import DAY, drop, edit, healthy
+from graphsvc.application.demo import demo_data
+from graphsvc.application.importer import import_bundle
+from graphsvc.application.reports import portfolio_report
+from graphsvc.application.synthetic import portfolio
 
 DAYS = [DAY, date(2026, 3, 1), date(2026, 9, 1), date(2027, 6, 1)]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from graphsvc.service import create_app
 from graphsvc.store.neo4j_store import Neo4jStore
+from graphsvc.web.app import create_app
 
 
 def test_health_ready_docs(store):
@@ -30,8 +30,8 @@ def test_not_ready_when_neo4j_is_down():
 
 
 def test_query_endpoints(store):
-    from graphsvc.demo import demo_data
-    from graphsvc.importer import import_bundle
+    from graphsvc.application.demo import demo_data
+    from graphsvc.application.importer import import_bundle
 
     import_bundle(store, demo_data())
     with TestClient(create_app(store)) as client:
@@ -50,8 +50,8 @@ def test_query_endpoints(store):
 
 
 def test_query_errors_name_the_problem(embedded_store):
-    from graphsvc.demo import demo_data
-    from graphsvc.importer import import_bundle
+    from graphsvc.application.demo import demo_data
+    from graphsvc.application.importer import import_bundle
 
     import_bundle(embedded_store, demo_data())
     with TestClient(create_app(embedded_store)) as client:

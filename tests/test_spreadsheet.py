@@ -18,16 +18,16 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from graphsvc import spreadsheet_cli
-from graphsvc.bundle import canonical_dict
-from graphsvc.cli import app as cli_app
-from graphsvc.demo import demo_data
-from graphsvc.duplicates import normalise_phone
-from graphsvc.importer import import_bundle
-from graphsvc.service import create_app
-from graphsvc.spreadsheet_read import read_files
-from graphsvc.spreadsheet_report import run_import
+from graphsvc.application.demo import demo_data
+from graphsvc.application.duplicates import normalise_phone
+from graphsvc.application.importer import import_bundle
+from graphsvc.application.spreadsheet.read import read_files
+from graphsvc.application.spreadsheet.report import run_import
+from graphsvc.cli import spreadsheet as spreadsheet_cli
+from graphsvc.cli.main import app as cli_app
+from graphsvc.domain.bundle import canonical_dict
 from graphsvc.store.embedded import EmbeddedStore
+from graphsvc.web.app import create_app
 
 DATE_FIELDS = {"since", "valid_from", "valid_to", "start", "end", "last_contact"}
 #: the columns of each sheet (projects without organizations: they have their own sheet)
@@ -238,7 +238,7 @@ def test_chinese_csv_encodings(tmp_path, encoding, bom):
     ],
 )
 def test_unreadable_files_are_named(name, data, message):
-    from graphsvc.spreadsheet import SpreadsheetError
+    from graphsvc.application.spreadsheet.convert import SpreadsheetError
 
     with pytest.raises(SpreadsheetError) as caught:
         read_files([(name, data)])

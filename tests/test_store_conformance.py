@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-
-from graphsvc.bundle import BundleError, canonical_dict, parse_bundle
-from graphsvc.importer import import_bundle
-from graphsvc.model import KINDS
 from samples import small
+
+from graphsvc.application.importer import import_bundle
+from graphsvc.domain.bundle import BundleError, canonical_dict, parse_bundle
+from graphsvc.domain.model import KINDS
 
 TODAY = date(2026, 11, 22)
 
@@ -187,7 +187,7 @@ def test_hostile_strings_are_stored_literally(store, text):
 
 
 def test_round_trip_within_store(store, tmp_path):
-    from graphsvc.demo import demo_data
+    from graphsvc.application.demo import demo_data
 
     import_bundle(store, demo_data(), today=TODAY)
     exported = canonical_dict(store.export())

@@ -25,7 +25,14 @@ from typing import Literal
 import networkx as nx
 from pydantic import BaseModel, Field
 
-from graphsvc.analysis.structure import DepthFirst, adjacency, bridge_links, contracted, cut_structure, single_points
+from graphsvc.analysis.structure import (
+    DepthFirst,
+    adjacency,
+    bridge_links,
+    contracted,
+    cut_structure,
+    single_points,
+)
 from graphsvc.analysis.timeline import valid_on
 from graphsvc.analysis.view import ProjectView, edges_among
 

@@ -22,10 +22,10 @@ from pydantic import BaseModel
 
 from graphsvc.analysis.findings import Subject
 from graphsvc.analysis.path_search import k_cheapest_paths
-from graphsvc.gc_pause import paused_gc
 from graphsvc.analysis.timeline import ContactState, contact_state, valid_on
 from graphsvc.analysis.view import last_contacts, line_used
-from graphsvc.bundle import Bundle
+from graphsvc.domain.bundle import Bundle
+from graphsvc.support.gc_pause import paused_gc
 
 TargetKind = Literal["contact", "organization", "title", "responsibility"]
 

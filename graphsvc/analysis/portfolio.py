@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from graphsvc.model import (
+from graphsvc.domain.model import (
     Assignment,
     Contact,
     ContactPeriod,

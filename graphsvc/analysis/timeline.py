@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from graphsvc.model import Contact, ContactPeriod, Project, Stage
+from graphsvc.domain.model import Contact, ContactPeriod, Project, Stage
 
 
 def valid_on(row: object, day: date) -> bool:

@@ -19,9 +19,22 @@ from itertools import combinations
 import networkx as nx
 
 from graphsvc.analysis.structure import adjacency
-from graphsvc.analysis.timeline import ContactState, contact_state, engaged_orgs, stage_phase, valid_on
-from graphsvc.bundle import Bundle
-from graphsvc.model import Assignment, Contact, Link, Project, Responsibility, Stage
+from graphsvc.analysis.timeline import (
+    ContactState,
+    contact_state,
+    engaged_orgs,
+    stage_phase,
+    valid_on,
+)
+from graphsvc.domain.bundle import Bundle
+from graphsvc.domain.model import (
+    Assignment,
+    Contact,
+    Link,
+    Project,
+    Responsibility,
+    Stage,
+)
 
 WORKING_KINDS = ("communicates", "reports_to")
 

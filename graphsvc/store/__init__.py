@@ -1,7 +1,7 @@
 """Store selection: embedded (default, no server) or Neo4j, by settings."""
 
-from graphsvc.settings import Settings, load_settings
 from graphsvc.store.base import Store, StoreUnavailable
+from graphsvc.support.settings import Settings, load_settings
 
 
 def open_store(settings: Settings | None = None) -> Store:

@@ -7,10 +7,10 @@ from abc import ABC, abstractmethod
 from collections.abc import Hashable, Iterable
 from datetime import date
 
-from graphsvc.audit import AuditEntry, AuditQuery, Change
-from graphsvc.bundle import Bundle
-from graphsvc.keys import KeyRecord
-from graphsvc.model import KINDS, Row
+from graphsvc.domain.audit import AuditEntry, AuditQuery, Change
+from graphsvc.domain.bundle import Bundle
+from graphsvc.domain.keys import KeyRecord
+from graphsvc.domain.model import KINDS, Row
 
 
 class StoreUnavailable(RuntimeError):

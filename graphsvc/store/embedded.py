@@ -21,10 +21,10 @@ from pathlib import Path
 
 import networkx as nx
 
-from graphsvc.audit import AUDIT_COLUMNS, AuditEntry, AuditQuery, Change
-from graphsvc.bundle import Bundle
-from graphsvc.keys import KeyRecord
-from graphsvc.model import (
+from graphsvc.domain.audit import AUDIT_COLUMNS, AuditEntry, AuditQuery, Change
+from graphsvc.domain.bundle import Bundle
+from graphsvc.domain.keys import KeyRecord
+from graphsvc.domain.model import (
     KINDS,
     Assignment,
     Contact,

@@ -17,12 +17,25 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from graphsvc.audit import AUDIT_COLUMNS, AuditEntry, AuditQuery, Record
+from neo4j import Driver, ManagedTransaction
 
-if TYPE_CHECKING:
-    from graphsvc.store.neo4j_store import Neo4jStore
+from graphsvc.domain.audit import AUDIT_COLUMNS, AuditEntry, AuditQuery, Record
+
+
+class Neo4jStore(Protocol):
+    """What this module uses of ``neo4j_store.Neo4jStore`` (named here, not imported: the
+    store imports this module)."""
+
+    driver: Driver
+    database: str
+
+    def _query(self, name: str, **params: Any) -> list[dict[str, Any]]: ...
+
+    def _run(self, tx: ManagedTransaction, name: str, **params: Any) -> list[dict[str, Any]]: ...
+
+    def run_statements(self, name: str) -> None: ...
 
 #: entries per batch node: big enough that an import writes few nodes, small enough that
 #: reading one entity's history reads little beside it

@@ -25,7 +25,7 @@ from neo4j import READ_ACCESS
 from neo4j.exceptions import AuthError, ServiceUnavailable
 from pydantic import TypeAdapter
 
-from graphsvc.model import KINDS, Row
+from graphsvc.domain.model import KINDS, Row
 from graphsvc.store.base import PortfolioChecks, StoreUnavailable
 
 #: kind -> the fields of each row list, in the order its portfolio_<kind> statement returns them

@@ -17,10 +17,9 @@ from typing import Any
 from neo4j import Driver, GraphDatabase, ManagedTransaction
 from neo4j.exceptions import AuthError, ConstraintError, ServiceUnavailable
 
-from graphsvc.audit import AuditEntry, AuditQuery, Change
-from graphsvc.cypher import QueryBook
-from graphsvc.keys import KeyRecord
-from graphsvc.model import KINDS, Interaction, Link, Project, Row
+from graphsvc.domain.audit import AuditEntry, AuditQuery, Change
+from graphsvc.domain.keys import KeyRecord
+from graphsvc.domain.model import KINDS, Interaction, Link, Project, Row
 from graphsvc.store import neo4j_audit
 from graphsvc.store.base import (
     NotFound,
@@ -29,6 +28,8 @@ from graphsvc.store.base import (
     Store,
     StoreUnavailable,
 )
+from graphsvc.store.cypher import QueryBook
+from graphsvc.store.neo4j_export import portfolio_read
 
 BATCH = 5000
 #: seconds a read of the data version is trusted (see Neo4jStore.data_version)
@@ -329,8 +330,6 @@ class Neo4jStore(Store):
 
     def portfolio_read(self, day: date | None) -> tuple[PortfolioChecks | None, dict[str, list[Row]]]:
         """The lean one-transaction read of the whole portfolio (store/neo4j_export.py)."""
-        from graphsvc.store.neo4j_export import portfolio_read
-
         return portfolio_read(self, day)
 
     def data_version(self) -> int:

@@ -1,0 +1,574 @@
+"""Handover export: the whole picture of one project, as of one day, in one offline zip.
+
+``build_handover`` returns the bytes of a zip that opens anywhere without a network:
+
+| entry | what |
+|---|---|
+| ``index.html`` | start page: project, as-of date, health, findings counts, links to everything |
+| ``maps/all-stages.html`` | the relationship map of the whole project (``graphsvc.application.maps``) |
+| ``maps/<order>-<stage>.html`` | one map per stage |
+| ``findings.html`` / ``findings.csv`` | the findings report, readable and one row per finding |
+| ``roster.csv`` | the project's people: contact data, state on the day, duties held with RACI letters |
+| ``graph.graphml`` | the project graph as of the day, for Gephi or yEd |
+| ``bundle.json`` | the project snapshot as a canonical bundle (``graphsvc import`` reads it) |
+| ``manifest.json`` | project, as-of date, generator, and sha256 and size of every other entry |
+
+The zip is deterministic: entries in sorted order, every timestamp the as-of day at 00:00,
+fixed permissions, so the same data and day give byte-identical zips. Every HTML page
+(ours and the maps) is self-contained; ours escape every stored string (Jinja2 autoescape)
+and carry a Content-Security-Policy that forbids scripts and network access. CSV files are
+UTF-8 with a byte-order mark so that Excel opens Chinese text correctly, and cells that
+Excel would run as a formula are neutralised with a leading apostrophe.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import Enum
+from pathlib import Path
+from typing import Literal
+
+import networkx as nx
+from jinja2 import DictLoader, Environment, StrictUndefined
+from pydantic import BaseModel, Field
+
+from graphsvc import __version__
+from graphsvc.analysis.findings import Finding, Severity, Subject, Thresholds
+from graphsvc.analysis.health import Share
+from graphsvc.analysis.view import ProjectView, build_view
+from graphsvc.application.maps import ALL_STAGES, project_graph, render_html
+from graphsvc.application.reports import ProjectReport, project_report
+from graphsvc.domain.bundle import Bundle, _all_references, dump_bundle
+from graphsvc.domain.model import KINDS, Row, Stage
+from graphsvc.store.base import NotFound, Store
+
+FORMAT = "graphsvc-handover"
+VERSION = 1
+ALL_STAGES_MAP = "maps/all-stages.html"
+#: how often to re-read when the store changes while the package is being built
+_ATTEMPTS = 3
+
+
+# -- manifest ----------------------------------------------------------------------------
+
+
+class ManifestFile(BaseModel):
+    path: str = Field(description="path inside the zip, '/'-separated")
+    sha256: str = Field(description="hex SHA-256 of the entry's bytes")
+    size: int = Field(description="size in bytes")
+    media_type: str
+    description: str
+
+
+class Manifest(BaseModel):
+    """``manifest.json``: what the package holds, for whom, as of when, and checksums."""
+
+    format: Literal["graphsvc-handover"] = FORMAT
+    version: Literal[1] = VERSION
+    project: Subject
+    as_of: date
+    generated_by: str = Field(description="the graphsvc version that wrote the package")
+    stages: list[Subject] = Field(description="the project's stages, in order")
+    findings: dict[Severity, int] = Field(description="findings per severity as of the day")
+    rows: dict[str, int] = Field(description="rows per kind in bundle.json")
+    files: list[ManifestFile] = Field(description="every other entry of the zip, sorted by path")
+
+
+# -- small helpers -----------------------------------------------------------------------
+
+
+def slug(text: str, fallback: str = "item") -> str:
+    """An ASCII file-name part: lower-case letters, digits, dashes."""
+    found = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60].strip("-")
+    return found or fallback
+
+
+def stage_map_path(stage: Stage) -> str:
+    return f"maps/{stage.order:02d}-{slug(stage.id, 'stage')}.html"
+
+
+def _share(share: Share) -> str:
+    if share.value is None:
+        return "n/a"
+    return f"{share.value:.0%} ({share.count}/{share.total})"
+
+
+def _value(value: object) -> str:
+    """An enum's value (defaults are not coerced by ``use_enum_values``), else the text."""
+    return str(value.value) if isinstance(value, Enum) else str(value)
+
+
+def _join(items: list[str] | tuple[str, ...]) -> str:
+    return "; ".join(item for item in items if item)
+
+
+_PLAIN_NUMBER = re.compile(r"^[+\-]?[\d\s().\-/]+$")
+
+
+def _cell(value: object) -> str:
+    """A CSV cell Excel shows as text: formulas (=, +, -, @ at the start) get a leading '.
+
+    Phone numbers such as ``+86 138 0000 0001`` and plain numbers stay as they are.
+    """
+    text = "" if value is None else str(value)
+    if text and (text[0] in "=@\t\r" or (text[0] in "+-" and not _PLAIN_NUMBER.match(text))):
+        return "'" + text
+    return text
+
+
+def _csv(header: list[str], rows: list[list[object]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_cell(value) for value in row])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _concerns(finding: Finding, stage_id: str) -> bool:
+    if finding.stage is not None and finding.stage.id == stage_id:
+        return True
+    return any(s.kind == "stage" and s.id == stage_id for s in finding.subjects)
+
+
+# -- the parts ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Parts:
+    """Everything read from the store for one package, read at one data version."""
+
+    snapshot: Bundle
+    bundle: Bundle  # the snapshot, closed over its references (bundle.json)
+    view: ProjectView
+    report: ProjectReport
+    maps: dict[str, str]  # zip path -> HTML
+
+
+def _read(store: Store, project_id: str, day: date) -> _Parts:
+    """Read snapshot, report and maps; again if the store was written to meanwhile."""
+    for attempt in range(_ATTEMPTS):
+        version = store.data_version()
+        snapshot = store.project_snapshot(project_id)  # NotFound for an unknown project
+        bundle = importable(store, snapshot)
+        view = build_view(snapshot, project_id, day)
+        report = project_report(store, project_id, None, day)
+        # What graphsvc.application.maps.project_map_html(store, project_id, stage, day) returns for
+        # each stage and for "all", with the map data read once instead of once per page.
+        data = project_graph(store, project_id, None, day)
+        maps = {ALL_STAGES_MAP: render_html(data, data.project.name, initial_stage=ALL_STAGES)}
+        for stage in view.stages:
+            maps[stage_map_path(stage)] = render_html(data, data.project.name, initial_stage=stage.id)
+        if store.data_version() == version or attempt == _ATTEMPTS - 1:
+            return _Parts(snapshot, bundle, view, report, maps)
+    raise AssertionError("unreachable")
+
+
+def importable(store: Store, snapshot: Bundle) -> Bundle:
+    """The snapshot plus any row it refers to but lacks, so it imports into an empty store.
+
+    A project snapshot can hold an interaction with someone outside the project (or about
+    another project); ``graphsvc import`` rejects dangling references, so the rows they
+    point at are read from the store and added, until nothing is missing. With nothing
+    missing the snapshot is returned unchanged.
+    """
+    rows: dict[str, dict[str, Row]] = {kind: {row.id: row for row in snapshot.rows(kind)} for kind in KINDS}
+    for _ in range(10):
+        raw = {
+            kind: [(i, row.model_dump(mode="json")) for i, row in enumerate(found.values())]
+            for kind, found in rows.items()
+        }
+        missing: dict[str, set[str]] = {}
+        for _kind, _index, _field, target, ref in _all_references(raw):
+            if ref not in rows[target]:
+                missing.setdefault(target, set()).add(ref)
+        added = [row for kind, ids in sorted(missing.items()) for row in store.read(kind, ids)]
+        if not added:
+            break
+        for row in added:
+            rows[next(kind for kind, model in KINDS.items() if isinstance(row, model))][row.id] = row
+    if all(len(rows[kind]) == len(snapshot.rows(kind)) for kind in KINDS):
+        return snapshot
+    return Bundle(**{kind: list(found.values()) for kind, found in rows.items()})
+
+
+def _duties(view: ProjectView) -> dict[str, list[tuple[str, str, str, str]]]:
+    """contact id -> (raci, responsibility id, responsibility name, stage name), as of the day."""
+    held: dict[str, list[tuple[str, str, str, str]]] = {}
+    for stage in view.stages:
+        for resp in view.responsibilities.get(stage.id, []):
+            for assignment in view.assignments.get(resp.id, []):
+                held.setdefault(assignment.contact, []).append((assignment.raci, resp.id, resp.name, stage.name))
+    order = {letter: i for i, letter in enumerate("ARCI")}
+    for entries in held.values():
+        entries.sort(key=lambda e: (order[e[0]], e[1]))
+    return held
+
+
+ROSTER_COLUMNS = [
+    "id", "name", "org_id", "org_name", "title", "status", "emails", "phones", "preferred_channel",
+    "language", "duties", "duty_ids", "tags",
+]
+
+
+def roster_csv(view: ProjectView) -> bytes:
+    """The project's people, with employer, title and status as of the day."""
+    held = _duties(view)
+    people = []
+    for cid, contact in view.contacts.items():
+        state = view.state[cid]
+        org_name = view.org_names.get(state.org, state.org) if state.org else ""
+        duties = held.get(cid, [])
+        people.append((
+            (org_name == "", org_name, contact.name, cid),
+            [
+                cid, contact.name, state.org or "", org_name, state.title, _value(state.status),
+                _join(contact.emails), _join(contact.phones), contact.preferred_channel, contact.language,
+                _join([f"{raci}: {name} ({stage})" for raci, _, name, stage in duties]),
+                _join([f"{raci}:{rid}" for raci, rid, _, _ in duties]),
+                _join(contact.tags),
+            ],
+        ))
+    return _csv(ROSTER_COLUMNS, [row for _, row in sorted(people)])
+
+
+FINDINGS_COLUMNS = [
+    "severity", "code", "project_id", "stage_id", "stage_name", "subject_ids", "subject_names",
+    "explanation", "remedy", "candidate_ids", "candidate_names",
+]
+
+
+def findings_csv(report: ProjectReport) -> bytes:
+    rows = [
+        [
+            f.severity.value, f.code, f.project.id,
+            f.stage.id if f.stage else "", f.stage.name if f.stage else "",
+            _join([s.id for s in f.subjects]), _join([s.name for s in f.subjects]),
+            f.explanation, f.remedy,
+            _join([c.id for c in f.candidates]), _join([c.name for c in f.candidates]),
+        ]
+        for f in report.findings
+    ]
+    return _csv(FINDINGS_COLUMNS, rows)
+
+
+def handover_graph(snapshot: Bundle, view: ProjectView) -> nx.MultiDiGraph:
+    """The project as of the day: organisations, people, the project, stages, duties.
+
+    Node ids are ``<type>:<id>``; every node has ``type``, ``ref`` (the bundle id) and
+    ``label``. Edges: works_for, participates, has_stage, requires, assigned (raci),
+    communicates / reports_to / backup_for (weight, last_contact, channel). Only what
+    holds on the day is drawn; the full history is in bundle.json. Attribute values are
+    strings, numbers or booleans, never None or lists, so GraphML readers take them.
+    """
+    graph = nx.MultiDiGraph(name=view.project.name, as_of=view.day.isoformat())
+    project = view.project
+    participation = {p.org: p.role for p in project.organizations if p.org in view.engaged}
+
+    def node(node_type: str, ref: str, label: str, **attrs: object) -> str:
+        key = f"{node_type}:{ref}"
+        graph.add_node(key, type=node_type, ref=ref, label=label, **attrs)
+        return key
+
+    node("project", project.id, project.name, description=project.description)
+    for org in sorted(snapshot.organizations, key=lambda o: o.id):
+        node(
+            "organization", org.id, org.name, kind=_value(org.kind), tags=_join(org.tags),
+            participating="yes" if org.id in participation else "no", role=participation.get(org.id, ""),
+        )
+    for cid in sorted(view.contacts):
+        contact, state = view.contacts[cid], view.state[cid]
+        node(
+            "contact", cid, contact.name, org=state.org or "", title=state.title, status=_value(state.status),
+            emails=_join(contact.emails), phones=_join(contact.phones),
+            preferred_channel=contact.preferred_channel, language=contact.language, tags=_join(contact.tags),
+        )
+    for stage in view.stages:
+        node(
+            "stage", stage.id, stage.name, order=stage.order, status=_value(view.phase[stage.id]),
+            start=stage.start.isoformat() if stage.start else "", end=stage.end.isoformat() if stage.end else "",
+        )
+        for resp in view.responsibilities.get(stage.id, []):
+            node("responsibility", resp.id, resp.name, stage=stage.id, description=resp.description)
+
+    def edge(edge_type: str, key: str, source: str, target: str, **attrs: object) -> None:
+        graph.add_edge(source, target, key=f"{edge_type}:{key}", type=edge_type, **attrs)
+
+    for org in sorted(participation):
+        if f"organization:{org}" in graph:
+            edge("participates", org, f"organization:{org}", f"project:{project.id}", role=participation[org])
+    for cid in sorted(view.contacts):
+        state = view.state[cid]
+        if state.org and f"organization:{state.org}" in graph:
+            edge("works_for", cid, f"contact:{cid}", f"organization:{state.org}", title=state.title)
+    for stage in view.stages:
+        edge("has_stage", stage.id, f"project:{project.id}", f"stage:{stage.id}", order=stage.order)
+        for resp in view.responsibilities.get(stage.id, []):
+            edge("requires", resp.id, f"stage:{stage.id}", f"responsibility:{resp.id}")
+            for a in view.assignments.get(resp.id, []):
+                if a.contact in view.contacts:
+                    edge("assigned", a.id, f"contact:{a.contact}", f"responsibility:{resp.id}", raci=_value(a.raci))
+    for link in sorted(view.links, key=lambda link: link.id):
+        if link.source in view.contacts and link.target in view.contacts:
+            edge(
+                _value(link.kind), link.id, f"contact:{link.source}", f"contact:{link.target}",
+                weight=float(link.weight), channel=link.channel,
+                last_contact=link.last_contact.isoformat() if link.last_contact else "",
+            )
+    return graph
+
+
+def graphml(graph: nx.MultiDiGraph) -> bytes:
+    buffer = io.BytesIO()
+    nx.write_graphml(graph, buffer, encoding="utf-8", prettyprint=True)
+    return buffer.getvalue()
+
+
+# -- HTML --------------------------------------------------------------------------------
+
+_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+
+_BASE = """<!DOCTYPE html>
+<html>
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{{ csp }}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="graphsvc {{ version }}">
+<title>{% block title %}{% endblock %}</title>
+<style>
+body { font-family: system-ui, -apple-system, "Segoe UI", "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif;
+       margin: 2rem auto; max-width: 72rem; padding: 0 1rem; color: #1f2933; line-height: 1.45; }
+h1 { margin-bottom: .2rem; } h2 { margin-top: 2rem; border-bottom: 1px solid #d9e2ec; padding-bottom: .2rem; }
+.meta { color: #52606d; } code { background: #f0f4f8; padding: 0 .25rem; border-radius: 3px; }
+table { border-collapse: collapse; width: 100%; margin: .5rem 0; }
+th, td { text-align: left; vertical-align: top; padding: .35rem .5rem; border-bottom: 1px solid #e4e7eb; }
+th { background: #f5f7fa; }
+.sev { display: inline-block; min-width: 4.5rem; padding: 0 .4rem; border-radius: 3px; color: #fff; font-size: .85em; text-align: center; }
+.critical { background: #c62828; } .high { background: #e65100; } .medium { background: #f9a825; color: #1f2933; } .low { background: #607d8b; }
+.finding { border: 1px solid #e4e7eb; border-radius: 4px; padding: .6rem .8rem; margin: .6rem 0; }
+.finding p { margin: .3rem 0; } .muted { color: #7b8794; font-size: .9em; }
+ul.files li { margin: .2rem 0; }
+</style>
+</head>
+<body>
+{% block body %}{% endblock %}
+<p class="muted">graphsvc {{ version }} · {{ project.id }} · as of {{ as_of }}</p>
+</body>
+</html>
+"""
+
+_HEALTH = """<table>
+<tr><th>measure</th><th>value</th><th>what it counts</th></tr>
+<tr><td>one accountable</td><td>{{ share(report.health.single_accountable) }}</td><td>duties of open stages with exactly one active Accountable</td></tr>
+<tr><td>robust handovers</td><td>{{ share(report.health.robust_handovers) }}</td><td>handovers into open stages whose owners have two independent working paths</td></tr>
+<tr><td>fresh owner links</td><td>{{ share(report.health.fresh_owner_links) }}</td><td>working lines between owners used in the last {{ stale_days }} days</td></tr>
+<tr><td>complete contacts</td><td>{{ share(report.health.contact_completeness) }}</td><td>people with a title, an organisation and an e-mail or phone</td></tr>
+</table>
+<p>{% for severity, n in report.counts.items() %}<span class="sev {{ severity.value }}">{{ n }} {{ severity.value }}</span> {% endfor %}</p>
+"""
+
+_INDEX = """{% extends "base" %}
+{% block title %}Handover: {{ project.name }} ({{ as_of }}){% endblock %}
+{% block body %}
+<h1>{{ project.name }}</h1>
+<p class="meta">Handover package · project <code>{{ project.id }}</code> · as of <strong>{{ as_of }}</strong>
+ · {{ people }} people · {{ orgs }} organisations · {{ stages|length }} stages</p>
+{% if description %}<p>{{ description }}</p>{% endif %}
+
+<h2>Health and findings</h2>
+{% include "health" %}
+<p><a href="findings.html">Findings report</a> · <a href="findings.csv">findings.csv</a> (one row per finding)</p>
+{% if urgent %}
+<table>
+<tr><th>severity</th><th>stage</th><th>finding</th></tr>
+{% for f in urgent %}<tr><td><span class="sev {{ f.severity.value }}">{{ f.severity.value }}</span></td>
+<td>{{ f.stage.name if f.stage else "project-wide" }}</td><td>{{ f.explanation }}</td></tr>
+{% endfor %}</table>
+{% if more %}<p class="muted">{{ more }} more in the <a href="findings.html">findings report</a>.</p>{% endif %}
+{% endif %}
+
+<h2>Relationship maps</h2>
+<p><a href="{{ all_map }}">All stages</a></p>
+<table>
+<tr><th>#</th><th>stage</th><th>status on {{ as_of }}</th><th>start</th><th>end</th><th>duties</th><th>findings</th><th>map</th></tr>
+{% for s in stages %}<tr><td>{{ s.order }}</td><td>{{ s.name }}</td><td>{{ s.phase }}</td><td>{{ s.start }}</td><td>{{ s.end }}</td>
+<td>{{ s.duties }}</td><td>{{ s.findings }}</td><td><a href="{{ s.href }}">map</a></td></tr>
+{% endfor %}</table>
+
+<h2>People</h2>
+<p><a href="roster.csv">roster.csv</a>: every person around the project, with organisation, title and status as of
+{{ as_of }}, e-mails, phones, preferred channel and the duties they hold (RACI letters). UTF-8; opens in Excel.</p>
+
+<h2>Data</h2>
+<ul class="files">
+<li><a href="graph.graphml">graph.graphml</a>: organisations, people, stages and duties with their lines as of {{ as_of }}, for Gephi or yEd</li>
+<li><a href="bundle.json">bundle.json</a>: the project's data with its history, importable with <code>graphsvc import bundle.json</code></li>
+<li><a href="manifest.json">manifest.json</a>: the package contents with SHA-256 checksums</li>
+</ul>
+<p class="muted">Everything here works offline: open the files from the unzipped folder.</p>
+{% endblock %}
+"""
+
+_FINDINGS = """{% extends "base" %}
+{% block title %}Findings: {{ project.name }} ({{ as_of }}){% endblock %}
+{% block body %}
+<p><a href="index.html">← handover index</a></p>
+<h1>Findings: {{ project.name }}</h1>
+<p class="meta">project <code>{{ project.id }}</code> · as of <strong>{{ as_of }}</strong> · {{ report.findings|length }} findings, most severe first</p>
+{% include "health" %}
+{% for f in report.findings %}
+<div class="finding">
+<p><span class="sev {{ f.severity.value }}">{{ f.severity.value }}</span> <code>{{ f.code }}</code>
+ · {{ f.stage.name if f.stage else "project-wide" }}</p>
+<p>{{ f.explanation }}</p>
+<p><strong>Remedy:</strong> {{ f.remedy }}</p>
+<p class="muted">Concerns: {% for s in f.subjects %}{{ s.name }} <code>{{ s.id }}</code>{% if not loop.last %}, {% endif %}{% endfor %}</p>
+{% if f.candidates %}<p>Could take over: {% for c in f.candidates %}{{ c.name }} <code>{{ c.id }}</code>{% if not loop.last %}, {% endif %}{% endfor %}</p>{% endif %}
+{% if f.groups %}<p class="muted">Groups: {% for g in f.groups %}[{% for c in g %}{{ c.name }}{% if not loop.last %}, {% endif %}{% endfor %}]{% if not loop.last %} / {% endif %}{% endfor %}</p>{% endif %}
+</div>
+{% else %}
+<p>No findings.</p>
+{% endfor %}
+{% endblock %}
+"""
+
+_ENV = Environment(
+    loader=DictLoader({"base": _BASE, "health": _HEALTH, "index": _INDEX, "findings": _FINDINGS}),
+    autoescape=True,
+    undefined=StrictUndefined,
+    keep_trailing_newline=True,
+)
+
+
+def _render(template: str, **context: object) -> bytes:
+    return (
+        _ENV.get_template(template)
+        .render(csp=_CSP, version=__version__, share=_share, stale_days=Thresholds().stale_days, **context)
+        .encode("utf-8")
+    )
+
+
+def index_html(parts: _Parts) -> bytes:
+    view, report = parts.view, parts.report
+    urgent = [f for f in report.findings if f.severity in (Severity.critical, Severity.high)]
+    stages = [
+        {
+            "order": s.order, "name": s.name, "phase": _value(view.phase[s.id]),
+            "start": s.start.isoformat() if s.start else "", "end": s.end.isoformat() if s.end else "",
+            "duties": len(view.responsibilities.get(s.id, [])),
+            "findings": sum(1 for f in report.findings if _concerns(f, s.id)),
+            "href": stage_map_path(s),
+        }
+        for s in view.stages
+    ]
+    return _render(
+        "index", project=report.project, as_of=report.as_of, report=report, description=view.project.description,
+        people=len(view.contacts), orgs=len(parts.snapshot.organizations), stages=stages,
+        urgent=urgent[:15], more=max(0, len(report.findings) - 15), all_map=ALL_STAGES_MAP,
+    )
+
+
+def findings_html(report: ProjectReport) -> bytes:
+    return _render("findings", project=report.project, as_of=report.as_of, report=report)
+
+
+# -- the zip -----------------------------------------------------------------------------
+
+_MEDIA = {
+    ".html": "text/html; charset=utf-8",
+    ".csv": "text/csv; charset=utf-8",
+    ".json": "application/json",
+    ".graphml": "application/graphml+xml",
+}
+
+
+def _describe(path: str, view: ProjectView) -> str:
+    fixed = {
+        "index.html": "start page",
+        "findings.html": "findings report",
+        "findings.csv": "findings, one row per finding (UTF-8 with BOM)",
+        "roster.csv": "contact roster with duties as of the day (UTF-8 with BOM)",
+        "graph.graphml": "project graph as of the day (GraphML)",
+        "bundle.json": "project snapshot as a graphsvc bundle",
+        ALL_STAGES_MAP: "relationship map, all stages",
+    }
+    if path in fixed:
+        return fixed[path]
+    for stage in view.stages:
+        if stage_map_path(stage) == path:
+            return f"relationship map, stage {stage.order}: {stage.name}"
+    return ""
+
+
+def package_zip(files: dict[str, bytes], day: date) -> bytes:
+    # a zip entry's date holds the years 1980 to 2107: clamp the day into that range
+    day = min(max(day, date(1980, 1, 1)), date(2107, 12, 31))
+    stamp = (day.year, day.month, day.day, 0, 0, 0)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path in sorted(files):
+            info = zipfile.ZipInfo(path, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3
+            info.external_attr = 0o100644 << 16
+            archive.writestr(info, files[path], compresslevel=9)
+    return buffer.getvalue()
+
+
+def handover_files(store: Store, project_id: str, as_of: date | None = None) -> dict[str, bytes]:
+    """The package's entries, path -> bytes (``build_handover`` zips them)."""
+    day = as_of or date.today()
+    parts = _read(store, project_id, day)
+    files: dict[str, bytes] = {
+        "index.html": index_html(parts),
+        "findings.html": findings_html(parts.report),
+        "findings.csv": findings_csv(parts.report),
+        "roster.csv": roster_csv(parts.view),
+        "graph.graphml": graphml(handover_graph(parts.snapshot, parts.view)),
+        "bundle.json": dump_bundle(parts.bundle).encode("utf-8"),
+    }
+    files.update({path: html.encode("utf-8") for path, html in parts.maps.items()})
+    manifest = Manifest(
+        project=parts.report.project,
+        as_of=day,
+        generated_by=f"graphsvc {__version__}",
+        stages=[Subject(kind="stage", id=s.id, name=s.name) for s in parts.view.stages],
+        findings=parts.report.counts,
+        rows=parts.bundle.counts(),
+        files=[
+            ManifestFile(
+                path=path, sha256=hashlib.sha256(data).hexdigest(), size=len(data),
+                media_type=_MEDIA[Path(path).suffix], description=_describe(path, parts.view),
+            )
+            for path, data in sorted(files.items())
+        ],
+    )
+    files["manifest.json"] = (manifest.model_dump_json(indent=2) + "\n").encode("utf-8")
+    return files
+
+
+def build_handover(store: Store, project_id: str, as_of: date | None = None) -> bytes:
+    """The handover zip of one project as of a day (default today); NotFound if unknown."""
+    day = as_of or date.today()
+    return package_zip(handover_files(store, project_id, day), day)
+
+
+def handover_filename(project_id: str, day: date) -> str:
+    return f"handover-{slug(project_id, 'project')}-{day.isoformat()}.zip"
+
+
+__all__ = [
+    "Manifest",
+    "ManifestFile",
+    "build_handover",
+    "package_zip",
+    "handover_files",
+    "handover_graph",
+]

@@ -1,0 +1,576 @@
+"""What a phase map shows, as data: people, duties, lines, findings, positions.
+
+``build_map`` is pure: a project snapshot, a day and the project's findings in, a
+``MapData`` out. It holds every stage of the project at once (each node and edge lists
+the stages it belongs to), so one page can switch phases without asking the server, and
+positions are computed once for the whole project so nobody moves between phases.
+
+Stage membership:
+
+- a duty belongs to its stage; a RACI edge to the stage of its duty;
+- a person belongs to every stage where they hold an assignment (any letter, current or
+  not), and to the stages a handover or duty finding about them concerns (so a handover
+  view shows the owners on both sides);
+- a line between two people belongs to the stages both of them belong to;
+- the "all stages" view (``view_stage`` None) shows everything, including people of the
+  project's organisations who hold no duty.
+
+Every id in a map is prefixed by what it is: ``c:`` person, ``r:`` duty, ``a:`` RACI
+assignment, ``l:`` link between people, ``g:`` a missing handover line drawn from a
+finding.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from graphsvc.analysis.findings import Finding, Severity, Subject
+from graphsvc.analysis.timeline import valid_on
+from graphsvc.analysis.view import ProjectView, build_view, last_contacts
+from graphsvc.application.maps.layout import Group, compute_layout
+from graphsvc.domain.bundle import Bundle
+
+#: the value of ``?stage=`` (and ``initial_stage``) that asks for every stage at once
+ALL_STAGES = "all"
+#: above this many people and duties in a view, the page starts clustered by organisation
+CLUSTER_THRESHOLD = 2000
+
+ChannelPolicy = Literal["all", "preferred", "none"]
+
+#: organisation kinds in ring order: client first, then design, builders, checkers...
+KIND_ORDER = ["client", "design", "contractor", "supervisor", "vendor", "regulator", "property", "internal", "other"]
+
+#: fill colours of organisations, in ring order; no pure reds (red means a finding)
+ORG_PALETTE = [
+    "#4e79a7", "#59a14f", "#b07aa1", "#76b7b2", "#edc948", "#9c755f", "#a0cbe8", "#8cd17d",
+    "#b6992d", "#499894", "#d4a6c8", "#86bcb6", "#79706e", "#f1ce63", "#2f4b7c", "#bab0ac",
+    "#665191", "#a05195", "#7f9c3c", "#3a7ca5",
+]
+NO_ORG_COLOR = "#c7c7c7"
+
+#: finding codes that make a duty a vacuum (or a weakness, by severity) on the map
+DUTY_CODES = {
+    "NO_ACCOUNTABLE", "MULTIPLE_ACCOUNTABLE", "OWNER_INACTIVE", "NO_RESPONSIBLE",
+    "OWNER_ORG_NOT_ENGAGED", "EXPIRING_ASSIGNMENT",
+}
+HANDOVER_CODES = {"HANDOVER_NO_PATH", "HANDOVER_SINGLE_POINT"}
+
+
+# -- the data ---------------------------------------------------------------------------
+
+
+class MapProject(BaseModel):
+    id: str
+    name: str
+    description: str = ""
+
+
+class MapStage(BaseModel):
+    id: str
+    name: str
+    order: int
+    phase: str = Field(description="planned, active or done on the map's day")
+    start: date | None = None
+    end: date | None = None
+
+
+class MapOrganization(BaseModel):
+    """An organisation as drawn: its colour, and the disc its people sit in."""
+
+    id: str = Field(description="organisation id; '' for people with no organisation")
+    name: str
+    kind: str = "other"
+    role: str = Field("", description="its role in the project")
+    engaged: bool = Field(True, description="takes part in the project on the map's day")
+    color: str
+    x: float
+    y: float
+    radius: float
+    people: int
+
+
+class Channel(BaseModel):
+    kind: Literal["preferred", "email", "phone"]
+    value: str
+
+
+class MapNode(BaseModel):
+    id: str = Field(description="'c:' + contact id, or 'r:' + responsibility id")
+    kind: Literal["person", "duty"]
+    ref: str = Field(description="the contact or responsibility id")
+    label: str
+    title: str = Field("", description="person: job title on the day; duty: description")
+    org: str | None = Field(None, description="person: organisation id on the day")
+    status: str = Field("active", description="person: active, on_leave or left; duty: its stage's phase")
+    stage: str | None = Field(None, description="duty: its stage")
+    stages: list[str] = Field(description="stages whose view shows this node")
+    x: float
+    y: float
+    size: float = 12.0
+    language: str = ""
+    channels: list[Channel] = Field(default_factory=list, description="ways to reach the person the viewer may see")
+    marks: list[str] = Field(
+        default_factory=list,
+        description="finding marks drawn on the node: vacuum, single_point, inactive_owner, isolated, overloaded",
+    )
+    severity: Severity | None = Field(None, description="most severe finding drawn on the node")
+    findings: list[int] = Field(default_factory=list, description="indexes into MapData.findings")
+
+
+class MapEdge(BaseModel):
+    id: str = Field(description="'a:' assignment, 'l:' link, 'g:' missing handover line")
+    kind: Literal["raci", "communicates", "reports_to", "backup_for", "handover_gap"]
+    ref: str | None = Field(None, description="the assignment or link id")
+    source: str
+    target: str
+    raci: Literal["R", "A", "C", "I"] | None = None
+    weight: float = 1.0
+    channel: str = ""
+    last_used: date | None = Field(None, description="communicates: latest contact or logged interaction")
+    age_days: int | None = None
+    stale: bool = False
+    current: bool = Field(True, description="valid on the map's day (assignments)")
+    stages: list[str]
+    marks: list[str] = Field(default_factory=list, description="broken_handover, bridge, stale, conflict")
+    severity: Severity | None = None
+    findings: list[int] = Field(default_factory=list)
+
+
+class MapFinding(BaseModel):
+    index: int
+    code: str
+    severity: Severity
+    stage: str | None = None
+    stages: list[str] = Field(description="stage views this finding is listed in")
+    explanation: str
+    remedy: str
+    subjects: list[Subject]
+    nodes: list[str] = Field(default_factory=list, description="map nodes it is drawn on")
+    edges: list[str] = Field(default_factory=list, description="map edges it is drawn on")
+
+
+class EdgeStyle(BaseModel):
+    label: str
+    color: str
+    width: float
+    dashes: list[int] | None = None
+    arrow: bool = False
+
+
+class Legend(BaseModel):
+    """The visual vocabulary, shared by the page's legend and its drawing code."""
+
+    edges: dict[str, EdgeStyle]
+    severity: dict[str, str]
+    status: dict[str, str]
+    marks: dict[str, str]
+    duty_color: str = "#fff6d5"
+    no_org_color: str = NO_ORG_COLOR
+
+
+def default_legend() -> Legend:
+    return Legend(
+        edges={
+            "raci:A": EdgeStyle(label="Accountable (A)", color="#1f2d5a", width=3.5),
+            "raci:R": EdgeStyle(label="Responsible (R)", color="#3a7ca5", width=2.5),
+            "raci:C": EdgeStyle(label="Consulted (C)", color="#7a7a7a", width=1.5, dashes=[6, 4]),
+            "raci:I": EdgeStyle(label="Informed (I)", color="#a8a8a8", width=1.0, dashes=[2, 4]),
+            "communicates": EdgeStyle(label="communicates (width: weight; faded: stale)", color="#4f8f5b", width=1.0),
+            "reports_to": EdgeStyle(label="reports to", color="#8e6c8a", width=1.5, arrow=True),
+            "backup_for": EdgeStyle(label="backup for", color="#1a9bb0", width=1.5, dashes=[10, 5], arrow=True),
+            "handover_gap": EdgeStyle(label="broken handover", color="#d62728", width=3.0, dashes=[8, 6]),
+        },
+        severity={"critical": "#b00020", "high": "#d62728", "medium": "#f28e2b", "low": "#c9a227"},
+        status={"active": "active", "on_leave": "on leave", "left": "left"},
+        marks={
+            "vacuum": "duty with a responsibility vacuum",
+            "single_point": "single point of failure",
+            "inactive_owner": "accountable but inactive",
+            "isolated": "owner with no working line",
+            "overloaded": "accountable for too many duties",
+        },
+    )
+
+
+class MapData(BaseModel):
+    """One project's phase maps: every stage at once, or one stage (``view_stage``)."""
+
+    project: MapProject
+    as_of: date
+    view_stage: str | None = Field(None, description="None: every stage; else the one stage these nodes are for")
+    current_stage: str | None = Field(None, description="the first stage active on the day")
+    stale_days: int = 14
+    cluster_threshold: int = CLUSTER_THRESHOLD
+    stages: list[MapStage]
+    organizations: list[MapOrganization]
+    nodes: list[MapNode]
+    edges: list[MapEdge]
+    findings: list[MapFinding]
+    legend: Legend = Field(default_factory=default_legend)
+
+    def stage_ids(self) -> list[str]:
+        return [s.id for s in self.stages]
+
+    def for_stage(self, stage_id: str | None) -> MapData:
+        """The same map with only what one stage's view shows (None: every stage)."""
+        if stage_id is None or stage_id == self.view_stage:
+            return self
+        if stage_id not in self.stage_ids():
+            raise KeyError(stage_id)
+        return self.model_copy(
+            update={
+                "view_stage": stage_id,
+                "nodes": [n for n in self.nodes if stage_id in n.stages],
+                "edges": [e for e in self.edges if stage_id in e.stages],
+                "findings": [f for f in self.findings if stage_id in f.stages],
+            }
+        )
+
+
+# -- building it ------------------------------------------------------------------------
+
+
+def _worst(current: Severity | None, new: Severity) -> Severity:
+    return new if current is None or new.rank < current.rank else current
+
+
+def _add_unique(items: list, value) -> None:
+    if value not in items:
+        items.append(value)
+
+
+def build_map(
+    snapshot: Bundle,
+    project_id: str,
+    day: date,
+    findings: list[Finding],
+    *,
+    channels: ChannelPolicy = "all",
+    stale_days: int = 14,
+    view: ProjectView | None = None,
+) -> MapData:
+    """Every stage of one project as of ``day``, with ``findings`` drawn on it.
+
+    ``channels`` says which ways to reach a person the map shows: ``all`` (preferred
+    channel, e-mails, phones), ``preferred`` (the preferred channel's name only) or ``none``.
+    ``view`` is ``build_view(snapshot, project_id, day)`` when the caller already has it
+    (the findings need it too). Every step is one pass over the rows (plus sorting), so a
+    5,000-person project stays fast; positions come from ``layout.compute_layout``.
+    """
+    if view is None or view.project.id != project_id or view.day != day:
+        view = build_view(snapshot, project_id, day)
+    project = view.project
+    stages = view.stages
+    stage_ids = [s.id for s in stages]
+    stage_order = {sid: i for i, sid in enumerate(stage_ids)}
+    org_rows = {o.id: o for o in snapshot.organizations}
+
+    # -- duties and assignments: who is in which stage ------------------------------------
+    duty_stage: dict[str, str] = {}
+    duties = []
+    for stage in stages:
+        for resp in view.responsibilities.get(stage.id, []):
+            duty_stage[resp.id] = stage.id
+            duties.append(resp)
+    person_stages: dict[str, set[str]] = defaultdict(set)
+    assignments = [a for a in sorted(snapshot.assignments, key=lambda a: a.id) if a.responsibility in duty_stage]
+    load: dict[str, int] = defaultdict(int)
+    assigned_to: dict[str, list[str]] = defaultdict(list)
+    for a in assignments:
+        if a.contact not in view.contacts:
+            continue
+        person_stages[a.contact].add(duty_stage[a.responsibility])
+        current = valid_on(a, day)
+        if current and a.raci in ("A", "R"):
+            load[a.contact] += 2 if a.raci == "A" else 1
+        if current:
+            assigned_to[a.responsibility].append(a.contact)
+
+    # -- findings: which stages they concern, who they add to a stage ----------------------
+    def finding_stages(f: Finding) -> set[str]:
+        found = {f.stage.id} if f.stage is not None else set()
+        found |= {s.id for s in f.subjects if s.kind == "stage"}
+        return found & set(stage_ids)
+
+    for f in findings:
+        if f.code in HANDOVER_CODES or f.code in DUTY_CODES:
+            concerned = finding_stages(f)
+            for subject in f.subjects:
+                if subject.kind == "contact" and subject.id in view.contacts:
+                    person_stages[subject.id] |= concerned
+
+    # -- organisations and layout ---------------------------------------------------------
+    members: dict[str, list[str]] = defaultdict(list)
+    for cid in view.contacts:
+        members[view.org_of(cid) or ""].append(cid)
+    names = {cid: c.name for cid, c in view.contacts.items()}
+    for group in members.values():
+        group.sort(key=lambda c: (-load.get(c, 0), names[c], c))
+
+    def org_key(oid: str) -> tuple:
+        row = org_rows.get(oid)
+        kind = row.kind if row else "other"
+        rank = KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER)
+        return (oid == "", rank, row.name if row else oid, oid)
+
+    org_order = sorted(members, key=org_key)
+    duty_people = [(f"r:{d.id}", [f"c:{c}" for c in assigned_to.get(d.id, [])]) for d in duties]
+    layout = compute_layout(
+        [Group(oid, [f"c:{c}" for c in members[oid]]) for oid in org_order], duty_people
+    )
+
+    roles: dict[str, tuple[str, bool]] = {}
+    for part in project.organizations:
+        engaged = part.org in view.engaged
+        if part.org not in roles or engaged:
+            roles[part.org] = (part.role, engaged)
+    organizations = []
+    for i, oid in enumerate(org_order):
+        row = org_rows.get(oid)
+        disc = layout.discs[oid]
+        role, engaged = roles.get(oid, ("", False))
+        organizations.append(MapOrganization.model_construct(**dict(
+            id=oid,
+            name=row.name if row else (oid or "(no organisation)"),
+            kind=row.kind if row else "other",
+            role=role,
+            engaged=engaged if oid else False,
+            color=ORG_PALETTE[i % len(ORG_PALETTE)] if oid else NO_ORG_COLOR,
+            x=disc.x, y=disc.y, radius=disc.radius,
+            people=len(members[oid]),
+        )))
+
+    # -- nodes (dicts while findings are added to them; models at the end) ----------------
+    nodes: dict[str, dict] = {}
+    for oid in org_order:
+        for cid in members[oid]:
+            contact = view.contacts[cid]
+            state = view.state[cid]
+            nid = f"c:{cid}"
+            x, y = layout.positions[nid]
+            nodes[nid] = _node(
+                id=nid, kind="person", ref=cid, label=contact.name, title=state.title, org=state.org,
+                status=state.status, stages=sorted(person_stages.get(cid, ()), key=stage_order.__getitem__),
+                x=x, y=y, size=round(10 + 1.5 * min(load.get(cid, 0), 8), 1), language=contact.language,
+                channels=_channels(contact, channels),
+            )
+    for duty in duties:
+        nid = f"r:{duty.id}"
+        x, y = layout.positions[nid]
+        sid = duty_stage[duty.id]
+        nodes[nid] = _node(
+            id=nid, kind="duty", ref=duty.id, label=duty.name, title=duty.description,
+            status=view.phase[sid], stage=sid, stages=[sid], x=x, y=y, size=14.0,
+        )
+
+    # -- edges ----------------------------------------------------------------------------
+    edges: dict[str, dict] = {}
+
+    shared_cache: dict[tuple[tuple[str, ...], tuple[str, ...]], list[str]] = {}
+
+    def shared_stages(a: str, b: str) -> list[str]:
+        """Stages both nodes belong to; few distinct stage sets exist, so cached by value."""
+        key = (tuple(nodes[a]["stages"]), tuple(nodes[b]["stages"]))
+        found = shared_cache.get(key)
+        if found is None:
+            common = set(key[0]).intersection(key[1])
+            found = shared_cache[key] = [sid for sid in key[0] if sid in common]
+        return list(found)
+
+    raci_edge: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for a in assignments:
+        source, target = f"c:{a.contact}", f"r:{a.responsibility}"
+        if source not in nodes:
+            continue
+        eid = f"a:{a.id}"
+        edges[eid] = _edge(
+            id=eid, kind="raci", ref=a.id, source=source, target=target, raci=a.raci,
+            current=valid_on(a, day), stages=[duty_stage[a.responsibility]],
+        )
+        raci_edge[(source, target)].append(eid)
+
+    logged = last_contacts(snapshot, day)
+    for link in sorted(view.links, key=lambda link: link.id):
+        source, target = f"c:{link.source}", f"c:{link.target}"
+        if source not in nodes or target not in nodes:
+            continue
+        eid = f"l:{link.id}"
+        extra = {}
+        if link.kind == "communicates":
+            used = link.last_contact if link.last_contact and link.last_contact <= day else None
+            seen = logged.get(frozenset((link.source, link.target)))
+            if seen and (used is None or seen > used):
+                used = seen
+            age = (day - used).days if used else None
+            extra = {"last_used": used, "age_days": age, "stale": age is None or age > stale_days}
+        edges[eid] = _edge(
+            id=eid, kind=link.kind, ref=link.id, source=source, target=target,
+            weight=link.weight, channel=link.channel, stages=shared_stages(source, target), **extra,
+        )
+
+    # -- findings drawn on nodes and edges -------------------------------------------------
+    map_findings: list[MapFinding] = []
+    for index, f in enumerate(sorted(findings, key=Finding.sort_key)):
+        concerned = finding_stages(f)
+        drawn_nodes: list[str] = []
+        drawn_edges: list[str] = []
+        people = [f"c:{s.id}" for s in f.subjects if s.kind == "contact" and f"c:{s.id}" in nodes]
+        duties_hit = [f"r:{s.id}" for s in f.subjects if s.kind == "responsibility" and f"r:{s.id}" in nodes]
+        links_hit = [f"l:{s.id}" for s in f.subjects if s.kind == "link" and f"l:{s.id}" in edges]
+
+        def mark_node(nid: str, mark: str | None) -> None:
+            node = nodes[nid]
+            _add_unique(node["findings"], index)
+            _add_unique(drawn_nodes, nid)
+            if mark:
+                _add_unique(node["marks"], mark)
+                node["severity"] = _worst(node["severity"], f.severity)
+
+        def mark_edge(eid: str, mark: str | None) -> None:
+            edge = edges[eid]
+            _add_unique(edge["findings"], index)
+            _add_unique(drawn_edges, eid)
+            if mark:
+                _add_unique(edge["marks"], mark)
+                edge["severity"] = _worst(edge["severity"], f.severity)
+
+        code = f.code
+        if code in DUTY_CODES:
+            for nid in duties_hit:
+                mark_node(nid, "vacuum")
+                for pid in people:
+                    for eid in raci_edge.get((pid, nid), []):
+                        mark_edge(eid, "conflict")
+            for pid in people:
+                mark = "inactive_owner" if code == "OWNER_INACTIVE" and nodes[pid]["status"] != "active" else None
+                mark_node(pid, mark)
+        elif code == "SINGLE_POINT_OF_FAILURE":
+            for pid in people:
+                mark_node(pid, "single_point")
+        elif code == "HANDOVER_SINGLE_POINT":
+            for i, pid in enumerate(people):
+                mark_node(pid, "single_point" if i == 0 else None)
+        elif code == "HANDOVER_NO_PATH":
+            before = [s.id for s in f.subjects if s.kind == "stage" and (f.stage is None or s.id != f.stage.id)]
+            left = {f"c:{c}" for sid in before for c in view.owners(sid)}
+            from_side = [p for p in people if p in left]
+            to_side = [p for p in people if p not in left]
+            for pid in people:
+                mark_node(pid, None)
+            pairs = [(a, b) for b in to_side for a in from_side][:24]
+            for k, (a, b) in enumerate(pairs):
+                eid = f"g:{index}:{k}"
+                edges[eid] = _edge(
+                    id=eid, kind="handover_gap", source=a, target=b,
+                    stages=sorted(
+                        concerned & set(nodes[a]["stages"]) & set(nodes[b]["stages"]), key=stage_order.__getitem__
+                    ),
+                )
+                mark_edge(eid, "broken_handover")
+        elif code == "STALE_LINK":
+            # medium: the line is on a handover path (see findings._stale)
+            mark = "broken_handover" if f.severity == Severity.medium else "stale"
+            for eid in links_hit:
+                mark_edge(eid, mark)
+            for pid in people:
+                mark_node(pid, None)
+        elif code == "BRIDGE_LINK":
+            for eid in links_hit:
+                mark_edge(eid, "bridge")
+            for pid in people:
+                mark_node(pid, None)
+        elif code == "ISOLATED_OWNER":
+            for pid in people:
+                mark_node(pid, "isolated")
+        elif code == "OVERLOADED_OWNER":
+            for pid in people:
+                mark_node(pid, "overloaded")
+        else:  # ORG_SILO and anything new: listed, attached, not restyled
+            for nid in people + duties_hit:
+                mark_node(nid, None)
+            for eid in links_hit:
+                mark_edge(eid, None)
+
+        if not concerned:  # no stage of its own: listed where what it is drawn on shows
+            source = [edges[e]["stages"] for e in drawn_edges] or [nodes[n]["stages"] for n in drawn_nodes]
+            concerned = {s for group in source for s in group}
+        map_findings.append(MapFinding.model_construct(**dict(
+            index=index, code=code, severity=f.severity, stage=f.stage.id if f.stage else None,
+            stages=sorted(concerned, key=stage_order.__getitem__), explanation=f.explanation, remedy=f.remedy,
+            subjects=f.subjects, nodes=drawn_nodes, edges=drawn_edges,
+        )))
+
+    current = next((s.id for s in stages if view.phase[s.id] == "active"), None)
+    # Every value above comes from validated rows and is built here with its field's type,
+    # so the models are constructed without validating again: that would take longer than
+    # building the whole map on a 5,000-person project (tests check a validation round trip).
+    return MapData.model_construct(
+        project=MapProject.model_construct(id=project.id, name=project.name, description=project.description),
+        as_of=day,
+        view_stage=None,
+        current_stage=current,
+        stale_days=stale_days,
+        cluster_threshold=CLUSTER_THRESHOLD,
+        stages=[
+            MapStage.model_construct(
+                id=s.id, name=s.name, order=s.order, phase=view.phase[s.id], start=s.start, end=s.end
+            )
+            for s in stages
+        ],
+        organizations=organizations,
+        nodes=[_node_model(n) for n in nodes.values()],
+        edges=[MapEdge.model_construct(**e) for e in edges.values()],
+        findings=map_findings,
+        legend=default_legend(),
+    )
+
+
+_NODE_DEFAULTS = {
+    "title": "", "org": None, "status": "active", "stage": None, "size": 12.0, "language": "", "channels": (),
+}
+_EDGE_DEFAULTS = {
+    "ref": None, "raci": None, "weight": 1.0, "channel": "", "last_used": None, "age_days": None,
+    "stale": False, "current": True,
+}
+
+
+def _node(**fields) -> dict:
+    """Every field of a MapNode (model_construct must not look defaults up: it is slow)."""
+    return {**_NODE_DEFAULTS, "marks": [], "severity": None, "findings": [], **fields}
+
+
+def _edge(**fields) -> dict:
+    return {**_EDGE_DEFAULTS, "marks": [], "severity": None, "findings": [], **fields}
+
+
+def _node_model(fields: dict) -> MapNode:
+    channels = [Channel.model_construct(kind=c["kind"], value=c["value"]) for c in fields["channels"]]
+    return MapNode.model_construct(**{**fields, "channels": channels})
+
+
+def _channels(contact, policy: ChannelPolicy) -> list[dict]:
+    if policy == "none":
+        return []
+    out = [{"kind": "preferred", "value": contact.preferred_channel}] if contact.preferred_channel else []
+    if policy == "all":
+        out += [{"kind": "email", "value": e} for e in contact.emails]
+        out += [{"kind": "phone", "value": p} for p in contact.phones]
+    return out
+
+
+def stage_counts(data: MapData) -> dict[str | None, tuple[int, int]]:
+    """(nodes, edges) per stage view, None for every stage: what a page must show."""
+    counts: dict[str | None, list[int]] = {None: [len(data.nodes), len(data.edges)]}
+    for sid in data.stage_ids():
+        counts[sid] = [0, 0]
+    for node in data.nodes:
+        for sid in node.stages:
+            counts[sid][0] += 1
+    for edge in data.edges:
+        for sid in edge.stages:
+            counts[sid][1] += 1
+    return {k: (v[0], v[1]) for k, v in counts.items()}

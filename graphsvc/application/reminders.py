@@ -1,0 +1,325 @@
+"""Reminders: "not contacted for N days", per project and per owner.
+
+An **owner** is a person active on the day with an A or R assignment valid on the day in a
+stage of the project that is not done (``ProjectView.all_owners``, the people the findings
+judge). An owner's **working lines** are the ``communicates`` links, valid on the day,
+between them and another active person: the edges of the project's working communication
+graph that carry a ``communicates`` link (``build_view``). A line's last use is the edge's
+``used`` date, i.e. ``view.line_used``: the later of the links' ``last_contact`` and the
+latest logged interaction in which both took part (nothing after the day counts), the rule
+``STALE_LINK`` uses too.
+
+A reminder fires for each working line of each owner unused for more than N days (or never
+recorded as used), and for each owner with no working line at all whose latest logged
+interaction with anyone is older than N days or missing. A line between two owners gives
+one reminder to each of them. Most overdue first: never used, then by days since.
+
+``project_reminders`` is pure (a project snapshot and a day in, reminders out);
+``reminders_report`` reads the snapshots from a store.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from graphsvc.analysis.findings import Subject
+from graphsvc.analysis.timeline import valid_on
+from graphsvc.analysis.view import ProjectView, build_view, last_contacts
+from graphsvc.domain.bundle import Bundle
+from graphsvc.store.base import NotFound, Store
+
+DEFAULT_DAYS = 14
+
+
+class ReminderError(ValueError):
+    """A bad option (days below 1, neither project nor owner); the message says which."""
+
+
+class Person(BaseModel):
+    id: str = Field(examples=["c-wang-jianguo"])
+    name: str = Field(examples=["王建国"])
+    org: Subject | None = Field(None, description="employer on the day")
+
+
+class Duty(BaseModel):
+    """A responsibility the owner holds on the day, with its stage."""
+
+    id: str = Field(examples=["r-approve-design"])
+    name: str = Field(examples=["审批设计变更 Approve design changes"])
+    raci: Literal["A", "R"]
+    stage: Subject
+    phase: Literal["planned", "active", "done"] = Field(description="the stage's phase on the day")
+
+
+class Reminder(BaseModel):
+    project: Subject
+    owner: Person
+    other: Person | None = Field(
+        description="the person at the other end of the line; null when the owner has no working line at all"
+    )
+    last_contact: date | None = Field(description="last use of the line (or, with no line, the owner's "
+                                                  "latest logged interaction); null = never")
+    days_since: int | None = Field(description="days from last_contact to as_of; null = never")
+    links: list[str] = Field(description="ids of the communicates links behind the line")
+    responsibilities: list[Duty] = Field(description="what the owner holds in the project on the day")
+    stages: list[Subject] = Field(description="the stages of those responsibilities, in project order")
+    message: str
+
+    def sort_key(self) -> tuple:
+        return (
+            self.days_since is not None,
+            -(self.days_since or 0),
+            self.project.id,
+            self.owner.id,
+            self.other.id if self.other else "",
+        )
+
+
+_EXAMPLE = {
+    "as_of": "2026-11-22",
+    "days": 14,
+    "project": {"kind": "project", "id": "p-tower", "name": "Tower A"},
+    "owner": None,
+    "projects": [{"kind": "project", "id": "p-tower", "name": "Tower A"}],
+    "count": 1,
+    "reminders": [
+        {
+            "project": {"kind": "project", "id": "p-tower", "name": "Tower A"},
+            "owner": {"id": "c-wang", "name": "王建国",
+                      "org": {"kind": "organization", "id": "o-design", "name": "华东设计院"}},
+            "other": {"id": "c-li", "name": "李娜",
+                      "org": {"kind": "organization", "id": "o-build", "name": "Shanghai Builders Ltd"}},
+            "last_contact": "2026-11-02",
+            "days_since": 20,
+            "links": ["l-7"],
+            "responsibilities": [{
+                "id": "r-site", "name": "Run the site", "raci": "A",
+                "stage": {"kind": "stage", "id": "s-build", "name": "施工 Construction"}, "phase": "active",
+            }],
+            "stages": [{"kind": "stage", "id": "s-build", "name": "施工 Construction"}],
+            "message": "王建国 has not been in touch with 李娜 (Shanghai Builders Ltd) for 20 days "
+                       "(last 2026-11-02; limit 14).",
+        }
+    ],
+}
+
+
+class RemindersReport(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [_EXAMPLE]})
+
+    as_of: date
+    days: int = Field(description="a line unused for more than this many days fires")
+    project: Subject | None = Field(description="the project asked about; null for an owner across projects")
+    owner: Person | None = Field(description="the owner asked about, if any")
+    projects: list[Subject] = Field(description="the projects looked at")
+    count: int
+    reminders: list[Reminder] = Field(description="most overdue first")
+
+
+# -- pure -------------------------------------------------------------------------------------
+
+
+def _person(view: ProjectView, cid: str) -> Person:
+    org = view.org_of(cid)
+    return Person(
+        id=cid,
+        name=view.name(cid),
+        org=Subject(kind="organization", id=org, name=view.org_names.get(org, org)) if org else None,
+    )
+
+
+def _duties(view: ProjectView, cid: str) -> list[Duty]:
+    out = []
+    for stage in view.stages:
+        phase = view.phase[stage.id]
+        if phase == "done":
+            continue
+        for resp in view.responsibilities.get(stage.id, []):
+            letters = {a.raci for a in view.assignments.get(resp.id, []) if a.contact == cid} & {"A", "R"}
+            for letter in sorted(letters):
+                out.append(Duty(
+                    id=resp.id, name=resp.name, raci=letter,
+                    stage=Subject(kind="stage", id=stage.id, name=stage.name), phase=phase,
+                ))
+    return out
+
+
+def _stages(duties: list[Duty]) -> list[Subject]:
+    seen: dict[str, Subject] = {}
+    for duty in duties:
+        seen.setdefault(duty.stage.id, duty.stage)
+    return list(seen.values())
+
+
+def _who(person: Person) -> str:
+    return f"{person.name} ({person.org.name})" if person.org else person.name
+
+
+def view_reminders(view: ProjectView, snapshot: Bundle, days: int = DEFAULT_DAYS, owner: str | None = None) -> list[Reminder]:
+    """The reminders of one resolved project view (``snapshot`` is the data it was built from)."""
+    if days < 1:
+        raise ReminderError(f"days must be at least 1, got {days}")
+    day = view.day
+    project = Subject(kind="project", id=view.project.id, name=view.project.name)
+    owners = [c for c in view.all_owners() if owner is None or c == owner]
+    out: list[Reminder] = []
+    logged: dict[frozenset[str], date] | None = None
+    for cid in owners:
+        me = _person(view, cid)
+        duties = _duties(view, cid)
+        lines = [(other, data) for other, data in sorted(view.graph[cid].items()) if data["communicates"]]
+        if not lines:
+            if logged is None:
+                logged = last_contacts(snapshot, day)
+            dates = [when for pair, when in logged.items() if cid in pair]
+            latest = max(dates) if dates else None
+            age = (day - latest).days if latest else None
+            if age is not None and age <= days:
+                continue
+            since = f"last logged contact {latest}, {age} days ago" if latest else "no logged contact at all"
+            out.append(Reminder(
+                project=project, owner=me, other=None, last_contact=latest, days_since=age, links=[],
+                responsibilities=duties, stages=_stages(duties),
+                message=f"{me.name} has no working communication line in {project.name}; {since} (limit {days}).",
+            ))
+            continue
+        for other, data in lines:
+            used: date | None = data["used"]
+            age = (day - used).days if used else None
+            if age is not None and age <= days:
+                continue
+            them = _person(view, other)
+            if used:
+                message = f"{me.name} has not been in touch with {_who(them)} for {age} days (last {used}; limit {days})."
+            else:
+                message = f"{me.name} has never been recorded in touch with {_who(them)} (limit {days})."
+            out.append(Reminder(
+                project=project, owner=me, other=them, last_contact=used, days_since=age,
+                links=sorted(data["communicates"]), responsibilities=duties, stages=_stages(duties), message=message,
+            ))
+    out.sort(key=Reminder.sort_key)
+    return out
+
+
+def project_reminders(
+    snapshot: Bundle, project_id: str, day: date, days: int = DEFAULT_DAYS, owner: str | None = None
+) -> list[Reminder]:
+    """Reminders of one project as of ``day``: a pure function of its snapshot."""
+    if days < 1:
+        raise ReminderError(f"days must be at least 1, got {days}")
+    return view_reminders(build_view(snapshot, project_id, day), snapshot, days, owner)
+
+
+# -- from a store -----------------------------------------------------------------------------
+
+
+def _owner_projects(store: Store, contact_id: str, day: date) -> list[str]:
+    """Projects in which the contact holds an A or R assignment valid on ``day``."""
+    resp_ids = {
+        a.responsibility for a in store.read("assignments")
+        if a.contact == contact_id and a.raci in ("A", "R") and valid_on(a, day)
+    }
+    if not resp_ids:
+        return []
+    stage_ids = {r.stage for r in store.read("responsibilities", resp_ids)}
+    return sorted({s.project for s in store.read("stages", stage_ids)})
+
+
+def reminders_report(
+    store: Store,
+    project_id: str | None = None,
+    owner: str | None = None,
+    days: int = DEFAULT_DAYS,
+    as_of: date | None = None,
+) -> RemindersReport:
+    """Reminders of one project (optionally of one owner there), or of one owner across every
+    project they own something in. Raises NotFound for an unknown project or contact and
+    ReminderError for days below 1 or neither project nor owner given."""
+    if days < 1:
+        raise ReminderError(f"days must be at least 1, got {days}")
+    if project_id is None and owner is None:
+        raise ReminderError("give a project, an owner, or both")
+    day = as_of or date.today()
+    contact = None
+    if owner is not None:
+        found = store.read("contacts", [owner])
+        if not found:
+            raise NotFound(f"no contact {owner!r}")
+        contact = found[0]
+    project_ids = [project_id] if project_id is not None else _owner_projects(store, owner, day)
+    projects: list[Subject] = []
+    found_reminders: list[Reminder] = []
+    owner_person: Person | None = None
+    for pid in project_ids:
+        snapshot = store.project_snapshot(pid)
+        view = build_view(snapshot, pid, day)
+        projects.append(Subject(kind="project", id=view.project.id, name=view.project.name))
+        if owner is not None and owner_person is None and owner in view.contacts:
+            owner_person = _person(view, owner)
+        found_reminders.extend(view_reminders(view, snapshot, days, owner))
+    if contact is not None and owner_person is None:
+        owner_person = Person(id=contact.id, name=contact.name, org=None)
+    found_reminders.sort(key=Reminder.sort_key)
+    return RemindersReport(
+        as_of=day,
+        days=days,
+        project=projects[0] if project_id is not None else None,
+        owner=owner_person,
+        projects=projects,
+        count=len(found_reminders),
+        reminders=found_reminders,
+    )
+
+
+# -- text -------------------------------------------------------------------------------------
+
+
+def _width(text: str) -> int:
+    from unicodedata import east_asian_width
+
+    return sum(2 if east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - _width(text))
+
+
+def reminders_text(report: RemindersReport) -> str:
+    """A readable table for the terminal."""
+    if report.project is not None:
+        scope = f"{report.project.name} ({report.project.id})"
+        if report.owner is not None:
+            scope += f", owner {report.owner.name} ({report.owner.id})"
+    else:
+        assert report.owner is not None
+        scope = f"{report.owner.name} ({report.owner.id}) in {len(report.projects)} project(s)"
+    lines = [
+        f"reminders for {scope}, as of {report.as_of}: not in touch for more than {report.days} days",
+        "",
+    ]
+    if not report.reminders:
+        lines.append("nothing overdue")
+        return "\n".join(lines)
+    across = report.project is None
+    header = ["DAYS", "LAST", *(["PROJECT"] if across else []), "OWNER", "NOT IN TOUCH WITH", "ORGANISATION",
+              "DUTIES"]
+    rows = []
+    for r in report.reminders:
+        duties = "; ".join(f"{d.raci} {d.name} ({d.stage.name})" for d in r.responsibilities)
+        rows.append([
+            "never" if r.days_since is None else str(r.days_since),
+            str(r.last_contact) if r.last_contact else "—",
+            *([r.project.name] if across else []),
+            r.owner.name,
+            r.other.name if r.other else "(no working line)",
+            r.other.org.name if r.other and r.other.org else "",
+            duties,
+        ])
+    widths = [max(_width(row[i]) for row in [header, *rows]) for i in range(len(header) - 1)]
+    for row in [header, *rows]:
+        lines.append("  ".join(_pad(cell, w) for cell, w in zip(row, widths)) + "  " + row[-1])
+    lines += ["", f"{report.count} reminder(s)"]
+    return "\n".join(lines)

@@ -1,0 +1,174 @@
+"""CLI groups for administration: API keys, the audit trail, and people's lifecycle
+(leave with a successor, merge duplicates, change employer or title).
+
+Registered on the main ``graphsvc`` app in ``cli/main.py``; errors follow its exit codes.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, time, timezone
+
+import typer
+
+from graphsvc.application.entities import Conflict
+from graphsvc.application.lifecycle import LifecycleReport, leave, merge, move
+from graphsvc.cli.common import (
+    EXIT_BAD_INPUT,
+    EXIT_CONFLICT,
+    EXIT_NOT_FOUND,
+    actor,
+    configured_store,
+    fail,
+)
+from graphsvc.domain.audit import AuditQuery
+from graphsvc.domain.bundle import BundleError
+from graphsvc.domain.keys import Role, issue
+from graphsvc.store.base import NotFound
+
+keys_app = typer.Typer(help="API keys: create, list, revoke.", no_args_is_help=True)
+audit_app = typer.Typer(help="The audit trail (read-only).", invoke_without_command=True)
+contact_app = typer.Typer(help="People's lifecycle: leave, merge duplicates, move.", no_args_is_help=True)
+
+# -- keys -------------------------------------------------------------------------------
+
+
+@keys_app.command("create")
+def keys_create(
+    name: str = typer.Option(..., "--name", help="who holds the key (recorded as the actor of their writes)"),
+    role: Role = typer.Option(..., "--role", help="admin, pmo, manager, member or external"),
+    project: list[str] = typer.Option([], "--project", help="a project the key reaches (repeat; manager/member/external)"),
+    org: str | None = typer.Option(None, "--org", help="the holder's organisation (external: whose details stay visible)"),
+) -> None:
+    """Create a key and print it once; only its hash is stored."""
+    with configured_store() as store:
+        records = store.keys()
+        if any(r.name == name for r in records):
+            raise fail(f"error: a key named {name!r} exists already; names identify actors in the audit trail", EXIT_BAD_INPUT)
+        if role in (Role.manager, Role.member, Role.external) and not project:
+            raise fail(f"error: a {role.value} key needs at least one --project", EXIT_BAD_INPUT)
+        if role in (Role.admin, Role.pmo) and project:
+            raise fail(f"error: a {role.value} key reaches every project; leave out --project", EXIT_BAD_INPUT)
+        unknown = sorted(set(project) - store.existing_ids("projects", set(project)))
+        if unknown:
+            raise fail(f"error: no project {', '.join(map(repr, unknown))}", EXIT_NOT_FOUND)
+        if role == Role.external and not org:
+            raise fail("error: an external key needs --org (their own organisation's details stay visible)", EXIT_BAD_INPUT)
+        if org and not store.existing_ids("organizations", {org}):
+            raise fail(f"error: no organization {org!r}", EXIT_NOT_FOUND)
+        text, record = issue(name, role, project, org)
+        store.save_key(record)
+    typer.echo(text)
+    typer.echo(f"key {record.id} for {name} ({role.value}); shown once, store it safely", err=True)
+
+
+@keys_app.command("list")
+def keys_list(as_json: bool = typer.Option(False, "--json")) -> None:
+    """Stored keys (never their secrets)."""
+    with configured_store() as store:
+        records = store.keys()
+    if as_json:
+        typer.echo(json.dumps([r.model_dump(mode="json", exclude={"secret_hash"}) for r in records], indent=2))
+        return
+    for r in records:
+        reach = ", ".join(r.projects) or "all projects"
+        typer.echo(f"{r.id}  {r.role.value:8}  {r.name}  ({reach}{'; org ' + r.org if r.org else ''})")
+
+
+@keys_app.command("revoke")
+def keys_revoke(key_id: str = typer.Argument(..., help="the key id (the part after gsk_)")) -> None:
+    """Revoke a key; requests with it fail within seconds."""
+    with configured_store() as store:
+        if not store.delete_key(key_id):
+            raise fail(f"error: no key {key_id!r}", EXIT_NOT_FOUND)
+    typer.echo(f"revoked {key_id}")
+
+
+# -- audit ------------------------------------------------------------------------------
+
+
+@audit_app.callback()
+def audit_command(
+    entity: str | None = typer.Option(None, "--entity", help="one entity's history"),
+    kind: str | None = typer.Option(None, "--kind", help="entity kind, e.g. contacts"),
+    actor_: str | None = typer.Option(None, "--actor", help="changes by this actor"),
+    since: datetime | None = typer.Option(None, "--since", formats=["%Y-%m-%d"], help="on or after this day"),
+    limit: int = typer.Option(100, "--limit", min=1, max=100000),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Who changed what, oldest first."""
+    start = datetime.combine(since.date(), time(), tzinfo=timezone.utc) if since else None
+    with configured_store() as store:
+        entries = store.audit_log(AuditQuery(kind=kind, entity=entity, actor=actor_, since=start, limit=limit))
+    if as_json:
+        typer.echo(json.dumps([e.model_dump(mode="json") for e in entries], ensure_ascii=False, indent=2))
+        return
+    for e in entries:
+        typer.echo(f"{e.at:%Y-%m-%d %H:%M:%S}  {e.actor:16}  {e.operation:7}  {e.kind}/{e.entity}")
+
+
+# -- lifecycle ---------------------------------------------------------------------------
+
+
+def _print(report: LifecycleReport, as_json: bool) -> None:
+    if as_json:
+        typer.echo(report.model_dump_json(indent=2))
+        return
+    for moved in report.moved:
+        typer.echo(f"moved    {moved.kind:12} {moved.old} -> {moved.new}: {moved.detail}")
+    for skipped in report.skipped:
+        typer.echo(f"not moved {skipped.kind:11} {skipped.old}: {skipped.detail}")
+    for period in report.history_added:
+        typer.echo(f"history  {period}")
+    for gone in report.deleted:
+        typer.echo(f"removed  {gone}")
+
+
+def _run(operation):
+    try:
+        return operation()
+    except NotFound as exc:
+        raise fail(f"error: {exc}", EXIT_NOT_FOUND) from exc
+    except Conflict as exc:
+        raise fail(f"error: {exc}", EXIT_CONFLICT) from exc
+    except BundleError as exc:
+        raise fail("error: " + "; ".join(f"{p.field}: {p.reason}" for p in exc.problems), EXIT_BAD_INPUT) from exc
+
+
+@contact_app.command("leave")
+def contact_leave(
+    contact: str = typer.Argument(..., help="who leaves"),
+    on: datetime = typer.Option(..., "--on", formats=["%Y-%m-%d"], help="the first day they are gone"),
+    successor: str | None = typer.Option(None, "--successor", help="who takes over open duties and lines"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Someone leaves; their open assignments and working links continue with the successor."""
+    with configured_store() as store:
+        report = _run(lambda: leave(store, contact, on.date(), successor, actor()))
+    _print(report, as_json)
+
+
+@contact_app.command("merge")
+def contact_merge(
+    survivor: str = typer.Argument(..., help="the entry to keep"),
+    duplicate: str = typer.Argument(..., help="the other entry of the same person (removed)"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Merge a duplicate entry into the survivor (history, duties, lines, interactions)."""
+    with configured_store() as store:
+        report = _run(lambda: merge(store, survivor, duplicate, actor()))
+    _print(report, as_json)
+
+
+@contact_app.command("move")
+def contact_move(
+    contact: str = typer.Argument(...),
+    on: datetime = typer.Option(..., "--on", formats=["%Y-%m-%d"], help="the day the change takes effect"),
+    org: str | None = typer.Option(None, "--org", help="new organisation id"),
+    title: str | None = typer.Option(None, "--title", help="new title"),
+) -> None:
+    """Change employer and/or title from a day; the earlier state is kept as history."""
+    day: date = on.date()
+    with configured_store() as store:
+        row = _run(lambda: move(store, contact, day, org, title, actor()))
+    typer.echo(f"{row.name}: {row.title or '-'} at {row.org or '-'} since {row.since}")

@@ -1,0 +1,96 @@
+"""Bundles in and out: ``import``, ``export``, ``validate``, ``schema`` and ``demo``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import typer
+
+from graphsvc.application.demo import demo_data
+from graphsvc.application.importer import import_bundle
+from graphsvc.cli.common import EXIT_BAD_INPUT, actor, configured_store, fail
+from graphsvc.cli.spreadsheet import import_spreadsheets, is_spreadsheet
+from graphsvc.domain.bundle import (
+    BundleError,
+    dump_bundle,
+    json_schema,
+    load_bundle_file,
+)
+from graphsvc.store import Store
+
+
+def _report_import(store: Store, data: object, as_json: bool) -> None:
+    try:
+        report = import_bundle(store, data, actor=actor())
+    except BundleError as exc:
+        if as_json:
+            typer.echo(json.dumps({"problems": exc.as_dicts()}, ensure_ascii=False, indent=2))
+        raise fail(str(exc) + "\nnothing was written.", EXIT_BAD_INPUT) from exc
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        return
+    rows = ", ".join(f"{n} {kind}" for kind, n in report.counts.items() if n)
+    typer.echo(f"imported into the {store.name} store: {rows or 'nothing'}")
+    if report.history_added:
+        typer.echo(f"kept {len(report.history_added)} earlier contact state(s) as history")
+
+
+def import_command(
+    files: list[Path] = typer.Argument(
+        ..., help="JSON bundle, or spreadsheet: one .xlsx, .csv files, or a directory of .csv files", exists=False
+    ),
+    as_json: bool = typer.Option(False, "--json", help="print the report as JSON"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="spreadsheets: check and report, write nothing"),
+) -> None:
+    """Import a JSON bundle or a spreadsheet: everything is checked first; bad input writes nothing."""
+    if is_spreadsheet(files):
+        return import_spreadsheets(files, dry_run=dry_run, as_json=as_json, open_store=configured_store, actor=actor())
+    if len(files) > 1 or dry_run:
+        raise fail("error: give one JSON bundle (--dry-run is for spreadsheets; see graphsvc validate)", EXIT_BAD_INPUT)
+    file = files[0]
+    if not file.is_file():
+        raise fail(f"error: no such file: {file}", EXIT_BAD_INPUT)
+    try:
+        data = json.loads(file.read_text(encoding="utf-8-sig"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise fail(f"error: {file} is not a JSON bundle: {exc}", EXIT_BAD_INPUT) from exc
+    with configured_store() as store:
+        _report_import(store, data, as_json)
+    return None
+
+
+def export_command(
+    file: str = typer.Argument(..., help="where to write the bundle; '-' for standard output"),
+) -> None:
+    """Export the whole store as a canonical JSON bundle (sorted by id)."""
+    with configured_store() as store:
+        text = dump_bundle(store.export())
+    if file == "-":
+        sys.stdout.write(text)
+    else:
+        Path(file).write_text(text, encoding="utf-8")
+        typer.echo(f"exported to {file}")
+
+
+def validate_command(file: Path = typer.Argument(..., help="JSON bundle to check")) -> None:
+    """Check a bundle on its own (references must resolve inside it); writes nothing."""
+    try:
+        bundle = load_bundle_file(str(file))
+    except FileNotFoundError as exc:
+        raise fail(f"error: no such file: {file}", EXIT_BAD_INPUT) from exc
+    except BundleError as exc:
+        raise fail(str(exc), EXIT_BAD_INPUT) from exc
+    typer.echo(f"valid bundle: {bundle.size()} rows")
+
+
+def schema_command() -> None:
+    """Print the JSON Schema of the bundle."""
+    typer.echo(json.dumps(json_schema(), ensure_ascii=False, indent=2))
+
+
+def demo_command(as_json: bool = typer.Option(False, "--json")) -> None:
+    """Load the demo portfolio (a property development and a software product)."""
+    with configured_store() as store:
+        _report_import(store, demo_data(), as_json)

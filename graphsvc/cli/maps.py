@@ -1,0 +1,46 @@
+"""``graphsvc map``: one project's phase map as a self-contained HTML file.
+
+Registered on the main app in ``cli/main.py``.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import typer
+
+from graphsvc.application.maps import project_map_html
+from graphsvc.cli.common import EXIT_BAD_INPUT, EXIT_NOT_FOUND, configured_store, fail
+from graphsvc.store.base import NotFound
+
+
+def map_command(
+    project: str = typer.Option(..., "--project", help="project id"),
+    stage: str | None = typer.Option(
+        None, "--stage", help="stage the page opens on (default: the active one; 'all' for every stage)"
+    ),
+    out: Path = typer.Option(..., "--out", help="HTML file to write ('-' for standard output)"),
+    as_of: datetime | None = typer.Option(
+        None, "--as-of", formats=["%Y-%m-%d"], help="map as of this day (default today)"
+    ),
+) -> None:
+    """Write a project's phase map (every stage, switchable) as one HTML file that opens offline."""
+
+    to_stdout = str(out) == "-"
+    if not to_stdout and not out.parent.is_dir():
+        raise fail(f"error: cannot write {out}: no such directory {out.parent}", EXIT_BAD_INPUT)
+    with configured_store() as store:
+        try:
+            html = project_map_html(store, project, stage, as_of.date() if as_of else None)
+        except NotFound as exc:
+            raise fail(f"error: {exc}", EXIT_NOT_FOUND) from exc
+    if to_stdout:
+        sys.stdout.write(html)
+        return
+    try:
+        out.write_text(html, encoding="utf-8")
+    except OSError as exc:
+        raise fail(f"error: cannot write {out}: {exc.strerror or exc}", EXIT_BAD_INPUT) from exc
+    typer.echo(f"wrote the map of {project} to {out} ({len(html.encode('utf-8')) // 1024} KiB, opens offline)")

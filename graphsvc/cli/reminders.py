@@ -1,0 +1,45 @@
+"""``graphsvc reminders``: "not contacted for N days", per project or per owner.
+
+Registered on the main app in ``cli/main.py``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import typer
+
+from graphsvc.application.reminders import (
+    DEFAULT_DAYS,
+    ReminderError,
+    reminders_report,
+    reminders_text,
+)
+from graphsvc.cli.common import EXIT_BAD_INPUT, EXIT_NOT_FOUND, configured_store, fail
+from graphsvc.store.base import NotFound
+
+
+def reminders_command(
+    project: str | None = typer.Option(None, "--project", help="project id"),
+    owner: str | None = typer.Option(
+        None, "--owner", help="contact id: only this owner's reminders (without --project: across every project "
+                              "they own something in)"
+    ),
+    days: int = typer.Option(DEFAULT_DAYS, "--days", min=1, help="remind when a line is unused for more days than this"),
+    as_of: datetime | None = typer.Option(
+        None, "--as-of", formats=["%Y-%m-%d"], help="judge as of this day (default today)"
+    ),
+    as_json: bool = typer.Option(False, "--json", help="print the reminders as JSON"),
+) -> None:
+    """Owners' working lines not used for more than N days, most overdue first."""
+
+    if project is None and owner is None:
+        raise fail("error: give --project ID, --owner ID, or both", EXIT_BAD_INPUT)
+    with configured_store() as store:
+        try:
+            report = reminders_report(store, project, owner, days, as_of.date() if as_of else None)
+        except NotFound as exc:
+            raise fail(f"error: {exc}", EXIT_NOT_FOUND) from exc
+        except ReminderError as exc:
+            raise fail(f"error: {exc}", EXIT_BAD_INPUT) from exc
+    typer.echo(report.model_dump_json(indent=2) if as_json else reminders_text(report))

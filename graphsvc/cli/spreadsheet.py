@@ -1,0 +1,116 @@
+"""``graphsvc import`` for spreadsheets: one .xlsx, .csv files, or a directory of .csv files.
+
+``cli/data.py`` only decides which one a command line means (``is_spreadsheet``). The report goes to stdout
+(``--json``: the same JSON as the HTTP upload), errors and the progress bar to stderr.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
+from pathlib import Path
+
+import typer
+
+from graphsvc.application.spreadsheet.convert import Issue, SpreadsheetError
+from graphsvc.application.spreadsheet.read import (
+    CSV_SUFFIXES,
+    SPREADSHEET_SUFFIXES,
+    estimate_rows,
+    read_files,
+)
+from graphsvc.application.spreadsheet.report import (
+    SpreadsheetReport,
+    run_import,
+    unreadable,
+)
+from graphsvc.cli.common import EXIT_BAD_INPUT
+from graphsvc.cli.common import actor as cli_actor
+from graphsvc.store.base import Store
+
+#: from this many rows on, a progress bar is drawn even when stderr is not a terminal
+LARGE_ROWS = 5000
+
+
+def is_spreadsheet(paths: list[Path]) -> bool:
+    """Whether the command line names spreadsheets (a directory counts as one of CSV files)."""
+    return any(path.is_dir() or path.suffix.lower() in SPREADSHEET_SUFFIXES for path in paths)
+
+
+def _collect(paths: list[Path]) -> list[tuple[str, bytes]]:
+    """(name, bytes) of every file named, a directory standing for the .csv files in it."""
+    files: list[tuple[str, bytes]] = []
+    missing: list[Issue] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in CSV_SUFFIXES)
+            if not found:
+                missing.append(Issue(message=f"no .csv files in directory {path}"))
+            files += [(str(p), p.read_bytes()) for p in found]
+        elif path.is_file():
+            files.append((str(path), path.read_bytes()))
+        else:
+            missing.append(Issue(message=f"no such file: {path}"))
+    if missing:
+        raise SpreadsheetError(missing)
+    return files
+
+
+def _progress(total: int) -> AbstractContextManager:
+    """A bar on stderr for a terminal or a large file; never on stdout (``--json`` stays clean)."""
+    if not (sys.stderr.isatty() or total >= LARGE_ROWS):
+        return nullcontext(None)
+    return typer.progressbar(length=max(total, 1), label="reading", file=sys.stderr)
+
+
+def _print(report: SpreadsheetReport, store_name: str) -> None:
+    for warning in report.warnings:
+        typer.echo(f"warning: {warning}")
+    for duplicate in report.suspected_duplicates:
+        typer.echo(f"suspected duplicate: {duplicate.message}")
+    for error in report.errors:
+        typer.echo(f"error: {error}", err=True)
+    rows = ", ".join(f"{n} {kind}" for kind, n in report.counts.items() if n) or "nothing"
+    if report.errors:
+        typer.echo(f"{len(report.errors)} error(s); nothing was written.", err=True)
+    elif report.committed:
+        typer.echo(f"imported into the {store_name} store: {rows}")
+        if report.history_added:
+            typer.echo(f"kept {len(report.history_added)} earlier contact state(s) as history")
+    else:
+        typer.echo(f"dry run: {rows} would be imported; nothing was written")
+
+
+def import_spreadsheets(
+    paths: list[Path],
+    *,
+    dry_run: bool,
+    as_json: bool,
+    open_store: Callable[[], AbstractContextManager[Store]],
+    actor: str | None = None,
+) -> None:
+    """Read, check and (unless a dry run or wrong) commit; exit 2 when anything is wrong."""
+    report: SpreadsheetReport | None = None
+    store_name = ""
+    try:
+        files = _collect(paths)
+        with _progress(estimate_rows(files)) as bar:
+            sheets = read_files(files, tick=bar.update if bar is not None else lambda rows: None)
+    except SpreadsheetError as exc:
+        report = unreadable(exc.issues, dry_run)
+    if report is None:
+        if sum(len(s.rows) for s in sheets) >= LARGE_ROWS:
+            typer.echo("checking" if dry_run else "checking and writing", err=True)
+        with open_store() as store:
+            store_name = store.name
+            report = run_import(store, sheets, dry_run, actor=actor or cli_actor())
+    if as_json:
+        typer.echo(report.model_dump_json(indent=2))
+        if report.errors:
+            typer.echo(f"{len(report.errors)} error(s); nothing was written.", err=True)
+    else:
+        _print(report, store_name)
+    if report.errors:
+        raise typer.Exit(EXIT_BAD_INPUT)
+

@@ -1,0 +1,338 @@
+"""The JSON bundle: parse and check a whole bundle before anything is written.
+
+``parse_bundle`` collects *every* problem (array, row index, field, reason) instead of
+stopping at the first, so a user can fix a spreadsheet in one pass. References may point
+into the bundle itself or at rows already stored (``known`` tells which ids exist).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+
+from graphsvc.domain.model import (
+    KINDS,
+    Assignment,
+    Contact,
+    ContactPeriod,
+    Interaction,
+    Link,
+    Organization,
+    Project,
+    Responsibility,
+    Row,
+    Stage,
+)
+
+FORMAT = "graphsvc-bundle"
+VERSION = 1
+
+
+class Bundle(BaseModel):
+    """A whole data set as flat arrays of rows; also the published JSON Schema."""
+
+    model_config = ConfigDict(extra="forbid", title="graphsvc bundle")
+
+    format: Literal["graphsvc-bundle"] = FORMAT
+    version: Literal[1] = VERSION
+    organizations: list[Organization] = Field(default_factory=list)
+    contacts: list[Contact] = Field(default_factory=list)
+    contact_history: list[ContactPeriod] = Field(default_factory=list)
+    projects: list[Project] = Field(default_factory=list)
+    stages: list[Stage] = Field(default_factory=list)
+    responsibilities: list[Responsibility] = Field(default_factory=list)
+    assignments: list[Assignment] = Field(default_factory=list)
+    links: list[Link] = Field(default_factory=list)
+    interactions: list[Interaction] = Field(default_factory=list)
+
+    def rows(self, kind: str) -> list[Row]:
+        return getattr(self, kind)
+
+    def size(self) -> int:
+        return sum(len(self.rows(kind)) for kind in KINDS)
+
+    def counts(self) -> dict[str, int]:
+        return {kind: len(self.rows(kind)) for kind in KINDS}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a bundle, located precisely enough to fix it."""
+
+    array: str
+    index: int | None
+    field: str | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = self.array if self.index is None else f"{self.array}[{self.index}]"
+        if self.field:
+            where += f".{self.field}"
+        return f"{where}: {self.reason}"
+
+
+class BundleError(ValueError):
+    """A bundle that cannot be imported; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        lines = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(f"bundle rejected, {len(problems)} problem(s):\n{lines}")
+
+    def as_dicts(self) -> list[dict[str, Any]]:
+        return [asdict(p) for p in self.problems]
+
+
+#: kind -> set of ids that already exist in the target store, for the given candidates
+KnownIds = Callable[[str, set[str]], set[str]]
+
+
+def _no_known(kind: str, ids: set[str]) -> set[str]:
+    return set()
+
+
+def parse_bundle(data: Any, known: KnownIds = _no_known) -> Bundle:
+    """Validate raw JSON data into a Bundle, or raise BundleError listing every problem."""
+    problems: list[Problem] = []
+    if not isinstance(data, dict):
+        raise BundleError([Problem("(bundle)", None, None, "a bundle must be a JSON object")])
+
+    parsed: dict[str, list[tuple[int, Row]]] = {}
+    raw: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+    for key, value in data.items():
+        if key in ("format", "version"):
+            expected = FORMAT if key == "format" else VERSION
+            if value != expected:
+                problems.append(Problem(key, None, None, f"must be {expected!r}, got {value!r}"))
+        elif key not in KINDS:
+            problems.append(
+                Problem(key, None, None, f"unknown array; expected one of {', '.join(KINDS)}")
+            )
+    for kind, model in KINDS.items():
+        raw_rows = data.get(kind, [])
+        if not isinstance(raw_rows, list):
+            problems.append(Problem(kind, None, None, "must be an array of rows"))
+            raw_rows = []
+        raw[kind] = [(i, r) for i, r in enumerate(raw_rows) if isinstance(r, dict)]
+        parsed[kind] = _parse_rows(kind, model, raw_rows, problems)
+
+    # Duplicates and references are checked on the raw rows too, so that a row with a bad
+    # field still has its other problems reported in the same pass.
+    ids = {kind: [(index, _text(row.get("id"))) for index, row in rows] for kind, rows in raw.items()}
+    problems.extend(_check_duplicates(ids))
+    problems.extend(_check_references(raw, ids, known))
+    problems.extend(_check_consistency(parsed))
+    if problems:
+        raise BundleError(problems)
+    return Bundle(**{kind: [row for _, row in rows] for kind, rows in parsed.items()})
+
+
+def load_bundle_file(path: str, known: KnownIds = _no_known) -> Bundle:
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            data = json.load(handle)
+    except json.JSONDecodeError as exc:
+        raise BundleError(
+            [Problem("(file)", None, None, f"not valid JSON: {exc.msg} at line {exc.lineno}")]
+        ) from exc
+    return parse_bundle(data, known)
+
+
+#: one validator per kind for the whole array: a clean array is validated in one call
+_ARRAYS = {kind: TypeAdapter(list[model]) for kind, model in KINDS.items()}
+
+
+def _parse_rows(
+    kind: str, model: type[Row], raw_rows: list[Any], problems: list[Problem]
+) -> list[tuple[int, Row]]:
+    try:
+        return list(enumerate(_ARRAYS[kind].validate_python(raw_rows)))
+    except ValidationError:
+        pass  # something is wrong: go row by row so that every problem is located
+    rows = []
+    for index, raw in enumerate(raw_rows):
+        if not isinstance(raw, dict):
+            problems.append(Problem(kind, index, None, "each row must be a JSON object"))
+            continue
+        try:
+            rows.append((index, model.model_validate(raw)))
+        except ValidationError as exc:
+            for error in exc.errors(include_url=False):
+                field = ".".join(str(part) for part in error["loc"]) or None
+                problems.append(Problem(kind, index, field, _reason(error)))
+    return rows
+
+
+def _reason(error: dict[str, Any]) -> str:
+    if error["type"] == "extra_forbidden":
+        return "unknown field"
+    if error["type"] == "missing":
+        return "required field is missing"
+    if error["type"] == "string_too_short":
+        return "must not be empty"
+    if error["type"] == "enum":
+        return f"{error['msg']}, got {error['input']!r}"
+    return error["msg"]
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value.strip() or None
+    return None
+
+
+def _check_duplicates(ids: dict[str, list[tuple[int, str | None]]]) -> Iterable[Problem]:
+    """``ids``: kind -> (row index, the row's id as text, None if it has none)."""
+    for kind, rows in ids.items():
+        first_seen: dict[str, int] = {}
+        for index, row_id in rows:
+            if row_id is None:
+                continue
+            if row_id in first_seen:
+                yield Problem(
+                    kind, index, "id", f"duplicate id {row_id!r} (first at row {first_seen[row_id]})"
+                )
+            else:
+                first_seen[row_id] = index
+
+
+#: references held inside lists: kind -> (list field, referenced kind, key inside an item)
+_NESTED = {"projects": ("organizations", "organizations", "org"), "interactions": ("participants", "contacts", None)}
+
+#: (kind, row index, field path, referenced kind, id)
+Reference = tuple[str, int, str, str, str]
+
+
+def _all_references(
+    raw: dict[str, list[tuple[int, dict[str, Any]]]], skip: dict[str, set[str | None]] | None = None
+) -> Iterator[Reference]:
+    """Every id each raw row points at, in one pass (bundles reach hundreds of thousands of
+    rows); with ``skip``, only those not among ``skip[referenced kind]``."""
+    skip = skip or {}
+    for kind, rows in raw.items():
+        for field, target in KINDS[kind].references.items():
+            known = skip.get(target, ())
+            for index, row in rows:
+                ref = _text(row.get(field))
+                if ref is not None and ref not in known:
+                    yield kind, index, field, target, ref
+        if kind in _NESTED:
+            field, target, key = _NESTED[kind]
+            known = skip.get(target, ())
+            for index, row in rows:
+                items = row.get(field)
+                for i, item in enumerate(items if isinstance(items, list) else []):
+                    if key is None:
+                        ref, path = _text(item), f"{field}.{i}"
+                    else:
+                        ref, path = (_text(item.get(key)) if isinstance(item, dict) else None), f"{field}.{i}.{key}"
+                    if ref is not None and ref not in known:
+                        yield kind, index, path, target, ref
+
+
+def _check_references(
+    raw: dict[str, list[tuple[int, dict[str, Any]]]], ids: dict[str, list[tuple[int, str | None]]], known: KnownIds
+) -> Iterable[Problem]:
+    in_bundle = {kind: {row_id for _, row_id in rows} for kind, rows in ids.items()}
+    outside = list(_all_references(raw, skip=in_bundle))
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for _, _, _, target, ref in outside:
+        wanted[target].add(ref)
+    stored = {target: known(target, ids) for target, ids in wanted.items()}
+    for kind, index, field, target, ref in outside:
+        if ref not in stored[target]:
+            yield Problem(kind, index, field, f"dangling reference: no {_singular(target)} {ref!r}")
+
+
+def _singular(kind: str) -> str:
+    return {
+        "organizations": "organization",
+        "contacts": "contact",
+        "projects": "project",
+        "stages": "stage",
+        "responsibilities": "responsibility",
+    }.get(kind, kind)
+
+
+def _check_consistency(parsed: dict[str, list[tuple[int, Row]]]) -> Iterable[Problem]:
+    for kind in ("contact_history", "assignments", "links"):
+        for index, row in parsed[kind]:
+            if row.valid_from and row.valid_to and row.valid_from >= row.valid_to:
+                yield Problem(kind, index, "valid_to", "must be after valid_from")
+    for index, stage in parsed["stages"]:
+        if stage.start and stage.end and stage.start > stage.end:
+            yield Problem("stages", index, "end", "must not be before start")
+    for index, link in parsed["links"]:
+        if link.source == link.target:
+            yield Problem("links", index, "target", "a link needs two different contacts")
+    for index, project in parsed["projects"]:
+        for i, part in enumerate(project.organizations):
+            if part.valid_from and part.valid_to and part.valid_from >= part.valid_to:
+                yield Problem("projects", index, f"organizations.{i}.valid_to", "must be after valid_from")
+    yield from _check_stage_order(parsed["stages"])
+    yield from _check_history(parsed["contact_history"], parsed["contacts"])
+
+
+def _check_stage_order(stages: list[tuple[int, Row]]) -> Iterable[Problem]:
+    seen: dict[tuple[str, int], int] = {}
+    for index, stage in stages:
+        key = (stage.project, stage.order)
+        if key in seen:
+            yield Problem(
+                "stages",
+                index,
+                "order",
+                f"project {stage.project!r} already has a stage with order {stage.order} "
+                f"(row {seen[key]})",
+            )
+        else:
+            seen[key] = index
+
+
+def _check_history(
+    periods: list[tuple[int, Row]], contacts: list[tuple[int, Row]]
+) -> Iterable[Problem]:
+    since = {c.id: c.since for _, c in contacts}
+    by_contact: dict[str, list[tuple[int, ContactPeriod]]] = defaultdict(list)
+    for index, period in periods:
+        by_contact[period.contact].append((index, period))
+        current_since = since.get(period.contact)
+        if current_since and period.valid_to > current_since:
+            yield Problem(
+                "contact_history",
+                index,
+                "valid_to",
+                f"overlaps the contact's current state (since {current_since})",
+            )
+    for entries in by_contact.values():
+        entries.sort(key=lambda e: (e[1].valid_from is not None, e[1].valid_from, e[1].valid_to))
+        for (_, earlier), (index, later) in zip(entries, entries[1:]):
+            if later.valid_from is None or later.valid_from < earlier.valid_to:
+                yield Problem(
+                    "contact_history",
+                    index,
+                    "valid_from",
+                    f"overlaps period {earlier.id!r} of the same contact",
+                )
+
+
+def canonical_dict(bundle: Bundle) -> dict[str, Any]:
+    """The export form: every array sorted by id, every field present, JSON types only."""
+    out: dict[str, Any] = {"format": FORMAT, "version": VERSION}
+    for kind in KINDS:
+        rows = sorted(bundle.rows(kind), key=lambda row: row.id)
+        out[kind] = [row.model_dump(mode="json") for row in rows]
+    return out
+
+
+def dump_bundle(bundle: Bundle) -> str:
+    return json.dumps(canonical_dict(bundle), ensure_ascii=False, indent=2) + "\n"
+
+
+def json_schema() -> dict[str, Any]:
+    return Bundle.model_json_schema()

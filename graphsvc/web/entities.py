@@ -1,0 +1,342 @@
+"""REST endpoints for every entity: list (paged, filtered), create, read, replace, patch,
+delete (with optional cascade), and each entity's audit history.
+
+Routes are generated per kind from the domain model, so every entity behaves alike; the
+checks live in ``entities`` (the same parser as the import) and ``auth`` (who may write).
+"""
+
+# No ``from __future__ import annotations``: FastAPI reads the generated handlers'
+# annotations at definition time, and they refer to the per-kind model in a closure.
+
+from datetime import datetime, time, timezone
+from functools import lru_cache
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Query, Request
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from graphsvc.application import entities
+from graphsvc.application.access import check_write
+from graphsvc.application.demo import demo_data
+from graphsvc.application.importer import import_bundle
+from graphsvc.domain.audit import AuditEntry, AuditQuery
+from graphsvc.domain.bundle import BundleError, Problem, canonical_dict
+from graphsvc.domain.keys import Role
+from graphsvc.domain.model import KINDS, Day, Row
+from graphsvc.store.base import NotFound, Store
+from graphsvc.web.access import principal_of, store_of
+from graphsvc.web.errors import responses
+from graphsvc.web.response_cache import cache_of
+
+router = APIRouter()
+
+#: URL segment -> bundle kind (contact_history is kept by the service, not edited directly)
+PATHS = {
+    "organizations": "organizations",
+    "contacts": "contacts",
+    "projects": "projects",
+    "stages": "stages",
+    "responsibilities": "responsibilities",
+    "assignments": "assignments",
+    "links": "links",
+    "interactions": "interactions",
+}
+
+#: which list filters apply to which kind
+FILTERS: dict[str, set[str]] = {
+    "organizations": {"q", "kind", "tag", "project"},
+    "contacts": {"q", "org", "status", "tag", "project", "stage"},
+    "projects": {"q", "org"},
+    "stages": {"q", "project", "status"},
+    "responsibilities": {"q", "project", "stage"},
+    "assignments": {"project", "stage", "contact", "raci"},
+    "links": {"project", "contact", "kind"},
+    "interactions": {"q", "project", "contact"},
+}
+
+
+class DeleteReport(BaseModel):
+    deleted: dict[str, list[str]] = Field(description="ids removed, by kind (the entity and, with cascade, its dependents)")
+    updated: dict[str, list[str]] = Field(description="ids whose reference to the entity was cleared, by kind")
+
+
+def base_store(request: Request) -> Store:
+    return request.app.state.store
+
+
+@lru_cache(maxsize=None)
+def example(kind: str) -> dict[str, Any]:
+    """A realistic example row from the demo data."""
+    return demo_data()[kind][0]
+
+
+def _text(row: Row) -> str:
+    return " ".join(str(getattr(row, f, "")) for f in ("id", "name", "title", "summary", "description")).casefold()
+
+
+def _filter(store: Store, kind: str, given: dict[str, str]) -> list[Row]:
+    """Rows matching every given filter (already checked to apply to the kind). With a
+    project, only that project's scope is read, not the whole kind."""
+    if "project" in given:
+        scope = store.project_scope(given["project"])
+        wanted = {given["project"]} if kind == "projects" else scope.get(kind, set())
+        rows = store.read(kind, wanted)
+    else:
+        rows = store.read(kind)
+    if "stage" in given:
+        duties = {r.id for r in store.read("responsibilities") if r.stage == given["stage"]}
+        if not store.read("stages", [given["stage"]]):
+            raise NotFound(f"no stage {given['stage']!r}")
+        if kind == "responsibilities":
+            rows = [r for r in rows if r.id in duties]
+        else:
+            assigned = [a for a in store.read("assignments") if a.responsibility in duties]
+            if kind == "assignments":
+                ids = {a.id for a in assigned}
+                rows = [r for r in rows if r.id in ids]
+            else:
+                people = {a.contact for a in assigned}
+                rows = [r for r in rows if r.id in people]
+    for name, value in given.items():
+        if name == "q":
+            needle = value.casefold()
+            rows = [r for r in rows if needle in _text(r)]
+        elif name == "tag":
+            rows = [r for r in rows if value in r.tags]
+        elif name == "org" and kind == "projects":
+            rows = [r for r in rows if any(p.org == value for p in r.organizations)]
+        elif name == "contact" and kind == "links":
+            rows = [r for r in rows if value in (r.source, r.target)]
+        elif name == "contact" and kind == "interactions":
+            rows = [r for r in rows if value in r.participants]
+        elif name in ("org", "status", "kind", "raci", "contact"):
+            rows = [r for r in rows if _value(getattr(r, name)) == value]
+    return rows
+
+
+def _value(value: Any) -> Any:
+    return getattr(value, "value", value)
+
+
+def patch_model(model: type[Row]) -> type[BaseModel]:
+    """The body of a PATCH: any of the kind's fields, typed as in the row, none required.
+    Only the fields given change (``exclude_unset``); unknown fields are a 422 naming them."""
+    fields: dict[str, Any] = {
+        name: (Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation,
+               Field(None, description=info.description))
+        for name, info in model.model_fields.items()
+    }
+    return create_model(
+        f"{model.__name__}Changes",
+        __config__=ConfigDict(extra="forbid", use_enum_values=True, str_strip_whitespace=True),
+        __doc__=f"Fields of a {model.__name__.lower()} to change; those left out keep their values.",
+        **fields,
+    )
+
+
+def _routes_for(segment: str, kind: str) -> None:
+    model = KINDS[kind]
+    page = create_model(
+        f"{model.__name__}Page",
+        items=(list[model], ...),
+        total=(int, Field(description="rows matching the filters")),
+        offset=(int, ...),
+        limit=(int, ...),
+    )
+    one = entities.singular(kind)
+    allowed = FILTERS[kind]
+    body_examples = {"example": {"summary": f"a {one}", "value": example(kind)}}
+    changes = patch_model(model)
+    shown = next(f for f in ("name", *model.model_fields) if f != "id" and f not in model.references and f in example(kind))
+    patch_examples = {"change": {"summary": f"change {shown}", "value": {shown: example(kind)[shown]}}}
+
+    @router.get(
+        f"/api/v1/{segment}",
+        response_model=page,
+        tags=[segment],
+        name=f"list_{kind}",
+        summary=f"List {segment} (paged, filtered)",
+        responses=responses(401, 404, 422),
+    )
+    def list_rows(
+        request: Request,
+        offset: int = Query(0, ge=0, le=10_000_000),
+        limit: int = Query(50, ge=1, le=500),
+        q: str | None = Query(None, max_length=200, description="text search in id, name, title, summary"),
+        org: str | None = Query(None, description="organisation id"),
+        project: str | None = Query(None, description="project id: rows in that project's scope"),
+        stage: str | None = Query(None, description="stage id"),
+        status: str | None = Query(None, description="status value"),
+        tag: str | None = Query(None, description="rows carrying this tag"),
+        contact: str | None = Query(None, description="contact id"),
+        kind_: str | None = Query(None, alias="kind", description="organisation kind or link kind"),
+        raci: str | None = Query(None, description="RACI letter"),
+    ) -> Any:
+        given = {
+            name: value
+            for name, value in (
+                ("q", q), ("org", org), ("project", project), ("stage", stage), ("status", status),
+                ("tag", tag), ("contact", contact), ("kind", kind_), ("raci", raci),
+            )
+            if value is not None
+        }
+        unsupported = sorted(set(given) - allowed)
+        if unsupported:
+            raise BundleError(
+                [Problem("query", None, name, f"does not filter {segment} (use {', '.join(sorted(allowed))})")
+                 for name in unsupported]
+            )
+        def build() -> BaseModel:
+            store = store_of(request)
+            rows = _filter(store, kind, given)
+            return page(items=rows[offset : offset + limit], total=len(rows), offset=offset, limit=limit)
+
+        # A page reads and filters the whole kind: keep it until the next write.
+        return cache_of(request).json(request, ("list", kind, tuple(sorted(given.items())), offset, limit), build)
+
+    @router.post(
+        f"/api/v1/{segment}",
+        response_model=model,
+        status_code=201,
+        tags=[segment],
+        name=f"create_{kind}",
+        summary=f"Create a {one}",
+        responses=responses(401, 403, 409, 422),
+    )
+    def create_row(request: Request, body: model = Body(..., openapi_examples=body_examples)) -> Any:
+        principal = principal_of(request)
+        check_write(principal, base_store(request), store_of(request), kind, [body])
+        return entities.create(base_store(request), kind, body.model_dump(mode="json"), principal.name)
+
+    @router.get(
+        f"/api/v1/{segment}/{{entity_id}}",
+        response_model=model,
+        tags=[segment],
+        name=f"get_{kind}",
+        summary=f"One {one}",
+        responses=responses(401, 404),
+    )
+    def get_row(request: Request, entity_id: str) -> Any:
+        return entities.get(store_of(request), kind, entity_id)
+
+    @router.put(
+        f"/api/v1/{segment}/{{entity_id}}",
+        response_model=model,
+        tags=[segment],
+        name=f"replace_{kind}",
+        summary=f"Replace a {one} (fields left out take their defaults)",
+        responses=responses(401, 403, 404, 422),
+    )
+    def replace_row(request: Request, entity_id: str, body: model = Body(..., openapi_examples=body_examples)) -> Any:
+        principal = principal_of(request)
+        old = entities.get(store_of(request), kind, entity_id)
+        check_write(principal, base_store(request), store_of(request), kind, [old, body])
+        return entities.replace(base_store(request), kind, entity_id, body.model_dump(mode="json"), principal.name)
+
+    @router.patch(
+        f"/api/v1/{segment}/{{entity_id}}",
+        response_model=model,
+        tags=[segment],
+        name=f"patch_{kind}",
+        summary=f"Change some fields of a {one}",
+        responses=responses(401, 403, 404, 422),
+    )
+    def patch_row(
+        request: Request,
+        entity_id: str,
+        body: changes = Body(..., openapi_examples=patch_examples),
+    ) -> Any:
+        principal = principal_of(request)
+        given = body.model_dump(mode="json", exclude_unset=True)
+        old = entities.get(store_of(request), kind, entity_id)
+        check_write(principal, base_store(request), store_of(request), kind, [old])
+        _, new = entities.patched(base_store(request), kind, entity_id, given)
+        check_write(principal, base_store(request), store_of(request), kind, [new])
+        return entities.patch(base_store(request), kind, entity_id, given, principal.name)
+
+    @router.delete(
+        f"/api/v1/{segment}/{{entity_id}}",
+        response_model=DeleteReport,
+        tags=[segment],
+        name=f"delete_{kind}",
+        summary=f"Delete a {one}",
+        responses=responses(401, 403, 404, 409),
+    )
+    def delete_row(
+        request: Request,
+        entity_id: str,
+        cascade: bool = Query(False, description="also delete what depends on it and clear references to it"),
+    ) -> Any:
+        principal = principal_of(request)
+        old = entities.get(store_of(request), kind, entity_id)
+        check_write(principal, base_store(request), store_of(request), kind, [old])
+        if principal.role != Role.admin and cascade:
+            deletes, updates = entities.cascade_plan(base_store(request), kind, {entity_id})
+            for other, ids in deletes.items():
+                check_write(principal, base_store(request), store_of(request), other, base_store(request).read(other, ids))
+            for other, rows in updates.items():
+                check_write(principal, base_store(request), store_of(request), other, list(rows.values()))
+        return entities.delete(base_store(request), kind, entity_id, principal.name, cascade=cascade)
+
+    @router.get(
+        f"/api/v1/{segment}/{{entity_id}}/history",
+        response_model=list[AuditEntry],
+        tags=[segment, "audit"],
+        name=f"history_{kind}",
+        summary=f"Audit history of one {one} (admin and pmo)",
+        responses=responses(401, 403),
+    )
+    def history(
+        request: Request,
+        entity_id: str,
+        offset: int = Query(0, ge=0, le=10_000_000),
+        limit: int = Query(100, ge=1, le=1000),
+    ) -> Any:
+        principal_of(request).require(Role.admin, Role.pmo)
+        return base_store(request).audit_log(AuditQuery(kind=kind, entity=entity_id, offset=offset, limit=limit))
+
+
+for _segment, _kind in PATHS.items():
+    _routes_for(_segment, _kind)
+
+
+@router.get("/api/v1/audit", response_model=list[AuditEntry], tags=["audit"], responses=responses(401, 403, 422))
+def audit_log(
+    request: Request,
+    entity: str | None = Query(None, description="entity id"),
+    kind: str | None = Query(None, description="entity kind (bundle array name, e.g. contacts)"),
+    actor: str | None = Query(None, description="who made the change (API key name, or cli:<user>)"),
+    since: Day | None = Query(None, description="entries on or after this day (UTC)"),
+    offset: int = Query(0, ge=0, le=10_000_000),
+    limit: int = Query(100, ge=1, le=1000),
+) -> Any:
+    """Who changed what, oldest first. Read-only: there is no way to edit the trail."""
+    principal_of(request).require(Role.admin, Role.pmo)
+    if kind is not None and kind not in KINDS:
+        raise BundleError([Problem("query", None, "kind", f"unknown kind; one of {', '.join(KINDS)}")])
+    start = datetime.combine(since, time(), tzinfo=timezone.utc) if since else None
+    query = AuditQuery(kind=kind, entity=entity, actor=actor, since=start, offset=offset, limit=limit)
+    return base_store(request).audit_log(query)
+
+
+class ImportResult(BaseModel):
+    imported: dict[str, int] = Field(description="rows in the bundle, by kind")
+    history_added: list[str] = Field(description="earlier contact states kept as history")
+
+
+@router.post("/api/v1/import", response_model=ImportResult, tags=["bundle"], responses=responses(401, 403, 422))
+def post_import(
+    request: Request,
+    bundle: dict[str, Any] = Body(..., openapi_examples={"bundle": {"value": {"format": "graphsvc-bundle", "version": 1, "organizations": [example("organizations")]}}}),
+) -> Any:
+    """Import a JSON bundle (admin): everything is checked first; a bad bundle writes nothing
+    and the 422 lists every problem with array, row and field."""
+    principal = principal_of(request)
+    principal.require(Role.admin)
+    return import_bundle(base_store(request), bundle, actor=principal.name).as_dict()
+
+
+@router.get("/api/v1/export", tags=["bundle"], responses=responses(401))
+def get_export(request: Request) -> Any:
+    """The stored data as a canonical JSON bundle (for scoped keys: their projects, redacted)."""
+    return canonical_dict(store_of(request).export())

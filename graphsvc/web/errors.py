@@ -1,0 +1,163 @@
+"""One error body for every HTTP error: ``detail`` (a sentence naming the field or id),
+``code`` (stable, for programs), ``problems`` (each field at fault) and, for path queries,
+the ``nearest`` reachable people."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException
+
+from graphsvc.analysis.findings import Subject
+from graphsvc.analysis.paths import PathError
+from graphsvc.application.access import Forbidden, Unauthenticated
+from graphsvc.application.entities import Conflict
+from graphsvc.domain.bundle import BundleError
+from graphsvc.store import StoreUnavailable
+from graphsvc.store.base import NotFound
+
+
+class ProblemItem(BaseModel):
+    location: str = Field(description="body, query, path, or the bundle array / sheet at fault")
+    row: int | None = Field(None, description="row index within an array, when there is one")
+    field: str | None = Field(None, description="the field at fault, dotted for nested fields")
+    reason: str
+
+
+class ErrorBody(BaseModel):
+    detail: str = Field(description="what went wrong, naming the field or id")
+    code: str = Field(description="invalid, not_found, conflict, unauthenticated, forbidden, no_path, unavailable")
+    problems: list[ProblemItem] = Field(default_factory=list)
+    nearest: list[Subject] = Field(default_factory=list)
+
+
+def error(status: int, code: str, detail: str, **extra: Any) -> JSONResponse:
+    body = ErrorBody(detail=detail, code=code, **extra).model_dump(mode="json")
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse(status_code=status, content=body, headers=headers)
+
+
+MEANING = {
+    401: "no valid API key",
+    403: "the key's role does not allow this",
+    404: "unknown id (or outside the key's projects)",
+    409: "conflicts with what is stored",
+    422: "invalid input; problems name each field",
+    503: "the store is not reachable",
+}
+
+
+#: documented error responses, for route declarations
+def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    return {status: {"model": ErrorBody, "description": MEANING[status]} for status in statuses}
+
+
+def document(app: FastAPI, public: set[str], read_methods: set[str]) -> None:
+    """Make the app's OpenAPI document say what ``install``'s handlers answer.
+
+    Routes declare the errors their own handlers raise; what applies to every route is
+    added here once: 401 behind the key check (every path but ``public``), 403 for writes
+    (a read-only key), 503 when the store is down. And whatever a route declared, every
+    4xx body is the one ErrorBody, as JSON (FastAPI would otherwise document its own 422
+    shape, and an HTML page's errors as HTML).
+    """
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = generate()
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        error_schema = ErrorBody.model_json_schema(ref_template="#/components/schemas/{model}")
+        for name, definition in error_schema.pop("$defs", {}).items():
+            components.setdefault(name, definition)
+        components.setdefault("ErrorBody", error_schema)
+        reference = {"$ref": "#/components/schemas/ErrorBody"}
+        for path, item in schema.get("paths", {}).items():
+            for method, operation in item.items():
+                declared = operation.setdefault("responses", {})
+                if path not in public:
+                    extra = [401, 503] + ([403] if method.upper() not in read_methods else [])
+                    for status in extra:
+                        declared.setdefault(str(status), {"description": MEANING[status]})
+                for status, response in declared.items():
+                    if status == "422" and response.get("description") == "Validation Error":  # FastAPI's own
+                        response["description"] = MEANING[422]
+                    if status.startswith("4"):
+                        json_media = response.get("content", {}).get("application/json", {})
+                        response["content"] = {"application/json": {**json_media, "schema": reference}}
+                    elif status == "503" and "content" not in response:
+                        response["content"] = {"application/json": {"schema": reference}}
+        used = json.dumps(schema.get("paths", {}))
+        for name in ("HTTPValidationError", "ValidationError"):
+            if f"#/components/schemas/{name}" not in used:
+                components.pop(name, None)
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _validation_problems(exc: RequestValidationError) -> list[ProblemItem]:
+    problems = []
+    for err in exc.errors():
+        loc = [str(part) for part in err.get("loc", ())]
+        where = loc[0] if loc else "request"
+        field = ".".join(loc[1:]) or None
+        problems.append(ProblemItem(location=where, field=field, reason=str(err.get("msg", "invalid"))))
+    return problems
+
+
+def install(app: FastAPI) -> None:
+    """Map every error the service raises onto the one body shape."""
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = _validation_problems(exc)
+        detail = "; ".join(f"{p.location} {p.field or ''}: {p.reason}".replace(" :", ":") for p in problems)
+        return error(422, "invalid", detail or "invalid request", problems=problems)
+
+    @app.exception_handler(BundleError)
+    async def invalid_rows(request: Request, exc: BundleError) -> JSONResponse:
+        problems = [ProblemItem(location=p.array, row=p.index, field=p.field, reason=p.reason) for p in exc.problems]
+        detail = "; ".join(f"{p.field or p.location}: {p.reason}" for p in problems)
+        return error(422, "invalid", detail, problems=problems)
+
+    @app.exception_handler(NotFound)
+    async def not_found(request: Request, exc: NotFound) -> JSONResponse:
+        return error(404, "not_found", str(exc))
+
+    @app.exception_handler(Conflict)
+    async def conflict(request: Request, exc: Conflict) -> JSONResponse:
+        return error(409, "conflict", str(exc))
+
+    @app.exception_handler(Unauthenticated)
+    async def unauthenticated(request: Request, exc: Unauthenticated) -> JSONResponse:
+        return error(401, "unauthenticated", str(exc))
+
+    @app.exception_handler(Forbidden)
+    async def forbidden(request: Request, exc: Forbidden) -> JSONResponse:
+        return error(403, "forbidden", str(exc))
+
+    @app.exception_handler(PathError)
+    async def no_path(request: Request, exc: PathError) -> JSONResponse:
+        return error(exc.status, "no_path" if exc.status == 422 else "not_found", str(exc), nearest=exc.nearest)
+
+    @app.exception_handler(StoreUnavailable)
+    async def unavailable(request: Request, exc: StoreUnavailable) -> JSONResponse:
+        return error(503, "unavailable", str(exc))
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
+        if exc.status_code == 400:
+            # FastAPI's answer to a body it cannot even decode (not JSON, not UTF-8): bad input
+            # like any other, so 422 naming the body
+            reason = str(exc.detail)
+            return error(422, "invalid", f"body: {reason}", problems=[ProblemItem(location="body", reason=reason)])
+        code = {404: "not_found", 405: "invalid", 401: "unauthenticated", 403: "forbidden"}.get(exc.status_code, "invalid")
+        return error(exc.status_code, code, str(exc.detail))

@@ -146,9 +146,7 @@ def _jvm_flags(pid: int) -> dict[str, str]:
     if jcmd is None:
         return {}
     try:
-        out = subprocess.run(
-            [jcmd, str(pid), "VM.flags"], capture_output=True, text=True, timeout=30
-        ).stdout
+        out = subprocess.run([jcmd, str(pid), "VM.flags"], capture_output=True, text=True, timeout=30).stdout
     except (OSError, subprocess.TimeoutExpired):
         return {}
     flags = {}
@@ -157,8 +155,14 @@ def _jvm_flags(pid: int) -> dict[str, str]:
             name, _, value = token[4:].partition("=")
             if name.startswith(("+", "-")):
                 name, value = name[1:], "true" if name[0] == "+" else "false"
-            if name in ("TieredStopAtLevel", "MaxHeapSize", "InitialHeapSize", "UseSerialGC",
-                        "UseParallelGC", "UseG1GC"):
+            if name in (
+                "TieredStopAtLevel",
+                "MaxHeapSize",
+                "InitialHeapSize",
+                "UseSerialGC",
+                "UseParallelGC",
+                "UseG1GC",
+            ):
                 flags[name] = value
     return flags
 
@@ -175,11 +179,9 @@ def neo4j_target(jvm_opts: str | None = None) -> Iterator[Neo4jTarget]:
     tests_dir = str(ROOT / "tests")
     if tests_dir not in sys.path:
         sys.path.insert(0, tests_dir)
-    from neo4j_server import start_neo4j  # noqa: E402  (tests/ helper, not a package)
+    from neo4j_server import start_neo4j
 
-    opts = jvm_opts if jvm_opts is not None else os.environ.get(
-        "GRAPHSVC_NEO4J_JVM_OPTS", DEFAULT_JVM_OPTS
-    )
+    opts = jvm_opts if jvm_opts is not None else os.environ.get("GRAPHSVC_NEO4J_JVM_OPTS", DEFAULT_JVM_OPTS)
     saved = os.environ.get("GRAPHSVC_NEO4J_JVM_OPTS")
     os.environ["GRAPHSVC_NEO4J_JVM_OPTS"] = opts
     try:
@@ -191,7 +193,12 @@ def neo4j_target(jvm_opts: str | None = None) -> Iterator[Neo4jTarget]:
             os.environ["GRAPHSVC_NEO4J_JVM_OPTS"] = saved
     try:
         yield Neo4jTarget(
-            server.uri, user, password, database, server=server, jvm_opts=opts,
+            server.uri,
+            user,
+            password,
+            database,
+            server=server,
+            jvm_opts=opts,
             jvm_flags=_jvm_flags(server.pid),
         )
     finally:
@@ -201,13 +208,12 @@ def neo4j_target(jvm_opts: str | None = None) -> Iterator[Neo4jTarget]:
 def neo4j_version(store) -> str:
     try:
         records, _, _ = store.driver.execute_query(
-            "CALL dbms.components() YIELD name, versions, edition "
-            "RETURN name, versions[0] AS version, edition",
+            "CALL dbms.components() YIELD name, versions, edition RETURN name, versions[0] AS version, edition",
             database_=store.database,
         )
         r = records[0]
         return f"{r['name']} {r['version']} {r['edition']}"
-    except Exception as exc:  # noqa: BLE001 - a fact for the report, never fatal
+    except Exception as exc:
         return f"unknown ({exc.__class__.__name__})"
 
 
@@ -255,10 +261,16 @@ def _java_version() -> str:
 def code_version() -> str:
     """The commit measured, and whether graphsvc/ or queries/ differ from it."""
     try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
-                              capture_output=True, text=True, timeout=30).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", "graphsvc", "queries"],
-                               cwd=ROOT, capture_output=True, text=True, timeout=30).stdout.strip()
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, timeout=30
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no", "--", "graphsvc", "queries"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        ).stdout.strip()
     except (OSError, subprocess.TimeoutExpired):
         return "unknown"
     if not head:
@@ -268,7 +280,7 @@ def code_version() -> str:
 
 def machine_facts() -> dict[str, Any]:
     return {
-        "date": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "date": _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "code": code_version(),
         "cpu": _cpu_model(),
         "cores": os.cpu_count(),

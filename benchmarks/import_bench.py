@@ -157,13 +157,16 @@ def bench_neo4j(
 
 def _line(times: dict[str, list[float]], foreign: dict[str, list[float | None]], rows: int) -> str:
     return ", ".join(
-        f"{k} {v[-1]:.2f}s ({rows / v[-1]:,.0f} rows/s, other load {foreign[k][-1]})"
-        for k, v in times.items()
+        f"{k} {v[-1]:.2f}s ({rows / v[-1]:,.0f} rows/s, other load {foreign[k][-1]})" for k, v in times.items()
     )
 
 
 def _result(
-    size: str, store: str, rows: int, counts: dict[str, int], times: dict[str, list[float]],
+    size: str,
+    store: str,
+    rows: int,
+    counts: dict[str, int],
+    times: dict[str, list[float]],
     foreign: dict[str, list[float | None]],
 ) -> dict[str, Any]:
     out: dict[str, Any] = {
@@ -179,7 +182,9 @@ def _result(
     ref = out["reference"]["rows_per_s"]["median"]
     out["overhead"] = round(ref / out["ours"]["rows_per_s"]["median"], 2)
     if "reference_audit" in out:
-        out["overhead_same_work"] = round(out["reference_audit"]["rows_per_s"]["median"] / out["ours"]["rows_per_s"]["median"], 2)
+        out["overhead_same_work"] = round(
+            out["reference_audit"]["rows_per_s"]["median"] / out["ours"]["rows_per_s"]["median"], 2
+        )
     out["overhead_write_only"] = round(ref / out["write_only"]["rows_per_s"]["median"], 2)
     out["foreign_cores_mean"] = _foreign_mean(out)
     out["target_rows_per_s"] = TARGETS[store]
@@ -233,21 +238,19 @@ def targets(results: list[dict[str, Any]]) -> str:
         if not mine:
             continue
         rate = "; ".join(
-            f"{r['size']} {r['ours']['rows_per_s']['median']:,} "
-            f"{'met' if r['meets_rate_target'] else '**NOT MET**'}"
+            f"{r['size']} {r['ours']['rows_per_s']['median']:,} {'met' if r['meets_rate_target'] else '**NOT MET**'}"
             for r in mine
         )
         over = "; ".join(
-            f"{r['size']} {r['overhead']:.2f}× "
-            f"{'met' if r['meets_overhead_target'] else '**NOT MET**'}"
-            for r in mine
+            f"{r['size']} {r['overhead']:.2f}× {'met' if r['meets_overhead_target'] else '**NOT MET**'}" for r in mine
         )
         lines.append(f"- {store} ≥ {target:,} rows/s (median of ours): {rate}.")
         lines.append(f"- {store} overhead ≤ {MAX_OVERHEAD:g}× the reference: {over}.")
         same = "; ".join(
             f"{r['size']} {r['overhead_same_work']:.2f}× "
             f"{'met' if r['overhead_same_work'] <= MAX_OVERHEAD else '**NOT MET**'}"
-            for r in mine if "overhead_same_work" in r
+            for r in mine
+            if "overhead_same_work" in r
         )
         if same:
             lines.append(f"- {store} overhead ≤ {MAX_OVERHEAD:g}× the reference with audit (the same work): {same}.")
@@ -273,8 +276,11 @@ def report(doc: dict[str, Any]) -> str:
         parts += [
             "",
             f"Neo4j: {n['version']}"
-            + (f", JVM extra options `{n['jvm_opts']}` (effective: {flags})" if n.get("jvm_opts")
-               else f" at {n['uri']}")
+            + (
+                f", JVM extra options `{n['jvm_opts']}` (effective: {flags})"
+                if n.get("jvm_opts")
+                else f" at {n['uri']}"
+            )
             + ".",
         ]
     parts += ["", table(doc["results"]), "", "Targets:", "", targets(doc["results"])]
@@ -289,7 +295,7 @@ def write_section(path: Path, block: str) -> None:
         _, tail = rest.split(END, 1)
         text = head + generated + tail
     else:
-        text = (text.rstrip() + "\n\n" if text else "# Benchmarks\n\n")
+        text = text.rstrip() + "\n\n" if text else "# Benchmarks\n\n"
         text += f"## Bulk import (issue #2)\n\n{generated}\n"
     path.write_text(text, encoding="utf-8")
 
@@ -298,19 +304,26 @@ def write_section(path: Path, block: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.import_bench", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", default="small,medium,large",
-                        help=f"comma-separated, of {', '.join(SIZES)}")
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.import_bench",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--sizes", default="small,medium,large", help=f"comma-separated, of {', '.join(SIZES)}")
     parser.add_argument("--stores", default="embedded,neo4j", help="comma-separated: embedded,neo4j")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--out", type=Path, help="markdown file whose generated block is replaced")
     parser.add_argument("--json", type=Path, default=common.RESULTS / "import.json")
     parser.add_argument("--jvm-opts", help="extra JVM flags for the private Neo4j server")
-    parser.add_argument("--render", type=Path, metavar="JSON",
-                        help="measure nothing: print (and with --out, write) the report of a results file")
-    parser.add_argument("--no-verify", action="store_true",
-                        help="skip reading the small/medium reference graph back through the store")
+    parser.add_argument(
+        "--render",
+        type=Path,
+        metavar="JSON",
+        help="measure nothing: print (and with --out, write) the report of a results file",
+    )
+    parser.add_argument(
+        "--no-verify", action="store_true", help="skip reading the small/medium reference graph back through the store"
+    )
     args = parser.parse_args(argv)
     sizes = [s for s in args.sizes.split(",") if s]
     stores = [s for s in args.stores.split(",") if s]

@@ -67,7 +67,10 @@ def run_once(store_name: str, env: dict[str, str], seconds: int, users: int) -> 
     server_env = {**os.environ, **env}
     server = subprocess.Popen(
         [sys.executable, "-m", "graphsvc", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=server_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        env=server_env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -95,15 +98,35 @@ def run_once(store_name: str, env: dict[str, str], seconds: int, users: int) -> 
         with tempfile.TemporaryDirectory() as tmp:
             prefix = Path(tmp) / "stats"
             subprocess.run(
-                [sys.executable, "-m", "locust", "-f", str(ROOT / "benchmarks" / "locustfile.py"), "--headless",
-                 "-u", str(users), "-r", str(users), "-t", f"{seconds}s", "--host", base,
-                 "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING"],
-                check=False, timeout=seconds + 120, cwd=ROOT,
+                [
+                    sys.executable,
+                    "-m",
+                    "locust",
+                    "-f",
+                    str(ROOT / "benchmarks" / "locustfile.py"),
+                    "--headless",
+                    "-u",
+                    str(users),
+                    "-r",
+                    str(users),
+                    "-t",
+                    f"{seconds}s",
+                    "--host",
+                    base,
+                    "--csv",
+                    str(prefix),
+                    "--only-summary",
+                    "--loglevel",
+                    "WARNING",
+                ],
+                check=False,
+                timeout=seconds + 120,
+                cwd=ROOT,
             )
-            rows = list(csv.DictReader(open(f"{prefix}_stats.csv")))
+            rows = list(csv.DictReader(Path(f"{prefix}_stats.csv").open()))  # noqa: SIM115 - read to the end here
             failures = [
                 {"name": f["Name"], "error": f["Error"][:300], "occurrences": int(f["Occurrences"])}
-                for f in csv.DictReader(open(f"{prefix}_failures.csv"))
+                for f in csv.DictReader(Path(f"{prefix}_failures.csv").open())  # noqa: SIM115
             ]
     finally:
         server.terminate()
@@ -122,8 +145,15 @@ def run_once(store_name: str, env: dict[str, str], seconds: int, users: int) -> 
             total = entry
         else:
             by_name[row["Name"]] = entry
-    return {"store": store_name, "users": users, "seconds": seconds, "total": total, "by_request": by_name,
-            "failures": failures, "load_average_after": [round(x, 2) for x in os.getloadavg()]}
+    return {
+        "store": store_name,
+        "users": users,
+        "seconds": seconds,
+        "total": total,
+        "by_request": by_name,
+        "failures": failures,
+        "load_average_after": [round(x, 2) for x in os.getloadavg()],
+    }
 
 
 def main() -> None:
@@ -141,15 +171,24 @@ def main() -> None:
             print(json.dumps(results[-1]["total"]), flush=True)
     if args.store in ("neo4j", "both"):
         with neo4j_target() as target:
-            env = {"GRAPHSVC_STORE": "neo4j", "NEO4J_URI": target.uri, "NEO4J_USER": target.user,
-                   "NEO4J_PASSWORD": target.password, "NEO4J_DATABASE": target.database}
+            env = {
+                "GRAPHSVC_STORE": "neo4j",
+                "NEO4J_URI": target.uri,
+                "NEO4J_USER": target.user,
+                "NEO4J_PASSWORD": target.password,
+                "NEO4J_DATABASE": target.database,
+            }
             results.append(run_once("neo4j", env, args.seconds, args.users))
             print(json.dumps(results[-1]["total"]), flush=True)
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / "load.json"
-    facts = {"dataset": f"demo + {PROJECTS} projects x {PEOPLE} people", "offered_per_user_per_s": float(
-        os.environ.get("GRAPHSVC_LOAD_RATE", "7")), "measured": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-        "load_average_before": before, "runs": results}
+    facts = {
+        "dataset": f"demo + {PROJECTS} projects x {PEOPLE} people",
+        "offered_per_user_per_s": float(os.environ.get("GRAPHSVC_LOAD_RATE", "7")),
+        "measured": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "load_average_before": before,
+        "runs": results,
+    }
     out.write_text(json.dumps(facts, indent=2) + "\n")
     print(f"wrote {out}")
 

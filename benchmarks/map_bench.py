@@ -87,8 +87,13 @@ def prepare(people: int) -> dict[str, Any]:
     view = build_view(snapshot, "p0", day)
     started = time.perf_counter()
     findings = project_findings(view)
-    return {"snapshot": snapshot, "view": view, "findings": findings, "day": day,
-            "findings_s": time.perf_counter() - started}
+    return {
+        "snapshot": snapshot,
+        "view": view,
+        "findings": findings,
+        "day": day,
+        "findings_s": time.perf_counter() - started,
+    }
 
 
 def ours(prep: dict[str, Any], path: Path, cluster_threshold: int | None = None) -> Any:
@@ -114,13 +119,21 @@ def nx_graph(data: Any) -> Any:
     graph = nx.MultiDiGraph()
     for n in view.nodes:
         graph.add_node(
-            n.id, label=n.label, title=f"{n.title} · {n.org or ''}", size=n.size,
+            n.id,
+            label=n.label,
+            title=f"{n.title} · {n.org or ''}",
+            size=n.size,
             color=colors.get(n.org or "", "#fff6d5") if n.kind == "person" else "#fff6d5",
             shape="dot" if n.kind == "person" else "box",
         )
     for e in view.edges:
-        graph.add_edge(e.source, e.target, title=e.kind, width=1 + (e.weight if e.kind == "communicates" else 1),
-                       color=data.legend.edges.get(f"raci:{e.raci}" if e.kind == "raci" else e.kind).color)
+        graph.add_edge(
+            e.source,
+            e.target,
+            title=e.kind,
+            width=1 + (e.weight if e.kind == "communicates" else 1),
+            color=data.legend.edges.get(f"raci:{e.raci}" if e.kind == "raci" else e.kind).color,
+        )
     return graph
 
 
@@ -141,21 +154,34 @@ def _pyvis_child(people: int, out: str, result: str) -> None:
     graph = nx_graph(data)
     os.chdir(scratch)  # write_html may copy its lib/ folder into the working directory
     seconds = timed(lambda: pyvis_page(graph, Path(out)))
-    Path(result).write_text(json.dumps({
-        "seconds": seconds, "nodes": graph.number_of_nodes(), "edges": graph.number_of_edges(),
-        "copied": sorted(p.name for p in scratch.iterdir() if p.name != "ours.html"),
-    }))
+    Path(result).write_text(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "nodes": graph.number_of_nodes(),
+                "edges": graph.number_of_edges(),
+                "copied": sorted(p.name for p in scratch.iterdir() if p.name != "ours.html"),
+            }
+        )
+    )
 
 
 def pyvis_generate(people: int, out: Path) -> dict[str, Any]:
     import subprocess
 
     result = out.with_suffix(".json")
-    code = ("import sys; from benchmarks.map_bench import _pyvis_child; "
-            "_pyvis_child(int(sys.argv[1]), sys.argv[2], sys.argv[3])")
+    code = (
+        "import sys; from benchmarks.map_bench import _pyvis_child; "
+        "_pyvis_child(int(sys.argv[1]), sys.argv[2], sys.argv[3])"
+    )
     try:
-        subprocess.run([sys.executable, "-c", code, str(people), str(out), str(result)], cwd=ROOT,
-                       check=True, timeout=PYVIS_TIMEOUT_S, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-c", code, str(people), str(out), str(result)],
+            cwd=ROOT,
+            check=True,
+            timeout=PYVIS_TIMEOUT_S,
+            capture_output=True,
+        )
     except subprocess.TimeoutExpired:
         return {"timeout": PYVIS_TIMEOUT_S}
     return json.loads(result.read_text())
@@ -171,10 +197,21 @@ class Browser:
         self._pw = sync_playwright().start()
         self._profile = tempfile.mkdtemp(prefix="chromium-")
         self.context = self._pw.chromium.launch_persistent_context(
-            self._profile, executable_path=CHROMIUM, headless=True, service_workers="block",
+            self._profile,
+            executable_path=CHROMIUM,
+            headless=True,
+            service_workers="block",
             viewport={"width": 1600, "height": 1000},
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         self.version = self.context.browser.version if self.context.browser else "?"
 
@@ -201,7 +238,7 @@ class Browser:
             wall = time.perf_counter() - started
             ready_ms = page.evaluate("window.__benchReadyAt")
             return {"ready_ms": round(ready_ms), "wall_s": round(wall, 2), "blocked": blocked, "errors": errors}
-        except Exception as exc:  # noqa: BLE001 - a timeout is a result here
+        except Exception as exc:
             return {"timeout": timeout_s, "error": type(exc).__name__, "blocked": blocked, "errors": errors}
         finally:
             page.close()
@@ -318,13 +355,22 @@ def report(doc: dict[str, Any]) -> str:
             done = [t["ready_ms"] for t in r["ours_tti"] if "ready_ms" in t]
             worst = max(done) / 1000 if done else None
             verdict = "met" if worst is not None and worst < 2 else "**NOT MET**"
-            lines += ["", f"Target: a 500-person stage interactive in under 2 s in Chromium: slowest of "
-                          f"{len(r['ours_tti'])} runs {worst:.2f} s, {verdict}."]
-    lines += ["", "Findings of the whole project (`project_findings`, the query layer; the map draws them, "
-              "not part of the generation time above):", ""]
+            lines += [
+                "",
+                f"Target: a 500-person stage interactive in under 2 s in Chromium: slowest of "
+                f"{len(r['ours_tti'])} runs {worst:.2f} s, {verdict}.",
+            ]
+    lines += [
+        "",
+        "Findings of the whole project (`project_findings`, the query layer; the map draws them, "
+        "not part of the generation time above):",
+        "",
+    ]
     for r in doc["results"]:
-        lines.append(f"- {r['people']:,} people: {r['findings']:,} findings in {r['findings_s']:.2f} s "
-                     f"(the project's map holds {r['project_nodes']:,} nodes and {r['project_edges']:,} edges, all stages)")
+        lines.append(
+            f"- {r['people']:,} people: {r['findings']:,} findings in {r['findings_s']:.2f} s "
+            f"(the project's map holds {r['project_nodes']:,} nodes and {r['project_edges']:,} edges, all stages)"
+        )
     return "\n".join(lines)
 
 

@@ -89,8 +89,7 @@ def _import_phases(store: Any, raw: dict[str, Any], clock: Clock) -> None:
     from graphsvc.application import importer
 
     patched = {}
-    for name, label in (("parse_bundle", "parse_bundle (pydantic + checks)"),
-                        ("keep_history", "keep_history")):
+    for name, label in (("parse_bundle", "parse_bundle (pydantic + checks)"), ("keep_history", "keep_history")):
         if hasattr(importer, name):
             patched[name] = getattr(importer, name)
             setattr(importer, name, clock.wrap(label, patched[name]))
@@ -171,9 +170,7 @@ def profile_embedded(size: str, raw: dict[str, Any], top: int) -> str:
 PARAMS = "  _params (model_dump per row; helper thread)"
 
 
-def profile_neo4j(
-    size: str, raw: dict[str, Any], top: int, target: common.Neo4jTarget, cprofile: bool = True
-) -> str:
+def profile_neo4j(size: str, raw: dict[str, Any], top: int, target: common.Neo4jTarget, cprofile: bool = True) -> str:
     from graphsvc.domain.bundle import parse_bundle
     from graphsvc.store import neo4j_store
 
@@ -261,13 +258,17 @@ def profile_neo4j(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.profile_import", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.profile_import",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--size", default="large", choices=list(SIZES))
     parser.add_argument("--stores", default="embedded,neo4j")
     parser.add_argument("--top", type=int, default=25)
-    parser.add_argument("--no-cprofile", action="store_true",
-                        help="Neo4j: phase and query timings only (the cProfile run is slow)")
+    parser.add_argument(
+        "--no-cprofile", action="store_true", help="Neo4j: phase and query timings only (the cProfile run is slow)"
+    )
     parser.add_argument("--jvm-opts", help="extra JVM flags for the private Neo4j server")
     args = parser.parse_args(argv)
     stores = [s for s in args.stores.split(",") if s]

@@ -100,14 +100,22 @@ def bare(store, name: str, **params) -> int:
 
 def bare_snapshot(store, project: str) -> None:
     """What ``project_snapshot`` sends: the two scope statements, then one read per kind."""
-    structure = store.driver.execute_query(*store.queries.bind("project_scope", project=project), database_=store.database)[0][0]
+    structure = store.driver.execute_query(
+        *store.queries.bind("project_scope", project=project), database_=store.database
+    )[0][0]
     people = store.driver.execute_query(
-        *store.queries.bind("project_scope_people", project=project, contacts=structure["contacts"]), database_=store.database
+        *store.queries.bind("project_scope_people", project=project, contacts=structure["contacts"]),
+        database_=store.database,
     )[0][0]
     ids = {
-        "projects": [project], "stages": structure["stages"], "responsibilities": structure["responsibilities"],
-        "assignments": structure["assignments"], "organizations": sorted(set(structure["engaged"]) | set(people["employers"])),
-        "contacts": structure["contacts"], "contact_history": people["contact_history"], "links": people["links"],
+        "projects": [project],
+        "stages": structure["stages"],
+        "responsibilities": structure["responsibilities"],
+        "assignments": structure["assignments"],
+        "organizations": sorted(set(structure["engaged"]) | set(people["employers"])),
+        "contacts": structure["contacts"],
+        "contact_history": people["contact_history"],
+        "links": people["links"],
         "interactions": people["interactions"],
     }
     for kind in KINDS:
@@ -171,22 +179,25 @@ def bench_paths(store, repeat: int) -> dict[str, Any]:
         ours.append(clock(lambda: _try(lambda: contact_paths(store, source, target, 3, DAY, cache))))
     g, names = to_igraph(directory.graph, "cost")
     index = {n: i for i, n in enumerate(names)}
-    reference = [
-        clock(lambda: g.get_k_shortest_paths(index[s], index[t], k=3, weights="w")) for s, t in pairs
-    ]
+    reference = [clock(lambda: g.get_k_shortest_paths(index[s], index[t], k=3, weights="w")) for s, t in pairs]
     return {"directory_build_s": build, "ours": percentiles(ours), "reference": percentiles(reference)}
 
 
 def _try(fn) -> None:
     try:
         fn()
-    except Exception as exc:  # noqa: BLE001 - an unreachable pair is a valid, timed answer
+    except Exception as exc:
         if type(exc).__name__ != "PathError":
             raise
 
 
 def run_store(
-    name: str, make_store, repeat: int, projects: int, server_pids: tuple[int, ...] = (), scan_only: bool = False,
+    name: str,
+    make_store,
+    repeat: int,
+    projects: int,
+    server_pids: tuple[int, ...] = (),
+    scan_only: bool = False,
     paths_only: bool = False,
 ) -> dict[str, Any]:
     out: dict[str, Any] = {"store": name, "projects": projects}
@@ -198,7 +209,12 @@ def run_store(
 
 
 def _run_store(
-    out: dict[str, Any], name: str, make_store, repeat: int, projects: int, scan_only: bool = False,
+    out: dict[str, Any],
+    name: str,
+    make_store,
+    repeat: int,
+    projects: int,
+    scan_only: bool = False,
     paths_only: bool = False,
 ) -> None:
     with make_store() as store:
@@ -286,10 +302,16 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--projects", type=int, default=1000, help="portfolio size (50 people each)")
     parser.add_argument("--jvm-opts", default=None, help="Neo4j JVM flags (see benchmarks/common.py)")
-    parser.add_argument("--scan-only", action="store_true",
-                        help="only the portfolio scan, --repeat times (the median run kept); writes query_scan.json")
-    parser.add_argument("--paths-only", action="store_true",
-                        help="only the path queries and the directory build (no findings, no scan); writes query_paths.json")
+    parser.add_argument(
+        "--scan-only",
+        action="store_true",
+        help="only the portfolio scan, --repeat times (the median run kept); writes query_scan.json",
+    )
+    parser.add_argument(
+        "--paths-only",
+        action="store_true",
+        help="only the path queries and the directory build (no findings, no scan); writes query_paths.json",
+    )
     args = parser.parse_args()
     facts = machine_facts()
     results: list[dict[str, Any]] = []
@@ -297,16 +319,35 @@ def main() -> None:
     def save() -> None:  # after each store, so a failure later keeps what was measured
         facts["loadavg_end"] = os.getloadavg()
         RESULTS.mkdir(exist_ok=True)
-        (RESULTS / ("query_scan.json" if args.scan_only else "query_paths.json" if args.paths_only else "query.json")).write_text(json.dumps({"machine": facts, "results": results}, indent=2, default=str))
+        (
+            RESULTS / ("query_scan.json" if args.scan_only else "query_paths.json" if args.paths_only else "query.json")
+        ).write_text(json.dumps({"machine": facts, "results": results}, indent=2, default=str))
 
     stores = args.stores.split(",")
     if "embedded" in stores:
-        results.append(run_store("embedded", lambda: EmbeddedStore(None), args.repeat, args.projects, scan_only=args.scan_only, paths_only=args.paths_only))
+        results.append(
+            run_store(
+                "embedded",
+                lambda: EmbeddedStore(None),
+                args.repeat,
+                args.projects,
+                scan_only=args.scan_only,
+                paths_only=args.paths_only,
+            )
+        )
         save()
     if "neo4j" in stores:
         with neo4j_target(args.jvm_opts) as target:
             pids = (target.server.pid,) if target.server is not None else ()
-            result = run_store("neo4j", target.make_store, args.repeat, args.projects, pids, scan_only=args.scan_only, paths_only=args.paths_only)
+            result = run_store(
+                "neo4j",
+                target.make_store,
+                args.repeat,
+                args.projects,
+                pids,
+                scan_only=args.scan_only,
+                paths_only=args.paths_only,
+            )
             result["jvm_opts"], result["jvm_flags"] = target.jvm_opts, target.jvm_flags
             results.append(result)
         save()

@@ -196,8 +196,7 @@ def neo4j_plan(bundle: Bundle, audit: list[dict[str, Any]] | None = None) -> Pla
             by_kind: dict[str, list[dict[str, Any]]] = defaultdict(list)
             for link in rows:
                 by_kind[link.kind].append(
-                    {"source": link.source, "target": link.target,
-                     "props": _props(link, ("source", "target", "kind"))}
+                    {"source": link.source, "target": link.target, "props": _props(link, ("source", "target", "kind"))}
                 )
             plan.extend((f"links_{k}", by_kind[k]) for k in LINK_TYPES if by_kind[k])
             continue
@@ -207,8 +206,7 @@ def neo4j_plan(bundle: Bundle, audit: list[dict[str, Any]] | None = None) -> Pla
             entry = {field: getattr(row, field) for field in refs}
             if kind == "projects":
                 entry["organizations"] = [
-                    {"org": part.org, "props": _props(part.model_dump(), ("org",))}
-                    for part in row.organizations
+                    {"org": part.org, "props": _props(part.model_dump(), ("org",))} for part in row.organizations
                 ]
                 entry["props"] = _props(row, ("organizations",))
             elif kind == "interactions":

@@ -11,10 +11,11 @@ import os
 from collections.abc import Iterator
 
 import pytest
-from neo4j_server import start_neo4j
 
 from graphsvc.store.embedded import EmbeddedStore
 from graphsvc.store.neo4j_store import Neo4jStore
+
+from neo4j_server import start_neo4j
 
 
 @pytest.fixture(scope="session")

@@ -110,8 +110,12 @@ def _run_build_step(cmd: list[str], log: Path, what: str, timeout: float) -> Non
     with open(log, "wb") as fh:
         try:
             rc = subprocess.run(
-                cmd, cwd=LAUNCHER_DIR, stdin=subprocess.DEVNULL, stdout=fh,
-                stderr=subprocess.STDOUT, timeout=timeout,
+                cmd,
+                cwd=LAUNCHER_DIR,
+                stdin=subprocess.DEVNULL,
+                stdout=fh,
+                stderr=subprocess.STDOUT,
+                timeout=timeout,
             ).returncode
         except subprocess.TimeoutExpired:
             raise RuntimeError(
@@ -144,10 +148,16 @@ def build_launcher(timeout: float = 600) -> tuple[str, list[str]]:
                 javac = _require_tool("javac")
                 tmp_cp = TARGET / "classpath.txt.tmp"
                 _run_build_step(
-                    [mvn, "-B", "-ntp", "-f", str(POM),
-                     "dependency:build-classpath",
-                     f"-Dmdep.outputFile={tmp_cp}",
-                     "-Dmdep.includeScope=runtime"],
+                    [
+                        mvn,
+                        "-B",
+                        "-ntp",
+                        "-f",
+                        str(POM),
+                        "dependency:build-classpath",
+                        f"-Dmdep.outputFile={tmp_cp}",
+                        "-Dmdep.includeScope=runtime",
+                    ],
                     TARGET / "mvn-build.log",
                     "Maven resolve of org.neo4j.test:neo4j-harness",
                     max(1.0, deadline - time.monotonic()),
@@ -161,9 +171,19 @@ def build_launcher(timeout: float = 600) -> tuple[str, list[str]]:
                 tmp_classes = Path(tempfile.mkdtemp(prefix="classes.", dir=TARGET))
                 try:
                     _run_build_step(
-                        [javac, "--release", "17", "-nowarn", "-encoding", "UTF-8",
-                         "-d", str(tmp_classes), "-cp", cp,
-                         *[str(p) for p in sorted(SRC_DIR.rglob("*.java"))]],
+                        [
+                            javac,
+                            "--release",
+                            "17",
+                            "-nowarn",
+                            "-encoding",
+                            "UTF-8",
+                            "-d",
+                            str(tmp_classes),
+                            "-cp",
+                            cp,
+                            *[str(p) for p in sorted(SRC_DIR.rglob("*.java"))],
+                        ],
                         TARGET / "javac.log",
                         "javac of the Neo4j launcher",
                         max(1.0, deadline - time.monotonic()),
@@ -182,8 +202,7 @@ def build_launcher(timeout: float = 600) -> tuple[str, list[str]]:
 class Neo4jProcess:
     """A running launcher process. ``uri`` is ``bolt://127.0.0.1:PORT`` (no auth)."""
 
-    def __init__(self, proc: subprocess.Popen, uri: str, workdir: Path,
-                 stderr_path: Path, owns_workdir: bool) -> None:
+    def __init__(self, proc: subprocess.Popen, uri: str, workdir: Path, stderr_path: Path, owns_workdir: bool) -> None:
         self.proc = proc
         self.uri = uri
         self.workdir = workdir
@@ -226,7 +245,7 @@ class Neo4jProcess:
             shutil.rmtree(self.workdir, ignore_errors=True)
         return self.proc.returncode
 
-    def __enter__(self) -> "Neo4jProcess":
+    def __enter__(self) -> Neo4jProcess:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -254,15 +273,18 @@ def start_neo4j(workdir: Path | None = None, timeout: float = 600) -> Neo4jProce
     stderr_path = workdir / "launcher.stderr.log"
 
     extra_opts = os.environ.get("GRAPHSVC_NEO4J_JVM_OPTS", "").split()
-    cmd = [java, *JVM_OPTS, *extra_opts, "-cp", os.pathsep.join(classpath), MAIN_CLASS, "0",
-           str(workdir / "harness")]
+    cmd = [java, *JVM_OPTS, *extra_opts, "-cp", os.pathsep.join(classpath), MAIN_CLASS, "0", str(workdir / "harness")]
     with open(stderr_path, "wb") as err:
         proc = subprocess.Popen(
-            cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err,
-            cwd=workdir, start_new_session=True,
+            cmd,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=err,
+            cwd=workdir,
+            start_new_session=True,
         )
 
-    lines: "queue.Queue[str | None]" = queue.Queue()
+    lines: queue.Queue[str | None] = queue.Queue()
 
     def _pump() -> None:
         assert proc.stdout is not None
@@ -296,7 +318,7 @@ def start_neo4j(workdir: Path | None = None, timeout: float = 600) -> Neo4jProce
             proc.wait(timeout=10)
             raise _fail(f"launcher exited with code {proc.returncode} before printing BOLT_URI")
         if line.startswith(_URI_PREFIX):
-            uri = line[len(_URI_PREFIX):].strip()
+            uri = line[len(_URI_PREFIX) :].strip()
 
     server = Neo4jProcess(proc, uri, workdir, stderr_path, owns_workdir)
     atexit.register(server.stop, 15)
@@ -306,8 +328,11 @@ def start_neo4j(workdir: Path | None = None, timeout: float = 600) -> Neo4jProce
 def main() -> int:
     t0 = time.monotonic()
     server = start_neo4j()
-    print(f"Neo4j 5.26 running at {server.uri} (pid {server.pid}, auth disabled, "
-          f"started in {time.monotonic() - t0:.1f}s)", flush=True)
+    print(
+        f"Neo4j 5.26 running at {server.uri} (pid {server.pid}, auth disabled, "
+        f"started in {time.monotonic() - t0:.1f}s)",
+        flush=True,
+    )
     try:
         input("Press Enter to stop... ")
     except (EOFError, KeyboardInterrupt):

@@ -50,8 +50,23 @@ _SMALL: dict[str, Any] = {
         }
     ],
     "stages": [
-        {"id": "s-build", "project": "p-tower", "name": "施工 Construction", "order": 2, "status": "active", "start": "2026-06-01"},
-        {"id": "s-design", "project": "p-tower", "name": "设计 Design", "order": 1, "status": "done", "start": "2026-01-01", "end": "2026-05-31"},
+        {
+            "id": "s-build",
+            "project": "p-tower",
+            "name": "施工 Construction",
+            "order": 2,
+            "status": "active",
+            "start": "2026-06-01",
+        },
+        {
+            "id": "s-design",
+            "project": "p-tower",
+            "name": "设计 Design",
+            "order": 1,
+            "status": "done",
+            "start": "2026-01-01",
+            "end": "2026-05-31",
+        },
         {"id": "s-accept", "project": "p-tower", "name": "验收 Acceptance", "order": 3},
     ],
     "responsibilities": [
@@ -60,16 +75,38 @@ _SMALL: dict[str, Any] = {
     ],
     "assignments": [
         {"id": "a-1", "contact": "c-wang", "responsibility": "r-approve", "raci": "A"},
-        {"id": "a-2", "contact": "c-ann", "responsibility": "r-site", "raci": "A", "valid_from": "2026-06-01", "valid_to": "2026-12-31"},
+        {
+            "id": "a-2",
+            "contact": "c-ann",
+            "responsibility": "r-site",
+            "raci": "A",
+            "valid_from": "2026-06-01",
+            "valid_to": "2026-12-31",
+        },
         {"id": "a-3", "contact": "c-li", "responsibility": "r-site", "raci": "R"},
     ],
     "links": [
-        {"id": "l-1", "source": "c-wang", "target": "c-ann", "kind": "communicates", "last_contact": "2026-11-01", "weight": 3, "channel": "phone"},
+        {
+            "id": "l-1",
+            "source": "c-wang",
+            "target": "c-ann",
+            "kind": "communicates",
+            "last_contact": "2026-11-01",
+            "weight": 3,
+            "channel": "phone",
+        },
         {"id": "l-2", "source": "c-li", "target": "c-ann", "kind": "reports_to"},
         {"id": "l-3", "source": "c-li", "target": "c-ann", "kind": "backup_for", "valid_from": "2026-06-01"},
     ],
     "interactions": [
-        {"id": "i-1", "at": "2026-11-01T10:00:00+08:00", "participants": ["c-wang", "c-ann"], "channel": "meeting", "summary": "handover", "project": "p-tower"},
+        {
+            "id": "i-1",
+            "at": "2026-11-01T10:00:00+08:00",
+            "participants": ["c-wang", "c-ann"],
+            "channel": "meeting",
+            "summary": "handover",
+            "project": "p-tower",
+        },
         {"id": "i-2", "at": "2026-11-02T09:30:00", "participants": ["c-li", "c-ann"]},
     ],
 }

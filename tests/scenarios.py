@@ -35,7 +35,11 @@ def healthy() -> dict[str, Any]:
             {"id": "b2", "name": "Bea", "org": "ob", "title": "Engineer", "phones": ["2"]},
         ],
         "projects": [
-            {"id": "p", "name": "Tower", "organizations": [{"org": "oa", "role": "client"}, {"org": "ob", "role": "GC"}]}
+            {
+                "id": "p",
+                "name": "Tower",
+                "organizations": [{"org": "oa", "role": "client"}, {"org": "ob", "role": "GC"}],
+            }
         ],
         "stages": [
             {"id": "s1", "project": "p", "name": "Design", "order": 1, "status": "active", "end": "2027-03-31"},

@@ -8,11 +8,12 @@ from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
-from samples import small
 from test_cli import run, write_json
 
 from graphsvc.domain.bundle import canonical_dict
 from graphsvc.web.app import create_app
+
+from samples import small
 
 
 @pytest.fixture
@@ -43,16 +44,22 @@ def test_paging_and_filters(client):
     page = client.get("/api/v1/contacts", params={"limit": 2, "offset": 1}).json()
     assert (page["total"], page["offset"], page["limit"]) == (4, 1, 2)
     assert [c["id"] for c in page["items"]] == ["c-free", "c-li"]
-    assert [c["id"] for c in client.get("/api/v1/contacts", params={"org": "o-build"}).json()["items"]] == ["c-ann", "c-li"]
+    assert [c["id"] for c in client.get("/api/v1/contacts", params={"org": "o-build"}).json()["items"]] == [
+        "c-ann",
+        "c-li",
+    ]
     assert [c["id"] for c in client.get("/api/v1/contacts", params={"status": "left"}).json()["items"]] == ["c-free"]
     assert [c["id"] for c in client.get("/api/v1/contacts", params={"tag": "key"}).json()["items"]] == ["c-wang"]
     assert [c["id"] for c in client.get("/api/v1/contacts", params={"q": "王"}).json()["items"]] == ["c-wang"]
-    assert [c["id"] for c in client.get("/api/v1/contacts", params={"stage": "s-build"}).json()["items"]] == ["c-ann", "c-li"]
+    assert [c["id"] for c in client.get("/api/v1/contacts", params={"stage": "s-build"}).json()["items"]] == [
+        "c-ann",
+        "c-li",
+    ]
     in_project = client.get("/api/v1/contacts", params={"project": "p-tower"}).json()["items"]
     assert {c["id"] for c in in_project} == {"c-ann", "c-li", "c-wang"}
     assert [a["id"] for a in client.get("/api/v1/assignments", params={"raci": "R"}).json()["items"]] == ["a-3"]
     assert [s["id"] for s in client.get("/api/v1/stages", params={"status": "active"}).json()["items"]] == ["s-build"]
-    assert [l["id"] for l in client.get("/api/v1/links", params={"contact": "c-wang"}).json()["items"]] == ["l-1"]
+    assert [link["id"] for link in client.get("/api/v1/links", params={"contact": "c-wang"}).json()["items"]] == ["l-1"]
     wrong = client.get("/api/v1/organizations", params={"raci": "A"})
     assert wrong.status_code == 422 and wrong.json()["problems"][0]["field"] == "raci"
     assert client.get("/api/v1/contacts", params={"project": "p-none"}).status_code == 404
@@ -64,7 +71,9 @@ def test_errors_share_one_shape(client, store):
     responses = {
         404: client.get("/api/v1/stages/s-none"),
         409: client.post("/api/v1/organizations", json={"id": "o-build", "name": "dup"}),
-        422: client.post("/api/v1/assignments", json={"id": "a-9", "contact": "c-none", "responsibility": "r-site", "raci": "A"}),
+        422: client.post(
+            "/api/v1/assignments", json={"id": "a-9", "contact": "c-none", "responsibility": "r-site", "raci": "A"}
+        ),
     }
     for status, response in responses.items():
         body = response.json()
@@ -73,7 +82,10 @@ def test_errors_share_one_shape(client, store):
     assert responses[422].json()["problems"][0]["field"] == "contact"
     bad_type = client.post("/api/v1/stages", json={"id": "s-9", "project": "p-tower", "name": "x", "order": "first"})
     assert bad_type.status_code == 422 and bad_type.json()["problems"][0]["field"] == "order"
-    assert client.put("/api/v1/organizations/o-old", json={"id": "o-other", "name": "x"}).json()["problems"][0]["field"] == "id"
+    assert (
+        client.put("/api/v1/organizations/o-old", json={"id": "o-other", "name": "x"}).json()["problems"][0]["field"]
+        == "id"
+    )
     assert canonical_dict(store.export()) == before
 
 
@@ -116,7 +128,9 @@ def test_merge_and_move(client, store):
     assert li.phones == ["+86 2"] and li.emails == ["li@x.cn"]
     assert store.read("links", ["l-dup"])[0].source == "c-li"
     assert store.read("contacts", ["c-li-2"]) == []
-    moved = client.post("/api/v1/contacts/c-li/move", json={"on": "2026-11-01", "org": "o-design", "title": "Architect"})
+    moved = client.post(
+        "/api/v1/contacts/c-li/move", json={"on": "2026-11-01", "org": "o-design", "title": "Architect"}
+    )
     assert moved.status_code == 200 and moved.json()["org"] == "o-design"
     assert store.read("contact_history", ["c-li@2026-11-01"])[0].org == "o-build"
     audit = client.get("/api/v1/audit", params={"entity": "c-li", "kind": "contacts"}).json()
@@ -128,7 +142,10 @@ def test_import_export_over_http(client, store):
     assert exported == canonical_dict(store.export())
     bad = client.post("/api/v1/import", json={"contacts": [{"id": "x", "name": ""}]})
     assert bad.status_code == 422 and bad.json()["problems"][0] == {
-        "location": "contacts", "row": 0, "field": "name", "reason": bad.json()["problems"][0]["reason"]
+        "location": "contacts",
+        "row": 0,
+        "field": "name",
+        "reason": bad.json()["problems"][0]["reason"],
     }
     assert client.get("/api/v1/export").json() == exported
     assert client.get("/api/v1/audit", params={"kind": "nope"}).status_code == 422
@@ -139,7 +156,16 @@ def test_openapi_has_examples_and_error_models(client):
     post = spec["paths"]["/api/v1/contacts"]["post"]
     assert post["requestBody"]["content"]["application/json"]["examples"]["example"]["value"]["id"]
     assert {"401", "403", "409", "422"} <= set(post["responses"])
-    for kind in ("organizations", "contacts", "projects", "stages", "responsibilities", "assignments", "links", "interactions"):
+    for kind in (
+        "organizations",
+        "contacts",
+        "projects",
+        "stages",
+        "responsibilities",
+        "assignments",
+        "links",
+        "interactions",
+    ):
         assert {"get", "post"} <= set(spec["paths"][f"/api/v1/{kind}"])
         assert {"get", "put", "patch", "delete"} <= set(spec["paths"][f"/api/v1/{kind}/{{entity_id}}"])
 
@@ -156,7 +182,9 @@ def test_cli_keys_audit_lifecycle(tmp_path):
     assert run(tmp_path, "keys", "create", "--name", "y", "--role", "member", "--project", "p-no").returncode == 4
     listed = json.loads(run(tmp_path, "keys", "list", "--json").stdout)
     assert [k["name"] for k in listed] == ["ops"] and "secret_hash" not in listed[0]
-    assert created.stdout.strip().split("_", 2)[2] not in (tmp_path / "data").joinpath("graphsvc.sqlite3").read_bytes().decode("latin-1")
+    assert created.stdout.strip().split("_", 2)[2] not in (tmp_path / "data").joinpath(
+        "graphsvc.sqlite3"
+    ).read_bytes().decode("latin-1")
     left = run(tmp_path, "contact", "leave", "c-ann", "--on", "2026-11-20", "--successor", "c-li", "--json")
     assert left.returncode == 0, left.stderr
     assert any(m["old"] == "a-2" for m in json.loads(left.stdout)["moved"])

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from samples import small
 
 
@@ -61,7 +62,8 @@ def test_bad_bundle_as_json(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "content, message", [(None, "no such file"), ("{not json", "is not a JSON bundle"), ("[1, 2]", "must be a JSON object")]
+    "content, message",
+    [(None, "no such file"), ("{not json", "is not a JSON bundle"), ("[1, 2]", "must be a JSON object")],
 )
 def test_unreadable_input_is_a_clear_error(tmp_path, content, message):
     path = tmp_path / "in.json"
@@ -108,10 +110,22 @@ def test_findings_portfolio_and_path(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "FieldOps 3.0 (sw-fieldops-3), as of 2026-11-22" in done.stdout
     assert "CRITICAL  OWNER_INACTIVE" in done.stdout and "Tom Becker" in done.stdout
-    as_json = json.loads(run(tmp_path, "findings", "--project", "sw-fieldops-3", "--as-of", "2026-11-22", "--json").stdout)
+    as_json = json.loads(
+        run(tmp_path, "findings", "--project", "sw-fieldops-3", "--as-of", "2026-11-22", "--json").stdout
+    )
     assert as_json["counts"]["critical"] == 2 and as_json["findings"][0]["severity"] == "critical"
     staged = json.loads(
-        run(tmp_path, "findings", "--project", "sw-fieldops-3", "--stage", "sw-stage-acceptance", "--as-of", "2026-11-22", "--json").stdout
+        run(
+            tmp_path,
+            "findings",
+            "--project",
+            "sw-fieldops-3",
+            "--stage",
+            "sw-stage-acceptance",
+            "--as-of",
+            "2026-11-22",
+            "--json",
+        ).stdout
     )
     assert staged["stage"]["id"] == "sw-stage-acceptance"
     assert all("sw-stage-acceptance" in json.dumps(f) for f in staged["findings"])
@@ -119,7 +133,9 @@ def test_findings_portfolio_and_path(tmp_path):
     assert portfolio.returncode == 0 and "portfolio of 2 project(s)" in portfolio.stdout
     path = run(tmp_path, "path", "c-wang-jianguo", "c-guo-rui", "--k", "2", "--as-of", "2026-11-22")
     assert path.returncode == 0 and "#1" in path.stdout and "王建国 → 陈晓燕 → 郭锐" in path.stdout
-    answer = json.loads(run(tmp_path, "path", "c-wang-jianguo", "org:org-anxiao-fire", "--json", "--as-of", "2026-11-22").stdout)
+    answer = json.loads(
+        run(tmp_path, "path", "c-wang-jianguo", "org:org-anxiao-fire", "--json", "--as-of", "2026-11-22").stdout
+    )
     assert answer["target_kind"] == "organization" and answer["paths"]
 
 

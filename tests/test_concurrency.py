@@ -12,12 +12,13 @@ import threading
 from collections import Counter
 
 import httpx
-from live_server import serving
-from samples import small
 
 from graphsvc.application.consistency import check
 from graphsvc.application.importer import import_bundle
 from graphsvc.domain.audit import AuditQuery
+
+from live_server import serving
+from samples import small
 
 THREADS = 16
 WRITES = 500
@@ -72,7 +73,13 @@ class Client(threading.Thread):
             self.shared_writes += 1
         elif roll < 0.85:
             source, target = self.rng.sample(sorted(self.contacts), 2)
-            row = {"id": f"l-{tag}", "source": source, "target": target, "kind": "communicates", "last_contact": "2026-11-01"}
+            row = {
+                "id": f"l-{tag}",
+                "source": source,
+                "target": target,
+                "kind": "communicates",
+                "last_contact": "2026-11-01",
+            }
             response = self.call(http, "POST", "/api/v1/links", json=row)
             assert response.status_code == 201, response.text
             self.links[row["id"]] = response.json()

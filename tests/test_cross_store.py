@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from samples import small
 
 from graphsvc.application.demo import demo_data
 from graphsvc.application.importer import import_bundle
 from graphsvc.domain.bundle import canonical_dict, dump_bundle
+
+from samples import small
 
 pytestmark = pytest.mark.neo4j
 TODAY = date(2026, 11, 22)
@@ -35,9 +36,7 @@ def _next_pairs_neo4j(store) -> list[tuple[str, str]]:
 
 
 def _next_pairs_embedded(store) -> list[tuple[str, str]]:
-    return sorted(
-        (u[1], v[1]) for u, v, key in store.graph.edges(keys=True) if key[0] == "NEXT"
-    )
+    return sorted((u[1], v[1]) for u, v, key in store.graph.edges(keys=True) if key[0] == "NEXT")
 
 
 def test_stage_order_is_derived_the_same_way(embedded_store, neo4j_store):

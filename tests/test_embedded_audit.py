@@ -6,12 +6,12 @@ from __future__ import annotations
 import sqlite3
 from datetime import date
 
-from samples import small
-
 from graphsvc.application import entities
 from graphsvc.application.importer import import_bundle
 from graphsvc.domain.audit import AuditQuery
 from graphsvc.store.embedded import EmbeddedStore
+
+from samples import small
 
 TODAY = date(2026, 11, 22)
 

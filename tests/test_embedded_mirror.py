@@ -73,7 +73,7 @@ def test_mirror_used_between_writes_ends_the_same(tmp_path):
 
     def apply_then_use(change):
         original(change)
-        eager.graph  # mirror every write as soon as it is made
+        eager.graph  # noqa: B018 - mirror every write as soon as it is made
 
     eager.apply = apply_then_use
     _writes(eager)

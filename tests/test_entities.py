@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from samples import small
 
 from graphsvc.application import entities
 from graphsvc.application.entities import Conflict
@@ -15,6 +14,8 @@ from graphsvc.domain.bundle import Bundle, BundleError, canonical_dict
 from graphsvc.domain.keys import Role, issue, matches, split
 from graphsvc.domain.model import Organization
 from graphsvc.store.base import NotFound, StaleWrite
+
+from samples import small
 
 TODAY = date(2026, 11, 22)
 
@@ -39,7 +40,9 @@ def test_create_existing_id_conflicts_and_writes_nothing(store):
 def test_create_bad_row_names_the_field(store):
     import_bundle(store, small(), today=TODAY)
     with pytest.raises(BundleError) as caught:
-        entities.create(store, "assignments", {"id": "a-9", "contact": "c-nobody", "responsibility": "r-site", "raci": "X"}, "a")
+        entities.create(
+            store, "assignments", {"id": "a-9", "contact": "c-nobody", "responsibility": "r-site", "raci": "X"}, "a"
+        )
     fields = {p.field for p in caught.value.problems}
     assert {"contact", "raci"} <= fields
 
@@ -119,7 +122,7 @@ def test_import_audits_changed_rows_only(store):
 def test_audit_filters_and_pages(store):
     import_bundle(store, small(), today=TODAY, actor="loader")
     entities.patch(store, "organizations", "o-old", {"notes": "x"}, "carol")
-    later = datetime.now(timezone.utc) + timedelta(hours=1)
+    later = datetime.now(UTC) + timedelta(hours=1)
     assert store.audit_log(AuditQuery(since=later)) == []
     assert [e.entity for e in store.audit_log(AuditQuery(kind="organizations", entity="o-old"))] == ["o-old", "o-old"]
     page = store.audit_log(AuditQuery(limit=3, offset=2))

@@ -122,8 +122,15 @@ def test_history_answers_as_of_a_past_day():
     data = healthy()
     edit(data, "contacts", "a1", since="2026-10-01")
     data["contact_history"] = [
-        {"id": "h1", "contact": "a1", "org": "oa", "title": "Director", "status": "on_leave",
-         "valid_from": "2026-08-01", "valid_to": "2026-10-01"}
+        {
+            "id": "h1",
+            "contact": "a1",
+            "org": "oa",
+            "title": "Director",
+            "status": "on_leave",
+            "valid_from": "2026-08-01",
+            "valid_to": "2026-10-01",
+        }
     ]
     assert "OWNER_INACTIVE" not in codes(data)
     assert "OWNER_INACTIVE" in codes(data, day=date(2026, 9, 1))

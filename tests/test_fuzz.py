@@ -182,9 +182,7 @@ def check_payload(label: str, response: Any) -> None:
             assert "manifest.json" in archive.namelist(), f"{label}: zip without its manifest"
 
 
-def fuzz(
-    store: Store, examples: int, modes: list[GenerationMode], only: Callable[[str], bool] | None = None
-) -> Tally:
+def fuzz(store: Store, examples: int, modes: list[GenerationMode], only: Callable[[str], bool] | None = None) -> Tally:
     """Every operation, up to ``examples`` cases per generation mode; failures are collected
     per operation (the first per operation and mode), not raised."""
     started = time.monotonic()
@@ -234,7 +232,9 @@ def fuzz(
 def _verdict(tally: Tally, floor: int) -> None:
     print(tally.summary())
     assert not tally.failures, f"{len(tally.failures)} failing operation(s):\n\n" + "\n\n".join(tally.failures)
-    assert not set(tally.operations) - set(tally.cases), f"operations without a case: {set(tally.operations) - set(tally.cases)}"
+    assert not set(tally.operations) - set(tally.cases), (
+        f"operations without a case: {set(tally.operations) - set(tally.cases)}"
+    )
     assert tally.total >= floor, f"only {tally.total} cases were generated (at least {floor} expected)"
 
 

@@ -21,7 +21,6 @@ import networkx as nx
 import pytest
 import typer
 from fastapi.testclient import TestClient
-from scenarios import healthy
 from typer.testing import CliRunner
 
 from graphsvc.analysis.findings import Severity
@@ -41,11 +40,19 @@ from graphsvc.store.base import NotFound
 from graphsvc.store.embedded import EmbeddedStore
 from graphsvc.web.app import create_app
 
+from scenarios import healthy
+
 PID = "pd-yunting-complex"
 DAY = date(2026, 11, 22)
 ROUTE = "/api/v1/projects/{project_id}/handover.zip"
 FIXED = {
-    "index.html", "findings.html", "findings.csv", "roster.csv", "graph.graphml", "bundle.json", "manifest.json",
+    "index.html",
+    "findings.html",
+    "findings.csv",
+    "roster.csv",
+    "graph.graphml",
+    "bundle.json",
+    "manifest.json",
     "maps/all-stages.html",
 }
 
@@ -142,10 +149,15 @@ def test_bundle_reimports_into_an_empty_store_identically(demo, package, tmp_pat
 def test_bundle_stays_importable_with_people_from_outside_the_project(store, tmp_path):
     """An interaction with someone of another project must not leave a dangling reference."""
     data = demo_data()
-    data["interactions"].append({
-        "id": "ix-cross", "at": "2026-11-01T10:00:00Z", "participants": ["c-li-na", "c-tom-becker"],
-        "summary": "cross-project call", "project": "sw-fieldops-3",
-    })
+    data["interactions"].append(
+        {
+            "id": "ix-cross",
+            "at": "2026-11-01T10:00:00Z",
+            "participants": ["c-li-na", "c-tom-becker"],
+            "summary": "cross-project call",
+            "project": "sw-fieldops-3",
+        }
+    )
     import_bundle(store, data)
     files = unzip(build_handover(store, PID, DAY))
     bundle = json.loads(files["bundle.json"])
@@ -163,20 +175,26 @@ def test_graphml_parses_back_with_the_expected_nodes_and_edges(demo, package):
     graph = nx.read_graphml(io.BytesIO(package["graph.graphml"]), force_multigraph=True)
     nodes = Counter(data["type"] for _, data in graph.nodes(data=True))
     assert nodes == {
-        "project": 1, "organization": len(snapshot.organizations), "contact": 58, "stage": 7, "responsibility": 34,
+        "project": 1,
+        "organization": len(snapshot.organizations),
+        "contact": 58,
+        "stage": 7,
+        "responsibility": 34,
     }
 
     history = {}
     for period in snapshot.contact_history:
         history.setdefault(period.contact, []).append(period)
     employed = sum(1 for c in snapshot.contacts if contact_state(c, history.get(c.id, []), DAY).org)
-    expected = Counter({
-        "has_stage": 7,
-        "requires": 34,
-        "participates": sum(1 for p in snapshot.projects[0].organizations if valid_on(p, DAY)),
-        "works_for": employed,
-        "assigned": sum(1 for a in snapshot.assignments if valid_on(a, DAY)),
-    })
+    expected = Counter(
+        {
+            "has_stage": 7,
+            "requires": 34,
+            "participates": sum(1 for p in snapshot.projects[0].organizations if valid_on(p, DAY)),
+            "works_for": employed,
+            "assigned": sum(1 for a in snapshot.assignments if valid_on(a, DAY)),
+        }
+    )
     expected.update(link.kind for link in snapshot.links if valid_on(link, DAY))
     edges = Counter(data["type"] for _, _, data in graph.edges(data=True))
     assert edges == expected
@@ -201,7 +219,10 @@ def test_csv_files_parse_with_their_columns_and_chinese_names(demo, package):
     assert sorted(r["id"] for r in roster) == sorted(c.id for c in snapshot.contacts)
     people = {r["id"]: r for r in roster}
     assert people["c-li-na"]["name"] == "李娜"
-    assert people["c-fang-hua"]["status"] == "left" and "A:pd-r-supervise-concrete-pours" in people["c-fang-hua"]["duty_ids"]
+    assert (
+        people["c-fang-hua"]["status"] == "left"
+        and "A:pd-r-supervise-concrete-pours" in people["c-fang-hua"]["duty_ids"]
+    )
     assert people["c-han-bin"]["status"] == "on_leave"
     assert people["c-zhang-wei"]["phones"] != people["c-zhang-wei-2"]["phones"]  # 同名不同号 stays visible
     assert "A: " in people["c-fang-hua"]["duties"] and "混凝土" in people["c-fang-hua"]["duties"]
@@ -213,7 +234,10 @@ def test_csv_files_parse_with_their_columns_and_chinese_names(demo, package):
     assert len(findings) == len(report.findings) > 0
     for row, finding in zip(findings, report.findings):
         assert (row["severity"], row["code"], row["explanation"], row["remedy"]) == (
-            finding.severity.value, finding.code, finding.explanation, finding.remedy,
+            finding.severity.value,
+            finding.code,
+            finding.explanation,
+            finding.remedy,
         )
         assert row["subject_ids"].split("; ") == [s.id for s in finding.subjects]
         assert row["stage_id"] == (finding.stage.id if finding.stage else "")

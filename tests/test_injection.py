@@ -18,12 +18,13 @@ from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
-from samples import small
 
 from graphsvc.application.importer import import_bundle
 from graphsvc.domain.bundle import canonical_dict
 from graphsvc.domain.model import KINDS
 from graphsvc.web.app import create_app
+
+from samples import small
 
 CYPHER = [
     "' }) DETACH DELETE n //",
@@ -67,8 +68,16 @@ def hostile_rows(text: str, id_text: str | None = None) -> dict[str, list[dict[s
         "organizations": [{"id": one, "name": text, "kind": "vendor", "notes": text, "tags": [text, "plain"]}],
         "contacts": [
             {
-                "id": one, "name": text, "org": one, "title": text, "emails": [text], "phones": [text],
-                "preferred_channel": text, "language": text, "tags": [text], "notes": text,
+                "id": one,
+                "name": text,
+                "org": one,
+                "title": text,
+                "emails": [text],
+                "phones": [text],
+                "preferred_channel": text,
+                "language": text,
+                "tags": [text],
+                "notes": text,
             },
             {"id": two, "name": text, "org": one, "title": text, "tags": [text]},
         ],
@@ -82,20 +91,39 @@ def hostile_rows(text: str, id_text: str | None = None) -> dict[str, list[dict[s
             {"id": two, "contact": two, "responsibility": one, "raci": "R"},
         ],
         "links": [
-            {"id": one, "source": one, "target": two, "kind": "communicates", "channel": text, "weight": 2,
-             "last_contact": "2026-10-01"},
+            {
+                "id": one,
+                "source": one,
+                "target": two,
+                "kind": "communicates",
+                "channel": text,
+                "weight": 2,
+                "last_contact": "2026-10-01",
+            },
         ],
         "interactions": [
-            {"id": one, "at": "2026-11-01T09:30:00Z", "participants": [one, two], "channel": text,
-             "summary": text, "project": one},
+            {
+                "id": one,
+                "at": "2026-11-01T09:30:00Z",
+                "participants": [one, two],
+                "channel": text,
+                "summary": text,
+                "project": one,
+            },
         ],
     }
 
 
 def history_row(text: str) -> dict[str, Any]:
     one, two = _ids(text).values()
-    return {"id": f"{two}@2026-06-01", "contact": two, "org": one, "title": text,
-            "valid_from": "2025-01-01", "valid_to": "2026-06-01"}
+    return {
+        "id": f"{two}@2026-06-01",
+        "contact": two,
+        "org": one,
+        "title": text,
+        "valid_from": "2025-01-01",
+        "valid_to": "2026-06-01",
+    }
 
 
 def normal(kind: str, row: dict[str, Any]) -> dict[str, Any]:
@@ -246,7 +274,9 @@ def test_hostile_path_ids_and_query_values_are_404_or_422(client, text):
         url("projects", text, "map"),
     ]
     entity_calls = [
-        (method, url("api", "v1", kind, text)) for kind in KINDS if kind != "contact_history"
+        (method, url("api", "v1", kind, text))
+        for kind in KINDS
+        if kind != "contact_history"
         for method in ("GET", "DELETE")
     ] + [
         ("GET", url("api", "v1", "contacts", text, "reminders")),
@@ -282,7 +312,8 @@ def test_hostile_path_ids_and_query_values_are_404_or_422(client, text):
         ("/api/v1/audit", {"entity": text, "actor": text}),
     ] + [
         (url("api", "v1", "contacts", text, "history"), {})  # the trail outlives deleted rows: empty, not 404
-        for _ in [1] if addressable(text)
+        for _ in [1]
+        if addressable(text)
     ]:
         response = client.get(path, params=params)
         assert response.status_code == 200, (path, params, response.text)

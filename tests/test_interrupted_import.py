@@ -11,11 +11,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from samples import small
 
 from graphsvc.application.importer import import_bundle
 from graphsvc.domain.bundle import canonical_dict
 from graphsvc.store.embedded import EmbeddedStore
+
+from samples import small
 
 TODAY = date(2026, 11, 22)
 PROJECTS = 100  # about 37,000 rows

@@ -16,7 +16,6 @@ from html.parser import HTMLParser
 import pytest
 import typer
 from fastapi.testclient import TestClient
-from scenarios import healthy
 from typer.testing import CliRunner
 
 from graphsvc.analysis.findings import project_findings
@@ -32,6 +31,8 @@ from graphsvc.cli.main import app as main_app
 from graphsvc.domain.bundle import parse_bundle
 from graphsvc.store.base import NotFound
 from graphsvc.web.app import create_app
+
+from scenarios import healthy
 
 DAY = date(2026, 11, 22)
 PD = "pd-yunting-complex"
@@ -139,10 +140,7 @@ def test_stage_membership(embedded_store):
             assert node.stages == [node.stage] == [stage_of[node.ref]]
         else:  # assigned there, or a handover / duty finding about the stage names them
             for sid in node.stages:
-                named = any(
-                    sid in f.stages and f"c:{node.ref}" in f.nodes
-                    for f in data.findings
-                )
+                named = any(sid in f.stages and f"c:{node.ref}" in f.nodes for f in data.findings)
                 assert (node.ref, sid) in assigned or named, (node.id, sid)
     for edge in data.edges:
         if edge.kind == "raci":
@@ -246,9 +244,36 @@ def embedded_json(html: str) -> dict:
 
 
 OUR_TAGS = {
-    "html", "head", "meta", "title", "style", "body", "header", "div", "h1", "h2", "h3", "span", "nav",
-    "button", "input", "ul", "li", "select", "option", "label", "main", "noscript", "p", "aside",
-    "section", "ol", "svg", "line", "polygon", "script",
+    "html",
+    "head",
+    "meta",
+    "title",
+    "style",
+    "body",
+    "header",
+    "div",
+    "h1",
+    "h2",
+    "h3",
+    "span",
+    "nav",
+    "button",
+    "input",
+    "ul",
+    "li",
+    "select",
+    "option",
+    "label",
+    "main",
+    "noscript",
+    "p",
+    "aside",
+    "section",
+    "ol",
+    "svg",
+    "line",
+    "polygon",
+    "script",
 }
 
 
@@ -271,10 +296,15 @@ def test_page_is_one_self_contained_file(embedded_store):
     assert "http://" not in ours and "https://" not in ours and "//cdn" not in ours
     vendored = set(re.findall(r"https?://[^\s\"'\\)]*", asset(VIS_JS)))
     assert vendored <= {
-        "http://almende.com", "http://opensource.org/licenses/MIT", "http://www.apache.org/licenses/LICENSE-2.0",
-        "http://www.w3.org/2000/svg", "https://github.com/uuidjs/uuid#getrandomvalues-not-supported",
-        "https://github.com/visjs", "https://github.com/zloirock/core-js",
-        "https://github.com/zloirock/core-js/blob/v3.21.1/LICENSE", "https://visjs.github.io/vis-network/",
+        "http://almende.com",
+        "http://opensource.org/licenses/MIT",
+        "http://www.apache.org/licenses/LICENSE-2.0",
+        "http://www.w3.org/2000/svg",
+        "https://github.com/uuidjs/uuid#getrandomvalues-not-supported",
+        "https://github.com/visjs",
+        "https://github.com/zloirock/core-js",
+        "https://github.com/zloirock/core-js/blob/v3.21.1/LICENSE",
+        "https://visjs.github.io/vis-network/",
     }
     # the content security policy forbids loading anything even if something slipped in
     csp = [a["content"] for tag, a in page.tags if tag == "meta" and a.get("http-equiv") == "Content-Security-Policy"]
@@ -284,7 +314,7 @@ def test_page_is_one_self_contained_file(embedded_store):
     assert data["map"]["project"]["name"] == "云庭·滨江综合体 Yunting Binjiang Complex"
     assert data["settings"]["initial_stage"] == "pd-stage-construction"
     assert len(data["map"]["nodes"]) == len(full_map(embedded_store, PD).nodes)
-    assert "云庭·滨江综合体" in html and "<html lang=\"zh-CN\">" in html
+    assert "云庭·滨江综合体" in html and '<html lang="zh-CN">' in html
     # opening stage: explicit, all, or the map's own
     assert embedded_json(project_map_html(embedded_store, PD, ALL_STAGES, DAY))["settings"]["initial_stage"] == ""
     one = project_graph(embedded_store, PD, "pd-stage-design", DAY)
@@ -384,13 +414,15 @@ def test_viewer_pages_and_graph_json(store):
         assert f'href="/projects/{SW}/map?stage=sw-stage-testing&amp;as_of=2026-11-22"' in index.text
         health = project_report(store, SW, None, DAY).health
         share = health.single_accountable
-        assert f"{share.value * 100:.0f}% <span class=\"muted\">({share.count}/{share.total})" in index.text
+        assert f'{share.value * 100:.0f}% <span class="muted">({share.count}/{share.total})' in index.text
 
         page = client.get(f"/projects/{PD}/map", params={"stage": "pd-stage-design", "as_of": DAY.isoformat()})
         assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
         assert embedded_json(page.text)["settings"]["initial_stage"] == "pd-stage-design"
 
-        graph = client.get(f"/api/v1/projects/{SW}/graph", params={"stage": "sw-stage-testing", "as_of": DAY.isoformat()})
+        graph = client.get(
+            f"/api/v1/projects/{SW}/graph", params={"stage": "sw-stage-testing", "as_of": DAY.isoformat()}
+        )
         assert graph.status_code == 200
         body = graph.json()
         expected = project_graph(store, SW, "sw-stage-testing", DAY)
@@ -441,8 +473,9 @@ def test_map_command(tmp_path, monkeypatch):
     app = cli_app()
     assert runner.invoke(app, ["demo"]).exit_code == 0
     out = tmp_path / "map.html"
-    done = runner.invoke(app, ["map", "--project", SW, "--stage", "sw-stage-testing", "--out", str(out),
-                               "--as-of", "2026-11-22"])
+    done = runner.invoke(
+        app, ["map", "--project", SW, "--stage", "sw-stage-testing", "--out", str(out), "--as-of", "2026-11-22"]
+    )
     assert done.exit_code == 0, done.output
     assert "wrote the map of sw-fieldops-3" in done.output
     data = embedded_json(out.read_text(encoding="utf-8"))

@@ -52,9 +52,17 @@ DAY = date(2026, 11, 22)
 PD = "pd-yunting-complex"
 SW = "sw-fieldops-3"
 ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-default-apps", "--disable-extensions", "--no-default-browser-check",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--no-default-browser-check",
 ]
 
 
@@ -69,8 +77,12 @@ def browser(tmp_path_factory):
     profile = tmp_path_factory.mktemp("chromium-profile")
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
-            str(profile), executable_path=CHROMIUM, headless=True, args=ARGS,
-            viewport={"width": 1600, "height": 1000}, service_workers="block",
+            str(profile),
+            executable_path=CHROMIUM,
+            headless=True,
+            args=ARGS,
+            viewport={"width": 1600, "height": 1000},
+            service_workers="block",
         )
         yield context
         context.close()
@@ -236,7 +248,9 @@ def test_demo_map_in_chromium(browser, embedded_store, tmp_path):
         assert text_of(page, "#details h2") == "孙浩"
         details = text_of(page, "#details")
         assert "总经理 General Manager" in details and "杭州云庭置业有限公司" in details
-        assert "+86 139 0000 1001" in details and "sunhao@yunting.example.cn" in details and "prefers meeting" in details
+        assert (
+            "+86 139 0000 1001" in details and "sunhao@yunting.example.cn" in details and "prefers meeting" in details
+        )
 
         # filter by organisation: only its people, and the duties they hold
         page.select_option("#org-filter", "org-bafang-construction")
@@ -250,7 +264,9 @@ def test_demo_map_in_chromium(browser, embedded_store, tmp_path):
         # a finding from the panel selects what it is drawn on
         page.click('#stages button[data-stage="pd-stage-construction"]')
         page.click("#findings-list li >> nth=0")
-        first = sorted((f for f in data.findings if "pd-stage-construction" in f.stages), key=lambda f: (f.severity.rank, f.index))[0]
+        first = sorted(
+            (f for f in data.findings if "pd-stage-construction" in f.stages), key=lambda f: (f.severity.rank, f.index)
+        )[0]
         assert first.explanation in text_of(page, "#details")
         assert set(page.evaluate("graphsvcMap.network.getSelectedNodes()")) == set(first.nodes)
 
@@ -282,7 +298,12 @@ def test_hostile_strings_show_literally_and_never_run(browser, embedded_store, t
         assert XSS_STAGE in text_of(page, "#stages")
         assert XSS_ORG in text_of(page, "#org-filter")
         assert page.evaluate("document.querySelectorAll('img, iframe, object, embed').length") == 0
-        assert page.evaluate("[...document.querySelectorAll('*')].filter(e => [...e.attributes].some(a => a.name.startsWith('on'))).length") == 0
+        assert (
+            page.evaluate(
+                "[...document.querySelectorAll('*')].filter(e => [...e.attributes].some(a => a.name.startsWith('on'))).length"
+            )
+            == 0
+        )
 
         page.fill("#search", "onerror")
         assert XSS_NAME in text_of(page, "#search-results")

@@ -7,12 +7,13 @@ import json
 from datetime import date
 
 import pytest
-from samples import small
 
 from graphsvc.application import entities
 from graphsvc.application.importer import import_bundle
 from graphsvc.domain.audit import AuditQuery
 from graphsvc.store import neo4j_audit
+
+from samples import small
 
 pytestmark = pytest.mark.neo4j
 
@@ -37,9 +38,7 @@ def _history(store, entity: str) -> list:
 def _many_contacts(count: int) -> dict:
     bundle = small()
     org = bundle["organizations"][0]["id"]
-    bundle["contacts"] += [
-        {"id": f"c-many-{n:04d}", "name": f"Person {n}", "org": org} for n in range(count)
-    ]
+    bundle["contacts"] += [{"id": f"c-many-{n:04d}", "name": f"Person {n}", "org": org} for n in range(count)]
     return bundle
 
 
@@ -76,9 +75,12 @@ def test_database_with_one_node_per_entry_keeps_every_entry(neo4j_store, monkeyp
 
     # Rewrite the audit as databases written before 2026-11-23 held it.
     old = [
-        {**e, "at": e["at"].isoformat(),
-         "before": None if e["before"] is None else json.dumps(e["before"]),
-         "after": None if e["after"] is None else json.dumps(e["after"])}
+        {
+            **e,
+            "at": e["at"].isoformat(),
+            "before": None if e["before"] is None else json.dumps(e["before"]),
+            "after": None if e["after"] is None else json.dumps(e["after"]),
+        }
         for e in expected
     ]
     driver, database = neo4j_store.driver, neo4j_store.database

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from neo4j import GraphDatabase  # noqa: E402  (pip install "neo4j>=5.28")
-from neo4j.exceptions import ConstraintError  # noqa: E402
-from neo4j_server import start_neo4j  # noqa: E402
+from neo4j import GraphDatabase
+from neo4j.exceptions import ConstraintError
+
+from neo4j_server import start_neo4j
 
 
 @pytest.fixture(scope="module")
@@ -35,9 +36,7 @@ def test_real_neo4j_server(neo4j_uri):
         driver.execute_query("CREATE (:T {id: 1})", database_="neo4j")
         with pytest.raises(ConstraintError):
             driver.execute_query("CREATE (:T {id: 1})", database_="neo4j")
-        records, _, _ = driver.execute_query(
-            "MATCH (n:T) RETURN count(n) AS c", database_="neo4j"
-        )
+        records, _, _ = driver.execute_query("MATCH (n:T) RETURN count(n) AS c", database_="neo4j")
         assert records[0]["c"] == 1
 
 
@@ -48,10 +47,6 @@ def test_relationship_uniqueness_constraint(neo4j_uri):
             "CREATE CONSTRAINT rel_u IF NOT EXISTS FOR ()-[r:ASSIGNED]-() REQUIRE r.id IS UNIQUE",
             database_="neo4j",
         )
-        driver.execute_query(
-            "CREATE (:A)-[:ASSIGNED {id: 'x'}]->(:B)", database_="neo4j"
-        )
+        driver.execute_query("CREATE (:A)-[:ASSIGNED {id: 'x'}]->(:B)", database_="neo4j")
         with pytest.raises(ConstraintError):
-            driver.execute_query(
-                "CREATE (:A)-[:ASSIGNED {id: 'x'}]->(:B)", database_="neo4j"
-            )
+            driver.execute_query("CREATE (:A)-[:ASSIGNED {id: 'x'}]->(:B)", database_="neo4j")

@@ -88,7 +88,9 @@ def fresh(text: str) -> str:
 
 def random_queries(seed: int, count: int):
     rng = random.Random(seed)
-    graph = random_graph(rng, people=rng.choice([20, 60, 150]), lines=rng.choice([40, 150, 450]), clusters=rng.choice([5, 10]))
+    graph = random_graph(
+        rng, people=rng.choice([20, 60, 150]), lines=rng.choice([40, 150, 450]), clusters=rng.choice([5, 10])
+    )
     nodes = sorted(graph.nodes)
     for _ in range(count):
         source = fresh(rng.choice(nodes))
@@ -215,7 +217,14 @@ def test_yen_refuses_paths_beyond_what_the_region_vouches_for():
     """Inside a region that holds every path up to ``trusted`` only, a k-th path costing
     more is not an answer (a cheaper one may run outside): the search must widen."""
     graph = nx.Graph()
-    for a, b, cost in [("s", "a", 1.0), ("a", "t", 1.0), ("s", "b", 2.0), ("b", "t", 2.0), ("s", "c", 4.0), ("c", "t", 4.0)]:
+    for a, b, cost in [
+        ("s", "a", 1.0),
+        ("a", "t", 1.0),
+        ("s", "b", 2.0),
+        ("b", "t", 2.0),
+        ("s", "c", 4.0),
+        ("c", "t", 4.0),
+    ]:
         graph.add_edge(a, b, cost=cost)
     costs = adjacency(graph)
     search = _MeetingSearch(costs, {"t"}, ["t"], "s")
@@ -226,7 +235,9 @@ def test_yen_refuses_paths_beyond_what_the_region_vouches_for():
     assert path_search._yen(costs, distance, toward, first, 3, 5.0) is None  # the third costs 8
     assert path_search._yen(costs, distance, toward, first, 2, 5.0) == [first, ["s", "b", "t", TARGET]]
     assert [p[:-1] for p in path_search._yen(costs, distance, toward, first, 3, 8.0 + SLACK)] == [
-        ["s", "a", "t"], ["s", "b", "t"], ["s", "c", "t"]
+        ["s", "a", "t"],
+        ["s", "b", "t"],
+        ["s", "c", "t"],
     ]
     assert len(path_search._yen(costs, distance, toward, first, 5, INFINITY)) == 3  # no more exist
     assert path_search._yen(costs, distance, toward, first, 5, 100.0) is None  # unless the region is all

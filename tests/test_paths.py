@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from scenarios import DAY, ago, drop, edit, healthy
 
 from graphsvc.analysis.paths import PathError, build_directory, find_paths, hop_cost
 from graphsvc.domain.bundle import parse_bundle
+
+from scenarios import DAY, ago, drop, edit, healthy
 
 
 def ask(data, source, target, k=3):
@@ -30,8 +31,12 @@ def test_direct_line_first_then_longer_routes():
 def test_a_strong_fresh_line_beats_a_weak_stale_one():
     data = healthy()
     edit(data, "links", "l1", weight=1, last_contact=ago(300))
-    data["links"].append({"id": "l9", "source": "a1", "target": "b2", "kind": "communicates", "weight": 5, "last_contact": ago(1)})
-    data["links"].append({"id": "l10", "source": "b2", "target": "b1", "kind": "communicates", "weight": 5, "last_contact": ago(1)})
+    data["links"].append(
+        {"id": "l9", "source": "a1", "target": "b2", "kind": "communicates", "weight": 5, "last_contact": ago(1)}
+    )
+    data["links"].append(
+        {"id": "l10", "source": "b2", "target": "b1", "kind": "communicates", "weight": 5, "last_contact": ago(1)}
+    )
     assert routes(ask(data, "a1", "b1"))[0] == ["a1", "b2", "b1"]
 
 

@@ -51,7 +51,12 @@ def as_role(keys, role):
 
 def test_no_key_or_bad_key_is_401_once_keys_exist(setup):
     client, keys, _ = setup
-    for headers in ({}, {"X-API-Key": "gsk_nope_nope"}, {"X-API-Key": keys[Role.admin] + "x"}, {"Authorization": "Bearer junk"}):
+    for headers in (
+        {},
+        {"X-API-Key": "gsk_nope_nope"},
+        {"X-API-Key": keys[Role.admin] + "x"},
+        {"Authorization": "Bearer junk"},
+    ):
         response = client.get("/api/v1/contacts", headers=headers)
         assert response.status_code == 401 and response.json()["code"] == "unauthenticated"
         assert response.headers["WWW-Authenticate"] == "Bearer"
@@ -66,8 +71,12 @@ def test_member_reads_only_their_project(setup):
     projects = client.get("/api/v1/projects", headers=h).json()
     assert [p["id"] for p in projects["items"]] == [SW]
     for url in (
-        f"/api/v1/projects/{PD}", f"/api/v1/projects/{PD}/findings", f"/api/v1/projects/{PD}/graph",
-        f"/projects/{PD}/map", f"/api/v1/projects/{PD}/handover.zip", f"/api/v1/contacts/{OTHER}",
+        f"/api/v1/projects/{PD}",
+        f"/api/v1/projects/{PD}/findings",
+        f"/api/v1/projects/{PD}/graph",
+        f"/projects/{PD}/map",
+        f"/api/v1/projects/{PD}/handover.zip",
+        f"/api/v1/contacts/{OTHER}",
         f"/api/v1/projects/{PD}/reminders",
     ):
         response = client.get(url, headers=h)
@@ -76,7 +85,9 @@ def test_member_reads_only_their_project(setup):
     contacts = client.get("/api/v1/contacts", headers=h, params={"limit": 500}).json()["items"]
     assert SW_ONLY_NAME in {c["name"] for c in contacts} and "孙浩" not in {c["name"] for c in contacts}
     portfolio = client.get("/api/v1/portfolio/findings", headers=h).json()
-    assert [p["project"]["id"] if isinstance(p.get("project"), dict) else p.get("id") for p in portfolio["projects"]] == [SW]
+    assert [
+        p["project"]["id"] if isinstance(p.get("project"), dict) else p.get("id") for p in portfolio["projects"]
+    ] == [SW]
     index = client.get("/", headers=h)
     assert index.status_code == 200 and SW in index.text and PD not in index.text
     export = client.get("/api/v1/export", headers=h).json()
@@ -108,8 +119,12 @@ def test_external_sees_other_organisations_redacted(setup):
     assert other["phones"] == [auth.REDACTED] and other["emails"] == [auth.REDACTED]
     own = client.get(f"/api/v1/contacts/{OWN}", headers=h).json()
     assert own["phones"] and auth.REDACTED not in own["phones"]
-    for url in (f"/api/v1/contacts?project={PD}&limit=500", f"/api/v1/projects/{PD}/graph?stage=all",
-                f"/projects/{PD}/map", "/api/v1/export"):
+    for url in (
+        f"/api/v1/contacts?project={PD}&limit=500",
+        f"/api/v1/projects/{PD}/graph?stage=all",
+        f"/projects/{PD}/map",
+        "/api/v1/export",
+    ):
         response = client.get(url, headers=h)
         assert response.status_code == 200, url
         assert OTHER_PHONE not in response.text, url
@@ -135,9 +150,7 @@ def test_manager_writes_only_their_projects(setup):
     assert client.post("/api/v1/projects", headers=h, json={"id": "p-new", "name": "New"}).status_code == 403
     assert client.get("/api/v1/audit", headers=h).status_code == 403
     assert client.post("/api/v1/import", headers=h, json={}).status_code == 403
-    [entry] = client.get(
-        f"/api/v1/stages/{pd_stage.id}/history", headers=as_role(keys, Role.pmo)
-    ).json()[-1:]
+    [entry] = client.get(f"/api/v1/stages/{pd_stage.id}/history", headers=as_role(keys, Role.pmo)).json()[-1:]
     assert entry["actor"] == "pd manager" and entry["after"]["name"].endswith("(rev)")
 
 

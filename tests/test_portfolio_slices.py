@@ -27,7 +27,9 @@ def test_slices_equal_project_snapshots(store):
     import_bundle(store, demo_data(), today=DAY)
     import_bundle(store, portfolio(6, 12, cross_links=0.3, seed=3), today=DAY)
     # someone who worked at a project's organisation earlier and moved on
-    import_bundle(store, {"contacts": [{"id": "p1-c3", "name": "Mover", "org": "p2-o1", "since": "2026-06-01"}]}, today=DAY)
+    import_bundle(
+        store, {"contacts": [{"id": "p1-c3", "name": "Mover", "org": "p2-o1", "since": "2026-06-01"}]}, today=DAY
+    )
     index = PortfolioIndex(portfolio_export(store))
     assert [p.id for p in index.projects] == [p.id for p in store.read("projects")]
     for project in index.projects:
@@ -71,24 +73,90 @@ def test_scan_leaves_no_cyclic_garbage(embedded_store):
 #: one row of each kind with every optional field set, so a field the lean read forgets shows
 EVERY_FIELD = {
     "organizations": [{"id": "x-o", "name": "X Org", "kind": "vendor", "notes": "n", "tags": ["a", "b"]}],
-    "contacts": [{"id": "x-c", "name": "X Person", "org": "x-o", "title": "Boss", "status": "on_leave",
-                  "since": "2026-01-02", "emails": ["x@example.com"], "phones": ["+1 555"], "preferred_channel": "mail",
-                  "language": "en", "tags": ["t"], "notes": "note"},
-                 {"id": "x-d", "name": "Y Person"}],
-    "contact_history": [{"id": "x-c@2026-01-02", "contact": "x-c", "org": "x-o", "title": "Clerk", "status": "active",
-                         "valid_from": "2024-05-06", "valid_to": "2026-01-02"}],
-    "projects": [{"id": "x-p", "name": "X Project", "description": "d", "organizations": [
-        {"org": "x-o", "role": "supplier", "valid_from": "2025-01-01", "valid_to": "2027-01-01"},
-        {"org": "x-o", "role": "again", "valid_from": "2027-02-01"}]}],
-    "stages": [{"id": "x-s", "project": "x-p", "name": "Build", "order": 0, "status": "active",
-                "start": "2026-01-01", "end": "2026-12-31"}],
+    "contacts": [
+        {
+            "id": "x-c",
+            "name": "X Person",
+            "org": "x-o",
+            "title": "Boss",
+            "status": "on_leave",
+            "since": "2026-01-02",
+            "emails": ["x@example.com"],
+            "phones": ["+1 555"],
+            "preferred_channel": "mail",
+            "language": "en",
+            "tags": ["t"],
+            "notes": "note",
+        },
+        {"id": "x-d", "name": "Y Person"},
+    ],
+    "contact_history": [
+        {
+            "id": "x-c@2026-01-02",
+            "contact": "x-c",
+            "org": "x-o",
+            "title": "Clerk",
+            "status": "active",
+            "valid_from": "2024-05-06",
+            "valid_to": "2026-01-02",
+        }
+    ],
+    "projects": [
+        {
+            "id": "x-p",
+            "name": "X Project",
+            "description": "d",
+            "organizations": [
+                {"org": "x-o", "role": "supplier", "valid_from": "2025-01-01", "valid_to": "2027-01-01"},
+                {"org": "x-o", "role": "again", "valid_from": "2027-02-01"},
+            ],
+        }
+    ],
+    "stages": [
+        {
+            "id": "x-s",
+            "project": "x-p",
+            "name": "Build",
+            "order": 0,
+            "status": "active",
+            "start": "2026-01-01",
+            "end": "2026-12-31",
+        }
+    ],
     "responsibilities": [{"id": "x-r", "stage": "x-s", "name": "Duty", "description": "dd"}],
-    "assignments": [{"id": "x-a", "contact": "x-c", "responsibility": "x-r", "raci": "A",
-                     "valid_from": "2026-02-01", "valid_to": "2026-12-01"}],
-    "links": [{"id": "x-l", "source": "x-c", "target": "x-d", "kind": "reports_to", "last_contact": "2026-11-01",
-               "weight": 2.5, "channel": "phone", "valid_from": "2025-01-01", "valid_to": "2027-01-01"}],
-    "interactions": [{"id": "x-i", "at": "2026-11-20T09:30:00+08:00", "participants": ["x-d", "x-c"],
-                      "channel": "meeting", "summary": "s", "project": "x-p"}],
+    "assignments": [
+        {
+            "id": "x-a",
+            "contact": "x-c",
+            "responsibility": "x-r",
+            "raci": "A",
+            "valid_from": "2026-02-01",
+            "valid_to": "2026-12-01",
+        }
+    ],
+    "links": [
+        {
+            "id": "x-l",
+            "source": "x-c",
+            "target": "x-d",
+            "kind": "reports_to",
+            "last_contact": "2026-11-01",
+            "weight": 2.5,
+            "channel": "phone",
+            "valid_from": "2025-01-01",
+            "valid_to": "2027-01-01",
+        }
+    ],
+    "interactions": [
+        {
+            "id": "x-i",
+            "at": "2026-11-20T09:30:00+08:00",
+            "participants": ["x-d", "x-c"],
+            "channel": "meeting",
+            "summary": "s",
+            "project": "x-p",
+        }
+    ],
 }
 
 

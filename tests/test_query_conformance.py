@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from scenarios import healthy
 
 from graphsvc.analysis.paths import PathError
 from graphsvc.application.demo import demo_data
@@ -18,6 +17,8 @@ from graphsvc.application.reports import (
 )
 from graphsvc.domain.bundle import canonical_dict
 from graphsvc.store.base import NotFound
+
+from scenarios import healthy
 
 DAY = date(2026, 11, 22)
 PROJECTS = ["pd-yunting-complex", "sw-fieldops-3"]
@@ -32,7 +33,9 @@ def test_snapshots_reports_and_paths_agree(embedded_store, neo4j_store):
             neo4j_store.project_snapshot(project)
         )
         for stage in (None, f"{project.split('-')[0]}-stage-acceptance"):
-            assert project_report(embedded_store, project, stage, DAY) == project_report(neo4j_store, project, stage, DAY)
+            assert project_report(embedded_store, project, stage, DAY) == project_report(
+                neo4j_store, project, stage, DAY
+            )
     assert portfolio_report(embedded_store, DAY) == portfolio_report(neo4j_store, DAY)
     for target in ("c-guo-rui", "org:org-anxiao-fire", "pd-r-supervise-concrete-pours", "title:engineer"):
         ours = contact_paths(embedded_store, "c-wang-jianguo", target, 4, DAY, DirectoryCache())
@@ -44,8 +47,13 @@ def test_demo_problems_are_found(store):
     import_bundle(store, demo_data(), today=DAY)
     codes = {f.code for f in project_report(store, "pd-yunting-complex", as_of=DAY).findings}
     assert {
-        "NO_ACCOUNTABLE", "MULTIPLE_ACCOUNTABLE", "OWNER_INACTIVE", "OWNER_ORG_NOT_ENGAGED",
-        "EXPIRING_ASSIGNMENT", "STALE_LINK", "HANDOVER_SINGLE_POINT",
+        "NO_ACCOUNTABLE",
+        "MULTIPLE_ACCOUNTABLE",
+        "OWNER_INACTIVE",
+        "OWNER_ORG_NOT_ENGAGED",
+        "EXPIRING_ASSIGNMENT",
+        "STALE_LINK",
+        "HANDOVER_SINGLE_POINT",
     } <= codes
     portfolio = portfolio_report(store, DAY)
     assert [p.project.id for p in portfolio.projects] == PROJECTS

@@ -22,11 +22,12 @@ from functools import cached_property
 
 import networkx as nx
 import pytest
-from realdata import contact_id, csv_id, igraph_of, load_network, project_id
 
 from graphsvc.analysis.structure import bridge_links, hop_distances, single_points
 from graphsvc.analysis.view import build_view
 from graphsvc.application.importer import import_bundle
+
+from realdata import contact_id, csv_id, igraph_of, load_network, project_id
 
 DAY = date(2026, 11, 22)
 
@@ -102,14 +103,11 @@ def oracle_edges(oracle) -> set[tuple[str, str]]:
     return {tuple(sorted((vs[e.source], vs[e.target]))) for e in oracle.es}
 
 
-def our_points(
-    graph: nx.Graph, found: dict[str, list[list[str]]] | None = None
-) -> dict[str, list[list[str]]]:
+def our_points(graph: nx.Graph, found: dict[str, list[list[str]]] | None = None) -> dict[str, list[list[str]]]:
     """single_points in CSV ids (``found``: its result, when already computed)."""
     found = single_points(graph) if found is None else found
     return {
-        csv_id(point): sorted(sorted(csv_id(c) for c in group) for group in groups)
-        for point, groups in found.items()
+        csv_id(point): sorted(sorted(csv_id(c) for c in group) for group in groups) for point, groups in found.items()
     }
 
 
@@ -132,9 +130,7 @@ def our_bridges(graph: nx.Graph) -> list[tuple[str, str]]:
 
 def oracle_bridges(oracle) -> list[tuple[str, str]]:
     vs = names(oracle)
-    return sorted(
-        tuple(sorted((vs[e.source], vs[e.target]))) for e in oracle.es[oracle.bridges()]
-    )
+    return sorted(tuple(sorted((vs[e.source], vs[e.target]))) for e in oracle.es[oracle.bridges()])
 
 
 def our_distances(graph: nx.Graph, source: str) -> dict[str, int]:
@@ -146,9 +142,7 @@ def oracle_distances(oracle, source: str) -> dict[str, int]:
     return {name: int(d) for name, d in zip(names(oracle), row) if not math.isinf(d)}
 
 
-def disagreements(
-    graph: nx.Graph, oracle, sources: list[str], found_points: dict | None = None
-) -> list[str]:
+def disagreements(graph: nx.Graph, oracle, sources: list[str], found_points: dict | None = None) -> list[str]:
     """Every way our analysis differs from igraph's, described; empty when they agree."""
     found = []
     ours, theirs = our_edges(graph), oracle_edges(oracle)
@@ -167,9 +161,7 @@ def disagreements(
         )
     for point in sorted(set(points) & set(oracle_pts)):
         if points[point] != oracle_pts[point]:
-            found.append(
-                f"groups left behind by {point}: {points[point]} vs igraph {oracle_pts[point]}"
-            )
+            found.append(f"groups left behind by {point}: {points[point]} vs igraph {oracle_pts[point]}")
     bridges, oracle_br = our_bridges(graph), oracle_bridges(oracle)
     if bridges != oracle_br:
         found.append(
@@ -185,9 +177,7 @@ def disagreements(
             )
         wrong = {t: (d, theirs_d[t]) for t, d in mine.items() if t in theirs_d and theirs_d[t] != d}
         if wrong:
-            found.append(
-                f"hop distances from {source} (ours, igraph): {dict(sorted(wrong.items())[:10])}"
-            )
+            found.append(f"hop distances from {source} (ours, igraph): {dict(sorted(wrong.items())[:10])}")
     return found
 
 

@@ -9,7 +9,6 @@ from datetime import date, timedelta
 import pytest
 import typer
 from fastapi.testclient import TestClient
-from scenarios import DAY, ago, drop, edit, healthy
 from typer.testing import CliRunner
 
 from graphsvc.application.importer import import_bundle
@@ -24,6 +23,8 @@ from graphsvc.domain.bundle import parse_bundle
 from graphsvc.store.base import NotFound
 from graphsvc.store.embedded import EmbeddedStore
 from graphsvc.web.app import create_app
+
+from scenarios import DAY, ago, drop, edit, healthy
 
 PROJECT_ROUTE = "/api/v1/projects/{project_id}/reminders"
 CONTACT_ROUTE = "/api/v1/contacts/{contact_id}/reminders"
@@ -65,7 +66,10 @@ def test_lines_used_recently_do_not_fire(store):
     assert [p.id for p in report.projects] == ["p"] and report.days == 14 and report.as_of == DAY
     # the same lines are overdue with a limit of 1 day: a line used 1 day ago is not
     assert sorted(lines(reminders_report(store, "p", days=1, as_of=DAY))) == [
-        ("a1", "a2", 3), ("a2", "a1", 3), ("a2", "b2", 2), ("b2", "a2", 2),
+        ("a1", "a2", 3),
+        ("a2", "a1", 3),
+        ("a2", "b2", 2),
+        ("b2", "a2", 2),
     ]
 
 
@@ -90,7 +94,8 @@ def test_a_line_unused_for_20_days_fires_for_both_owners(store):
     earlier = lines(reminders_report(store, "p", as_of=DAY - timedelta(days=10)))
     assert not [line for line in earlier if set(line[:2]) == {"a1", "b1"}]
     assert lines(reminders_report(store, "p", days=9, as_of=DAY - timedelta(days=10)))[-2:] == [
-        ("a1", "b1", 10), ("b1", "a1", 10)
+        ("a1", "b1", 10),
+        ("b1", "a1", 10),
     ]
 
 
@@ -122,9 +127,12 @@ def test_never_used_lines_come_first_then_most_overdue(store):
     load(store, data)
     report = reminders_report(store, "p", as_of=DAY)
     assert lines(report) == [
-        ("a2", "b2", None), ("b2", "a2", None),
-        ("a1", "a2", 40), ("a2", "a1", 40),
-        ("a1", "b1", 20), ("b1", "a1", 20),
+        ("a2", "b2", None),
+        ("b2", "a2", None),
+        ("a1", "a2", 40),
+        ("a2", "a1", 40),
+        ("a1", "b1", 20),
+        ("b1", "a1", 20),
     ]
     assert report.reminders[0].last_contact is None and "never" in report.reminders[0].message
 
@@ -139,8 +147,14 @@ def test_a_line_to_someone_who_left_or_is_away_is_not_a_working_line(store):
         {"id": "l6", "source": "a1", "target": "c1", "kind": "communicates", "last_contact": ago(90)},
         {"id": "l7", "source": "c2", "target": "b1", "kind": "communicates", "last_contact": ago(90)},
         # a line that ended, and a reports-to line: neither is a communication line to remind about
-        {"id": "l8", "source": "a2", "target": "b1", "kind": "communicates", "last_contact": ago(90),
-         "valid_to": ago(30)},
+        {
+            "id": "l8",
+            "source": "a2",
+            "target": "b1",
+            "kind": "communicates",
+            "last_contact": ago(90),
+            "valid_to": ago(30),
+        },
     ]
     data["contact_history"] = [
         {"id": "c1@active", "contact": "c1", "org": "ob", "status": "active", "valid_to": ago(60)},
@@ -256,7 +270,18 @@ def test_text_table():
     text = reminders_text(reminders_report(load(EmbeddedStore(), data), None, "a1", as_of=DAY))
     rows = text.splitlines()
     assert rows[0] == "reminders for Alice (a1) in 2 project(s), as of 2026-11-22: not in touch for more than 14 days"
-    assert rows[2].split() == ["DAYS", "LAST", "PROJECT", "OWNER", "NOT", "IN", "TOUCH", "WITH", "ORGANISATION", "DUTIES"]
+    assert rows[2].split() == [
+        "DAYS",
+        "LAST",
+        "PROJECT",
+        "OWNER",
+        "NOT",
+        "IN",
+        "TOUCH",
+        "WITH",
+        "ORGANISATION",
+        "DUTIES",
+    ]
     assert rows[3].split()[:5] == ["never", "—", "Annex", "Alice", "Dai"]
     assert rows[4].split()[:5] == ["20", ago(20), "Tower", "Alice", "Bo"]
     assert rows[-1] == "2 reminder(s)"
@@ -289,8 +314,9 @@ def test_cli(cli_store):
     assert "reminders for Tower (p), as of 2026-11-22" in table.stdout
     assert "Alice" in table.stdout and "Builder Co" in table.stdout and "2 reminder(s)" in table.stdout
 
-    done = runner.invoke(app, ["reminders", "--project", "p", "--owner", "b1", "--days", "19", "--as-of", str(DAY),
-                               "--json"])
+    done = runner.invoke(
+        app, ["reminders", "--project", "p", "--owner", "b1", "--days", "19", "--as-of", str(DAY), "--json"]
+    )
     assert done.exit_code == 0, done.output
     data = json.loads(done.stdout)
     assert (data["days"], data["count"], data["owner"]["id"]) == (19, 1, "b1")
@@ -299,10 +325,13 @@ def test_cli(cli_store):
     across = runner.invoke(app, ["reminders", "--owner", "a1", "--as-of", str(DAY), "--json"])
     assert across.exit_code == 0, across.output
     assert [(r["project"]["id"], r["days_since"]) for r in json.loads(across.stdout)["reminders"]] == [
-        ("p2", 30), ("p", 20)
+        ("p2", 30),
+        ("p", 20),
     ]
-    assert "nothing overdue" in runner.invoke(app, ["reminders", "--owner", "a1", "--days", "40",
-                                                    "--as-of", str(DAY)]).stdout
+    assert (
+        "nothing overdue"
+        in runner.invoke(app, ["reminders", "--owner", "a1", "--days", "40", "--as-of", str(DAY)]).stdout
+    )
 
 
 def test_cli_errors(cli_store):
@@ -335,14 +364,16 @@ def test_http(store):
         body = response.json()
         assert (body["project"]["id"], body["days"], body["count"], body["as_of"]) == ("p", 14, 2, "2026-11-22")
         assert [(r["owner"]["id"], r["other"]["id"], r["days_since"]) for r in body["reminders"]] == [
-            ("a1", "b1", 20), ("b1", "a1", 20)
+            ("a1", "b1", 20),
+            ("b1", "a1", 20),
         ]
         owner = client.get("/api/v1/projects/p/reminders", params={"as_of": str(DAY), "owner": "b1", "days": 25})
         assert owner.status_code == 200 and owner.json()["reminders"] == []
         contact = client.get("/api/v1/contacts/a1/reminders", params={"as_of": str(DAY)})
         assert contact.status_code == 200
         assert [(r["project"]["id"], r["other"]["name"]) for r in contact.json()["reminders"]] == [
-            ("p2", "Dai"), ("p", "Bo")
+            ("p2", "Dai"),
+            ("p", "Bo"),
         ]
 
         assert client.get("/api/v1/projects/nope/reminders").json()["detail"] == "no project 'nope'"

@@ -14,7 +14,6 @@ from datetime import date
 from typing import Any
 
 import pytest
-from scenarios import DAY, drop, edit, healthy
 
 from graphsvc.analysis.findings import duty_checks
 from graphsvc.analysis.view import build_view
@@ -22,6 +21,8 @@ from graphsvc.application.demo import demo_data
 from graphsvc.application.importer import import_bundle
 from graphsvc.application.reports import portfolio_report
 from graphsvc.application.synthetic import portfolio
+
+from scenarios import DAY, drop, edit, healthy
 
 DAYS = [DAY, date(2026, 3, 1), date(2026, 9, 1), date(2027, 6, 1)]
 
@@ -62,7 +63,9 @@ def _scenarios() -> dict[str, dict[str, Any]]:
     edit(data, "contacts", "b2", status="on_leave")
     out["second accountable on leave"] = data
     data = healthy()
-    data["assignments"].append({"id": "x9", "contact": "a1", "responsibility": "r1", "raci": "A", "valid_from": "2026-01-01"})
+    data["assignments"].append(
+        {"id": "x9", "contact": "a1", "responsibility": "r1", "raci": "A", "valid_from": "2026-01-01"}
+    )
     out["same person accountable twice"] = data
     out["no responsible"] = drop(healthy(), "assignments", "x2")
     out["owner left"] = edit(healthy(), "contacts", "a1", status="left")
@@ -75,7 +78,9 @@ def _scenarios() -> dict[str, dict[str, Any]]:
     out["stage marked done, end ahead"] = edit(
         drop(healthy(), "assignments", "x1"), "stages", "s1", status="done", end="2027-03-31"
     )
-    out["stage starting later"] = edit(drop(healthy(), "assignments", "x1"), "stages", "s1", status="done", start="2027-01-01")
+    out["stage starting later"] = edit(
+        drop(healthy(), "assignments", "x1"), "stages", "s1", status="done", start="2027-01-01"
+    )
     data = edit(healthy(), "assignments", "x1", valid_to="2026-11-22")  # ends on the day: not valid on it
     edit(data, "assignments", "x3", valid_from="2026-09-01")
     edit(data, "assignments", "x2", valid_from="2026-03-01", valid_to="2026-09-01")
@@ -83,10 +88,16 @@ def _scenarios() -> dict[str, dict[str, Any]]:
     data = healthy()
     edit(data, "contacts", "a1", since="2026-10-01")
     data["contact_history"] = [
-        {"id": "h1", "contact": "a1", "org": "oa", "title": "Director", "status": "on_leave",
-         "valid_from": "2026-08-01", "valid_to": "2026-10-01"},
-        {"id": "h0", "contact": "a1", "org": "oa", "title": "Director", "status": "left",
-         "valid_to": "2026-08-01"},
+        {
+            "id": "h1",
+            "contact": "a1",
+            "org": "oa",
+            "title": "Director",
+            "status": "on_leave",
+            "valid_from": "2026-08-01",
+            "valid_to": "2026-10-01",
+        },
+        {"id": "h0", "contact": "a1", "org": "oa", "title": "Director", "status": "left", "valid_to": "2026-08-01"},
     ]
     edit(data, "contacts", "b2", status="left", since="2026-09-01")
     data["contact_history"].append(

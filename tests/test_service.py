@@ -43,7 +43,9 @@ def test_query_endpoints(store):
         assert staged["stage"]["id"] == "sw-stage-testing"
         portfolio = client.get("/api/v1/portfolio/findings", params={"as_of": "2026-11-22", "stale_days": 30})
         assert portfolio.status_code == 200 and len(portfolio.json()["projects"]) == 2
-        paths = client.get("/api/v1/paths", params={"source": "c-wang-jianguo", "target": "c-guo-rui", "k": 2, "as_of": "2026-11-22"})
+        paths = client.get(
+            "/api/v1/paths", params={"source": "c-wang-jianguo", "target": "c-guo-rui", "k": 2, "as_of": "2026-11-22"}
+        )
         assert paths.status_code == 200 and paths.json()["paths"][0]["summary"] == "王建国 → 陈晓燕 → 郭锐"
         spec = client.get("/openapi.json").json()["paths"]
         assert {"/api/v1/projects/{project_id}/findings", "/api/v1/portfolio/findings", "/api/v1/paths"} <= set(spec)
@@ -61,8 +63,12 @@ def test_query_errors_name_the_problem(embedded_store):
         assert bad_day.status_code == 422 and bad_day.json()["problems"][0]["location"] == "query"
         assert bad_day.json()["problems"][0]["field"] == "as_of" and "as_of" in bad_day.json()["detail"]
         bad_k = client.get("/api/v1/paths", params={"source": "c-wang-jianguo", "target": "c-guo-rui", "k": 99})
-        assert bad_k.status_code == 422 and [(p["location"], p["field"]) for p in bad_k.json()["problems"]] == [("query", "k")]
+        assert bad_k.status_code == 422 and [(p["location"], p["field"]) for p in bad_k.json()["problems"]] == [
+            ("query", "k")
+        ]
         unknown = client.get("/api/v1/paths", params={"source": "zz", "target": "c-guo-rui"})
         assert unknown.status_code == 404 and "unknown contact 'zz'" in unknown.json()["detail"]
-        gone = client.get("/api/v1/paths", params={"source": "c-wang-jianguo", "target": "c-tom-becker", "as_of": "2026-11-22"})
+        gone = client.get(
+            "/api/v1/paths", params={"source": "c-wang-jianguo", "target": "c-tom-becker", "as_of": "2026-11-22"}
+        )
         assert gone.status_code == 422 and "Tom Becker has left" in gone.json()["detail"]

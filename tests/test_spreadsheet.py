@@ -33,8 +33,20 @@ DATE_FIELDS = {"since", "valid_from", "valid_to", "start", "end", "last_contact"
 #: the columns of each sheet (projects without organizations: they have their own sheet)
 COLUMNS = {
     "organizations": ["id", "name", "kind", "notes", "tags"],
-    "contacts": ["id", "name", "org", "title", "status", "since", "emails", "phones", "preferred_channel",
-                 "language", "tags", "notes"],
+    "contacts": [
+        "id",
+        "name",
+        "org",
+        "title",
+        "status",
+        "since",
+        "emails",
+        "phones",
+        "preferred_channel",
+        "language",
+        "tags",
+        "notes",
+    ],
     "contact_history": ["id", "contact", "org", "title", "status", "valid_from", "valid_to"],
     "projects": ["id", "name", "description"],
     "stages": ["id", "project", "name", "order", "status", "start", "end"],
@@ -117,7 +129,11 @@ def demo_export() -> dict[str, Any]:
 def small_sheets(**changes: list[list[Any]]) -> dict[str, list[list[Any]]]:
     """A small valid spreadsheet (an organisation, three people, a project, a stage, a duty)."""
     sheets: dict[str, list[list[Any]]] = {
-        "organizations": [["id", "name", "kind"], ["o-sz", "深圳市规划和自然资源局", "regulator"], ["o-b", "Builder", "contractor"]],
+        "organizations": [
+            ["id", "name", "kind"],
+            ["o-sz", "深圳市规划和自然资源局", "regulator"],
+            ["o-b", "Builder", "contractor"],
+        ],
         "contacts": [
             ["id", "name", "org", "title", "emails", "phones"],
             ["c-wang", "王建国", "o-sz", "科长", "wang@sz.example.cn", "+86 139 0000 1001"],
@@ -182,11 +198,15 @@ def test_excel_cells_come_out_right():
             ["c-ann", "Ann Lee", "o-b", "+86 137 0000 3003; 0571-8888 1234", "", "", "2025年3月3日"],
         ],
         stages=[["id", "project", "name", "order", "start"], ["s-1", "p-1", "施工", 1.0, datetime(2026, 1, 5)]],
-        links=[["id", "source", "target", "kind", "weight", "last_contact"],
-               ["l-1", "c-wang", "c-li", "communicates", 0.5, "2026-01-02"]],
-        interactions=[["id", "at", "participants", "summary"],
-                      ["i-1", "2026-01-02T09:30:00+08:00", "c-wang; c-li\nc-ann", "开会"],
-                      ["i-2", datetime(2026, 1, 3, 14, 0), "c-wang;c-li", ""]],
+        links=[
+            ["id", "source", "target", "kind", "weight", "last_contact"],
+            ["l-1", "c-wang", "c-li", "communicates", 0.5, "2026-01-02"],
+        ],
+        interactions=[
+            ["id", "at", "participants", "summary"],
+            ["i-1", "2026-01-02T09:30:00+08:00", "c-wang; c-li\nc-ann", "开会"],
+            ["i-2", datetime(2026, 1, 3, 14, 0), "c-wang;c-li", ""],
+        ],
     )
     store = EmbeddedStore()
     report = run_import(store, sheets_from_xlsx(sheets), dry_run=False)
@@ -265,25 +285,31 @@ def test_errors_carry_sheet_row_and_column_and_nothing_is_written():
             ["c-ann", "Ann Lee", "o-nowhere", None, None, None],
             ["c-wang", "王建国二", "o-sz", None, None, None],
         ],
-        stages=[["id", "project", "name", "order", "start", "end"],
-                ["s-1", "p-1", "施工", 1, "2026-05-01", "2026-01-01"], ["s-2", "p-1", "验收", 1, None, None]],
-        project_organizations=[["project", "org", "role", "valid_from", "valid_to"],
-                               ["p-1", "o-sz", "监管", "2026-06-01", "2026-01-01"], ["p-9", "o-b", "施工", None, None]],
+        stages=[
+            ["id", "project", "name", "order", "start", "end"],
+            ["s-1", "p-1", "施工", 1, "2026-05-01", "2026-01-01"],
+            ["s-2", "p-1", "验收", 1, None, None],
+        ],
+        project_organizations=[
+            ["project", "org", "role", "valid_from", "valid_to"],
+            ["p-1", "o-sz", "监管", "2026-06-01", "2026-01-01"],
+            ["p-9", "o-b", "施工", None, None],
+        ],
         Sheet1=[["anything"], ["x"]],
     )
     report = run_import(store, sheets_from_xlsx(sheets), dry_run=False)
     assert not report.ok and not report.committed
     assert {
-        ("contacts", 1, "nickname"),          # unknown column, on the header row
-        ("contacts", 4, "name"),              # empty required field
-        ("contacts", 4, "status"),            # not an allowed status
-        ("contacts", 5, "org"),               # dangling reference
-        ("contacts", 6, "id"),                # duplicate id
-        ("stages", 2, "end"),                 # end before start
-        ("stages", 3, "order"),               # two stages with the same order
+        ("contacts", 1, "nickname"),  # unknown column, on the header row
+        ("contacts", 4, "name"),  # empty required field
+        ("contacts", 4, "status"),  # not an allowed status
+        ("contacts", 5, "org"),  # dangling reference
+        ("contacts", 6, "id"),  # duplicate id
+        ("stages", 2, "end"),  # end before start
+        ("stages", 3, "order"),  # two stages with the same order
         ("project_organizations", 2, "valid_to"),
         ("project_organizations", 3, "project"),
-        ("Sheet1", None, None),               # unknown sheet
+        ("Sheet1", None, None),  # unknown sheet
     } <= issues(report)
     duplicate = next(e for e in report.errors if e.column == "id")
     assert "first at row 2" in duplicate.message and duplicate.cell == "A6"
@@ -293,7 +319,10 @@ def test_errors_carry_sheet_row_and_column_and_nothing_is_written():
 
 
 def test_missing_required_column_is_reported_once():
-    sheets = {"organizations": [["id", "name"], ["o-b", "B"]], "contacts": [["id", "org"], ["c-1", "o-b"], ["c-2", "o-b"]]}
+    sheets = {
+        "organizations": [["id", "name"], ["o-b", "B"]],
+        "contacts": [["id", "org"], ["c-1", "o-b"], ["c-2", "o-b"]],
+    }
     report = run_import(EmbeddedStore(), sheets_from_xlsx(sheets), dry_run=True)
     assert [(e.sheet, e.column, e.message) for e in report.errors] == [
         ("contacts", "name", "required column 'name' is missing")
@@ -335,25 +364,32 @@ def test_references_to_stored_rows_resolve():
 
 def test_suspected_duplicates_in_file_and_against_store():
     store = EmbeddedStore()
-    import_bundle(store, {"contacts": [
-        {"id": "s-zhao", "name": "赵磊", "phones": ["137 0000 7777"]},
-        {"id": "s-chen", "name": "陈晓燕", "emails": ["xy.chen@example.cn"], "phones": ["136 0000 6666"]},
-        {"id": "c-kept", "name": "Kept Person", "phones": ["135 0000 5555"]},
-    ]})
-    sheets = {"contacts": [
-        ["id", "name", "phones", "emails"],
-        ["c-wang", "王建国", "+86 139 0000 1001", "wang@a.example.cn"],
-        ["c-wang-b", "王建国", "13800001002", None],                     # same name, other phone
-        ["c-wang-typo", "王健国", "139-0000-1001", None],                # same phone, other name
-        ["c-lina", "Li Na", None, "LI.NA@example.cn"],
-        ["c-lina-wu", "Lina Wu", None, "li.na@example.cn "],            # same e-mail, other name
-        ["c-zhao-new", "赵蕾", "+8613700007777", None],                  # phone of a stored contact
-        ["c-chen-2", "陈 晓燕", "13600006666", None],                    # stored namesake, same phone
-        ["c-kept", "Kept Person", "135 0000 5555", None],                # same id: an update, not a duplicate
-        ["c-ann", "Ann Lee", "137 1111 3003", "ann@b.example.cn"],       # distinct people: nothing
-        ["c-bob", "Bob Wu", "137 2222 3003", "bob@b.example.cn"],
-        ["c-noph", "王建国", None, None],                                 # namesake without a phone: nothing
-    ]}
+    import_bundle(
+        store,
+        {
+            "contacts": [
+                {"id": "s-zhao", "name": "赵磊", "phones": ["137 0000 7777"]},
+                {"id": "s-chen", "name": "陈晓燕", "emails": ["xy.chen@example.cn"], "phones": ["136 0000 6666"]},
+                {"id": "c-kept", "name": "Kept Person", "phones": ["135 0000 5555"]},
+            ]
+        },
+    )
+    sheets = {
+        "contacts": [
+            ["id", "name", "phones", "emails"],
+            ["c-wang", "王建国", "+86 139 0000 1001", "wang@a.example.cn"],
+            ["c-wang-b", "王建国", "13800001002", None],  # same name, other phone
+            ["c-wang-typo", "王健国", "139-0000-1001", None],  # same phone, other name
+            ["c-lina", "Li Na", None, "LI.NA@example.cn"],
+            ["c-lina-wu", "Lina Wu", None, "li.na@example.cn "],  # same e-mail, other name
+            ["c-zhao-new", "赵蕾", "+8613700007777", None],  # phone of a stored contact
+            ["c-chen-2", "陈 晓燕", "13600006666", None],  # stored namesake, same phone
+            ["c-kept", "Kept Person", "135 0000 5555", None],  # same id: an update, not a duplicate
+            ["c-ann", "Ann Lee", "137 1111 3003", "ann@b.example.cn"],  # distinct people: nothing
+            ["c-bob", "Bob Wu", "137 2222 3003", "bob@b.example.cn"],
+            ["c-noph", "王建国", None, None],  # namesake without a phone: nothing
+        ]
+    }
     before = exported(store)
     report = run_import(store, sheets_from_xlsx(sheets), dry_run=True)
     found = {(d.reason, d.first.id, d.second.id, d.value) for d in report.suspected_duplicates}
@@ -490,7 +526,9 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def test_http_xlsx_dry_run_then_commit(http, demo_export):
     client, store = http
     book = xlsx_bytes(excel_typed(as_sheets(demo_data())))
-    dry = client.post("/api/v1/import/spreadsheet", params={"dry_run": True}, files=[("files", ("demo.xlsx", book, XLSX_TYPE))])
+    dry = client.post(
+        "/api/v1/import/spreadsheet", params={"dry_run": True}, files=[("files", ("demo.xlsx", book, XLSX_TYPE))]
+    )
     assert dry.status_code == 200, dry.text
     assert dry.json()["ok"] and not dry.json()["committed"] and len(dry.json()["suspected_duplicates"]) == 2
     assert store.read("contacts") == []
@@ -510,11 +548,17 @@ def test_http_csv_files_and_errors(http):
     assert store.read("organizations", ["o-sz"])[0].name == "深圳市规划和自然资源局"
     before = exported(store)
     bad_rows = [["id", "contact", "responsibility", "raci"], ["a-2", "c-nobody", "r-1", "A"]]
-    bad = client.post("/api/v1/import/spreadsheet", files=[("files", ("assignments.csv", csv_bytes(bad_rows), "text/csv"))])
+    bad = client.post(
+        "/api/v1/import/spreadsheet", files=[("files", ("assignments.csv", csv_bytes(bad_rows), "text/csv"))]
+    )
     assert bad.status_code == 422
     assert [(e["location"], e["row"], e["field"]) for e in bad.json()["problems"]] == [("assignments", 2, "contact")]
     assert "nothing was written" in bad.json()["detail"]
-    dry = client.post("/api/v1/import/spreadsheet", params={"dry_run": True}, files=[("files", ("assignments.csv", csv_bytes(bad_rows), "text/csv"))])
+    dry = client.post(
+        "/api/v1/import/spreadsheet",
+        params={"dry_run": True},
+        files=[("files", ("assignments.csv", csv_bytes(bad_rows), "text/csv"))],
+    )
     assert dry.status_code == 200 and [e["column"] for e in dry.json()["errors"]] == ["contact"]
     unreadable = client.post("/api/v1/import/spreadsheet", files=[("files", ("notes.txt", b"hi", "text/plain"))])
     assert unreadable.status_code == 422 and "not a spreadsheet" in unreadable.json()["problems"][0]["reason"]

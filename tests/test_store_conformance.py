@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from samples import small
 
 from graphsvc.application.importer import import_bundle
 from graphsvc.domain.bundle import BundleError, canonical_dict, parse_bundle
 from graphsvc.domain.model import KINDS
+
+from samples import small
 
 TODAY = date(2026, 11, 22)
 
@@ -82,7 +83,9 @@ def test_upsert_replaces_fields_and_references(store):
 
 def test_change_of_employer_keeps_history(store):
     import_bundle(store, small(), today=TODAY)
-    moved = {"contacts": [{"id": "c-li", "name": "李娜", "org": "o-design", "title": "Architect", "since": "2026-10-01"}]}
+    moved = {
+        "contacts": [{"id": "c-li", "name": "李娜", "org": "o-design", "title": "Architect", "since": "2026-10-01"}]
+    }
     report = import_bundle(store, moved, today=TODAY)
     assert report.history_added == ["c-li@2026-10-01"]
     li = store.read("contacts", ["c-li"])[0]
@@ -95,7 +98,11 @@ def test_change_of_employer_keeps_history(store):
 
 def test_change_without_date_is_dated_today(store):
     import_bundle(store, small(), today=TODAY)
-    import_bundle(store, {"contacts": [{"id": "c-ann", "name": "Ann Lee", "org": "o-build", "title": "Site Manager"}]}, today=TODAY)
+    import_bundle(
+        store,
+        {"contacts": [{"id": "c-ann", "name": "Ann Lee", "org": "o-build", "title": "Site Manager"}]},
+        today=TODAY,
+    )
     ann = store.read("contacts", ["c-ann"])[0]
     assert (ann.status, ann.since) == ("active", TODAY)
     assert store.read("contact_history", [f"c-ann@{TODAY}"])[0].status == "on_leave"
@@ -122,7 +129,10 @@ BAD_CASES = {
         {"organizations": [{"id": "o-n", "name": "A"}, {"id": "o-n", "name": "B"}]},
         ("organizations", 1, "id"),
     ),
-    "wrong type": ({"stages": [{"id": "s-x", "project": "p-tower", "name": "X", "order": "first"}]}, ("stages", 0, "order")),
+    "wrong type": (
+        {"stages": [{"id": "s-x", "project": "p-tower", "name": "X", "order": "first"}]},
+        ("stages", 0, "order"),
+    ),
     "empty name": ({"organizations": [{"id": "o-e", "name": "  "}]}, ("organizations", 0, "name")),
 }
 
@@ -171,7 +181,7 @@ def test_references_may_point_at_stored_rows(store):
 
 @pytest.mark.parametrize(
     "text",
-    ["' }) DETACH DELETE n //", "`Label` $param {x}", "<img src=x onerror=alert(1)>", "\"; DROP TABLE rows; --"],
+    ["' }) DETACH DELETE n //", "`Label` $param {x}", "<img src=x onerror=alert(1)>", '"; DROP TABLE rows; --'],
 )
 def test_hostile_strings_are_stored_literally(store, text):
     import_bundle(store, small(), today=TODAY)

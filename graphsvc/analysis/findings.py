@@ -69,8 +69,13 @@ class Finding(BaseModel):
     groups: list[list[Subject]] = Field(default_factory=list, description="groups a single point separates")
 
     def sort_key(self) -> tuple:
-        return (self.severity.rank, self.project.id, self.stage.id if self.stage else "", self.code,
-                [s.id for s in self.subjects])
+        return (
+            self.severity.rank,
+            self.project.id,
+            self.stage.id if self.stage else "",
+            self.code,
+            [s.id for s in self.subjects],
+        )
 
 
 class Thresholds(BaseModel):
@@ -224,57 +229,89 @@ def _judge_duty(judge: _Judge, stage, resp, urgent: bool, checks: list[tuple[str
     fired = {code for code, _ in checks}
     out: list[Finding] = []
     if "NO_ACCOUNTABLE" in fired:
-        out.append(judge.finding(
-            "NO_ACCOUNTABLE", _pick(urgent, Severity.critical, Severity.high), stage, [duty],
-            f"Nobody is accountable for “{resp.name}” in stage {stage.name}.",
-            "Name exactly one accountable person.",
-            candidates=judge.candidates(stage, []),
-        ))
+        out.append(
+            judge.finding(
+                "NO_ACCOUNTABLE",
+                _pick(urgent, Severity.critical, Severity.high),
+                stage,
+                [duty],
+                f"Nobody is accountable for “{resp.name}” in stage {stage.name}.",
+                "Name exactly one accountable person.",
+                candidates=judge.candidates(stage, []),
+            )
+        )
     for code, several in checks:
         if code != "MULTIPLE_ACCOUNTABLE":
             continue
         names = ", ".join(view.name(c) for c in several)
-        out.append(judge.finding(
-            "MULTIPLE_ACCOUNTABLE", _pick(urgent, Severity.high, Severity.medium), stage,
-            [duty, *(judge.person(c) for c in several)],
-            f"{len(several)} people are accountable for “{resp.name}” ({names}); each may rely on the other.",
-            "Keep one accountable person; make the others Responsible or Consulted.",
-        ))
+        out.append(
+            judge.finding(
+                "MULTIPLE_ACCOUNTABLE",
+                _pick(urgent, Severity.high, Severity.medium),
+                stage,
+                [duty, *(judge.person(c) for c in several)],
+                f"{len(several)} people are accountable for “{resp.name}” ({names}); each may rely on the other.",
+                "Keep one accountable person; make the others Responsible or Consulted.",
+            )
+        )
     for cid in sorted(who[0] for code, who in checks if code == "OWNER_INACTIVE"):
         status = view.state[cid].phrase
         backups = view.backups.get(cid, [])
         if backups:
             backup_names = ", ".join(view.name(b) for b in backups)
-            out.append(judge.finding(
-                "OWNER_INACTIVE", Severity.low, stage, [duty, judge.person(cid), *(judge.person(b) for b in backups)],
-                f"{view.name(cid)}, accountable for “{resp.name}”, {status}; {backup_names} stands in as backup.",
-                f"Confirm that {backup_names} covers the duty, or reassign it.",
-            ))
+            out.append(
+                judge.finding(
+                    "OWNER_INACTIVE",
+                    Severity.low,
+                    stage,
+                    [duty, judge.person(cid), *(judge.person(b) for b in backups)],
+                    f"{view.name(cid)}, accountable for “{resp.name}”, {status}; {backup_names} stands in as backup.",
+                    f"Confirm that {backup_names} covers the duty, or reassign it.",
+                )
+            )
         else:
-            out.append(judge.finding(
-                "OWNER_INACTIVE", _pick(urgent, Severity.critical, Severity.high), stage, [duty, judge.person(cid)],
-                f"{view.name(cid)}, accountable for “{resp.name}”, {status} and has no active backup.",
-                "Hand the duty to an active person or name a backup.",
-                candidates=judge.candidates(stage, [cid]),
-            ))
+            out.append(
+                judge.finding(
+                    "OWNER_INACTIVE",
+                    _pick(urgent, Severity.critical, Severity.high),
+                    stage,
+                    [duty, judge.person(cid)],
+                    f"{view.name(cid)}, accountable for “{resp.name}”, {status} and has no active backup.",
+                    "Hand the duty to an active person or name a backup.",
+                    candidates=judge.candidates(stage, [cid]),
+                )
+            )
     if "NO_RESPONSIBLE" in fired:
-        out.append(judge.finding(
-            "NO_RESPONSIBLE", _pick(urgent, Severity.medium, Severity.low), stage, [duty],
-            f"Nobody active is responsible for doing “{resp.name}”.",
-            "Assign an active person as Responsible.",
-            candidates=judge.candidates(stage, []),
-        ))
+        out.append(
+            judge.finding(
+                "NO_RESPONSIBLE",
+                _pick(urgent, Severity.medium, Severity.low),
+                stage,
+                [duty],
+                f"Nobody active is responsible for doing “{resp.name}”.",
+                "Assign an active person as Responsible.",
+                candidates=judge.candidates(stage, []),
+            )
+        )
     for cid in active_a:
         org = view.org_of(cid)
         if org is None or org not in view.engaged:
-            where = f"{view.org_names.get(org, org)} no longer takes part in the project" if org else "they belong to no organisation"
-            out.append(judge.finding(
-                "OWNER_ORG_NOT_ENGAGED", _pick(urgent, Severity.high, Severity.medium), stage,
-                [duty, judge.person(cid), *([judge.org(org)] if org else [])],
-                f"{view.name(cid)} is accountable for “{resp.name}”, but {where}.",
-                "Confirm the engagement or hand the duty to someone from an engaged organisation.",
-                candidates=judge.candidates(stage, [cid]),
-            ))
+            where = (
+                f"{view.org_names.get(org, org)} no longer takes part in the project"
+                if org
+                else "they belong to no organisation"
+            )
+            out.append(
+                judge.finding(
+                    "OWNER_ORG_NOT_ENGAGED",
+                    _pick(urgent, Severity.high, Severity.medium),
+                    stage,
+                    [duty, judge.person(cid), *([judge.org(org)] if org else [])],
+                    f"{view.name(cid)} is accountable for “{resp.name}”, but {where}.",
+                    "Confirm the engagement or hand the duty to someone from an engaged organisation.",
+                    candidates=judge.candidates(stage, [cid]),
+                )
+            )
     out.extend(_expiring(judge, stage, resp, urgent))
     return out
 
@@ -301,14 +338,17 @@ def _expiring(judge: _Judge, stage, resp, urgent: bool) -> list[Finding]:
             continue
         role = "accountable" if assignment.raci == "A" else "responsible"
         until = f"the stage ends on {stage.end}" if stage.end else "the stage ends"
-        out.append(judge.finding(
-            "EXPIRING_ASSIGNMENT",
-            _pick(urgent and assignment.valid_to - view.day <= timedelta(days=30), Severity.high, Severity.medium),
-            stage, [judge.duty(resp), judge.person(assignment.contact)],
-            f"{view.name(assignment.contact)} stops being {role} for “{resp.name}” on {assignment.valid_to}, before {until}.",
-            "Line up a successor before the assignment ends.",
-            candidates=judge.candidates(stage, [assignment.contact]),
-        ))
+        out.append(
+            judge.finding(
+                "EXPIRING_ASSIGNMENT",
+                _pick(urgent and assignment.valid_to - view.day <= timedelta(days=30), Severity.high, Severity.medium),
+                stage,
+                [judge.duty(resp), judge.person(assignment.contact)],
+                f"{view.name(assignment.contact)} stops being {role} for “{resp.name}” on {assignment.valid_to}, before {until}.",
+                "Line up a successor before the assignment ends.",
+                candidates=judge.candidates(stage, [assignment.contact]),
+            )
+        )
     return out
 
 
@@ -324,7 +364,10 @@ def _overload(judge: _Judge) -> list[Finding]:
                     load[cid] += 1
     return [
         judge.finding(
-            "OVERLOADED_OWNER", Severity.medium, None, [judge.person(cid)],
+            "OVERLOADED_OWNER",
+            Severity.medium,
+            None,
+            [judge.person(cid)],
             f"{view.name(cid)} is accountable for {count} duties in active stages (limit {judge.limits.overload}).",
             "Spread the accountable roles over more people.",
         )
@@ -360,7 +403,7 @@ _TO = ("__to__",)
 def _merged(graph: nx.Graph, left: list[str], right: list[str]) -> nx.Graph:
     """The graph with each owner group contracted to one node, for cuts between groups."""
     merged = nx.Graph()
-    rename = {c: "__from__" for c in left} | {c: "__to__" for c in right}
+    rename = dict.fromkeys(left, "__from__") | dict.fromkeys(right, "__to__")
     merged.add_nodes_from({rename.get(n, n) for n in graph.nodes})
     for u, v in graph.edges:
         a, b = rename.get(u, u), rename.get(v, v)
@@ -428,22 +471,33 @@ def _handover(judge: _Judge, before, after) -> tuple[list[Finding], set[frozense
     found: list[Finding] = []
     if unreachable:
         everyone = len(unreachable) == len(right)
-        found.append(judge.finding(
-            "HANDOVER_NO_PATH", _pick(urgent, Severity.critical, Severity.high), after,
-            stages + [judge.person(c) for c in left + unreachable],
-            f"No working line joins the owners of {before.name} ({names(left)}) to "
-            + (f"those of {after.name} ({names(right)})." if everyone
-               else f"{names(unreachable)}, owner(s) in {after.name}."),
-            "Introduce the owners on both sides to each other and log the contact.",
-        ))
+        found.append(
+            judge.finding(
+                "HANDOVER_NO_PATH",
+                _pick(urgent, Severity.critical, Severity.high),
+                after,
+                stages + [judge.person(c) for c in left + unreachable],
+                f"No working line joins the owners of {before.name} ({names(left)}) to "
+                + (
+                    f"those of {after.name} ({names(right)})."
+                    if everyone
+                    else f"{names(unreachable)}, owner(s) in {after.name}."
+                ),
+                "Introduce the owners on both sides to each other and log the contact.",
+            )
+        )
     for point, owners in sorted(through.items()):
-        found.append(judge.finding(
-            "HANDOVER_SINGLE_POINT", _pick(urgent, Severity.high, Severity.medium), after,
-            stages + [judge.person(point)] + [judge.person(c) for c in owners],
-            f"Every working line from the owners of {before.name} to {names(owners)} in {after.name} "
-            f"runs through {view.name(point)}.",
-            f"Give them a direct line, or a second route that avoids {view.name(point)}.",
-        ))
+        found.append(
+            judge.finding(
+                "HANDOVER_SINGLE_POINT",
+                _pick(urgent, Severity.high, Severity.medium),
+                after,
+                stages + [judge.person(point)] + [judge.person(c) for c in owners],
+                f"Every working line from the owners of {before.name} to {names(owners)} in {after.name} "
+                f"runs through {view.name(point)}.",
+                f"Give them a direct line, or a second route that avoids {view.name(point)}.",
+            )
+        )
     return found, _path_edges(view.graph, left, right)
 
 
@@ -497,22 +551,35 @@ def _structure(judge: _Judge) -> list[Finding]:
         cut_owners = {c for g in groups[1:] for c in g} & owners
         severity = Severity.medium if cut_owners or point in owners else Severity.low
         sizes = " / ".join(str(len(g)) for g in groups)
-        out.append(judge.finding(
-            "SINGLE_POINT_OF_FAILURE", severity, None, [judge.person(point)],
-            f"If {view.name(point)} leaves, the project's working lines split into {len(groups)} groups ({sizes} people).",
-            f"Add lines that bypass {view.name(point)}, or name a backup.",
-            groups=[[judge.person(c) for c in g] for g in groups],
-        ))
+        out.append(
+            judge.finding(
+                "SINGLE_POINT_OF_FAILURE",
+                severity,
+                None,
+                [judge.person(point)],
+                f"If {view.name(point)} leaves, the project's working lines split into {len(groups)} groups ({sizes} people).",
+                f"Add lines that bypass {view.name(point)}, or name a backup.",
+                groups=[[judge.person(c) for c in g] for g in groups],
+            )
+        )
     for u, v in bridge_links(view.graph, bridges):
         if len(adj[u]) == 1 and len(adj[v]) == 1:
             continue  # a pair talking only to each other: not a bridge between groups
         link_ids = adj[u][v]["links"]
-        out.append(judge.finding(
-            "BRIDGE_LINK", Severity.low, None,
-            [judge.person(u), judge.person(v), *(Subject(kind="link", id=lid, name=f"{view.name(u)} – {view.name(v)}") for lid in link_ids)],
-            f"The line between {view.name(u)} and {view.name(v)} is the only one joining two parts of the project.",
-            "Add a second line between the two parts.",
-        ))
+        out.append(
+            judge.finding(
+                "BRIDGE_LINK",
+                Severity.low,
+                None,
+                [
+                    judge.person(u),
+                    judge.person(v),
+                    *(Subject(kind="link", id=lid, name=f"{view.name(u)} – {view.name(v)}") for lid in link_ids),
+                ],
+                f"The line between {view.name(u)} and {view.name(v)} is the only one joining two parts of the project.",
+                "Add a second line between the two parts.",
+            )
+        )
     return out
 
 
@@ -540,12 +607,23 @@ def _stale(judge: _Judge, handover_edges: set[frozenset[str]]) -> list[Finding]:
         a, b = sorted((u, v))
         when = f"last used {age} days ago ({used})" if used else "never recorded as used"
         where = "on a handover path" if on_handover else "between two owners"
-        out.append(judge.finding(
-            "STALE_LINK", Severity.medium if on_handover else Severity.low, None,
-            [judge.person(a), judge.person(b), *(Subject(kind="link", id=lid, name=f"{view.name(a)} – {view.name(b)}") for lid in data["communicates"])],
-            f"The line {where} between {view.name(a)} and {view.name(b)} is {when} (limit {limit} days).",
-            f"Have {view.name(a)} and {view.name(b)} get in touch and log it.",
-        ))
+        out.append(
+            judge.finding(
+                "STALE_LINK",
+                Severity.medium if on_handover else Severity.low,
+                None,
+                [
+                    judge.person(a),
+                    judge.person(b),
+                    *(
+                        Subject(kind="link", id=lid, name=f"{view.name(a)} – {view.name(b)}")
+                        for lid in data["communicates"]
+                    ),
+                ],
+                f"The line {where} between {view.name(a)} and {view.name(b)} is {when} (limit {limit} days).",
+                f"Have {view.name(a)} and {view.name(b)} get in touch and log it.",
+            )
+        )
     return out
 
 
@@ -573,7 +651,7 @@ def _silos(judge: _Judge) -> list[Finding]:
                     people.setdefault(org, set()).add(assignment.contact)
             orgs = sorted(by_org)
             for i, a in enumerate(orgs):
-                for b in orgs[i + 1:]:
+                for b in orgs[i + 1 :]:
                     shared.setdefault((a, b), []).append(resp)
         adj = adjacency(view.graph)
         for (a, b), duties in sorted(shared.items()):
@@ -581,24 +659,29 @@ def _silos(judge: _Judge) -> list[Finding]:
             if any(x in adj and not other.isdisjoint(adj[x]) for x in people[a]):
                 continue
             titles = ", ".join(f"“{d.name}”" for d in duties)
-            out.append(judge.finding(
-                "ORG_SILO", _pick(phase == "active", Severity.medium, Severity.low), stage,
-                [judge.org(a), judge.org(b), *(judge.duty(d) for d in duties)],
-                f"{view.org_names.get(a, a)} and {view.org_names.get(b, b)} share {titles} in {stage.name}, "
-                "but none of their people have a direct line.",
-                "Introduce a counterpart on each side.",
-            ))
+            out.append(
+                judge.finding(
+                    "ORG_SILO",
+                    _pick(phase == "active", Severity.medium, Severity.low),
+                    stage,
+                    [judge.org(a), judge.org(b), *(judge.duty(d) for d in duties)],
+                    f"{view.org_names.get(a, a)} and {view.org_names.get(b, b)} share {titles} in {stage.name}, "
+                    "but none of their people have a direct line.",
+                    "Introduce a counterpart on each side.",
+                )
+            )
     return out
 
 
 def _isolated(judge: _Judge) -> list[Finding]:
     view = judge.view
-    urgent_people = {
-        c for stage in view.stages if view.phase[stage.id] == "active" for c in view.stage_team(stage.id)
-    }
+    urgent_people = {c for stage in view.stages if view.phase[stage.id] == "active" for c in view.stage_team(stage.id)}
     return [
         judge.finding(
-            "ISOLATED_OWNER", _pick(cid in urgent_people, Severity.high, Severity.medium), None, [judge.person(cid)],
+            "ISOLATED_OWNER",
+            _pick(cid in urgent_people, Severity.high, Severity.medium),
+            None,
+            [judge.person(cid)],
             f"{view.name(cid)} owns a duty but has no working line to anyone in the project.",
             f"Connect {view.name(cid)} with the stage team.",
         )
@@ -607,7 +690,9 @@ def _isolated(judge: _Judge) -> list[Finding]:
     ]
 
 
-def project_findings(view: ProjectView, limits: Thresholds | None = None, checks: Checks | None = None) -> list[Finding]:
+def project_findings(
+    view: ProjectView, limits: Thresholds | None = None, checks: Checks | None = None
+) -> list[Finding]:
     """All findings of one project, most severe first (``checks``: see responsibility_findings)."""
     limits = limits or Thresholds()
     found = responsibility_findings(view, limits, checks) + communication_findings(view, limits)

@@ -44,9 +44,7 @@ def project_health(view: ProjectView, stale_days: int) -> Health:
     )
 
     owners = set(view.all_owners())
-    owner_edges = [
-        data for u, v, data in edges_among(view.graph, owners) if "communicates" in data["kinds"]
-    ]
+    owner_edges = [data for u, v, data in edges_among(view.graph, owners) if "communicates" in data["kinds"]]
     fresh = sum(1 for data in owner_edges if data["used"] and (view.day - data["used"]).days <= stale_days)
 
     people = list(view.contacts.values())

@@ -168,10 +168,17 @@ def _add_line(lines: dict, pair: frozenset, link, used: date | None) -> None:
         if used and (edge["used"] is None or used > edge["used"]):
             edge["used"] = used
     else:
-        lines[pair] = (link.source, link.target, dict(
-            weight=link.weight, used=used, links=[link.id],
-            kinds={link.kind}, directed=[(link.source, link.target, link.kind)],
-        ))
+        lines[pair] = (
+            link.source,
+            link.target,
+            dict(
+                weight=link.weight,
+                used=used,
+                links=[link.id],
+                kinds={link.kind},
+                directed=[(link.source, link.target, link.kind)],
+            ),
+        )
 
 
 # -- targets ----------------------------------------------------------------------------
@@ -185,8 +192,11 @@ def resolve_target(directory: Directory, kind: TargetKind, value: str) -> tuple[
         if not directory.active(value):
             backups = directory.backups.get(value, [])
             instead = f"; try their backup: {', '.join(directory.names[b] for b in backups)}" if backups else ""
-            raise PathError(f"{directory.names[value]} {directory.state[value].phrase}{instead}", 422,
-                            [directory.subject(b) for b in backups])
+            raise PathError(
+                f"{directory.names[value]} {directory.state[value].phrase}{instead}",
+                422,
+                [directory.subject(b) for b in backups],
+            )
         return [value], "the person"
     if kind == "organization":
         if value not in directory.org_names:
@@ -205,8 +215,14 @@ def resolve_target(directory: Directory, kind: TargetKind, value: str) -> tuple[
     accountable = sorted(holders.get("A", []))
     for people, how in (
         ([c for c in accountable if directory.active(c)], "its accountable person"),
-        (sorted(c for c in holders.get("R", []) if directory.active(c)), "its responsible person (no active accountable)"),
-        (sorted({b for c in accountable for b in directory.backups.get(c, [])}), "the backup of its inactive accountable person"),
+        (
+            sorted(c for c in holders.get("R", []) if directory.active(c)),
+            "its responsible person (no active accountable)",
+        ),
+        (
+            sorted({b for c in accountable for b in directory.backups.get(c, [])}),
+            "the backup of its inactive accountable person",
+        ),
         (_up_the_chain(directory, accountable), "the nearest active manager of its accountable person"),
     ):
         if people:
@@ -229,23 +245,38 @@ def _up_the_chain(directory: Directory, start: list[str]) -> list[str]:
 def parse_target(directory: Directory, spec: str) -> tuple[TargetKind, str]:
     """``contact:ID``, ``org:ID``, ``title:TEXT``, ``responsibility:ID``, or a bare id."""
     prefixes: dict[str, TargetKind] = {
-        "contact": "contact", "person": "contact", "org": "organization", "organization": "organization",
-        "title": "title", "role": "title", "responsibility": "responsibility", "duty": "responsibility",
+        "contact": "contact",
+        "person": "contact",
+        "org": "organization",
+        "organization": "organization",
+        "title": "title",
+        "role": "title",
+        "responsibility": "responsibility",
+        "duty": "responsibility",
     }
     head, sep, rest = spec.partition(":")
     if sep and head.strip().lower() in prefixes:
         return prefixes[head.strip().lower()], rest.strip()
     kinds: list[TargetKind] = [
-        kind for kind, known in (
-            ("contact", directory.names), ("organization", directory.org_names), ("responsibility", directory.duty_names)
-        ) if spec in known
+        kind
+        for kind, known in (
+            ("contact", directory.names),
+            ("organization", directory.org_names),
+            ("responsibility", directory.duty_names),
+        )
+        if spec in known
     ]
     if not kinds:
-        raise PathError(f"unknown target {spec!r}: no contact, organization or responsibility has that id "
-                        "(use title:TEXT to search by title)", 404)
+        raise PathError(
+            f"unknown target {spec!r}: no contact, organization or responsibility has that id "
+            "(use title:TEXT to search by title)",
+            404,
+        )
     if len(kinds) > 1:
-        raise PathError(f"ambiguous target {spec!r}: it is the id of a {' and a '.join(kinds)}; "
-                        f"say which, e.g. {kinds[0]}:{spec}", 422)
+        raise PathError(
+            f"ambiguous target {spec!r}: it is the id of a {' and a '.join(kinds)}; say which, e.g. {kinds[0]}:{spec}",
+            422,
+        )
     return kinds[0], spec
 
 
@@ -281,15 +312,17 @@ def _describe(directory: Directory, rank: int, nodes: list[str]) -> ContactPath:
     hops = []
     for a, b in zip(nodes, nodes[1:]):
         edge = directory.graph.edges[a, b]
-        hops.append(Hop(
-            source=directory.subject(a),
-            target=directory.subject(b),
-            kinds=sorted(edge["kinds"]),
-            links=list(edge["links"]),
-            last_contact=edge["used"],
-            weight=edge["weight"],
-            reason=_reason(directory, a, b, edge),
-        ))
+        hops.append(
+            Hop(
+                source=directory.subject(a),
+                target=directory.subject(b),
+                kinds=sorted(edge["kinds"]),
+                links=list(edge["links"]),
+                last_contact=edge["used"],
+                weight=edge["weight"],
+                reason=_reason(directory, a, b, edge),
+            )
+        )
     cost = sum(directory.graph.edges[a, b]["cost"] for a, b in zip(nodes, nodes[1:]))
     names = " → ".join(directory.names[n] for n in nodes)
     summary = f"{directory.names[nodes[0]]} is {directory.names[nodes[-1]]}" if len(nodes) == 1 else names

@@ -96,7 +96,7 @@ def cut_structure(adj: Adjacency) -> tuple[set, list[tuple]]:
             node, parent, neighbours = stack[-1]
             advanced = False
             for nxt in neighbours:
-                if nxt == node or nxt == parent:
+                if nxt in (node, parent):
                     continue
                 if nxt in disc:
                     if disc[nxt] < low[node]:
@@ -146,7 +146,7 @@ class DepthFirst:
             up = parent[node]
             advanced = False
             for nxt in it:
-                if nxt == node or nxt == up:
+                if nxt in (node, up):
                     continue
                 if nxt in disc:
                     if disc[nxt] < low[node]:

@@ -140,7 +140,7 @@ def build_view(snapshot: Bundle, project_id: str, day: date) -> ProjectView:
     graph = working_graph(contacts, state, links, snapshot, day)
     backups: dict[str, list[str]] = defaultdict(list)
     for link in sorted(links, key=lambda link: link.id):
-        if link.kind == "backup_for" and state.get(link.source, None) and state[link.source].active:
+        if link.kind == "backup_for" and state.get(link.source) and state[link.source].active:
             backups[link.target].append(link.source)
 
     return ProjectView(
@@ -242,9 +242,16 @@ def working_graph(
             if used and (edge["used"] is None or used > edge["used"]):
                 edge["used"] = used
         else:
-            edges[pair] = (link.source, link.target, dict(
-                weight=link.weight, used=used, links=[link.id], kinds={link.kind},
-                communicates=[link.id] if link.kind == "communicates" else [],
-            ))
+            edges[pair] = (
+                link.source,
+                link.target,
+                dict(
+                    weight=link.weight,
+                    used=used,
+                    links=[link.id],
+                    kinds={link.kind},
+                    communicates=[link.id] if link.kind == "communicates" else [],
+                ),
+            )
     graph.add_edges_from(edges.values())
     return graph

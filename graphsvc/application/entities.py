@@ -48,21 +48,19 @@ def _parse_one(store: Store, kind: str, data: Any) -> Row:
     return parse_bundle({kind: [data]}, known=store.existing_ids).rows(kind)[0]
 
 
-def _apply_rows(
-    store: Store, kind: str, actor: str, operation: str, new: Row, old: Row | None, today: date
-) -> Row:
+def _apply_rows(store: Store, kind: str, actor: str, operation: str, new: Row, old: Row | None, today: date) -> Row:
     bundle = Bundle(**{kind: [new]})
     if kind == "contacts":
         bundle, _ = keep_history(bundle, {old.id: old} if old else {}, today)
         new = bundle.contacts[0]
     stored_periods = {p.id: p for p in store.read("contact_history", [p.id for p in bundle.contact_history])}
-    changes = [(kind, old, new)] + [
-        ("contact_history", stored_periods.get(p.id), p) for p in bundle.contact_history
-    ]
+    changes = [(kind, old, new)] + [("contact_history", stored_periods.get(p.id), p) for p in bundle.contact_history]
     entries = record(actor, operation, changes)
     if entries:  # write only what changed: every written row is then guarded by its entry
         changed = {(e.kind, e.entity) for e in entries}
-        upserts = Bundle(**{k: [row for row in bundle.rows(k) if (k, row.id) in changed] for k in (kind, "contact_history")})
+        upserts = Bundle(
+            **{k: [row for row in bundle.rows(k) if (k, row.id) in changed] for k in (kind, "contact_history")}
+        )
         store.apply(Change(upserts=upserts, audit=entries))
     return new
 

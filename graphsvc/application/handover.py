@@ -29,7 +29,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from enum import Enum
 from pathlib import Path
 from typing import Literal
@@ -46,7 +46,7 @@ from graphsvc.application.maps import ALL_STAGES, project_graph, render_html
 from graphsvc.application.reports import ProjectReport, project_report
 from graphsvc.domain.bundle import Bundle, _all_references, dump_bundle
 from graphsvc.domain.model import KINDS, Row, Stage
-from graphsvc.store.base import NotFound, Store
+from graphsvc.store.base import Store
 
 FORMAT = "graphsvc-handover"
 VERSION = 1
@@ -212,8 +212,19 @@ def _duties(view: ProjectView) -> dict[str, list[tuple[str, str, str, str]]]:
 
 
 ROSTER_COLUMNS = [
-    "id", "name", "org_id", "org_name", "title", "status", "emails", "phones", "preferred_channel",
-    "language", "duties", "duty_ids", "tags",
+    "id",
+    "name",
+    "org_id",
+    "org_name",
+    "title",
+    "status",
+    "emails",
+    "phones",
+    "preferred_channel",
+    "language",
+    "duties",
+    "duty_ids",
+    "tags",
 ]
 
 
@@ -225,33 +236,58 @@ def roster_csv(view: ProjectView) -> bytes:
         state = view.state[cid]
         org_name = view.org_names.get(state.org, state.org) if state.org else ""
         duties = held.get(cid, [])
-        people.append((
-            (org_name == "", org_name, contact.name, cid),
-            [
-                cid, contact.name, state.org or "", org_name, state.title, _value(state.status),
-                _join(contact.emails), _join(contact.phones), contact.preferred_channel, contact.language,
-                _join([f"{raci}: {name} ({stage})" for raci, _, name, stage in duties]),
-                _join([f"{raci}:{rid}" for raci, rid, _, _ in duties]),
-                _join(contact.tags),
-            ],
-        ))
+        people.append(
+            (
+                (org_name == "", org_name, contact.name, cid),
+                [
+                    cid,
+                    contact.name,
+                    state.org or "",
+                    org_name,
+                    state.title,
+                    _value(state.status),
+                    _join(contact.emails),
+                    _join(contact.phones),
+                    contact.preferred_channel,
+                    contact.language,
+                    _join([f"{raci}: {name} ({stage})" for raci, _, name, stage in duties]),
+                    _join([f"{raci}:{rid}" for raci, rid, _, _ in duties]),
+                    _join(contact.tags),
+                ],
+            )
+        )
     return _csv(ROSTER_COLUMNS, [row for _, row in sorted(people)])
 
 
 FINDINGS_COLUMNS = [
-    "severity", "code", "project_id", "stage_id", "stage_name", "subject_ids", "subject_names",
-    "explanation", "remedy", "candidate_ids", "candidate_names",
+    "severity",
+    "code",
+    "project_id",
+    "stage_id",
+    "stage_name",
+    "subject_ids",
+    "subject_names",
+    "explanation",
+    "remedy",
+    "candidate_ids",
+    "candidate_names",
 ]
 
 
 def findings_csv(report: ProjectReport) -> bytes:
     rows = [
         [
-            f.severity.value, f.code, f.project.id,
-            f.stage.id if f.stage else "", f.stage.name if f.stage else "",
-            _join([s.id for s in f.subjects]), _join([s.name for s in f.subjects]),
-            f.explanation, f.remedy,
-            _join([c.id for c in f.candidates]), _join([c.name for c in f.candidates]),
+            f.severity.value,
+            f.code,
+            f.project.id,
+            f.stage.id if f.stage else "",
+            f.stage.name if f.stage else "",
+            _join([s.id for s in f.subjects]),
+            _join([s.name for s in f.subjects]),
+            f.explanation,
+            f.remedy,
+            _join([c.id for c in f.candidates]),
+            _join([c.name for c in f.candidates]),
         ]
         for f in report.findings
     ]
@@ -279,20 +315,38 @@ def handover_graph(snapshot: Bundle, view: ProjectView) -> nx.MultiDiGraph:
     node("project", project.id, project.name, description=project.description)
     for org in sorted(snapshot.organizations, key=lambda o: o.id):
         node(
-            "organization", org.id, org.name, kind=_value(org.kind), tags=_join(org.tags),
-            participating="yes" if org.id in participation else "no", role=participation.get(org.id, ""),
+            "organization",
+            org.id,
+            org.name,
+            kind=_value(org.kind),
+            tags=_join(org.tags),
+            participating="yes" if org.id in participation else "no",
+            role=participation.get(org.id, ""),
         )
     for cid in sorted(view.contacts):
         contact, state = view.contacts[cid], view.state[cid]
         node(
-            "contact", cid, contact.name, org=state.org or "", title=state.title, status=_value(state.status),
-            emails=_join(contact.emails), phones=_join(contact.phones),
-            preferred_channel=contact.preferred_channel, language=contact.language, tags=_join(contact.tags),
+            "contact",
+            cid,
+            contact.name,
+            org=state.org or "",
+            title=state.title,
+            status=_value(state.status),
+            emails=_join(contact.emails),
+            phones=_join(contact.phones),
+            preferred_channel=contact.preferred_channel,
+            language=contact.language,
+            tags=_join(contact.tags),
         )
     for stage in view.stages:
         node(
-            "stage", stage.id, stage.name, order=stage.order, status=_value(view.phase[stage.id]),
-            start=stage.start.isoformat() if stage.start else "", end=stage.end.isoformat() if stage.end else "",
+            "stage",
+            stage.id,
+            stage.name,
+            order=stage.order,
+            status=_value(view.phase[stage.id]),
+            start=stage.start.isoformat() if stage.start else "",
+            end=stage.end.isoformat() if stage.end else "",
         )
         for resp in view.responsibilities.get(stage.id, []):
             node("responsibility", resp.id, resp.name, stage=stage.id, description=resp.description)
@@ -317,8 +371,12 @@ def handover_graph(snapshot: Bundle, view: ProjectView) -> nx.MultiDiGraph:
     for link in sorted(view.links, key=lambda link: link.id):
         if link.source in view.contacts and link.target in view.contacts:
             edge(
-                _value(link.kind), link.id, f"contact:{link.source}", f"contact:{link.target}",
-                weight=float(link.weight), channel=link.channel,
+                _value(link.kind),
+                link.id,
+                f"contact:{link.source}",
+                f"contact:{link.target}",
+                weight=float(link.weight),
+                channel=link.channel,
                 last_contact=link.last_contact.isoformat() if link.last_contact else "",
             )
     return graph
@@ -460,8 +518,11 @@ def index_html(parts: _Parts) -> bytes:
     urgent = [f for f in report.findings if f.severity in (Severity.critical, Severity.high)]
     stages = [
         {
-            "order": s.order, "name": s.name, "phase": _value(view.phase[s.id]),
-            "start": s.start.isoformat() if s.start else "", "end": s.end.isoformat() if s.end else "",
+            "order": s.order,
+            "name": s.name,
+            "phase": _value(view.phase[s.id]),
+            "start": s.start.isoformat() if s.start else "",
+            "end": s.end.isoformat() if s.end else "",
             "duties": len(view.responsibilities.get(s.id, [])),
             "findings": sum(1 for f in report.findings if _concerns(f, s.id)),
             "href": stage_map_path(s),
@@ -469,9 +530,17 @@ def index_html(parts: _Parts) -> bytes:
         for s in view.stages
     ]
     return _render(
-        "index", project=report.project, as_of=report.as_of, report=report, description=view.project.description,
-        people=len(view.contacts), orgs=len(parts.snapshot.organizations), stages=stages,
-        urgent=urgent[:15], more=max(0, len(report.findings) - 15), all_map=ALL_STAGES_MAP,
+        "index",
+        project=report.project,
+        as_of=report.as_of,
+        report=report,
+        description=view.project.description,
+        people=len(view.contacts),
+        orgs=len(parts.snapshot.organizations),
+        stages=stages,
+        urgent=urgent[:15],
+        more=max(0, len(report.findings) - 15),
+        all_map=ALL_STAGES_MAP,
     )
 
 
@@ -544,8 +613,11 @@ def handover_files(store: Store, project_id: str, as_of: date | None = None) -> 
         rows=parts.bundle.counts(),
         files=[
             ManifestFile(
-                path=path, sha256=hashlib.sha256(data).hexdigest(), size=len(data),
-                media_type=_MEDIA[Path(path).suffix], description=_describe(path, parts.view),
+                path=path,
+                sha256=hashlib.sha256(data).hexdigest(),
+                size=len(data),
+                media_type=_MEDIA[Path(path).suffix],
+                description=_describe(path, parts.view),
             )
             for path, data in sorted(files.items())
         ],

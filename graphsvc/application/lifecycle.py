@@ -92,33 +92,70 @@ def leave(store: Store, contact_id: str, on: date, successor_id: str | None, act
     assignments = [a for a in store.read("assignments", held.get("assignments", set())) if _open_on(a, on)]
     links = [link for link in store.read("links", held.get("links", set())) if _open_on(link, on)]
     if successor is None:
-        report.skipped += [Moved(kind="assignments", old=a.id, new=None, detail="no successor: left open, "
-                                 "reported as a vacuum by the findings") for a in assignments]
+        report.skipped += [
+            Moved(
+                kind="assignments",
+                old=a.id,
+                new=None,
+                detail="no successor: left open, reported as a vacuum by the findings",
+            )
+            for a in assignments
+        ]
     else:
         taken: set[str] = set()
         for a in assignments:
-            _continue(store, "assignments", a, {"contact": successor.id}, on, upserts, changes, report, taken,
-                      f"{a.raci} for {a.responsibility} now with {successor.name}")
+            _continue(
+                store,
+                "assignments",
+                a,
+                {"contact": successor.id},
+                on,
+                upserts,
+                changes,
+                report,
+                taken,
+                f"{a.raci} for {a.responsibility} now with {successor.name}",
+            )
         existing = store.read("links", store.referrers("contacts", {successor.id}).get("links", set()))
         for link in links:
             ends = {"source": successor.id} if link.source == contact_id else {"target": successor.id}
             other = link.target if "source" in ends else link.source
             same = [
-                e for e in existing
-                if e.kind == link.kind and _open_on(e, on)
+                e
+                for e in existing
+                if e.kind == link.kind
+                and _open_on(e, on)
                 and (e.source, e.target) == (ends.get("source", link.source), ends.get("target", link.target))
             ]
             if other == successor.id:
-                report.skipped.append(Moved(kind="links", old=link.id, new=None, detail="a line to the successor themself"))
+                report.skipped.append(
+                    Moved(kind="links", old=link.id, new=None, detail="a line to the successor themself")
+                )
                 _close(link, on, upserts, changes)
             elif same:
-                report.skipped.append(Moved(kind="links", old=link.id, new=same[0].id,
-                                            detail=f"{successor.name} already has this {link.kind} line"))
+                report.skipped.append(
+                    Moved(
+                        kind="links",
+                        old=link.id,
+                        new=same[0].id,
+                        detail=f"{successor.name} already has this {link.kind} line",
+                    )
+                )
                 _close(link, on, upserts, changes)
             else:
                 update: dict[str, Any] = {**ends, "last_contact": None}
-                _continue(store, "links", link, update, on, upserts, changes, report, taken,
-                          f"{link.kind} line with {other} now held by {successor.name}")
+                _continue(
+                    store,
+                    "links",
+                    link,
+                    update,
+                    on,
+                    upserts,
+                    changes,
+                    report,
+                    taken,
+                    f"{link.kind} line with {other} now held by {successor.name}",
+                )
     store.apply(Change(upserts=Bundle(**upserts), audit=record(actor, "leave", changes)))
     return report
 
@@ -133,8 +170,16 @@ def _close(row: Assignment | Link, on: date, upserts: dict[str, list[Row]], chan
 
 
 def _continue(
-    store: Store, kind: str, row: Assignment | Link, update: dict[str, Any], on: date,
-    upserts: dict[str, list[Row]], changes: list, report: LifecycleReport, taken: set[str], detail: str,
+    store: Store,
+    kind: str,
+    row: Assignment | Link,
+    update: dict[str, Any],
+    on: date,
+    upserts: dict[str, list[Row]],
+    changes: list,
+    report: LifecycleReport,
+    taken: set[str],
+    detail: str,
 ) -> None:
     """End ``row`` on ``on`` and start its continuation from ``on``; a row that has not
     begun yet is simply handed over (same id)."""
@@ -187,7 +232,7 @@ def merge(store: Store, survivor_id: str, duplicate_id: str, actor: str) -> Life
             drop("assignments", a, None, f"survivor already holds {a.raci} for {a.responsibility}")
         else:
             repoint("assignments", a, {"contact": survivor_id}, f"{a.raci} for {a.responsibility}")
-    own_links = {(l.kind, l.source, l.target): l for l in store.read("links", own.get("links", set()))}
+    own_links = {(link.kind, link.source, link.target): link for link in store.read("links", own.get("links", set()))}
     for link in store.read("links", held.get("links", set())):
         source = survivor_id if link.source == duplicate_id else link.source
         target = survivor_id if link.target == duplicate_id else link.target

@@ -60,8 +60,9 @@ class Reminder(BaseModel):
     other: Person | None = Field(
         description="the person at the other end of the line; null when the owner has no working line at all"
     )
-    last_contact: date | None = Field(description="last use of the line (or, with no line, the owner's "
-                                                  "latest logged interaction); null = never")
+    last_contact: date | None = Field(
+        description="last use of the line (or, with no line, the owner's latest logged interaction); null = never"
+    )
     days_since: int | None = Field(description="days from last_contact to as_of; null = never")
     links: list[str] = Field(description="ids of the communicates links behind the line")
     responsibilities: list[Duty] = Field(description="what the owner holds in the project on the day")
@@ -88,20 +89,31 @@ _EXAMPLE = {
     "reminders": [
         {
             "project": {"kind": "project", "id": "p-tower", "name": "Tower A"},
-            "owner": {"id": "c-wang", "name": "王建国",
-                      "org": {"kind": "organization", "id": "o-design", "name": "华东设计院"}},
-            "other": {"id": "c-li", "name": "李娜",
-                      "org": {"kind": "organization", "id": "o-build", "name": "Shanghai Builders Ltd"}},
+            "owner": {
+                "id": "c-wang",
+                "name": "王建国",
+                "org": {"kind": "organization", "id": "o-design", "name": "华东设计院"},
+            },
+            "other": {
+                "id": "c-li",
+                "name": "李娜",
+                "org": {"kind": "organization", "id": "o-build", "name": "Shanghai Builders Ltd"},
+            },
             "last_contact": "2026-11-02",
             "days_since": 20,
             "links": ["l-7"],
-            "responsibilities": [{
-                "id": "r-site", "name": "Run the site", "raci": "A",
-                "stage": {"kind": "stage", "id": "s-build", "name": "施工 Construction"}, "phase": "active",
-            }],
+            "responsibilities": [
+                {
+                    "id": "r-site",
+                    "name": "Run the site",
+                    "raci": "A",
+                    "stage": {"kind": "stage", "id": "s-build", "name": "施工 Construction"},
+                    "phase": "active",
+                }
+            ],
             "stages": [{"kind": "stage", "id": "s-build", "name": "施工 Construction"}],
             "message": "王建国 has not been in touch with 李娜 (Shanghai Builders Ltd) for 20 days "
-                       "(last 2026-11-02; limit 14).",
+            "(last 2026-11-02; limit 14).",
         }
     ],
 }
@@ -140,10 +152,15 @@ def _duties(view: ProjectView, cid: str) -> list[Duty]:
         for resp in view.responsibilities.get(stage.id, []):
             letters = {a.raci for a in view.assignments.get(resp.id, []) if a.contact == cid} & {"A", "R"}
             for letter in sorted(letters):
-                out.append(Duty(
-                    id=resp.id, name=resp.name, raci=letter,
-                    stage=Subject(kind="stage", id=stage.id, name=stage.name), phase=phase,
-                ))
+                out.append(
+                    Duty(
+                        id=resp.id,
+                        name=resp.name,
+                        raci=letter,
+                        stage=Subject(kind="stage", id=stage.id, name=stage.name),
+                        phase=phase,
+                    )
+                )
     return out
 
 
@@ -158,7 +175,9 @@ def _who(person: Person) -> str:
     return f"{person.name} ({person.org.name})" if person.org else person.name
 
 
-def view_reminders(view: ProjectView, snapshot: Bundle, days: int = DEFAULT_DAYS, owner: str | None = None) -> list[Reminder]:
+def view_reminders(
+    view: ProjectView, snapshot: Bundle, days: int = DEFAULT_DAYS, owner: str | None = None
+) -> list[Reminder]:
     """The reminders of one resolved project view (``snapshot`` is the data it was built from)."""
     if days < 1:
         raise ReminderError(f"days must be at least 1, got {days}")
@@ -180,11 +199,19 @@ def view_reminders(view: ProjectView, snapshot: Bundle, days: int = DEFAULT_DAYS
             if age is not None and age <= days:
                 continue
             since = f"last logged contact {latest}, {age} days ago" if latest else "no logged contact at all"
-            out.append(Reminder(
-                project=project, owner=me, other=None, last_contact=latest, days_since=age, links=[],
-                responsibilities=duties, stages=_stages(duties),
-                message=f"{me.name} has no working communication line in {project.name}; {since} (limit {days}).",
-            ))
+            out.append(
+                Reminder(
+                    project=project,
+                    owner=me,
+                    other=None,
+                    last_contact=latest,
+                    days_since=age,
+                    links=[],
+                    responsibilities=duties,
+                    stages=_stages(duties),
+                    message=f"{me.name} has no working communication line in {project.name}; {since} (limit {days}).",
+                )
+            )
             continue
         for other, data in lines:
             used: date | None = data["used"]
@@ -193,13 +220,24 @@ def view_reminders(view: ProjectView, snapshot: Bundle, days: int = DEFAULT_DAYS
                 continue
             them = _person(view, other)
             if used:
-                message = f"{me.name} has not been in touch with {_who(them)} for {age} days (last {used}; limit {days})."
+                message = (
+                    f"{me.name} has not been in touch with {_who(them)} for {age} days (last {used}; limit {days})."
+                )
             else:
                 message = f"{me.name} has never been recorded in touch with {_who(them)} (limit {days})."
-            out.append(Reminder(
-                project=project, owner=me, other=them, last_contact=used, days_since=age,
-                links=sorted(data["communicates"]), responsibilities=duties, stages=_stages(duties), message=message,
-            ))
+            out.append(
+                Reminder(
+                    project=project,
+                    owner=me,
+                    other=them,
+                    last_contact=used,
+                    days_since=age,
+                    links=sorted(data["communicates"]),
+                    responsibilities=duties,
+                    stages=_stages(duties),
+                    message=message,
+                )
+            )
     out.sort(key=Reminder.sort_key)
     return out
 
@@ -219,7 +257,8 @@ def project_reminders(
 def _owner_projects(store: Store, contact_id: str, day: date) -> list[str]:
     """Projects in which the contact holds an A or R assignment valid on ``day``."""
     resp_ids = {
-        a.responsibility for a in store.read("assignments")
+        a.responsibility
+        for a in store.read("assignments")
         if a.contact == contact_id and a.raci in ("A", "R") and valid_on(a, day)
     }
     if not resp_ids:
@@ -304,20 +343,21 @@ def reminders_text(report: RemindersReport) -> str:
         lines.append("nothing overdue")
         return "\n".join(lines)
     across = report.project is None
-    header = ["DAYS", "LAST", *(["PROJECT"] if across else []), "OWNER", "NOT IN TOUCH WITH", "ORGANISATION",
-              "DUTIES"]
+    header = ["DAYS", "LAST", *(["PROJECT"] if across else []), "OWNER", "NOT IN TOUCH WITH", "ORGANISATION", "DUTIES"]
     rows = []
     for r in report.reminders:
         duties = "; ".join(f"{d.raci} {d.name} ({d.stage.name})" for d in r.responsibilities)
-        rows.append([
-            "never" if r.days_since is None else str(r.days_since),
-            str(r.last_contact) if r.last_contact else "—",
-            *([r.project.name] if across else []),
-            r.owner.name,
-            r.other.name if r.other else "(no working line)",
-            r.other.org.name if r.other and r.other.org else "",
-            duties,
-        ])
+        rows.append(
+            [
+                "never" if r.days_since is None else str(r.days_since),
+                str(r.last_contact) if r.last_contact else "—",
+                *([r.project.name] if across else []),
+                r.owner.name,
+                r.other.name if r.other else "(no working line)",
+                r.other.org.name if r.other and r.other.org else "",
+                duties,
+            ]
+        )
     widths = [max(_width(row[i]) for row in [header, *rows]) for i in range(len(header) - 1)]
     for row in [header, *rows]:
         lines.append("  ".join(_pad(cell, w) for cell, w in zip(row, widths)) + "  " + row[-1])

@@ -109,11 +109,13 @@ def portfolio_report(store: Store, as_of: date | None = None, limits: Thresholds
         for project in index.projects:
             view = build_view(index.snapshot(project), project.id, day)
             found = project_findings(view, limits, None if checks is None else checks.get(project.id, {}))
-            summaries.append(ProjectSummary(
-                project=Subject(kind="project", id=project.id, name=project.name),
-                health=project_health(view, limits.stale_days),
-                counts=_counts(found),
-            ))
+            summaries.append(
+                ProjectSummary(
+                    project=Subject(kind="project", id=project.id, name=project.name),
+                    health=project_health(view, limits.stale_days),
+                    counts=_counts(found),
+                )
+            )
             findings.extend(found)
         findings.sort(key=Finding.sort_key)
         return PortfolioReport(as_of=day, projects=summaries, counts=_counts(findings), findings=findings)
@@ -141,7 +143,15 @@ class DirectoryCache:
 def _path_data(store: Store) -> Bundle:
     """What paths need: people, their history, lines, duties and the interaction log, read
     as a scan reads the portfolio (on Neo4j, the lean read: a fifth of the bare time)."""
-    wanted = ("organizations", "contacts", "contact_history", "responsibilities", "assignments", "links", "interactions")
+    wanted = (
+        "organizations",
+        "contacts",
+        "contact_history",
+        "responsibilities",
+        "assignments",
+        "links",
+        "interactions",
+    )
     rows = store.portfolio_read(None)[1]
     return Bundle(**{kind: rows[kind] for kind in wanted})
 

@@ -27,8 +27,7 @@ def portfolio(
     """
     rng = random.Random(seed)
     out: dict[str, list[dict[str, Any]]] = {
-        k: []
-        for k in ("organizations", "contacts", "projects", "stages", "responsibilities", "assignments", "links")
+        k: [] for k in ("organizations", "contacts", "projects", "stages", "responsibilities", "assignments", "links")
     }
     for p in range(projects):
         _project(out, rng, f"p{p}", people, links_per_person)
@@ -37,11 +36,16 @@ def portfolio(
         for n in range(int(len(ids) * cross_links)):
             a, b = rng.sample(ids, 2)
             if a.split("-")[0] != b.split("-")[0]:
-                out["links"].append({
-                    "id": f"x-l{n}", "source": a, "target": b, "kind": "communicates",
-                    "last_contact": (BASE_DAY + timedelta(days=rng.randrange(320))).isoformat(),
-                    "weight": rng.randrange(1, 6),
-                })
+                out["links"].append(
+                    {
+                        "id": f"x-l{n}",
+                        "source": a,
+                        "target": b,
+                        "kind": "communicates",
+                        "last_contact": (BASE_DAY + timedelta(days=rng.randrange(320))).isoformat(),
+                        "weight": rng.randrange(1, 6),
+                    }
+                )
     return out
 
 

@@ -7,7 +7,7 @@ Registered on the main ``graphsvc`` app in ``cli/main.py``; errors follow its ex
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 
 import typer
 
@@ -37,14 +37,20 @@ contact_app = typer.Typer(help="People's lifecycle: leave, merge duplicates, mov
 def keys_create(
     name: str = typer.Option(..., "--name", help="who holds the key (recorded as the actor of their writes)"),
     role: Role = typer.Option(..., "--role", help="admin, pmo, manager, member or external"),
-    project: list[str] = typer.Option([], "--project", help="a project the key reaches (repeat; manager/member/external)"),
-    org: str | None = typer.Option(None, "--org", help="the holder's organisation (external: whose details stay visible)"),
+    project: list[str] = typer.Option(
+        [], "--project", help="a project the key reaches (repeat; manager/member/external)"
+    ),
+    org: str | None = typer.Option(
+        None, "--org", help="the holder's organisation (external: whose details stay visible)"
+    ),
 ) -> None:
     """Create a key and print it once; only its hash is stored."""
     with configured_store() as store:
         records = store.keys()
         if any(r.name == name for r in records):
-            raise fail(f"error: a key named {name!r} exists already; names identify actors in the audit trail", EXIT_BAD_INPUT)
+            raise fail(
+                f"error: a key named {name!r} exists already; names identify actors in the audit trail", EXIT_BAD_INPUT
+            )
         if role in (Role.manager, Role.member, Role.external) and not project:
             raise fail(f"error: a {role.value} key needs at least one --project", EXIT_BAD_INPUT)
         if role in (Role.admin, Role.pmo) and project:
@@ -53,7 +59,9 @@ def keys_create(
         if unknown:
             raise fail(f"error: no project {', '.join(map(repr, unknown))}", EXIT_NOT_FOUND)
         if role == Role.external and not org:
-            raise fail("error: an external key needs --org (their own organisation's details stay visible)", EXIT_BAD_INPUT)
+            raise fail(
+                "error: an external key needs --org (their own organisation's details stay visible)", EXIT_BAD_INPUT
+            )
         if org and not store.existing_ids("organizations", {org}):
             raise fail(f"error: no organization {org!r}", EXIT_NOT_FOUND)
         text, record = issue(name, role, project, org)
@@ -97,7 +105,7 @@ def audit_command(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Who changed what, oldest first."""
-    start = datetime.combine(since.date(), time(), tzinfo=timezone.utc) if since else None
+    start = datetime.combine(since.date(), time(), tzinfo=UTC) if since else None
     with configured_store() as store:
         entries = store.audit_log(AuditQuery(kind=kind, entity=entity, actor=actor_, since=start, limit=limit))
     if as_json:

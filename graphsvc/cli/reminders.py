@@ -22,10 +22,13 @@ from graphsvc.store.base import NotFound
 def reminders_command(
     project: str | None = typer.Option(None, "--project", help="project id"),
     owner: str | None = typer.Option(
-        None, "--owner", help="contact id: only this owner's reminders (without --project: across every project "
-                              "they own something in)"
+        None,
+        "--owner",
+        help="contact id: only this owner's reminders (without --project: across every project they own something in)",
     ),
-    days: int = typer.Option(DEFAULT_DAYS, "--days", min=1, help="remind when a line is unused for more days than this"),
+    days: int = typer.Option(
+        DEFAULT_DAYS, "--days", min=1, help="remind when a line is unused for more days than this"
+    ),
     as_of: datetime | None = typer.Option(
         None, "--as-of", formats=["%Y-%m-%d"], help="judge as of this day (default today)"
     ),

@@ -113,4 +113,3 @@ def import_spreadsheets(
         _print(report, store_name)
     if report.errors:
         raise typer.Exit(EXIT_BAD_INPUT)
-

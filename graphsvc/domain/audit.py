@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -70,8 +70,16 @@ class Record:
         if after is None and self.after is not None:
             after = self.after.model_dump_json()
         return (
-            self.id, self.change, self.seq, self.at, self.actor, self.operation,
-            self.kind, self.entity, self.before, after,
+            self.id,
+            self.change,
+            self.seq,
+            self.at,
+            self.actor,
+            self.operation,
+            self.kind,
+            self.entity,
+            self.before,
+            after,
         )
 
 
@@ -91,7 +99,7 @@ class AuditQuery:
     offset: int = 0
 
     def since_text(self) -> str | None:
-        return None if self.since is None else self.since.astimezone(timezone.utc).isoformat()
+        return None if self.since is None else self.since.astimezone(UTC).isoformat()
 
 
 @dataclass
@@ -130,7 +138,7 @@ def record(
 ) -> list[Record]:
     """Entries for (kind, before, after) triples, skipping rows that did not change."""
     change_id = uuid.uuid4().hex
-    at = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).isoformat()
+    at = (now or datetime.now(UTC)).astimezone(UTC).isoformat()
     entries: list[Record] = []
     for kind, before, after in changes:
         if before is None and after is None:

@@ -110,9 +110,7 @@ def parse_bundle(data: Any, known: KnownIds = _no_known) -> Bundle:
             if value != expected:
                 problems.append(Problem(key, None, None, f"must be {expected!r}, got {value!r}"))
         elif key not in KINDS:
-            problems.append(
-                Problem(key, None, None, f"unknown array; expected one of {', '.join(KINDS)}")
-            )
+            problems.append(Problem(key, None, None, f"unknown array; expected one of {', '.join(KINDS)}"))
     for kind, model in KINDS.items():
         raw_rows = data.get(kind, [])
         if not isinstance(raw_rows, list):
@@ -137,9 +135,7 @@ def load_bundle_file(path: str, known: KnownIds = _no_known) -> Bundle:
         with open(path, encoding="utf-8-sig") as handle:
             data = json.load(handle)
     except json.JSONDecodeError as exc:
-        raise BundleError(
-            [Problem("(file)", None, None, f"not valid JSON: {exc.msg} at line {exc.lineno}")]
-        ) from exc
+        raise BundleError([Problem("(file)", None, None, f"not valid JSON: {exc.msg} at line {exc.lineno}")]) from exc
     return parse_bundle(data, known)
 
 
@@ -147,9 +143,7 @@ def load_bundle_file(path: str, known: KnownIds = _no_known) -> Bundle:
 _ARRAYS = {kind: TypeAdapter(list[model]) for kind, model in KINDS.items()}
 
 
-def _parse_rows(
-    kind: str, model: type[Row], raw_rows: list[Any], problems: list[Problem]
-) -> list[tuple[int, Row]]:
+def _parse_rows(kind: str, model: type[Row], raw_rows: list[Any], problems: list[Problem]) -> list[tuple[int, Row]]:
     try:
         return list(enumerate(_ARRAYS[kind].validate_python(raw_rows)))
     except ValidationError:
@@ -194,9 +188,7 @@ def _check_duplicates(ids: dict[str, list[tuple[int, str | None]]]) -> Iterable[
             if row_id is None:
                 continue
             if row_id in first_seen:
-                yield Problem(
-                    kind, index, "id", f"duplicate id {row_id!r} (first at row {first_seen[row_id]})"
-                )
+                yield Problem(kind, index, "id", f"duplicate id {row_id!r} (first at row {first_seen[row_id]})")
             else:
                 first_seen[row_id] = index
 
@@ -287,16 +279,13 @@ def _check_stage_order(stages: list[tuple[int, Row]]) -> Iterable[Problem]:
                 "stages",
                 index,
                 "order",
-                f"project {stage.project!r} already has a stage with order {stage.order} "
-                f"(row {seen[key]})",
+                f"project {stage.project!r} already has a stage with order {stage.order} (row {seen[key]})",
             )
         else:
             seen[key] = index
 
 
-def _check_history(
-    periods: list[tuple[int, Row]], contacts: list[tuple[int, Row]]
-) -> Iterable[Problem]:
+def _check_history(periods: list[tuple[int, Row]], contacts: list[tuple[int, Row]]) -> Iterable[Problem]:
     since = {c.id: c.since for _, c in contacts}
     by_contact: dict[str, list[tuple[int, ContactPeriod]]] = defaultdict(list)
     for index, period in periods:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from enum import Enum
 
 from pydantic import BaseModel, Field
@@ -57,7 +57,7 @@ def issue(name: str, role: Role, projects: list[str], org: str | None) -> tuple[
         projects=sorted(set(projects)),
         org=org,
         secret_hash=_hash(secret),
-        created=datetime.now(timezone.utc),
+        created=datetime.now(UTC),
     )
     return f"{PREFIX}_{key_id}_{secret}", record
 

@@ -9,7 +9,7 @@ being overwritten, so the query layer can answer "as of date D".
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from enum import Enum
 from typing import Annotated, Any, ClassVar
 
@@ -30,8 +30,8 @@ Ref = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 def _utc(value: datetime) -> datetime:
     """Store every instant in UTC so both stores export the same text."""
     if value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc)
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
 
 
 UtcDatetime = Annotated[datetime, AfterValidator(_utc)]
@@ -108,7 +108,19 @@ class Row(BaseModel):
 
 
 class Organization(Row):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"id": "org-bafang-construction", "name": "浙江八方建设集团有限公司", "kind": "contractor", "notes": "施工总承包 / general contractor", "tags": ["tier-1"]}]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "org-bafang-construction",
+                    "name": "浙江八方建设集团有限公司",
+                    "kind": "contractor",
+                    "notes": "施工总承包 / general contractor",
+                    "tags": ["tier-1"],
+                }
+            ]
+        }
+    )
 
     name: NonEmpty
     kind: OrgKind = OrgKind.other
@@ -119,7 +131,24 @@ class Organization(Row):
 class Contact(Row):
     """A person as they are now; earlier employers/titles/statuses live in ContactPeriod."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{"id": "c-zhao-zhiqiang", "name": "赵志强", "org": "org-bafang-construction", "title": "项目经理 Project Manager", "status": "active", "emails": ["zhaozq@bafang.example.cn"], "phones": ["+86 135 0000 4001"], "preferred_channel": "wechat", "language": "zh", "tags": ["management"]}]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "c-zhao-zhiqiang",
+                    "name": "赵志强",
+                    "org": "org-bafang-construction",
+                    "title": "项目经理 Project Manager",
+                    "status": "active",
+                    "emails": ["zhaozq@bafang.example.cn"],
+                    "phones": ["+86 135 0000 4001"],
+                    "preferred_channel": "wechat",
+                    "language": "zh",
+                    "tags": ["management"],
+                }
+            ]
+        }
+    )
 
     name: NonEmpty
     org: Ref | None = None
@@ -139,7 +168,20 @@ class Contact(Row):
 class ContactPeriod(Row):
     """A closed earlier state of a contact: employer, title and status during a period."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{"id": "c-li-na@2025-07-01", "contact": "c-li-na", "org": "org-lanshan-design", "title": "建筑师 Architect", "valid_from": "2019-07-01", "valid_to": "2025-07-01"}]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "c-li-na@2025-07-01",
+                    "contact": "c-li-na",
+                    "org": "org-lanshan-design",
+                    "title": "建筑师 Architect",
+                    "valid_from": "2019-07-01",
+                    "valid_to": "2025-07-01",
+                }
+            ]
+        }
+    )
 
     contact: Ref
     org: Ref | None = None
@@ -162,7 +204,23 @@ class Participation(BaseModel):
 
 
 class Project(Row):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"id": "pd-yunting-complex", "name": "云庭·滨江综合体 Yunting Binjiang Complex", "organizations": [{"org": "org-bafang-construction", "role": "施工总承包 General contractor", "valid_from": "2026-03-20"}]}]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "pd-yunting-complex",
+                    "name": "云庭·滨江综合体 Yunting Binjiang Complex",
+                    "organizations": [
+                        {
+                            "org": "org-bafang-construction",
+                            "role": "施工总承包 General contractor",
+                            "valid_from": "2026-03-20",
+                        }
+                    ],
+                }
+            ]
+        }
+    )
 
     name: NonEmpty
     description: str = ""
@@ -176,7 +234,20 @@ class Project(Row):
 
 
 class Stage(Row):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"id": "pd-stage-construction", "project": "pd-yunting-complex", "name": "施工 Construction", "order": 4, "status": "active", "start": "2026-04-01"}]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "pd-stage-construction",
+                    "project": "pd-yunting-complex",
+                    "name": "施工 Construction",
+                    "order": 4,
+                    "status": "active",
+                    "start": "2026-04-01",
+                }
+            ]
+        }
+    )
 
     project: Ref
     name: NonEmpty
@@ -188,7 +259,18 @@ class Stage(Row):
 
 
 class Responsibility(Row):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"id": "pd-r-site-safety", "stage": "pd-stage-construction", "name": "现场安全 Site safety", "description": "daily inspections"}]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "pd-r-site-safety",
+                    "stage": "pd-stage-construction",
+                    "name": "现场安全 Site safety",
+                    "description": "daily inspections",
+                }
+            ]
+        }
+    )
 
     stage: Ref
     name: NonEmpty
@@ -197,7 +279,19 @@ class Responsibility(Row):
 
 
 class Assignment(Row):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"id": "pd-a-101", "contact": "c-zhao-zhiqiang", "responsibility": "pd-r-site-safety", "raci": "A", "valid_from": "2026-04-01"}]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "pd-a-101",
+                    "contact": "c-zhao-zhiqiang",
+                    "responsibility": "pd-r-site-safety",
+                    "raci": "A",
+                    "valid_from": "2026-04-01",
+                }
+            ]
+        }
+    )
 
     contact: Ref
     responsibility: Ref
@@ -213,7 +307,21 @@ class Assignment(Row):
 class Link(Row):
     """A directed tie: ``source`` communicates with / reports to / is the backup for ``target``."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{"id": "pd-l-201", "source": "c-zhao-zhiqiang", "target": "c-wang-jianguo", "kind": "communicates", "last_contact": "2026-11-20", "weight": 3, "channel": "wechat"}]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "pd-l-201",
+                    "source": "c-zhao-zhiqiang",
+                    "target": "c-wang-jianguo",
+                    "kind": "communicates",
+                    "last_contact": "2026-11-20",
+                    "weight": 3,
+                    "channel": "wechat",
+                }
+            ]
+        }
+    )
 
     source: Ref
     target: Ref
@@ -228,7 +336,20 @@ class Link(Row):
 
 
 class Interaction(Row):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"id": "pd-i-050", "at": "2026-11-20T09:30:00+08:00", "participants": ["c-zhao-zhiqiang", "c-wang-jianguo"], "channel": "meeting", "summary": "周例会 weekly site meeting", "project": "pd-yunting-complex"}]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "pd-i-050",
+                    "at": "2026-11-20T09:30:00+08:00",
+                    "participants": ["c-zhao-zhiqiang", "c-wang-jianguo"],
+                    "channel": "meeting",
+                    "summary": "周例会 weekly site meeting",
+                    "project": "pd-yunting-complex",
+                }
+            ]
+        }
+    )
 
     at: UtcDatetime
     participants: list[Ref] = Field(min_length=1)

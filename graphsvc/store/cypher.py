@@ -50,9 +50,7 @@ def parse_query(name: str, text: str) -> Query:
     body = _STRING_OR_COMMENT.sub("", text)
     used = frozenset(_PARAM.findall(body))
     if used != declared:
-        raise QueryError(
-            f"query {name!r}: header declares {sorted(declared)} but the body uses {sorted(used)}"
-        )
+        raise QueryError(f"query {name!r}: header declares {sorted(declared)} but the body uses {sorted(used)}")
     return Query(name=name, text=text, params=declared)
 
 
@@ -83,7 +81,5 @@ class QueryBook:
         query = self.get(name)
         given = frozenset(params)
         if given != query.params:
-            raise QueryError(
-                f"query {name!r} takes {sorted(query.params)}, called with {sorted(given)}"
-            )
+            raise QueryError(f"query {name!r} takes {sorted(query.params)}, called with {sorted(given)}")
         return query.text, params

@@ -65,7 +65,7 @@ REFERRING_END = {
     "HAS_STAGE": ("stages", 1),
     "REQUIRES": ("responsibilities", 1),
     "ASSIGNED": ("assignments", "edge"),
-    **{edge_type: ("links", "edge") for edge_type in LINK_TYPES.values()},
+    **dict.fromkeys(LINK_TYPES.values(), ("links", "edge")),
 }
 
 
@@ -252,7 +252,9 @@ class EmbeddedStore(Store):
 
     def clear(self) -> None:
         with self._lock:
-            self._db.executescript("DELETE FROM rows; DELETE FROM audit_entries; DELETE FROM audit_changes; DELETE FROM api_keys;")
+            self._db.executescript(
+                "DELETE FROM rows; DELETE FROM audit_entries; DELETE FROM audit_changes; DELETE FROM api_keys;"
+            )
             self._load()
             self._changed()
 
@@ -345,9 +347,7 @@ class EmbeddedStore(Store):
         stages = sorted(_stages_in(graph, project), key=lambda s: s.order)
         for stage in stages:
             node = ("Stage", stage.id)
-            graph.remove_edges_from(
-                [(node, v, k) for _, v, k in graph.out_edges(node, keys=True) if k[0] == "NEXT"]
-            )
+            graph.remove_edges_from([(node, v, k) for _, v, k in graph.out_edges(node, keys=True) if k[0] == "NEXT"])
         for a, b in zip(stages, stages[1:]):
             graph.add_edge(("Stage", a.id), ("Stage", b.id), key=("NEXT", ""))
 
@@ -378,11 +378,18 @@ class EmbeddedStore(Store):
                 on_disk[kind][row_id] = data
             for kind in KINDS:
                 memory = {row_id: row.model_dump_json() for row_id, row in self._rows[kind].items()}
-                disk = {row_id: KINDS[kind].model_validate_json(data).model_dump_json() for row_id, data in on_disk[kind].items()}
+                disk = {
+                    row_id: KINDS[kind].model_validate_json(data).model_dump_json()
+                    for row_id, data in on_disk[kind].items()
+                }
                 if memory != disk:
-                    differ = sorted(set(memory) ^ set(disk) | {i for i in memory.keys() & disk.keys() if memory[i] != disk[i]})
+                    differ = sorted(
+                        set(memory) ^ set(disk) | {i for i in memory.keys() & disk.keys() if memory[i] != disk[i]}
+                    )
                     problems.append(f"{kind}: memory and file differ for {', '.join(differ[:5])}")
-            expected = {(u, v, k) for kind in KINDS for row in self._rows[kind].values() for u, v, k in edges_of(kind, row)}
+            expected = {
+                (u, v, k) for kind in KINDS for row in self._rows[kind].values() for u, v, k in edges_of(kind, row)
+            }
             actual = {(u, v, k) for u, v, k in self.graph.edges(keys=True) if k[0] != "NEXT"}
             if expected != actual:
                 problems.append(f"graph: {len(expected - actual)} edge(s) missing, {len(actual - expected)} stale")

@@ -37,6 +37,7 @@ class Neo4jStore(Protocol):
 
     def run_statements(self, name: str) -> None: ...
 
+
 #: entries per batch node: big enough that an import writes few nodes, small enough that
 #: reading one entity's history reads little beside it
 BATCH_SIZE = 500
@@ -69,27 +70,35 @@ def audit_batches(entries: Iterable[Record | dict[str, Any]]) -> list[dict[str, 
             part = group[start : start + BATCH_SIZE]
             first = part[0]
             entities = [e["entity"] for e in part]
-            batches.append({
-                "change": change, "at": first["at"], "actor": first["actor"],
-                "operation": first["operation"], "kind": kind,
-                "seqs": [e["seq"] for e in part],
-                "entities": entities,
-                "befores": [MISSING if e["before"] is None else e["before"] for e in part],
-                "afters": [MISSING if e["after"] is None else e["after"] for e in part],
-                "tokens": " ".join(dict.fromkeys(map(entity_token, entities))),
-            })
+            batches.append(
+                {
+                    "change": change,
+                    "at": first["at"],
+                    "actor": first["actor"],
+                    "operation": first["operation"],
+                    "kind": kind,
+                    "seqs": [e["seq"] for e in part],
+                    "entities": entities,
+                    "befores": [MISSING if e["before"] is None else e["before"] for e in part],
+                    "afters": [MISSING if e["after"] is None else e["after"] for e in part],
+                    "tokens": " ".join(dict.fromkeys(map(entity_token, entities))),
+                }
+            )
     return batches
 
 
 def read_log(store: Neo4jStore, query: AuditQuery) -> list[AuditEntry]:
-    filters = {"kind": query.kind, "actor": query.actor, "since": query.since_text(),
-               "skip": query.offset, "limit": query.limit}
+    filters = {
+        "kind": query.kind,
+        "actor": query.actor,
+        "since": query.since_text(),
+        "skip": query.offset,
+        "limit": query.limit,
+    }
     if query.entity is None:
         found = store._query("read_audit", **filters)
     else:
-        found = store._query(
-            "read_audit_entity", token=entity_token(query.entity), entity=query.entity, **filters
-        )
+        found = store._query("read_audit_entity", token=entity_token(query.entity), entity=query.entity, **filters)
     return [_entry(r["entry"]) for r in found]
 
 

@@ -31,8 +31,20 @@ from graphsvc.store.base import PortfolioChecks, StoreUnavailable
 #: kind -> the fields of each row list, in the order its portfolio_<kind> statement returns them
 FIELDS: dict[str, tuple[str, ...]] = {
     "organizations": ("id", "name", "kind", "notes", "tags"),
-    "contacts": ("id", "name", "org", "title", "status", "since", "emails", "phones", "preferred_channel",
-                 "language", "tags", "notes"),
+    "contacts": (
+        "id",
+        "name",
+        "org",
+        "title",
+        "status",
+        "since",
+        "emails",
+        "phones",
+        "preferred_channel",
+        "language",
+        "tags",
+        "notes",
+    ),
     "contact_history": ("id", "contact", "org", "title", "status", "valid_from", "valid_to"),
     "projects": ("id", "name", "description", "organizations"),
     "stages": ("id", "project", "name", "order", "status", "start", "end"),
@@ -96,8 +108,17 @@ def _participation(values: list[Any], day: _Days) -> dict[str, Any]:
 
 #: the statements in the order they are sent: the largest first, so that the server works
 #: on the rest while this process converts it
-ORDER = ("links", "contacts", "assignments", "responsibilities", "organizations", "stages", "projects",
-         "contact_history", "interactions")
+ORDER = (
+    "links",
+    "contacts",
+    "assignments",
+    "responsibilities",
+    "organizations",
+    "stages",
+    "projects",
+    "contact_history",
+    "interactions",
+)
 assert sorted(ORDER) == sorted(KINDS)
 
 _DONE = object()
@@ -120,7 +141,7 @@ def _fetch(store, day: date | None, out: queue.Queue) -> None:
                 text, bound = store.queries.bind("portfolio_responsibility_checks", as_of=day)
                 out.put(("checks", [record.data() for record in tx.run(text, bound)]))
         out.put((_DONE, None))
-    except BaseException as exc:  # noqa: BLE001 - handed to the caller, raised there
+    except BaseException as exc:
         out.put((_DONE, exc))
 
 

@@ -259,8 +259,7 @@ class Neo4jStore(Store):
         for kind, expected in change.expected().items():
             found = self._run(tx, f"read_{kind}_by_id", ids=sorted(expected))
             stored = {
-                row.id: row.model_dump_json()
-                for row in (KINDS[kind].model_validate(_native(r["row"])) for r in found)
+                row.id: row.model_dump_json() for row in (KINDS[kind].model_validate(_native(r["row"])) for r in found)
             }
             for row_id, before in expected.items():
                 if stored.get(row_id) != before:

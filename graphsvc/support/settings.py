@@ -11,9 +11,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
-    store: Literal["embedded", "neo4j"] = Field(
-        "embedded", validation_alias=AliasChoices("GRAPHSVC_STORE")
-    )
+    store: Literal["embedded", "neo4j"] = Field("embedded", validation_alias=AliasChoices("GRAPHSVC_STORE"))
     data_dir: Path = Field(
         default_factory=lambda: Path(user_data_dir("graphsvc")),
         validation_alias=AliasChoices("GRAPHSVC_DATA_DIR"),
@@ -26,7 +24,6 @@ class Settings(BaseSettings):
     @property
     def sqlite_path(self) -> Path:
         return self.data_dir / "graphsvc.sqlite3"
-
 
 
 class SettingsError(ValueError):

@@ -48,7 +48,6 @@ def single_valued_query(request: Request) -> None:
         raise BundleError([Problem("query", None, name, "given more than once") for name in repeated])
 
 
-
 def principal_of(request: Any) -> Principal:
     """The caller of an HTTP request (set by ``authenticate``)."""
     return request.state.principal

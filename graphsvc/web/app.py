@@ -62,11 +62,16 @@ def create_app(store: Store | None = None, host: str | None = None) -> FastAPI:
         gc.freeze()
         try:
             if app.state.gate.open_access():
-                log.warning("authentication is OFF: serving on loopback with no API keys "
-                            "(create one with `graphsvc keys create` to turn it on)")
+                log.warning(
+                    "authentication is OFF: serving on loopback with no API keys "
+                    "(create one with `graphsvc keys create` to turn it on)"
+                )
             elif not app.state.gate.records():
-                log.warning("no API keys exist and %s is not loopback: every request needs a key; "
-                            "create one with `graphsvc keys create --role admin`", host)
+                log.warning(
+                    "no API keys exist and %s is not loopback: every request needs a key; "
+                    "create one with `graphsvc keys create --role admin`",
+                    host,
+                )
             else:
                 log.info("authentication is on: API key required")
         except StoreUnavailable as exc:

@@ -8,8 +8,8 @@ checks live in ``entities`` (the same parser as the import) and ``auth`` (who ma
 # No ``from __future__ import annotations``: FastAPI reads the generated handlers'
 # annotations at definition time, and they refer to the per-kind model in a closure.
 
-from datetime import datetime, time, timezone
-from functools import lru_cache
+from datetime import UTC, datetime, time
+from functools import cache
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Request
@@ -56,7 +56,9 @@ FILTERS: dict[str, set[str]] = {
 
 
 class DeleteReport(BaseModel):
-    deleted: dict[str, list[str]] = Field(description="ids removed, by kind (the entity and, with cascade, its dependents)")
+    deleted: dict[str, list[str]] = Field(
+        description="ids removed, by kind (the entity and, with cascade, its dependents)"
+    )
     updated: dict[str, list[str]] = Field(description="ids whose reference to the entity was cleared, by kind")
 
 
@@ -64,7 +66,7 @@ def base_store(request: Request) -> Store:
     return request.app.state.store
 
 
-@lru_cache(maxsize=None)
+@cache
 def example(kind: str) -> dict[str, Any]:
     """A realistic example row from the demo data."""
     return demo_data()[kind][0]
@@ -122,8 +124,10 @@ def patch_model(model: type[Row]) -> type[BaseModel]:
     """The body of a PATCH: any of the kind's fields, typed as in the row, none required.
     Only the fields given change (``exclude_unset``); unknown fields are a 422 naming them."""
     fields: dict[str, Any] = {
-        name: (Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation,
-               Field(None, description=info.description))
+        name: (
+            Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation,
+            Field(None, description=info.description),
+        )
         for name, info in model.model_fields.items()
     }
     return create_model(
@@ -147,7 +151,9 @@ def _routes_for(segment: str, kind: str) -> None:
     allowed = FILTERS[kind]
     body_examples = {"example": {"summary": f"a {one}", "value": example(kind)}}
     changes = patch_model(model)
-    shown = next(f for f in ("name", *model.model_fields) if f != "id" and f not in model.references and f in example(kind))
+    shown = next(
+        f for f in ("name", *model.model_fields) if f != "id" and f not in model.references and f in example(kind)
+    )
     patch_examples = {"change": {"summary": f"change {shown}", "value": {shown: example(kind)[shown]}}}
 
     @router.get(
@@ -175,17 +181,27 @@ def _routes_for(segment: str, kind: str) -> None:
         given = {
             name: value
             for name, value in (
-                ("q", q), ("org", org), ("project", project), ("stage", stage), ("status", status),
-                ("tag", tag), ("contact", contact), ("kind", kind_), ("raci", raci),
+                ("q", q),
+                ("org", org),
+                ("project", project),
+                ("stage", stage),
+                ("status", status),
+                ("tag", tag),
+                ("contact", contact),
+                ("kind", kind_),
+                ("raci", raci),
             )
             if value is not None
         }
         unsupported = sorted(set(given) - allowed)
         if unsupported:
             raise BundleError(
-                [Problem("query", None, name, f"does not filter {segment} (use {', '.join(sorted(allowed))})")
-                 for name in unsupported]
+                [
+                    Problem("query", None, name, f"does not filter {segment} (use {', '.join(sorted(allowed))})")
+                    for name in unsupported
+                ]
             )
+
         def build() -> BaseModel:
             store = store_of(request)
             rows = _filter(store, kind, given)
@@ -273,7 +289,9 @@ def _routes_for(segment: str, kind: str) -> None:
         if principal.role != Role.admin and cascade:
             deletes, updates = entities.cascade_plan(base_store(request), kind, {entity_id})
             for other, ids in deletes.items():
-                check_write(principal, base_store(request), store_of(request), other, base_store(request).read(other, ids))
+                check_write(
+                    principal, base_store(request), store_of(request), other, base_store(request).read(other, ids)
+                )
             for other, rows in updates.items():
                 check_write(principal, base_store(request), store_of(request), other, list(rows.values()))
         return entities.delete(base_store(request), kind, entity_id, principal.name, cascade=cascade)
@@ -314,7 +332,7 @@ def audit_log(
     principal_of(request).require(Role.admin, Role.pmo)
     if kind is not None and kind not in KINDS:
         raise BundleError([Problem("query", None, "kind", f"unknown kind; one of {', '.join(KINDS)}")])
-    start = datetime.combine(since, time(), tzinfo=timezone.utc) if since else None
+    start = datetime.combine(since, time(), tzinfo=UTC) if since else None
     query = AuditQuery(kind=kind, entity=entity, actor=actor, since=start, offset=offset, limit=limit)
     return base_store(request).audit_log(query)
 
@@ -327,7 +345,14 @@ class ImportResult(BaseModel):
 @router.post("/api/v1/import", response_model=ImportResult, tags=["bundle"], responses=responses(401, 403, 422))
 def post_import(
     request: Request,
-    bundle: dict[str, Any] = Body(..., openapi_examples={"bundle": {"value": {"format": "graphsvc-bundle", "version": 1, "organizations": [example("organizations")]}}}),
+    bundle: dict[str, Any] = Body(
+        ...,
+        openapi_examples={
+            "bundle": {
+                "value": {"format": "graphsvc-bundle", "version": 1, "organizations": [example("organizations")]}
+            }
+        },
+    ),
 ) -> Any:
     """Import a JSON bundle (admin): everything is checked first; a bad bundle writes nothing
     and the 422 lists every problem with array, row and field."""

@@ -159,5 +159,7 @@ def install(app: FastAPI) -> None:
             # like any other, so 422 naming the body
             reason = str(exc.detail)
             return error(422, "invalid", f"body: {reason}", problems=[ProblemItem(location="body", reason=reason)])
-        code = {404: "not_found", 405: "invalid", 401: "unauthenticated", 403: "forbidden"}.get(exc.status_code, "invalid")
+        code = {404: "not_found", 405: "invalid", 401: "unauthenticated", 403: "forbidden"}.get(
+            exc.status_code, "invalid"
+        )
         return error(exc.status_code, code, str(exc.detail))

@@ -17,7 +17,9 @@ router = APIRouter(tags=["contacts"])
 
 
 class LeaveRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"on": "2026-12-01", "successor": "c-li-na"}]})
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"on": "2026-12-01", "successor": "c-li-na"}]}
+    )
     on: Day = Field(description="the first day they are gone")
     successor: str | None = Field(None, min_length=1, description="who takes over their open duties and lines")
 
@@ -61,7 +63,13 @@ def post_leave(request: Request, contact_id: str, body: LeaveRequest = Body(...)
     """The person leaves on a day; open assignments and working links continue with the
     successor (old rows end that day, history kept). Reports what moved."""
     _writable(request, contact_id, body.successor or "")
-    return lifecycle.leave(_visible_only(request, body.successor, "successor"), contact_id, body.on, body.successor, principal_of(request).name)
+    return lifecycle.leave(
+        _visible_only(request, body.successor, "successor"),
+        contact_id,
+        body.on,
+        body.successor,
+        principal_of(request).name,
+    )
 
 
 @router.post(
@@ -73,7 +81,9 @@ def post_merge(request: Request, contact_id: str, body: MergeRequest = Body(...)
     """Merge a duplicate entry into this contact: details, history, duties, lines and
     interactions re-pointed; the duplicate is removed (the audit trail keeps it)."""
     _writable(request, contact_id, body.duplicate)
-    return lifecycle.merge(_visible_only(request, body.duplicate, "duplicate"), contact_id, body.duplicate, principal_of(request).name)
+    return lifecycle.merge(
+        _visible_only(request, body.duplicate, "duplicate"), contact_id, body.duplicate, principal_of(request).name
+    )
 
 
 @router.post(
@@ -84,4 +94,6 @@ def post_merge(request: Request, contact_id: str, body: MergeRequest = Body(...)
 def post_move(request: Request, contact_id: str, body: MoveRequest = Body(...)) -> Contact:
     """Change employer and/or title from a day; the earlier state becomes history."""
     _writable(request, contact_id)
-    return lifecycle.move(request.app.state.store, contact_id, body.on, body.org, body.title, principal_of(request).name)
+    return lifecycle.move(
+        request.app.state.store, contact_id, body.on, body.org, body.title, principal_of(request).name
+    )

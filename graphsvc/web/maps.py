@@ -37,8 +37,10 @@ PAGE_HEADERS = {
     "Referrer-Policy": "no-referrer",
 }
 
-STAGE_QUERY = Query(None, description="a stage id, or 'all' (default: the map page opens on the active stage; "
-                                      "the graph has every stage)")
+STAGE_QUERY = Query(
+    None,
+    description="a stage id, or 'all' (default: the map page opens on the active stage; the graph has every stage)",
+)
 AS_OF_QUERY = Query(None, description="as of this day (default today)")
 CHANNELS_QUERY = Query("all", description="ways to reach people to include: all, preferred (channel name only), none")
 
@@ -63,27 +65,33 @@ def index_page(request: Request, as_of: Day | None = AS_OF_QUERY) -> HTMLRespons
         report = project_report(store, project.id, None, day)
         health = report.health
         stages = sorted(stages_by_project.get(project.id, []), key=lambda s: s.order)
-        rows.append({
-            "id": project.id,
-            "name": project.name,
-            "map_url": _map_url(request, project.id, None, as_of),
-            "all_url": _map_url(request, project.id, ALL_STAGES, as_of),
-            "counts": {severity.value: count for severity, count in report.counts.items()},
-            "shares": [
-                health.single_accountable, health.robust_handovers,
-                health.fresh_owner_links, health.contact_completeness,
-            ],
-            "stages": [
-                {
-                    "name": stage.name,
-                    "url": _map_url(request, project.id, stage.id, as_of),
-                    "active": stage_phase(stage, day) == "active",
-                }
-                for stage in stages
-            ],
-        })
-    html = environment().get_template("index.html.j2").render(
-        projects=rows, as_of=day.isoformat(), lang="zh-CN" if _has_cjk(r["name"] for r in rows) else "en"
+        rows.append(
+            {
+                "id": project.id,
+                "name": project.name,
+                "map_url": _map_url(request, project.id, None, as_of),
+                "all_url": _map_url(request, project.id, ALL_STAGES, as_of),
+                "counts": {severity.value: count for severity, count in report.counts.items()},
+                "shares": [
+                    health.single_accountable,
+                    health.robust_handovers,
+                    health.fresh_owner_links,
+                    health.contact_completeness,
+                ],
+                "stages": [
+                    {
+                        "name": stage.name,
+                        "url": _map_url(request, project.id, stage.id, as_of),
+                        "active": stage_phase(stage, day) == "active",
+                    }
+                    for stage in stages
+                ],
+            }
+        )
+    html = (
+        environment()
+        .get_template("index.html.j2")
+        .render(projects=rows, as_of=day.isoformat(), lang="zh-CN" if _has_cjk(r["name"] for r in rows) else "en")
     )
     return HTMLResponse(html, headers=PAGE_HEADERS)
 

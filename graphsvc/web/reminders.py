@@ -29,8 +29,11 @@ AS_OF_QUERY = Query(None, description="judge as of this day (default today)")
     "/api/v1/projects/{project_id}/reminders",
     response_model=RemindersReport,
     responses={
-        404: {"model": ErrorBody, "description": "unknown project or owner",
-              "content": {"application/json": {"example": {"detail": "no project 'p-nope'", "code": "not_found"}}}},
+        404: {
+            "model": ErrorBody,
+            "description": "unknown project or owner",
+            "content": {"application/json": {"example": {"detail": "no project 'p-nope'", "code": "not_found"}}},
+        },
     },
 )
 def get_project_reminders(
@@ -49,8 +52,11 @@ def get_project_reminders(
     "/api/v1/contacts/{contact_id}/reminders",
     response_model=RemindersReport,
     responses={
-        404: {"model": ErrorBody, "description": "unknown contact",
-              "content": {"application/json": {"example": {"detail": "no contact 'c-nope'", "code": "not_found"}}}},
+        404: {
+            "model": ErrorBody,
+            "description": "unknown contact",
+            "content": {"application/json": {"example": {"detail": "no contact 'c-nope'", "code": "not_found"}}},
+        },
     },
 )
 def get_contact_reminders(

@@ -30,6 +30,7 @@ def limits(
 ) -> Thresholds:
     return Thresholds(stale_days=stale_days, overload=overload)
 
+
 @router.get(
     "/api/v1/projects/{project_id}/findings",
     tags=["findings"],
@@ -50,6 +51,7 @@ def get_project_findings(
         lambda: project_report(store_of(request), project_id, stage, as_of, thresholds),
     )
 
+
 @router.get("/api/v1/portfolio/findings", tags=["findings"], response_model=PortfolioReport)
 def get_portfolio_findings(
     request: Request,
@@ -62,6 +64,7 @@ def get_portfolio_findings(
         ("portfolio", as_of, thresholds.stale_days, thresholds.overload),
         lambda: portfolio_report(store_of(request), as_of, thresholds),
     )
+
 
 @router.get(
     "/api/v1/paths",
@@ -76,7 +79,8 @@ def get_paths(
     request: Request,
     source: str = Query(..., min_length=1, description="contact id of the person asking"),
     target: str = Query(
-        ..., min_length=1,
+        ...,
+        min_length=1,
         description="contact, organization or responsibility id, or org:ID, title:TEXT, responsibility:ID",
     ),
     k: int = Query(3, ge=1, le=20, description="how many paths"),
@@ -85,8 +89,8 @@ def get_paths(
     """Whom to contact about a target, and through whom: the k cheapest working paths."""
     return contact_paths(store_of(request), source, target, k, as_of)
 
+
 @router.get("/api/v1/schema/bundle", tags=["bundle"])
 def bundle_schema() -> dict[str, Any]:
     """The JSON Schema of the import/export bundle."""
     return json_schema()
-

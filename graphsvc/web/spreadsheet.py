@@ -32,7 +32,9 @@ router = APIRouter(tags=["import"])
 )
 def import_spreadsheet(
     request: Request,
-    files: list[UploadFile] = File(..., description="one .xlsx workbook, or one or more .csv files (file stem = sheet)"),
+    files: list[UploadFile] = File(
+        ..., description="one .xlsx workbook, or one or more .csv files (file stem = sheet)"
+    ),
     dry_run: bool = Query(False, description="check and report only; write nothing"),
 ) -> Any:
     """Import a spreadsheet all-or-nothing (admin), or (``dry_run``) report what importing it

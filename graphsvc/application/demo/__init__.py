@@ -23,10 +23,7 @@ DEMO_FILES: dict[str, str] = {
 def demo_bundles() -> dict[str, dict[str, Any]]:
     """Each demo project as its own raw bundle dict (parsed JSON, not yet validated)."""
     folder = resources.files(__name__)
-    return {
-        name: json.loads(folder.joinpath(file).read_text(encoding="utf-8"))
-        for name, file in DEMO_FILES.items()
-    }
+    return {name: json.loads(folder.joinpath(file).read_text(encoding="utf-8")) for name, file in DEMO_FILES.items()}
 
 
 def demo_data() -> dict[str, Any]:

@@ -38,9 +38,7 @@ def _full_map(
     # computed on the snapshot already read instead of reading it a second time.
     view = build_view(snapshot, project_id, day)
     findings = project_findings(view, limits)
-    return build_map(
-        snapshot, project_id, day, findings, channels=channels, stale_days=limits.stale_days, view=view
-    )
+    return build_map(snapshot, project_id, day, findings, channels=channels, stale_days=limits.stale_days, view=view)
 
 
 def _check_stage(data: MapData, stage_id: str | None) -> str | None:

@@ -46,16 +46,37 @@ KIND_ORDER = ["client", "design", "contractor", "supervisor", "vendor", "regulat
 
 #: fill colours of organisations, in ring order; no pure reds (red means a finding)
 ORG_PALETTE = [
-    "#4e79a7", "#59a14f", "#b07aa1", "#76b7b2", "#edc948", "#9c755f", "#a0cbe8", "#8cd17d",
-    "#b6992d", "#499894", "#d4a6c8", "#86bcb6", "#79706e", "#f1ce63", "#2f4b7c", "#bab0ac",
-    "#665191", "#a05195", "#7f9c3c", "#3a7ca5",
+    "#4e79a7",
+    "#59a14f",
+    "#b07aa1",
+    "#76b7b2",
+    "#edc948",
+    "#9c755f",
+    "#a0cbe8",
+    "#8cd17d",
+    "#b6992d",
+    "#499894",
+    "#d4a6c8",
+    "#86bcb6",
+    "#79706e",
+    "#f1ce63",
+    "#2f4b7c",
+    "#bab0ac",
+    "#665191",
+    "#a05195",
+    "#7f9c3c",
+    "#3a7ca5",
 ]
 NO_ORG_COLOR = "#c7c7c7"
 
 #: finding codes that make a duty a vacuum (or a weakness, by severity) on the map
 DUTY_CODES = {
-    "NO_ACCOUNTABLE", "MULTIPLE_ACCOUNTABLE", "OWNER_INACTIVE", "NO_RESPONSIBLE",
-    "OWNER_ORG_NOT_ENGAGED", "EXPIRING_ASSIGNMENT",
+    "NO_ACCOUNTABLE",
+    "MULTIPLE_ACCOUNTABLE",
+    "OWNER_INACTIVE",
+    "NO_RESPONSIBLE",
+    "OWNER_ORG_NOT_ENGAGED",
+    "EXPIRING_ASSIGNMENT",
 }
 HANDOVER_CODES = {"HANDOVER_NO_PATH", "HANDOVER_SINGLE_POINT"}
 
@@ -319,9 +340,7 @@ def build_map(
 
     org_order = sorted(members, key=org_key)
     duty_people = [(f"r:{d.id}", [f"c:{c}" for c in assigned_to.get(d.id, [])]) for d in duties]
-    layout = compute_layout(
-        [Group(oid, [f"c:{c}" for c in members[oid]]) for oid in org_order], duty_people
-    )
+    layout = compute_layout([Group(oid, [f"c:{c}" for c in members[oid]]) for oid in org_order], duty_people)
 
     roles: dict[str, tuple[str, bool]] = {}
     for part in project.organizations:
@@ -333,16 +352,22 @@ def build_map(
         row = org_rows.get(oid)
         disc = layout.discs[oid]
         role, engaged = roles.get(oid, ("", False))
-        organizations.append(MapOrganization.model_construct(**dict(
-            id=oid,
-            name=row.name if row else (oid or "(no organisation)"),
-            kind=row.kind if row else "other",
-            role=role,
-            engaged=engaged if oid else False,
-            color=ORG_PALETTE[i % len(ORG_PALETTE)] if oid else NO_ORG_COLOR,
-            x=disc.x, y=disc.y, radius=disc.radius,
-            people=len(members[oid]),
-        )))
+        organizations.append(
+            MapOrganization.model_construct(
+                **dict(
+                    id=oid,
+                    name=row.name if row else (oid or "(no organisation)"),
+                    kind=row.kind if row else "other",
+                    role=role,
+                    engaged=engaged if oid else False,
+                    color=ORG_PALETTE[i % len(ORG_PALETTE)] if oid else NO_ORG_COLOR,
+                    x=disc.x,
+                    y=disc.y,
+                    radius=disc.radius,
+                    people=len(members[oid]),
+                )
+            )
+        )
 
     # -- nodes (dicts while findings are added to them; models at the end) ----------------
     nodes: dict[str, dict] = {}
@@ -353,9 +378,18 @@ def build_map(
             nid = f"c:{cid}"
             x, y = layout.positions[nid]
             nodes[nid] = _node(
-                id=nid, kind="person", ref=cid, label=contact.name, title=state.title, org=state.org,
-                status=state.status, stages=sorted(person_stages.get(cid, ()), key=stage_order.__getitem__),
-                x=x, y=y, size=round(10 + 1.5 * min(load.get(cid, 0), 8), 1), language=contact.language,
+                id=nid,
+                kind="person",
+                ref=cid,
+                label=contact.name,
+                title=state.title,
+                org=state.org,
+                status=state.status,
+                stages=sorted(person_stages.get(cid, ()), key=stage_order.__getitem__),
+                x=x,
+                y=y,
+                size=round(10 + 1.5 * min(load.get(cid, 0), 8), 1),
+                language=contact.language,
                 channels=_channels(contact, channels),
             )
     for duty in duties:
@@ -363,8 +397,17 @@ def build_map(
         x, y = layout.positions[nid]
         sid = duty_stage[duty.id]
         nodes[nid] = _node(
-            id=nid, kind="duty", ref=duty.id, label=duty.name, title=duty.description,
-            status=view.phase[sid], stage=sid, stages=[sid], x=x, y=y, size=14.0,
+            id=nid,
+            kind="duty",
+            ref=duty.id,
+            label=duty.name,
+            title=duty.description,
+            status=view.phase[sid],
+            stage=sid,
+            stages=[sid],
+            x=x,
+            y=y,
+            size=14.0,
         )
 
     # -- edges ----------------------------------------------------------------------------
@@ -388,8 +431,14 @@ def build_map(
             continue
         eid = f"a:{a.id}"
         edges[eid] = _edge(
-            id=eid, kind="raci", ref=a.id, source=source, target=target, raci=a.raci,
-            current=valid_on(a, day), stages=[duty_stage[a.responsibility]],
+            id=eid,
+            kind="raci",
+            ref=a.id,
+            source=source,
+            target=target,
+            raci=a.raci,
+            current=valid_on(a, day),
+            stages=[duty_stage[a.responsibility]],
         )
         raci_edge[(source, target)].append(eid)
 
@@ -408,8 +457,15 @@ def build_map(
             age = (day - used).days if used else None
             extra = {"last_used": used, "age_days": age, "stale": age is None or age > stale_days}
         edges[eid] = _edge(
-            id=eid, kind=link.kind, ref=link.id, source=source, target=target,
-            weight=link.weight, channel=link.channel, stages=shared_stages(source, target), **extra,
+            id=eid,
+            kind=link.kind,
+            ref=link.id,
+            source=source,
+            target=target,
+            weight=link.weight,
+            channel=link.channel,
+            stages=shared_stages(source, target),
+            **extra,
         )
 
     # -- findings drawn on nodes and edges -------------------------------------------------
@@ -465,7 +521,10 @@ def build_map(
             for k, (a, b) in enumerate(pairs):
                 eid = f"g:{index}:{k}"
                 edges[eid] = _edge(
-                    id=eid, kind="handover_gap", source=a, target=b,
+                    id=eid,
+                    kind="handover_gap",
+                    source=a,
+                    target=b,
                     stages=sorted(
                         concerned & set(nodes[a]["stages"]) & set(nodes[b]["stages"]), key=stage_order.__getitem__
                     ),
@@ -498,11 +557,22 @@ def build_map(
         if not concerned:  # no stage of its own: listed where what it is drawn on shows
             source = [edges[e]["stages"] for e in drawn_edges] or [nodes[n]["stages"] for n in drawn_nodes]
             concerned = {s for group in source for s in group}
-        map_findings.append(MapFinding.model_construct(**dict(
-            index=index, code=code, severity=f.severity, stage=f.stage.id if f.stage else None,
-            stages=sorted(concerned, key=stage_order.__getitem__), explanation=f.explanation, remedy=f.remedy,
-            subjects=f.subjects, nodes=drawn_nodes, edges=drawn_edges,
-        )))
+        map_findings.append(
+            MapFinding.model_construct(
+                **dict(
+                    index=index,
+                    code=code,
+                    severity=f.severity,
+                    stage=f.stage.id if f.stage else None,
+                    stages=sorted(concerned, key=stage_order.__getitem__),
+                    explanation=f.explanation,
+                    remedy=f.remedy,
+                    subjects=f.subjects,
+                    nodes=drawn_nodes,
+                    edges=drawn_edges,
+                )
+            )
+        )
 
     current = next((s.id for s in stages if view.phase[s.id] == "active"), None)
     # Every value above comes from validated rows and is built here with its field's type,
@@ -530,11 +600,23 @@ def build_map(
 
 
 _NODE_DEFAULTS = {
-    "title": "", "org": None, "status": "active", "stage": None, "size": 12.0, "language": "", "channels": (),
+    "title": "",
+    "org": None,
+    "status": "active",
+    "stage": None,
+    "size": 12.0,
+    "language": "",
+    "channels": (),
 }
 _EDGE_DEFAULTS = {
-    "ref": None, "raci": None, "weight": 1.0, "channel": "", "last_used": None, "age_days": None,
-    "stale": False, "current": True,
+    "ref": None,
+    "raci": None,
+    "weight": 1.0,
+    "channel": "",
+    "last_used": None,
+    "age_days": None,
+    "stale": False,
+    "current": True,
 }
 
 

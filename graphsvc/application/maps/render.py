@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -61,7 +61,7 @@ def environment() -> Environment:
     )
 
 
-@lru_cache(maxsize=None)
+@cache
 def asset(name: str) -> Markup:
     """A shipped file to inline in a <script> or <style> element, checked to be inert there."""
     text = (visual_dir() / name).read_text(encoding="utf-8")
@@ -108,22 +108,30 @@ def render_html(data: MapData, title: str, initial_stage: str | None = None) -> 
     """
     stage = resolve_stage(data, initial_stage)
     envelope = (
-        '{"map":' + data.model_dump_json(exclude_defaults=True)
-        + ',"legend":' + data.legend.model_dump_json()
-        + ',"settings":{"initial_stage":' + _json_string(stage) + "}}"
+        '{"map":'
+        + data.model_dump_json(exclude_defaults=True)
+        + ',"legend":'
+        + data.legend.model_dump_json()
+        + ',"settings":{"initial_stage":'
+        + _json_string(stage)
+        + "}}"
     )
-    return environment().get_template(TEMPLATE).render(
-        title=title,
-        lang=page_language(data),
-        version=__version__,
-        as_of=data.as_of.isoformat(),
-        stages=data.stages,
-        organizations=data.organizations,
-        legend=data.legend,
-        css=asset("map.css"),
-        vis_js=asset(VIS_JS),
-        map_js=asset("map.js"),
-        data_json=json_for_script(envelope),
+    return (
+        environment()
+        .get_template(TEMPLATE)
+        .render(
+            title=title,
+            lang=page_language(data),
+            version=__version__,
+            as_of=data.as_of.isoformat(),
+            stages=data.stages,
+            organizations=data.organizations,
+            legend=data.legend,
+            css=asset("map.css"),
+            vis_js=asset(VIS_JS),
+            map_js=asset("map.js"),
+            data_json=json_for_script(envelope),
+        )
     )
 
 

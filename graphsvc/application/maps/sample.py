@@ -28,6 +28,11 @@ def stage_portfolio(people: int, seed: int = 7) -> dict[str, Any]:
         duty = i % duties
         raci = "A" if i < duties else letters[(i // duties) % 3]
         raw["assignments"].append(
-            {"id": f"{STAGE}-m{duty}-x{i}", "contact": contact["id"], "responsibility": f"{STAGE}-m{duty}", "raci": raci}
+            {
+                "id": f"{STAGE}-m{duty}-x{i}",
+                "contact": contact["id"],
+                "responsibility": f"{STAGE}-m{duty}",
+                "raci": raci,
+            }
         )
     return raw

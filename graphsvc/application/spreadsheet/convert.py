@@ -61,11 +61,15 @@ class Issue(BaseModel):
     message: str
 
     def __str__(self) -> str:
-        where = [part for part in (
-            self.sheet,
-            f"row {self.row}" if self.row is not None else None,
-            f"column {self.column}" if self.column else None,
-        ) if part]
+        where = [
+            part
+            for part in (
+                self.sheet,
+                f"row {self.row}" if self.row is not None else None,
+                f"column {self.column}" if self.column else None,
+            )
+            if part
+        ]
         return f"{', '.join(where)}: {self.message}" if where else self.message
 
 
@@ -249,8 +253,10 @@ def sheets_to_bundle(sheets: Iterable[Sheet]) -> Conversion:
                 conversion.warnings.append(Issue(sheet=sheet.name, message=f"empty sheet ignored (in {sheet.source})"))
             else:
                 conversion.errors.append(
-                    Issue(sheet=sheet.name, message=f"unknown sheet {sheet.name!r} in {sheet.source}; "
-                          f"expected one of {', '.join(SHEETS)}")
+                    Issue(
+                        sheet=sheet.name,
+                        message=f"unknown sheet {sheet.name!r} in {sheet.source}; expected one of {', '.join(SHEETS)}",
+                    )
                 )
             continue
         if key in by_name:
@@ -280,8 +286,13 @@ def _columns(conversion: Conversion, key: str, sheet: Sheet) -> list[str | None]
             continue
         if name in placed.positions:
             conversion.errors.append(
-                Issue(sheet=sheet.name, row=sheet.header_row, column=name,
-                      cell=f"{column_letter(position)}{sheet.header_row}", message=f"column {name!r} given twice")
+                Issue(
+                    sheet=sheet.name,
+                    row=sheet.header_row,
+                    column=name,
+                    cell=f"{column_letter(position)}{sheet.header_row}",
+                    message=f"column {name!r} given twice",
+                )
             )
             columns.append(None)
         elif name not in allowed:
@@ -291,8 +302,13 @@ def _columns(conversion: Conversion, key: str, sheet: Sheet) -> list[str | None]
                 else f"expected one of {', '.join(allowed)}"
             )
             conversion.errors.append(
-                Issue(sheet=sheet.name, row=sheet.header_row, column=name,
-                      cell=f"{column_letter(position)}{sheet.header_row}", message=f"unknown column {name!r}; {hint}")
+                Issue(
+                    sheet=sheet.name,
+                    row=sheet.header_row,
+                    column=name,
+                    cell=f"{column_letter(position)}{sheet.header_row}",
+                    message=f"unknown column {name!r}; {hint}",
+                )
             )
             columns.append(None)
         else:
@@ -301,7 +317,9 @@ def _columns(conversion: Conversion, key: str, sheet: Sheet) -> list[str | None]
     for name, (_, required) in allowed.items():
         if required and name not in placed.positions and sheet.rows:
             conversion.errors.append(
-                Issue(sheet=sheet.name, row=sheet.header_row, column=name, message=f"required column {name!r} is missing")
+                Issue(
+                    sheet=sheet.name, row=sheet.header_row, column=name, message=f"required column {name!r} is missing"
+                )
             )
             conversion.missing_columns.add((key, name))
     return columns
@@ -327,8 +345,12 @@ def _records(conversion: Conversion, key: str, sheet: Sheet) -> list[dict[str, A
             if name == "" and position not in unnamed_reported:
                 unnamed_reported.add(position)
                 conversion.errors.append(
-                    Issue(sheet=sheet.name, row=number, cell=f"{column_letter(position)}{number}",
-                          message=f"a value in column {column_letter(position)}, which has no name in the header row")
+                    Issue(
+                        sheet=sheet.name,
+                        row=number,
+                        cell=f"{column_letter(position)}{number}",
+                        message=f"a value in column {column_letter(position)}, which has no name in the header row",
+                    )
                 )
             elif name:
                 record[name] = value
@@ -362,12 +384,16 @@ def _attach_participations(conversion: Conversion, sheet: Sheet) -> None:
         project_id = record.pop("project", None)
         if project_id is None:
             if (PARTICIPATIONS, "project") not in conversion.missing_columns:
-                conversion.errors.append(conversion.issue(PARTICIPATIONS, number, "project", "required field is missing"))
+                conversion.errors.append(
+                    conversion.issue(PARTICIPATIONS, number, "project", "required field is missing")
+                )
             continue
         if project_id not in index_of:
             conversion.errors.append(
                 conversion.issue(
-                    PARTICIPATIONS, number, "project",
+                    PARTICIPATIONS,
+                    number,
+                    "project",
                     f"project {project_id!r} is not in the projects sheet (a project's organisations are "
                     "replaced as a whole, so list the project there too)",
                 )

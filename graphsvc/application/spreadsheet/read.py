@@ -66,9 +66,7 @@ def decode_csv(name: str, data: bytes) -> tuple[str, str]:
     )
 
 
-def _body(
-    rows: Any, sheet: str, source: str, tick: Tick, encoding: str | None = None
-) -> Sheet:
+def _body(rows: Any, sheet: str, source: str, tick: Tick, encoding: str | None = None) -> Sheet:
     """Split numbered rows into header (first non-empty row) and data rows."""
     header: list[Any] = []
     header_row = 1
@@ -95,7 +93,9 @@ def read_csv(name: str, data: bytes, tick: Tick = _no_tick) -> Sheet:
     try:
         return _body(enumerate(reader, start=1), _stem(name), name, tick, encoding)
     except csv.Error as exc:
-        raise SpreadsheetError([Issue(message=f"{name} is not a readable CSV file: {exc} (line {reader.line_num})")])
+        raise SpreadsheetError(
+            [Issue(message=f"{name} is not a readable CSV file: {exc} (line {reader.line_num})")]
+        ) from exc
 
 
 def read_xlsx(name: str, data: bytes, tick: Tick = _no_tick) -> list[Sheet]:
@@ -129,7 +129,7 @@ def estimate_rows(files: list[tuple[str, bytes]]) -> int:
                 workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
                 total += sum(sheet.max_row or 0 for sheet in workbook.worksheets)
                 workbook.close()
-            except Exception:  # noqa: BLE001 - only an estimate; read_files reports the real error
+            except Exception:
                 pass
     return total
 
@@ -147,7 +147,9 @@ def read_files(files: list[tuple[str, bytes]], tick: Tick = _no_tick) -> list[Sh
             problems.append(Issue(message=f"{name}: not a spreadsheet (expected .xlsx or .csv)"))
     workbooks = [name for name, _ in files if _suffix(name) in XLSX_SUFFIXES]
     if workbooks and len(files) > 1:
-        problems.append(Issue(message="give one .xlsx workbook, or one or more .csv files, not several files with a workbook"))
+        problems.append(
+            Issue(message="give one .xlsx workbook, or one or more .csv files, not several files with a workbook")
+        )
     if problems:
         raise SpreadsheetError(problems)
     sheets: list[Sheet] = []

@@ -98,8 +98,9 @@ def review(conversion: Conversion, stored: list[Contact]) -> tuple[list[Issue], 
             warnings.append(Issue(sheet=sheet, row=number, message="contact has no e-mail and no phone"))
         if isinstance(row.get("id"), str) and isinstance(row.get("name"), str):
             people.append(
-                Person(row["id"], row["name"], _texts(row.get("phones")), _texts(row.get("emails")),
-                       handle=(sheet, number))
+                Person(
+                    row["id"], row["name"], _texts(row.get("phones")), _texts(row.get("emails")), handle=(sheet, number)
+                )
             )
     in_file = {p.id for p in people}
     people += [
@@ -123,7 +124,9 @@ def _described(suspicion: Suspicion) -> SuspectedDuplicate:
         f"{_REASON_TEXT[suspicion.reason]} ({suspicion.value}): "
         f"{first.name} ({first.id}, {_where(first)}) and {second.name} ({second.id}, {_where(second)})"
     )
-    return SuspectedDuplicate(reason=suspicion.reason, value=suspicion.value, first=first, second=second, message=message)
+    return SuspectedDuplicate(
+        reason=suspicion.reason, value=suspicion.value, first=first, second=second, message=message
+    )
 
 
 def problems(conversion: Conversion, known: KnownIds, stored: list[Contact], today: date) -> list[Issue]:

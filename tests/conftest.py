@@ -1,27 +1,67 @@
 """Fixtures: a real Neo4j server for the session, and every store test on both stores.
 
 Neo4j is started by ``neo4j_server.start_neo4j`` (neo4j-harness through Maven) unless
-``NEO4J_URI`` points at a running server. If it cannot start, the Neo4j tests fail: they are
-never skipped.
+``GRAPHSVC_TEST_NEO4J_URI`` points at a running server kept for tests. If it cannot start,
+the Neo4j tests fail: they are never skipped.
+
+A test database is never a user's database: the service's own settings (``NEO4J_URI``,
+``GRAPHSVC_STORE``, ``GRAPHSVC_DATA_DIR``, ...) are taken out of the environment before any
+test runs, and a server given by ``GRAPHSVC_TEST_NEO4J_URI`` is used only when it is empty
+or marked as a test database by an earlier session (``neo4j_server.claim_for_tests``).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import tempfile
+from collections.abc import Callable, Iterator
 
 import pytest
 
+from graphsvc.store.base import Store
 from graphsvc.store.embedded import EmbeddedStore
 from graphsvc.store.neo4j_store import Neo4jStore
 
-from neo4j_server import start_neo4j
+from neo4j_server import claim_for_tests, start_neo4j
+
+#: the service's settings: a developer's values must never point a test at their data
+SERVICE_SETTINGS = (
+    "GRAPHSVC_STORE",
+    "GRAPHSVC_DATA_DIR",
+    "NEO4J_URI",
+    "NEO4J_USER",
+    "NEO4J_PASSWORD",
+    "NEO4J_DATABASE",
+)
+#: a running server for the tests (optional; otherwise the session starts its own)
+TEST_URI, TEST_USER, TEST_PASSWORD = (
+    "GRAPHSVC_TEST_NEO4J_URI",
+    "GRAPHSVC_TEST_NEO4J_USER",
+    "GRAPHSVC_TEST_NEO4J_PASSWORD",
+)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Replace the service's settings with harmless ones: set, not just removed, so that a
+    developer's ``.env`` file (read by the settings too) cannot fill them in either."""
+    for name in SERVICE_SETTINGS:
+        os.environ.pop(name, None)
+    os.environ.update(
+        {
+            "GRAPHSVC_STORE": "embedded",
+            "GRAPHSVC_DATA_DIR": tempfile.mkdtemp(prefix="graphsvc-tests-"),
+            "NEO4J_URI": "bolt://127.0.0.1:9",  # the discard port: nothing answers
+            "NEO4J_USER": "neo4j",
+            "NEO4J_PASSWORD": "",
+            "NEO4J_DATABASE": "neo4j",
+        }
+    )
 
 
 @pytest.fixture(scope="session")
 def neo4j_uri() -> Iterator[str]:
-    if os.environ.get("NEO4J_URI"):
-        yield os.environ["NEO4J_URI"]
+    if os.environ.get(TEST_URI):
+        yield os.environ[TEST_URI]
         return
     server = start_neo4j()
     try:
@@ -31,25 +71,47 @@ def neo4j_uri() -> Iterator[str]:
 
 
 def make_neo4j_store(uri: str) -> Neo4jStore:
-    return Neo4jStore(
-        uri,
-        user=os.environ.get("NEO4J_USER", "neo4j"),
-        password=os.environ.get("NEO4J_PASSWORD", ""),
-        database=os.environ.get("NEO4J_DATABASE", "neo4j"),
-    )
+    return Neo4jStore(uri, user=os.environ.get(TEST_USER, "neo4j"), password=os.environ.get(TEST_PASSWORD, ""))
+
+
+@pytest.fixture(scope="session")
+def neo4j_settings(neo4j_uri: str) -> dict[str, str]:
+    """The service's settings that point a command or server at the test Neo4j server."""
+    return {
+        "GRAPHSVC_STORE": "neo4j",
+        "NEO4J_URI": neo4j_uri,
+        "NEO4J_USER": os.environ.get(TEST_USER, "neo4j"),
+        "NEO4J_PASSWORD": os.environ.get(TEST_PASSWORD, ""),
+    }
+
+
+@pytest.fixture
+def settings_of(request: pytest.FixtureRequest, tmp_path) -> Callable[[Store], dict[str, str]]:
+    """The service's settings that point a command at a test's store (the embedded fixture
+    keeps its file in the test's tmp_path)."""
+
+    def settings(store: Store) -> dict[str, str]:
+        if isinstance(store, EmbeddedStore):
+            return {"GRAPHSVC_STORE": "embedded", "GRAPHSVC_DATA_DIR": str(tmp_path)}
+        return dict(request.getfixturevalue("neo4j_settings"))
+
+    return settings
 
 
 @pytest.fixture(scope="session")
 def _neo4j_shared(neo4j_uri: str) -> Iterator[Neo4jStore]:
     store = make_neo4j_store(neo4j_uri)
+    claim_for_tests(store.driver, store.database)
     store.init_schema()
     yield store
+    store.clear()
+    claim_for_tests(store.driver, store.database)
     store.close()
 
 
 @pytest.fixture
 def neo4j_store(_neo4j_shared: Neo4jStore) -> Neo4jStore:
-    """The session's Neo4j store, emptied for this test."""
+    """The session's Neo4j store, emptied for this test (it was claimed as a test database)."""
     _neo4j_shared.clear()
     return _neo4j_shared
 

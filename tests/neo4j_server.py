@@ -37,8 +37,9 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
-__all__ = ["Neo4jProcess", "start_neo4j", "build_launcher"]
+__all__ = ["TEST_MARKER", "Neo4jProcess", "RefusedDatabase", "build_launcher", "claim_for_tests", "start_neo4j"]
 
 LAUNCHER_DIR = Path(__file__).resolve().parent / "neo4j_launcher"
 POM = LAUNCHER_DIR / "pom.xml"
@@ -340,6 +341,37 @@ def main() -> int:
     finally:
         server.stop()
     return 0
+
+
+#: the label of the one node that marks a database as the tests' own
+TEST_MARKER = "GraphsvcTestDatabase"
+
+
+class RefusedDatabase(RuntimeError):
+    """The database holds data the test session did not write: it is not ours to clear."""
+
+
+def claim_for_tests(driver: Any, database: str) -> None:
+    """Mark the database as the tests' own, or refuse it.
+
+    A database is the tests' if it is empty (graphsvc's write counter aside) or carries the
+    marker an earlier session left. Anything else may be somebody's data, and the tests
+    clear the database before every test: refuse, naming the way out.
+    """
+    records, _, _ = driver.execute_query(
+        "MATCH (n) WHERE NOT n:GraphsvcMeta "
+        "RETURN count(n) AS nodes, count(CASE WHEN n:GraphsvcTestDatabase THEN 1 END) AS markers",
+        database_=database,
+    )
+    nodes, markers = records[0]["nodes"], records[0]["markers"]
+    if nodes and not markers:
+        raise RefusedDatabase(
+            f"the Neo4j database {database!r} holds {nodes} node(s) that no test session wrote; "
+            "the tests clear their database, so they will not use this one. Point "
+            "GRAPHSVC_TEST_NEO4J_URI at an empty server kept for tests, or unset it to let the "
+            "tests start their own."
+        )
+    driver.execute_query("MERGE (:GraphsvcTestDatabase {id: 'graphsvc-tests'})", database_=database)
 
 
 if __name__ == "__main__":

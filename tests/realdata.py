@@ -1,4 +1,4 @@
-"""Real organisational networks (../shared/data) as graphsvc bundles, and as igraph oracles.
+"""Real organisational networks (tests/data) as graphsvc bundles, and as igraph oracles.
 
 ``load_network`` turns one data set's normalized CSV files into a raw bundle (plain JSON
 data, exactly what a user would import): one organisation per (organisation, department)
@@ -21,10 +21,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-DATA = SHARED / "data"
+#: copied into the repository with their provenance (tests/data/README.md)
+DATA = Path(__file__).resolve().parent / "data"
 
-#: the three published data sets described in shared/data/README.md
+#: the three published data sets described in tests/data/README.md
 NETWORKS = ("krackhardt_hightech", "lazega_lawfirm", "email_eu_core")
 
 CONTACT_PREFIX = "p-"
@@ -47,10 +47,7 @@ def project_id(name: str) -> str:
 def network_dir(name: str) -> Path:
     """The ``normalized/`` folder of one data set; a clear error if it is not there."""
     if not DATA.is_dir():
-        raise FileNotFoundError(
-            f"real-network data not found: expected the shared data folder at {DATA} "
-            "(shared/ next to the project checkout, see shared/data/README.md)"
-        )
+        raise FileNotFoundError(f"real-network data not found: expected {DATA} (see tests/data/README.md)")
     folder = DATA / name / "normalized"
     missing = [f for f in ("people.csv", "edges.csv") if not (folder / f).is_file()]
     if missing:
@@ -169,7 +166,7 @@ def load_network(name: str, layers: set[str] | None = None) -> dict[str, Any]:
             {
                 "id": project_id(name),
                 "name": f"Real network: {name}",
-                "description": f"Imported from shared/data/{name}/normalized",
+                "description": f"Imported from tests/data/{name}/normalized",
                 "organizations": [{"org": oid, "role": "department"} for oid in org_ids],
             }
         ],

@@ -1,4 +1,4 @@
-"""16 clients x 500 mixed writes against one real server, on both stores.
+"""16 clients x 150 mixed writes against one real server, on both stores.
 
 Afterwards: every acknowledged write is what is stored (no lost updates), no id was created
 twice, the contended row's audit history is one unbroken chain (each write started from
@@ -21,7 +21,7 @@ from live_server import serving
 from samples import small
 
 THREADS = 16
-WRITES = 500
+WRITES = 150
 SHARED = "c-li"  # every client edits this contact too
 
 

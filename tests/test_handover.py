@@ -370,14 +370,10 @@ def _cli_app() -> typer.Typer:
 
 
 @pytest.fixture
-def cli_env(demo, tmp_path, monkeypatch, request):
+def cli_env(demo, monkeypatch, settings_of):
     """Point the command's settings at the test's store, which holds the demo."""
-    if isinstance(demo, EmbeddedStore):
-        monkeypatch.setenv("GRAPHSVC_STORE", "embedded")
-        monkeypatch.setenv("GRAPHSVC_DATA_DIR", str(tmp_path))  # where the embedded fixture keeps its file
-    else:
-        monkeypatch.setenv("GRAPHSVC_STORE", "neo4j")
-        monkeypatch.setenv("NEO4J_URI", request.getfixturevalue("neo4j_uri"))
+    for name, value in settings_of(demo).items():
+        monkeypatch.setenv(name, value)
     return demo
 
 

@@ -112,8 +112,8 @@ def test_embedded_import_killed_is_all_or_nothing(tmp_path: Path):
 
 
 @pytest.mark.neo4j
-def test_neo4j_import_killed_leaves_store_as_before(neo4j_store, neo4j_uri):
-    env = {"GRAPHSVC_STORE": "neo4j", "NEO4J_URI": neo4j_uri}
+def test_neo4j_import_killed_leaves_store_as_before(neo4j_store, neo4j_settings):
+    env = neo4j_settings
     import_bundle(neo4j_store, small(), today=TODAY)
     before = canonical_dict(neo4j_store.export())
     _kill_mid_write(env, delay=1.0)

@@ -1,11 +1,11 @@
 """Graph algorithms on real organisational networks, checked against igraph.
 
-The three published networks in ../shared/data (Krackhardt's high-tech managers, Lazega's
+The three published networks in tests/data (Krackhardt's high-tech managers, Lazega's
 law firm, SNAP email-Eu-core) go through the project's own import path into a store; the
 working communication graph of the project is then compared with an independent oracle
 (python-igraph, built straight from the CSV files by ``realdata.igraph_of``):
 articulation points (single points of failure), bridges, and shortest who-to-contact
-path lengths must agree. The facts stated in shared/data/README.md (checked there with
+path lengths must agree. The facts stated in tests/data/README.md (checked there with
 networkx and igraph) are asserted as ground truth of their own.
 
 Krackhardt and Lazega run on both stores; email-Eu-core (about 25k links) gets the full

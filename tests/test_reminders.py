@@ -295,14 +295,10 @@ def _cli_app() -> typer.Typer:
 
 
 @pytest.fixture
-def cli_store(store, tmp_path, monkeypatch, request):
+def cli_store(store, monkeypatch, settings_of):
     """Point the command's settings at the test's store."""
-    if isinstance(store, EmbeddedStore):
-        monkeypatch.setenv("GRAPHSVC_STORE", "embedded")
-        monkeypatch.setenv("GRAPHSVC_DATA_DIR", str(tmp_path))  # where the embedded fixture keeps its file
-    else:
-        monkeypatch.setenv("GRAPHSVC_STORE", "neo4j")
-        monkeypatch.setenv("NEO4J_URI", request.getfixturevalue("neo4j_uri"))
+    for name, value in settings_of(store).items():
+        monkeypatch.setenv(name, value)
     return load(store, edit(two_projects(), "links", "l1", last_contact=ago(20)))
 
 

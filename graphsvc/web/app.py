@@ -61,6 +61,7 @@ def create_app(store: Store | None = None, host: str | None = None) -> FastAPI:
         gc.collect()
         gc.freeze()
         try:
+            app.state.store.ping()  # fast: reading the keys of a store that is down would retry for a minute
             if app.state.gate.open_access():
                 log.warning(
                     "authentication is OFF: serving on loopback with no API keys "

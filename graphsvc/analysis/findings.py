@@ -35,6 +35,7 @@ from graphsvc.analysis.structure import (
 )
 from graphsvc.analysis.timeline import valid_on
 from graphsvc.analysis.view import ProjectView, edges_among
+from graphsvc.domain.defaults import OVERLOAD, STALE_DAYS
 
 
 class Severity(str, Enum):
@@ -81,8 +82,8 @@ class Finding(BaseModel):
 class Thresholds(BaseModel):
     """Tunable limits, with the defaults users asked for."""
 
-    stale_days: int = Field(14, ge=1, description="a line unused for longer is stale")
-    overload: int = Field(5, ge=1, description="Accountable for more than this many duties is overload")
+    stale_days: int = Field(STALE_DAYS, ge=1, description="a line unused for longer is stale")
+    overload: int = Field(OVERLOAD, ge=1, description="Accountable for more than this many duties is overload")
 
 
 def _pick(urgent: bool, now: Severity, later: Severity) -> Severity:

@@ -29,9 +29,8 @@ from graphsvc.analysis.findings import Subject
 from graphsvc.analysis.timeline import valid_on
 from graphsvc.analysis.view import ProjectView, build_view, last_contacts
 from graphsvc.domain.bundle import Bundle
+from graphsvc.domain.defaults import REMINDER_DAYS
 from graphsvc.store.base import NotFound, Store
-
-DEFAULT_DAYS = 14
 
 
 class ReminderError(ValueError):
@@ -176,7 +175,7 @@ def _who(person: Person) -> str:
 
 
 def view_reminders(
-    view: ProjectView, snapshot: Bundle, days: int = DEFAULT_DAYS, owner: str | None = None
+    view: ProjectView, snapshot: Bundle, days: int = REMINDER_DAYS, owner: str | None = None
 ) -> list[Reminder]:
     """The reminders of one resolved project view (``snapshot`` is the data it was built from)."""
     if days < 1:
@@ -243,7 +242,7 @@ def view_reminders(
 
 
 def project_reminders(
-    snapshot: Bundle, project_id: str, day: date, days: int = DEFAULT_DAYS, owner: str | None = None
+    snapshot: Bundle, project_id: str, day: date, days: int = REMINDER_DAYS, owner: str | None = None
 ) -> list[Reminder]:
     """Reminders of one project as of ``day``: a pure function of its snapshot."""
     if days < 1:
@@ -271,7 +270,7 @@ def reminders_report(
     store: Store,
     project_id: str | None = None,
     owner: str | None = None,
-    days: int = DEFAULT_DAYS,
+    days: int = REMINDER_DAYS,
     as_of: date | None = None,
 ) -> RemindersReport:
     """Reminders of one project (optionally of one owner there), or of one owner across every

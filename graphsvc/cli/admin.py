@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime, time
+from typing import TYPE_CHECKING
 
 import typer
 
-from graphsvc.application.entities import Conflict
-from graphsvc.application.lifecycle import LifecycleReport, leave, merge, move
 from graphsvc.cli.common import (
     EXIT_BAD_INPUT,
     EXIT_CONFLICT,
@@ -21,10 +20,10 @@ from graphsvc.cli.common import (
     configured_store,
     fail,
 )
-from graphsvc.domain.audit import AuditQuery
-from graphsvc.domain.bundle import BundleError
 from graphsvc.domain.keys import Role, issue
-from graphsvc.store.base import NotFound
+
+if TYPE_CHECKING:
+    from graphsvc.application.lifecycle import LifecycleReport
 
 keys_app = typer.Typer(help="API keys: create, list, revoke.", no_args_is_help=True)
 audit_app = typer.Typer(help="The audit trail (read-only).", invoke_without_command=True)
@@ -105,6 +104,8 @@ def audit_command(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Who changed what, oldest first."""
+    from graphsvc.domain.audit import AuditQuery
+
     start = datetime.combine(since.date(), time(), tzinfo=UTC) if since else None
     with configured_store() as store:
         entries = store.audit_log(AuditQuery(kind=kind, entity=entity, actor=actor_, since=start, limit=limit))
@@ -133,6 +134,10 @@ def _print(report: LifecycleReport, as_json: bool) -> None:
 
 
 def _run(operation):
+    from graphsvc.application.entities import Conflict
+    from graphsvc.domain.bundle import BundleError
+    from graphsvc.store.base import NotFound
+
     try:
         return operation()
     except NotFound as exc:
@@ -151,6 +156,8 @@ def contact_leave(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Someone leaves; their open assignments and working links continue with the successor."""
+    from graphsvc.application.lifecycle import leave
+
     with configured_store() as store:
         report = _run(lambda: leave(store, contact, on.date(), successor, actor()))
     _print(report, as_json)
@@ -163,6 +170,8 @@ def contact_merge(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Merge a duplicate entry into the survivor (history, duties, lines, interactions)."""
+    from graphsvc.application.lifecycle import merge
+
     with configured_store() as store:
         report = _run(lambda: merge(store, survivor, duplicate, actor()))
     _print(report, as_json)
@@ -176,6 +185,8 @@ def contact_move(
     title: str | None = typer.Option(None, "--title", help="new title"),
 ) -> None:
     """Change employer and/or title from a day; the earlier state is kept as history."""
+    from graphsvc.application.lifecycle import move
+
     day: date = on.date()
     with configured_store() as store:
         row = _run(lambda: move(store, contact, day, org, title, actor()))

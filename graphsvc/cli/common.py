@@ -7,11 +7,13 @@ import getpass
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import typer
 
-from graphsvc.store import Store, StoreUnavailable, open_store
-from graphsvc.support.settings import SettingsError
+if TYPE_CHECKING:
+    from graphsvc.store import Store
+
 
 EXIT_BAD_INPUT = 2
 EXIT_STORE = 3
@@ -30,6 +32,9 @@ def fail(message: str, code: int) -> typer.Exit:
 @contextmanager
 def configured_store() -> Iterator[Store]:
     """Open the configured store with its schema in place, turning outages into messages."""
+    from graphsvc.store import StoreUnavailable, open_store
+    from graphsvc.support.settings import SettingsError
+
     try:
         store = open_store()
     except SettingsError as exc:

@@ -5,23 +5,20 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from graphsvc.application.demo import demo_data
-from graphsvc.application.importer import import_bundle
 from graphsvc.cli.common import EXIT_BAD_INPUT, actor, configured_store, fail
-from graphsvc.cli.spreadsheet import import_spreadsheets, is_spreadsheet
-from graphsvc.domain.bundle import (
-    BundleError,
-    dump_bundle,
-    json_schema,
-    load_bundle_file,
-)
-from graphsvc.store import Store
+
+if TYPE_CHECKING:
+    from graphsvc.store import Store
 
 
 def _report_import(store: Store, data: object, as_json: bool) -> None:
+    from graphsvc.application.importer import import_bundle
+    from graphsvc.domain.bundle import BundleError
+
     try:
         report = import_bundle(store, data, actor=actor())
     except BundleError as exc:
@@ -45,6 +42,8 @@ def import_command(
     dry_run: bool = typer.Option(False, "--dry-run", help="spreadsheets: check and report, write nothing"),
 ) -> None:
     """Import a JSON bundle or a spreadsheet: everything is checked first; bad input writes nothing."""
+    from graphsvc.cli.spreadsheet import import_spreadsheets, is_spreadsheet
+
     if is_spreadsheet(files):
         return import_spreadsheets(files, dry_run=dry_run, as_json=as_json, open_store=configured_store, actor=actor())
     if len(files) > 1 or dry_run:
@@ -65,6 +64,8 @@ def export_command(
     file: str = typer.Argument(..., help="where to write the bundle; '-' for standard output"),
 ) -> None:
     """Export the whole store as a canonical JSON bundle (sorted by id)."""
+    from graphsvc.domain.bundle import dump_bundle
+
     with configured_store() as store:
         text = dump_bundle(store.export())
     if file == "-":
@@ -76,6 +77,8 @@ def export_command(
 
 def validate_command(file: Path = typer.Argument(..., help="JSON bundle to check")) -> None:
     """Check a bundle on its own (references must resolve inside it); writes nothing."""
+    from graphsvc.domain.bundle import BundleError, load_bundle_file
+
     try:
         bundle = load_bundle_file(str(file))
     except FileNotFoundError as exc:
@@ -87,10 +90,14 @@ def validate_command(file: Path = typer.Argument(..., help="JSON bundle to check
 
 def schema_command() -> None:
     """Print the JSON Schema of the bundle."""
+    from graphsvc.domain.bundle import json_schema
+
     typer.echo(json.dumps(json_schema(), ensure_ascii=False, indent=2))
 
 
 def demo_command(as_json: bool = typer.Option(False, "--json")) -> None:
     """Load the demo portfolio (a property development and a software product)."""
+    from graphsvc.application.demo import demo_data
+
     with configured_store() as store:
         _report_import(store, demo_data(), as_json)

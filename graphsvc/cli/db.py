@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import typer
 
-from graphsvc.application.consistency import check
 from graphsvc.cli.common import EXIT_INCONSISTENT, configured_store, fail
 
 db_app = typer.Typer(help="Store administration.", no_args_is_help=True)
@@ -28,6 +27,8 @@ def db_status() -> None:
 @db_app.command("check")
 def db_check() -> None:
     """Check that the stored data is consistent (references, unique ids, store invariants)."""
+    from graphsvc.application.consistency import check
+
     with configured_store() as store:
         problems = check(store)
     for problem in problems:

@@ -10,9 +10,7 @@ from pathlib import Path
 
 import typer
 
-from graphsvc.application.handover import Manifest, handover_files, package_zip
 from graphsvc.cli.common import EXIT_BAD_INPUT, EXIT_NOT_FOUND, configured_store, fail
-from graphsvc.store.base import NotFound
 
 
 def handover_command(
@@ -23,6 +21,8 @@ def handover_command(
     ),
 ) -> None:
     """Write a handover package: maps per stage, findings, roster, GraphML, bundle, manifest."""
+    from graphsvc.application.handover import Manifest, handover_files, package_zip
+    from graphsvc.store.base import NotFound
 
     if out.is_dir():
         raise fail(f"error: {out} is a directory; give a file name such as {out / 'handover.zip'}", EXIT_BAD_INPUT)

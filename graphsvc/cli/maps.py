@@ -11,9 +11,7 @@ from pathlib import Path
 
 import typer
 
-from graphsvc.application.maps import project_map_html
 from graphsvc.cli.common import EXIT_BAD_INPUT, EXIT_NOT_FOUND, configured_store, fail
-from graphsvc.store.base import NotFound
 
 
 def map_command(
@@ -27,6 +25,8 @@ def map_command(
     ),
 ) -> None:
     """Write a project's phase map (every stage, switchable) as one HTML file that opens offline."""
+    from graphsvc.application.maps import project_map_html
+    from graphsvc.store.base import NotFound
 
     to_stdout = str(out) == "-"
     if not to_stdout and not out.parent.is_dir():

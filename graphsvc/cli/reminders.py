@@ -9,14 +9,8 @@ from datetime import datetime
 
 import typer
 
-from graphsvc.application.reminders import (
-    DEFAULT_DAYS,
-    ReminderError,
-    reminders_report,
-    reminders_text,
-)
 from graphsvc.cli.common import EXIT_BAD_INPUT, EXIT_NOT_FOUND, configured_store, fail
-from graphsvc.store.base import NotFound
+from graphsvc.domain.defaults import REMINDER_DAYS
 
 
 def reminders_command(
@@ -27,7 +21,7 @@ def reminders_command(
         help="contact id: only this owner's reminders (without --project: across every project they own something in)",
     ),
     days: int = typer.Option(
-        DEFAULT_DAYS, "--days", min=1, help="remind when a line is unused for more days than this"
+        REMINDER_DAYS, "--days", min=1, help="remind when a line is unused for more days than this"
     ),
     as_of: datetime | None = typer.Option(
         None, "--as-of", formats=["%Y-%m-%d"], help="judge as of this day (default today)"
@@ -35,6 +29,8 @@ def reminders_command(
     as_json: bool = typer.Option(False, "--json", help="print the reminders as JSON"),
 ) -> None:
     """Owners' working lines not used for more than N days, most overdue first."""
+    from graphsvc.application.reminders import ReminderError, reminders_report, reminders_text
+    from graphsvc.store.base import NotFound
 
     if project is None and owner is None:
         raise fail("error: give --project ID, --owner ID, or both", EXIT_BAD_INPUT)

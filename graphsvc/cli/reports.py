@@ -6,9 +6,6 @@ from datetime import datetime
 
 import typer
 
-from graphsvc.analysis.findings import Thresholds
-from graphsvc.analysis.paths import PathError
-from graphsvc.application.reports import contact_paths, portfolio_report, project_report
 from graphsvc.cli.common import (
     AS_OF,
     EXIT_NO_ANSWER,
@@ -17,8 +14,6 @@ from graphsvc.cli.common import (
     day_of,
     fail,
 )
-from graphsvc.cli.report_text import paths_text, portfolio_text, project_text
-from graphsvc.store.base import NotFound
 
 STALE = typer.Option(14, "--stale-days", min=1, help="a line unused for longer is stale")
 OVERLOAD = typer.Option(5, "--overload", min=1, help="accountable for more duties than this is overload")
@@ -33,6 +28,11 @@ def findings_command(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Responsibility vacuums and broken communication chains of one project."""
+    from graphsvc.analysis.findings import Thresholds
+    from graphsvc.application.reports import project_report
+    from graphsvc.cli.report_text import project_text
+    from graphsvc.store.base import NotFound
+
     limits = Thresholds(stale_days=stale_days, overload=overload)
     with configured_store() as store:
         try:
@@ -49,6 +49,10 @@ def portfolio_command(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Scan every project: findings ranked by severity, health per project."""
+    from graphsvc.analysis.findings import Thresholds
+    from graphsvc.application.reports import portfolio_report
+    from graphsvc.cli.report_text import portfolio_text
+
     with configured_store() as store:
         report = portfolio_report(store, day_of(as_of), Thresholds(stale_days=stale_days, overload=overload))
     typer.echo(report.model_dump_json(indent=2) if as_json else portfolio_text(report))
@@ -64,6 +68,10 @@ def path_command(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Whom to contact about TARGET, and through whom SOURCE can reach them."""
+    from graphsvc.analysis.paths import PathError
+    from graphsvc.application.reports import contact_paths
+    from graphsvc.cli.report_text import paths_text
+
     with configured_store() as store:
         try:
             answer = contact_paths(store, source, target, k, day_of(as_of))

@@ -6,7 +6,6 @@ from __future__ import annotations
 import typer
 
 from graphsvc.cli.common import EXIT_BAD_INPUT, fail
-from graphsvc.support.settings import SettingsError, load_settings
 
 
 def serve_command(
@@ -16,6 +15,7 @@ def serve_command(
     """Run the HTTP service (OpenAPI docs at /docs)."""
     import uvicorn
 
+    from graphsvc.support.settings import SettingsError, load_settings
     from graphsvc.web.app import create_app
 
     try:

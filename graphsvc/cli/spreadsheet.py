@@ -10,24 +10,16 @@ import sys
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from graphsvc.application.spreadsheet.convert import Issue, SpreadsheetError
-from graphsvc.application.spreadsheet.read import (
-    CSV_SUFFIXES,
-    SPREADSHEET_SUFFIXES,
-    estimate_rows,
-    read_files,
-)
-from graphsvc.application.spreadsheet.report import (
-    SpreadsheetReport,
-    run_import,
-    unreadable,
-)
 from graphsvc.cli.common import EXIT_BAD_INPUT
 from graphsvc.cli.common import actor as cli_actor
-from graphsvc.store.base import Store
+
+if TYPE_CHECKING:
+    from graphsvc.application.spreadsheet.report import SpreadsheetReport
+    from graphsvc.store.base import Store
 
 #: from this many rows on, a progress bar is drawn even when stderr is not a terminal
 LARGE_ROWS = 5000
@@ -35,11 +27,16 @@ LARGE_ROWS = 5000
 
 def is_spreadsheet(paths: list[Path]) -> bool:
     """Whether the command line names spreadsheets (a directory counts as one of CSV files)."""
+    from graphsvc.application.spreadsheet.read import SPREADSHEET_SUFFIXES
+
     return any(path.is_dir() or path.suffix.lower() in SPREADSHEET_SUFFIXES for path in paths)
 
 
 def _collect(paths: list[Path]) -> list[tuple[str, bytes]]:
     """(name, bytes) of every file named, a directory standing for the .csv files in it."""
+    from graphsvc.application.spreadsheet.convert import Issue, SpreadsheetError
+    from graphsvc.application.spreadsheet.read import CSV_SUFFIXES
+
     files: list[tuple[str, bytes]] = []
     missing: list[Issue] = []
     for path in paths:
@@ -91,6 +88,10 @@ def import_spreadsheets(
     actor: str | None = None,
 ) -> None:
     """Read, check and (unless a dry run or wrong) commit; exit 2 when anything is wrong."""
+    from graphsvc.application.spreadsheet.convert import SpreadsheetError
+    from graphsvc.application.spreadsheet.read import estimate_rows, read_files
+    from graphsvc.application.spreadsheet.report import run_import, unreadable
+
     report: SpreadsheetReport | None = None
     store_name = ""
     try:

@@ -10,10 +10,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Request
 
 from graphsvc.application.reminders import (
-    DEFAULT_DAYS,
     RemindersReport,
     reminders_report,
 )
+from graphsvc.domain.defaults import REMINDER_DAYS
 from graphsvc.domain.model import Day
 from graphsvc.web.access import store_of
 from graphsvc.web.errors import ErrorBody
@@ -21,7 +21,7 @@ from graphsvc.web.errors import ErrorBody
 router = APIRouter(tags=["reminders"])
 
 
-DAYS_QUERY = Query(DEFAULT_DAYS, ge=1, description="remind when a line is unused for more days than this")
+DAYS_QUERY = Query(REMINDER_DAYS, ge=1, description="remind when a line is unused for more days than this")
 AS_OF_QUERY = Query(None, description="judge as of this day (default today)")
 
 

@@ -16,6 +16,7 @@ from graphsvc.application.reports import (
     project_report,
 )
 from graphsvc.domain.bundle import json_schema
+from graphsvc.domain.defaults import OVERLOAD, STALE_DAYS
 from graphsvc.domain.model import Day
 from graphsvc.web.access import store_of
 from graphsvc.web.errors import ErrorBody
@@ -25,8 +26,8 @@ router = APIRouter()
 
 
 def limits(
-    stale_days: int = Query(14, ge=1, description="a line unused for longer is stale"),
-    overload: int = Query(5, ge=1, description="accountable for more duties than this is overload"),
+    stale_days: int = Query(STALE_DAYS, ge=1, description="a line unused for longer is stale"),
+    overload: int = Query(OVERLOAD, ge=1, description="accountable for more duties than this is overload"),
 ) -> Thresholds:
     return Thresholds(stale_days=stale_days, overload=overload)
 

@@ -33,6 +33,7 @@ from graphsvc.analysis.timeline import valid_on
 from graphsvc.analysis.view import ProjectView, build_view, last_contacts
 from graphsvc.application.maps.layout import Group, compute_layout
 from graphsvc.domain.bundle import Bundle
+from graphsvc.domain.defaults import STALE_DAYS
 
 #: the value of ``?stage=`` (and ``initial_stage``) that asks for every stage at once
 ALL_STAGES = "all"
@@ -224,7 +225,7 @@ class MapData(BaseModel):
     as_of: date
     view_stage: str | None = Field(None, description="None: every stage; else the one stage these nodes are for")
     current_stage: str | None = Field(None, description="the first stage active on the day")
-    stale_days: int = 14
+    stale_days: int = STALE_DAYS
     cluster_threshold: int = CLUSTER_THRESHOLD
     stages: list[MapStage]
     organizations: list[MapOrganization]
@@ -271,7 +272,7 @@ def build_map(
     findings: list[Finding],
     *,
     channels: ChannelPolicy = "all",
-    stale_days: int = 14,
+    stale_days: int = STALE_DAYS,
     view: ProjectView | None = None,
 ) -> MapData:
     """Every stage of one project as of ``day``, with ``findings`` drawn on it.

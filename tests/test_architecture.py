@@ -1,0 +1,38 @@
+"""The layout holds: the import-linter contracts are kept (layers, no cycles), and commands
+that do not serve start without the web stack."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+WEB_STACK = ("fastapi", "starlette", "uvicorn")
+
+
+def _modules_after(code: str) -> set[str]:
+    """Top-level packages a fresh interpreter has imported after running ``code``."""
+    probe = f"import sys\n{code}\nprint(' '.join(sorted({{m.split('.')[0] for m in sys.modules}})))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True)
+    return set(done.stdout.split())
+
+
+def test_import_contracts_are_kept():
+    lint = "import sys; from importlinter.cli import lint_imports_command; sys.exit(lint_imports_command())"
+    done = subprocess.run([sys.executable, "-c", lint, "--no-cache"], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_commands_that_do_not_serve_leave_the_web_stack_out():
+    loaded = _modules_after(
+        "from typer.testing import CliRunner\n"
+        "from graphsvc.cli.main import app\n"
+        "assert CliRunner().invoke(app, ['--help']).exit_code == 0"
+    )
+    assert "graphsvc" in loaded
+    assert not loaded & set(WEB_STACK), f"--help imported {sorted(loaded & set(WEB_STACK))}"
+
+
+def test_the_web_app_still_builds():
+    assert set(WEB_STACK[:2]) <= _modules_after("from graphsvc.web.app import create_app")

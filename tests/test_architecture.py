@@ -3,6 +3,7 @@ that do not serve start without the web stack."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -36,3 +37,14 @@ def test_commands_that_do_not_serve_leave_the_web_stack_out():
 
 def test_the_web_app_still_builds():
     assert set(WEB_STACK[:2]) <= _modules_after("from graphsvc.web.app import create_app")
+
+
+def test_the_readme_layout_table_matches_the_tree():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("## Layout") :]
+    named = set(re.findall(r"`((?:graphsvc|queries|visual|benchmarks|tests)/[^`]*)`", table))
+    assert named, "no paths in the layout table"
+    missing = sorted(path for path in named if not (ROOT / path).exists())
+    assert not missing, f"the layout table names paths that do not exist: {missing}"
+    packages = {f"graphsvc/{p.name}/" for p in (ROOT / "graphsvc").iterdir() if (p / "__init__.py").is_file()}
+    assert packages <= named, f"packages missing from the layout table: {sorted(packages - named)}"

@@ -122,7 +122,7 @@ class Store(ABC):
     def write_lock(self) -> threading.RLock:
         """Held by read-modify-write operations (entities, lifecycle) of this process, so
         they queue instead of retrying; the guard in apply covers other processes."""
-        lock = self.__dict__.get("_write_lock")
+        lock: threading.RLock | None = self.__dict__.get("_write_lock")
         return lock if lock is not None else self.__dict__.setdefault("_write_lock", threading.RLock())
 
     def portfolio_checks(self, day: date) -> PortfolioChecks | None:

@@ -20,6 +20,7 @@ from typing import Any
 
 import networkx as nx
 
+from graphsvc.analysis.portfolio import Export
 from graphsvc.analysis.structure import adjacency
 from graphsvc.analysis.timeline import (
     ContactState,
@@ -28,7 +29,6 @@ from graphsvc.analysis.timeline import (
     stage_phase,
     valid_on,
 )
-from graphsvc.domain.bundle import Bundle
 from graphsvc.domain.model import (
     Assignment,
     Contact,
@@ -114,7 +114,7 @@ class ProjectView:
         }
 
 
-def build_view(snapshot: Bundle, project_id: str, day: date) -> ProjectView:
+def build_view(snapshot: Export, project_id: str, day: date) -> ProjectView:
     """Resolve a project snapshot as of ``day``."""
     (project,) = [p for p in snapshot.projects if p.id == project_id]
     stages = sorted((s for s in snapshot.stages if s.project == project_id), key=lambda s: s.order)
@@ -185,7 +185,7 @@ def edges_among(graph: nx.Graph[str], nodes: set[str]) -> Iterator[tuple[str, st
         seen.add(node)
 
 
-def last_contacts(snapshot: Bundle, day: date) -> dict[frozenset[str], date]:
+def last_contacts(snapshot: Export, day: date) -> dict[frozenset[str], date]:
     """Latest logged interaction on or before ``day`` for each pair of participants."""
     latest: dict[frozenset[str], date] = {}
     for interaction in snapshot.interactions:
@@ -215,7 +215,7 @@ def working_graph(
     contacts: dict[str, Contact],
     state: dict[str, ContactState],
     links: list[Link],
-    snapshot: Bundle,
+    snapshot: Export,
     day: date,
 ) -> nx.Graph[str]:
     """Active people, joined by working links valid on ``day`` (undirected).

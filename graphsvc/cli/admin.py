@@ -7,12 +7,14 @@ Registered on the main ``graphsvc`` app in ``cli/main.py``; errors follow its ex
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time
+from typing import TypeVar
 
 import typer
 
-from graphsvc.application.entities import Conflict
 from graphsvc.application.lifecycle import LifecycleReport, leave, merge, move
+from graphsvc.application.retry import Conflict
 from graphsvc.cli.common import (
     EXIT_BAD_INPUT,
     EXIT_CONFLICT,
@@ -132,7 +134,10 @@ def _print(report: LifecycleReport, as_json: bool) -> None:
         typer.echo(f"removed  {gone}")
 
 
-def _run(operation):
+_T = TypeVar("_T")
+
+
+def _run(operation: Callable[[], _T]) -> _T:
     try:
         return operation()
     except NotFound as exc:

@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -57,7 +58,7 @@ def _collect(paths: list[Path]) -> list[tuple[str, bytes]]:
     return files
 
 
-def _progress(total: int) -> AbstractContextManager:
+def _progress(total: int) -> AbstractContextManager[Any]:
     """A bar on stderr for a terminal or a large file; never on stdout (``--json`` stays clean)."""
     if not (sys.stderr.isatty() or total >= LARGE_ROWS):
         return nullcontext(None)

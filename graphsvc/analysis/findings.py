@@ -18,9 +18,10 @@ Stages that are done are not judged: their duties are over.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from datetime import date, timedelta
 from enum import Enum
-from typing import Literal
+from typing import Any, Literal, cast
 
 import networkx as nx
 from pydantic import BaseModel, Field
@@ -36,6 +37,7 @@ from graphsvc.analysis.structure import (
 from graphsvc.analysis.timeline import valid_on
 from graphsvc.analysis.view import ProjectView, edges_among
 from graphsvc.domain.defaults import OVERLOAD, STALE_DAYS
+from graphsvc.domain.model import Responsibility, Stage
 
 
 class Severity(str, Enum):
@@ -69,7 +71,7 @@ class Finding(BaseModel):
     candidates: list[Subject] = Field(default_factory=list, description="people who could take over")
     groups: list[list[Subject]] = Field(default_factory=list, description="groups a single point separates")
 
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[int, str, str, str, list[str]]:
         return (
             self.severity.rank,
             self.project.id,
@@ -114,13 +116,22 @@ class _Judge:
     def org(self, oid: str) -> Subject:
         return self._subject("organization", oid, self.view.org_names.get(oid, oid))
 
-    def stage(self, stage) -> Subject:
+    def stage(self, stage: Stage) -> Subject:
         return self._subject("stage", stage.id, stage.name)
 
-    def duty(self, resp) -> Subject:
+    def duty(self, resp: Responsibility) -> Subject:
         return self._subject("responsibility", resp.id, resp.name)
 
-    def finding(self, code, severity, stage, subjects, explanation, remedy, **extra) -> Finding:
+    def finding(
+        self,
+        code: str,
+        severity: Severity,
+        stage: Stage | None,
+        subjects: list[Subject],
+        explanation: str,
+        remedy: str,
+        **extra: Any,
+    ) -> Finding:
         return Finding(
             code=code,
             severity=severity,
@@ -132,7 +143,7 @@ class _Judge:
             **extra,
         )
 
-    def candidates(self, stage, leaving: list[str], limit: int = 5) -> list[Subject]:
+    def candidates(self, stage: Stage, leaving: list[str], limit: int = 5) -> list[Subject]:
         """Active people who could take a duty over: linked to the stage team first,
         then colleagues of the leaving owner or people with the same title."""
         view = self.view
@@ -156,7 +167,7 @@ class _Judge:
 
     def _team(self, stage_id: str) -> tuple[set[str], set[str]]:
         """A stage's team, and the people with a working line to someone in it (cached)."""
-        cache = self.__dict__.setdefault("_teams", {})
+        cache: dict[str, tuple[set[str], set[str]]] = self.__dict__.setdefault("_teams", {})
         if stage_id not in cache:
             team = self.view.stage_team(stage_id)
             adj = adjacency(self.view.graph)
@@ -164,10 +175,10 @@ class _Judge:
             cache[stage_id] = (team, linked)
         return cache[stage_id]
 
-    def _people_index(self) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    def _people_index(self) -> tuple[dict[str | None, list[str]], dict[str, list[str]]]:
         """Active people by organisation and by title on the day (cached)."""
         if not hasattr(self, "_by_org"):
-            by_org: dict[str, list[str]] = {}
+            by_org: dict[str | None, list[str]] = {}
             by_title: dict[str, list[str]] = {}
             for cid, state in self.view.state.items():
                 if state.active:
@@ -185,7 +196,7 @@ PATTERN_CODES = ("NO_ACCOUNTABLE", "MULTIPLE_ACCOUNTABLE", "OWNER_INACTIVE", "NO
 Checks = dict[str, list[tuple[str, tuple[str, ...]]]]
 
 
-def duty_checks(view: ProjectView, resp) -> list[tuple[str, tuple[str, ...]]]:
+def duty_checks(view: ProjectView, resp: Responsibility) -> list[tuple[str, tuple[str, ...]]]:
     """The pattern checks of one duty on the view's day, as (code, contacts):
 
     - NO_ACCOUNTABLE, (): nobody holds an A assignment valid on the day;
@@ -223,7 +234,9 @@ def responsibility_findings(view: ProjectView, limits: Thresholds, checks: Check
     return out
 
 
-def _judge_duty(judge: _Judge, stage, resp, urgent: bool, checks: list[tuple[str, tuple[str, ...]]]) -> list[Finding]:
+def _judge_duty(
+    judge: _Judge, stage: Stage, resp: Responsibility, urgent: bool, checks: list[tuple[str, tuple[str, ...]]]
+) -> list[Finding]:
     view = judge.view
     duty = judge.duty(resp)
     active_a = [c for c in view.holders(resp.id, "A") if view.active(c)]  # for the engagement check
@@ -317,7 +330,7 @@ def _judge_duty(judge: _Judge, stage, resp, urgent: bool, checks: list[tuple[str
     return out
 
 
-def _expiring(judge: _Judge, stage, resp, urgent: bool) -> list[Finding]:
+def _expiring(judge: _Judge, stage: Stage, resp: Responsibility, urgent: bool) -> list[Finding]:
     """Assignments (A or R) that end while the stage still runs, with no successor lined up."""
     view = judge.view
     out = []
@@ -401,9 +414,9 @@ _FROM = ("__from__",)  # merged owner groups: tuples, never a contact id
 _TO = ("__to__",)
 
 
-def _merged(graph: nx.Graph, left: list[str], right: list[str]) -> nx.Graph:
+def _merged(graph: nx.Graph[str], left: list[str], right: list[str]) -> nx.Graph[str]:
     """The graph with each owner group contracted to one node, for cuts between groups."""
-    merged = nx.Graph()
+    merged: nx.Graph[str] = nx.Graph()
     rename = dict.fromkeys(left, "__from__") | dict.fromkeys(right, "__to__")
     merged.add_nodes_from({rename.get(n, n) for n in graph.nodes})
     for u, v in graph.edges:
@@ -413,7 +426,7 @@ def _merged(graph: nx.Graph, left: list[str], right: list[str]) -> nx.Graph:
     return merged
 
 
-def independent_paths(graph: nx.Graph, left: list[str], right: list[str], cap: int | None = None) -> int:
+def independent_paths(graph: nx.Graph[str], left: list[str], right: list[str], cap: int | None = None) -> int:
     """How many node-disjoint working paths join two owner groups (shared people count as many).
 
     With ``cap`` the answer is ``min(count, cap)``; ``cap=2`` (is there a second route?)
@@ -427,7 +440,8 @@ def independent_paths(graph: nx.Graph, left: list[str], right: list[str], cap: i
     if cap is not None and cap <= 2:
         adj = adjacency(graph)
         direct = any(y in adj[x] for x in left for y in right)
-        search = DepthFirst(_FROM, contracted(adj, {_FROM: left, _TO: right}, cut=(_FROM, _TO)))
+        neighbours = contracted(adj, {_FROM: left, _TO: right}, cut=(_FROM, _TO))
+        search: DepthFirst[str | tuple[str]] = DepthFirst(_FROM, neighbours)
         if not search.reaches(_TO):
             rest = 0
         else:
@@ -439,12 +453,12 @@ def independent_paths(graph: nx.Graph, left: list[str], right: list[str], cap: i
     direct = merged.has_edge("__from__", "__to__")
     if direct:
         merged.remove_edge("__from__", "__to__")
-    rest = nx.node_connectivity(merged, "__from__", "__to__") if nx.has_path(merged, "__from__", "__to__") else 0
+    rest = int(nx.node_connectivity(merged, "__from__", "__to__")) if nx.has_path(merged, "__from__", "__to__") else 0
     count = rest + int(direct)
     return count if cap is None else min(count, cap)
 
 
-def _handover(judge: _Judge, before, after) -> tuple[list[Finding], set[frozenset[str]]]:
+def _handover(judge: _Judge, before: Stage, after: Stage) -> tuple[list[Finding], set[frozenset[str]]]:
     """Can the owners of the incoming stage be reached from those of the outgoing one?
 
     Checked per incoming owner, so that one owner reachable only through a single person
@@ -458,17 +472,18 @@ def _handover(judge: _Judge, before, after) -> tuple[list[Finding], set[frozense
         return [], set()  # no owners on a side (the vacuum findings say so), or one person on both
     urgent = view.phase[before.id] == "active" or view.phase[after.id] == "active"
     stages = [judge.stage(before), judge.stage(after)]
-    names = lambda group: ", ".join(view.name(c) for c in group)  # noqa: E731
+    names: Callable[[list[str]], str] = lambda group: ", ".join(view.name(c) for c in group)  # noqa: E731
     unreachable: list[str] = []
     through: dict[str, list[str]] = {}
-    search = DepthFirst(_FROM, contracted(adjacency(view.graph), {_FROM: left}))
+    neighbours = contracted(adjacency(view.graph), {_FROM: left})
+    search: DepthFirst[str | tuple[str]] = DepthFirst(_FROM, neighbours)
     for owner in right:
         if not search.reaches(owner):
             unreachable.append(owner)
             continue
-        point = search.first_separator(owner)
-        if point is not None:
-            through.setdefault(point, []).append(owner)
+        separator = search.first_separator(owner)
+        if separator is not None:
+            through.setdefault(cast(str, separator), []).append(owner)  # the merged root is never one
     found: list[Finding] = []
     if unreachable:
         everyone = len(unreachable) == len(right)
@@ -502,7 +517,7 @@ def _handover(judge: _Judge, before, after) -> tuple[list[Finding], set[frozense
     return found, _path_edges(view.graph, left, right)
 
 
-def _path_edges(graph: nx.Graph, left: list[str], right: list[str]) -> set[frozenset[str]]:
+def _path_edges(graph: nx.Graph[str], left: list[str], right: list[str]) -> set[frozenset[str]]:
     """Edges on the shortest working paths between the two owner groups.
 
     For each outgoing owner, one breadth-first search (first discoverer as predecessor, the
@@ -513,7 +528,7 @@ def _path_edges(graph: nx.Graph, left: list[str], right: list[str]) -> set[froze
     best: int | None = None
     edges: set[frozenset[str]] = set()
     for source in left:
-        parent = {source: None}
+        parent: dict[str, str | None] = {source: None}
         level, depth = [source], 0
         hits: list[str] = []
         while level and (best is None or depth < best):
@@ -535,9 +550,9 @@ def _path_edges(graph: nx.Graph, left: list[str], right: list[str]) -> set[froze
             best, edges = depth, set()
         for target in hits:
             node = target
-            while parent[node] is not None:
-                edges.add(frozenset((node, parent[node])))
-                node = parent[node]
+            while (up := parent[node]) is not None:
+                edges.add(frozenset((node, up)))
+                node = up
     return edges
 
 
@@ -641,7 +656,7 @@ def _silos(judge: _Judge) -> list[Finding]:
         phase = view.phase[stage.id]
         if phase == "done":
             continue
-        shared: dict[tuple[str, str], list] = {}
+        shared: dict[tuple[str, str], list[Responsibility]] = {}
         people: dict[str, set[str]] = {}
         for resp in view.responsibilities.get(stage.id, []):
             by_org: dict[str, set[str]] = {}

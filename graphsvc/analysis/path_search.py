@@ -25,24 +25,44 @@ against networkx's ``shortest_simple_paths``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from enum import Enum
 from heapq import heapify, heappop, heappush, nsmallest
 from itertools import count
+from typing import Final, cast
 
 INFINITY = float("inf")
 SLACK = 1e-9  # rounding margin: sums of the same costs in another order may differ in the last bits
 
 
-class _Target:
-    """The joint target node: one object, never equal to a contact id."""
+class _Target(Enum):
+    """The joint target node: one object, never equal to a contact id (an enum member, so
+    that ``node is TARGET`` tells the type checker which nodes are people)."""
+
+    TARGET = "target"
 
     def __repr__(self) -> str:
         return "<target>"
 
 
-TARGET = _Target()
+TARGET: Final = _Target.TARGET
+
+#: a person, or the joint target
+Node = str | _Target
+#: person -> neighbour -> hop cost (the target has no entry: it is never expanded by cost)
+Costs = dict[str, dict[str, float]]
+#: the heaps of the searches: (distance or estimate, tie-breaking counter, node)
+Heap = list[tuple[float, int, Node]]
+#: node -> the node before it on the search's way (None at the search's start)
+Preds = dict[Node, Node | None]
 
 
-def k_cheapest_paths(costs: dict, source: str, people: list[str], k: int) -> list[list[str]]:
+def _person(node: Node) -> str:
+    """A node known not to be the target (every node but the last of a path)."""
+    return cast(str, node)
+
+
+def k_cheapest_paths(costs: Costs, source: str, people: list[str], k: int) -> list[list[str]]:
     """The k cheapest loopless paths from ``source`` to any of ``people`` over ``costs``
     (node -> neighbour -> hop cost, all costs positive), cheapest first; fewer if fewer
     exist. ``source`` must not be one of ``people``."""
@@ -55,15 +75,16 @@ def k_cheapest_paths(costs: dict, source: str, people: list[str], k: int) -> lis
         return []
     first = search.cheapest_path()
     if k == 1:
-        return [first[:-1]]
+        return [_people(first)]
     bound = _tree_ceiling(search, k)
     if bound == INFINITY:
         # Too few paths in the trees: take the k-th cheapest inside the region settled so
         # far (exact if it costs less than anything outside, a bound if not).
         guide, toward = _distances_to_target(search, INFINITY)
         found = _yen(costs, guide, toward, first, k, INFINITY)
+        assert found is not None  # nothing outside when ``trusted`` is infinite
         if len(found) == k and _cost(costs, found[-1]) < search.floor() - SLACK:
-            return [path[:-1] for path in found]
+            return [_people(path) for path in found]
         bound = _cost(costs, found[-1]) if len(found) == k else search.best + 2
     while True:
         search.run(bound + SLACK)
@@ -72,7 +93,7 @@ def k_cheapest_paths(costs: dict, source: str, people: list[str], k: int) -> lis
         guide, toward = _distances_to_target(search, bound + SLACK)
         found = _yen(costs, guide, toward, first, k, bound + SLACK)
         if found is not None:
-            return [path[:-1] for path in found]
+            return [_people(path) for path in found]
         bound = search.best + 2 * (bound - search.best) + 1  # fewer than k within it: widen
 
 
@@ -80,16 +101,18 @@ class _MeetingSearch:
     """Bidirectional Dijkstra from ``source`` and from the joint target; resumable, so that
     it can go on settling nodes after the two sides met."""
 
-    def __init__(self, costs: dict, targets: set, reachable: list, source: str):
+    def __init__(self, costs: Costs, targets: set[str], reachable: list[str], source: str):
         self.costs, self.targets, self.reachable = costs, targets, reachable
-        self.settled = ({}, {})  # forward: node -> distance from source; backward: to target
-        self.seen = ({source: 0.0}, {TARGET: 0.0})
-        self.preds = ({source: None}, {TARGET: None})  # backward preds point toward the target
-        self.heaps = ([(0.0, 0, source)], [(0.0, 1, TARGET)])
+        # forward: node -> distance from source; backward: to target
+        self.settled: tuple[dict[Node, float], dict[Node, float]] = ({}, {})
+        self.seen: tuple[dict[Node, float], dict[Node, float]] = ({source: 0.0}, {TARGET: 0.0})
+        # backward preds point toward the target
+        self.preds: tuple[Preds, Preds] = ({source: None}, {TARGET: None})
+        self.heaps: tuple[Heap, Heap] = ([(0.0, 0, source)], [(0.0, 1, TARGET)])
         self.counter = 2
         self.direction = 1
         self.best = INFINITY  # cost of the cheapest path met so far
-        self.meeting = None  # the node where that path's two halves meet
+        self.meeting: Node | None = None  # the node where that path's two halves meet
 
     def floor(self) -> float:
         """What any path through a node settled from neither side costs at least."""
@@ -107,7 +130,7 @@ class _MeetingSearch:
         )
         c, direction, best, meeting = self.counter, self.direction, self.best, self.meeting
         to_meeting = until is None
-        limit = best + SLACK if to_meeting else until
+        limit = best + SLACK if until is None else until
         while forward_heap and backward_heap:
             if forward_heap[0][0] + backward_heap[0][0] > limit:
                 break
@@ -117,6 +140,7 @@ class _MeetingSearch:
             if v in settled:
                 continue
             settled[v] = dist
+            neighbours: Iterable[tuple[Node, float]]
             if v is TARGET:
                 neighbours = [(person, 0.0) for person in reachable]
             else:
@@ -138,12 +162,12 @@ class _MeetingSearch:
                             limit = best + SLACK
         self.counter, self.direction, self.best, self.meeting = c, direction, best, meeting
 
-    def cheapest_path(self) -> list:
+    def cheapest_path(self) -> list[Node]:
         """The cheapest path met, source first, ending at the joint target."""
         forward, backward = self.preds
         return _chain(forward, self.meeting)[::-1] + _chain(backward, self.meeting)[1:]
 
-    def region(self) -> set:
+    def region(self) -> set[Node]:
         return self.settled[0].keys() | self.settled[1].keys()
 
 
@@ -157,7 +181,7 @@ def _tree_ceiling(search: _MeetingSearch, k: int) -> float:
     costs = search.costs
     forward, backward = search.seen
     forward_preds, backward_preds = search.preds
-    joins = set()  # (cost, x, y): forward tree to x, line x-y, backward tree from y
+    joins: set[tuple[float, Node, Node]] = set()  # (cost, x, y): forward tree to x, line x-y, backward tree from y
     for w in forward.keys() & backward.keys():  # set intersections run in C
         if w is TARGET:
             continue
@@ -166,12 +190,12 @@ def _tree_ceiling(search: _MeetingSearch, k: int) -> float:
             joins.add((forward[w] + nbrs[y] + backward[y], w, y))
         for x in nbrs.keys() & forward.keys():
             joins.add((forward[x] + nbrs[x] + backward[w], x, w))
-    for x in search.targets:
-        if x in forward:
-            joins.add((forward[x], x, TARGET))
-    paths: set[tuple] = set()
-    for cost, x, y in sorted(joins, key=lambda join: join[0]):
-        path = tuple(_chain(forward_preds, x)[::-1] + _chain(backward_preds, y))
+    for person in search.targets:
+        if person in forward:
+            joins.add((forward[person], person, TARGET))
+    paths: set[tuple[Node, ...]] = set()
+    for cost, x_node, y_node in sorted(joins, key=lambda join: join[0]):
+        path = tuple(_chain(forward_preds, x_node)[::-1] + _chain(backward_preds, y_node))
         if len(set(path)) == len(path) and path not in paths:
             paths.add(path)
             if len(paths) == k:
@@ -179,7 +203,7 @@ def _tree_ceiling(search: _MeetingSearch, k: int) -> float:
     return INFINITY
 
 
-def _distances_to_target(search: _MeetingSearch, bound: float) -> tuple[dict, dict]:
+def _distances_to_target(search: _MeetingSearch, bound: float) -> tuple[dict[Node, float], Preds]:
     """Exact distance to the target, inside the settled region, of each node that a path
     costing at most ``bound`` could use, and each one's next node on the way.
 
@@ -194,7 +218,7 @@ def _distances_to_target(search: _MeetingSearch, bound: float) -> tuple[dict, di
     distance = dict(search.settled[1])
     toward = {v: search.preds[1][v] for v in distance}
     seen = dict(distance)
-    heap = []
+    heap: Heap = []
     for v, dist in search.seen[1].items():
         if v not in distance and v in region:
             seen[v] = dist
@@ -210,7 +234,7 @@ def _distances_to_target(search: _MeetingSearch, bound: float) -> tuple[dict, di
         if v in distance or from_source.get(v, beyond) + dist > bound:
             continue
         distance[v] = dist
-        for w, cost in costs[v].items():
+        for w, cost in costs[_person(v)].items():
             length = dist + cost
             if length < seen.get(w, INFINITY) and w in region:
                 seen[w] = length
@@ -220,7 +244,15 @@ def _distances_to_target(search: _MeetingSearch, bound: float) -> tuple[dict, di
     return distance, toward
 
 
-def _spur_search(costs: dict, distance: dict, toward: dict, start, left_out: set, blocked: frozenset, limit: float):
+def _spur_search(
+    costs: Costs,
+    distance: dict[Node, float],
+    toward: Preds,
+    start: Node,
+    left_out: set[Node],
+    blocked: frozenset[Node],
+    limit: float,
+) -> tuple[float, list[Node]] | None:
     """The cheapest path from ``start`` to the target, avoiding ``left_out`` and the lines
     from ``start`` to ``blocked``, if it costs at most ``limit``: (cost, path) or None.
 
@@ -233,9 +265,9 @@ def _spur_search(costs: dict, distance: dict, toward: dict, start, left_out: set
     if estimate is None or estimate > limit:
         return None
     reached = {start: 0.0}
-    pred = {start: None}
-    closed = set()
-    heap = [(estimate, 0, start)]
+    pred: Preds = {start: None}
+    closed: set[Node] = set()
+    heap: Heap = [(estimate, 0, start)]
     c = 1
     while heap:
         f, _, v = heappop(heap)
@@ -248,7 +280,7 @@ def _spur_search(costs: dict, distance: dict, toward: dict, start, left_out: set
         if rest is not None:
             return reached[v] + distance[v], _chain(pred, v)[::-1] + rest
         here = reached[v]
-        for w, cost in costs[v].items():
+        for w, cost in costs[_person(v)].items():
             if w in closed or w in left_out or (v == start and w in blocked):
                 continue
             estimate = distance.get(w)
@@ -263,12 +295,12 @@ def _spur_search(costs: dict, distance: dict, toward: dict, start, left_out: set
     return None
 
 
-def _clear_way(toward: dict, v, start, left_out: set, blocked: frozenset) -> list | None:
+def _clear_way(toward: Preds, v: Node, start: Node, left_out: set[Node], blocked: frozenset[Node]) -> list[Node] | None:
     """The tree way from ``v`` to the target (without ``v``), or None if it is not clear."""
-    rest = []
+    rest: list[Node] = []
     node = v
     while node is not TARGET:
-        after = toward[node]
+        after = cast(Node, toward[node])  # only the target has no next node
         if after in left_out or (node == start and after in blocked):
             return None
         rest.append(after)
@@ -276,24 +308,26 @@ def _clear_way(toward: dict, v, start, left_out: set, blocked: frozenset) -> lis
     return rest
 
 
-def _yen(costs: dict, distance: dict, toward: dict, first: list, k: int, trusted: float) -> list | None:
+def _yen(
+    costs: Costs, distance: dict[Node, float], toward: Preds, first: list[Node], k: int, trusted: float
+) -> list[list[Node]] | None:
     """Yen's algorithm from the cheapest path ``first``, over the nodes ``distance`` knows,
     which hold every path costing at most ``trusted``. Spur searches look no further, so
     every path offered is an answer; if fewer than k are found, the k-th may run outside
     (None), unless ``trusted`` is infinite (then no more exist)."""
-    accepted: list[list] = []
-    waiting: list[tuple] = []  # heap of (cost, counter, path); ties in the order found
-    waiting_paths: set[tuple] = set()
+    accepted: list[list[Node]] = []
+    waiting: list[tuple[float, int, list[Node]]] = []  # heap of (cost, counter, path); ties in the order found
+    waiting_paths: set[tuple[Node, ...]] = set()
     counter = count()
 
-    def offer(path: list) -> None:
+    def offer(path: list[Node]) -> None:
         key = tuple(path)
         if key not in waiting_paths:
             waiting_paths.add(key)
             heappush(waiting, (_cost(costs, path), next(counter), path))
 
     offer(first)
-    searched: set[tuple] = set()
+    searched: set[tuple[tuple[Node, ...], frozenset[Node]]] = set()
     while True:
         if not waiting:
             return accepted if trusted == INFINITY else None
@@ -305,7 +339,7 @@ def _yen(costs: dict, distance: dict, toward: dict, first: list, k: int, trusted
         root_cost = 0.0
         for i in range(1, len(path)):
             if i > 1:
-                root_cost += costs[path[i - 2]][path[i - 1]]
+                root_cost += costs[_person(path[i - 2])][_person(path[i - 1])]
             root = path[:i]
             blocked = frozenset(other[i] for other in accepted if other[:i] == root)
             identity = (tuple(root), blocked)
@@ -320,18 +354,23 @@ def _yen(costs: dict, distance: dict, toward: dict, first: list, k: int, trusted
                 offer(root[:-1] + spur[1])
 
 
-def _cost(costs: dict, path: list) -> float:
+def _cost(costs: Costs, path: list[Node]) -> float:
     """A path's cost, summed from its first hop on (the hop to the joint target is free)."""
     total = 0.0
     for a, b in zip(path, path[1:]):
         if b is not TARGET:
-            total += costs[a][b]
+            total += costs[_person(a)][b]
     return total
 
 
-def _chain(pred: dict, node) -> list:
+def _people(path: list[Node]) -> list[str]:
+    """A path to the joint target without the target: its people."""
+    return cast(list[str], path[:-1])
+
+
+def _chain(pred: Preds, node: Node | None) -> list[Node]:
     """``node`` and its predecessors back to the search's start."""
-    out = []
+    out: list[Node] = []
     while node is not None:
         out.append(node)
         node = pred[node]

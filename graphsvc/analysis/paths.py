@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 import networkx as nx
 from pydantic import BaseModel
@@ -25,6 +25,7 @@ from graphsvc.analysis.path_search import k_cheapest_paths
 from graphsvc.analysis.timeline import ContactState, contact_state, valid_on
 from graphsvc.analysis.view import last_contacts, line_used
 from graphsvc.domain.bundle import Bundle
+from graphsvc.domain.model import ContactPeriod, Link
 from graphsvc.support.gc_pause import paused_gc
 
 TargetKind = Literal["contact", "organization", "title", "responsibility"]
@@ -81,8 +82,8 @@ class Directory:
     state: dict[str, ContactState]
     org_names: dict[str, str]
     duty_names: dict[str, str]
-    graph: nx.Graph  # active people, working lines, with ``cost``
-    everyone: nx.Graph  # all people, all valid working lines (to explain a missing path)
+    graph: nx.Graph[str]  # active people, working lines, with ``cost``
+    everyone: nx.Graph[str]  # all people, all valid working lines (to explain a missing path)
     duty_holders: dict[str, dict[str, list[str]]]  # duty -> letter -> contacts
     backups: dict[str, list[str]]  # contact -> active people standing in for them
     managers: dict[str, list[str]]  # contact -> whom they report to
@@ -106,16 +107,17 @@ def build_directory(data: Bundle, day: date) -> Directory:
 
 
 def _build_directory(data: Bundle, day: date) -> Directory:
-    periods = defaultdict(list)
+    periods: dict[str, list[ContactPeriod]] = defaultdict(list)
     for period in data.contact_history:
         periods[period.contact].append(period)
     state = {c.id: contact_state(c, periods[c.id], day) for c in data.contacts}
     interactions = last_contacts(data, day)
-    graph, everyone = nx.Graph(), nx.Graph()
+    graph: nx.Graph[str] = nx.Graph()
+    everyone: nx.Graph[str] = nx.Graph()
     graph.add_nodes_from(cid for cid, s in state.items() if s.active)
     everyone.add_nodes_from(state)
-    active_lines: dict[frozenset, tuple] = {}  # first-seen order is the graph's edge order
-    all_lines: dict[frozenset, tuple] = {}
+    active_lines: Lines = {}  # first-seen order is the graph's edge order
+    all_lines: Lines = {}
     backups: dict[str, list[str]] = defaultdict(list)
     managers: dict[str, list[str]] = defaultdict(list)
     for link in sorted(data.links, key=lambda link: link.id):
@@ -156,7 +158,11 @@ def _build_directory(data: Bundle, day: date) -> Directory:
     )
 
 
-def _add_line(lines: dict, pair: frozenset, link, used: date | None) -> None:
+#: the line between two people -> (source, target, edge data)
+Lines = dict[frozenset[str], tuple[str, str, dict[str, Any]]]
+
+
+def _add_line(lines: Lines, pair: frozenset[str], link: Link, used: date | None) -> None:
     """Fold one link into the line between its two people (strongest weight, latest use)."""
     known = lines.get(pair)
     if known is not None:
@@ -257,15 +263,12 @@ def parse_target(directory: Directory, spec: str) -> tuple[TargetKind, str]:
     head, sep, rest = spec.partition(":")
     if sep and head.strip().lower() in prefixes:
         return prefixes[head.strip().lower()], rest.strip()
-    kinds: list[TargetKind] = [
-        kind
-        for kind, known in (
-            ("contact", directory.names),
-            ("organization", directory.org_names),
-            ("responsibility", directory.duty_names),
-        )
-        if spec in known
-    ]
+    named: tuple[tuple[TargetKind, dict[str, str]], ...] = (
+        ("contact", directory.names),
+        ("organization", directory.org_names),
+        ("responsibility", directory.duty_names),
+    )
+    kinds: list[TargetKind] = [kind for kind, known in named if spec in known]
     if not kinds:
         raise PathError(
             f"unknown target {spec!r}: no contact, organization or responsibility has that id "
@@ -329,7 +332,7 @@ def _describe(directory: Directory, rank: int, nodes: list[str]) -> ContactPath:
     return ContactPath(rank=rank, cost=round(cost, 4), reaches=directory.subject(nodes[-1]), hops=hops, summary=summary)
 
 
-def _reason(directory: Directory, a: str, b: str, edge: dict) -> str:
+def _reason(directory: Directory, a: str, b: str, edge: dict[str, Any]) -> str:
     parts = []
     for source, target, kind in edge["directed"]:
         if kind == "reports_to":

@@ -14,7 +14,9 @@ both stores.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol, TypeVar
 
 from graphsvc.domain.model import (
     Assignment,
@@ -25,8 +27,11 @@ from graphsvc.domain.model import (
     Organization,
     Project,
     Responsibility,
+    Row,
     Stage,
 )
+
+_R = TypeVar("_R", bound=Row)
 
 
 @dataclass
@@ -45,14 +50,37 @@ class Snapshot:
     interactions: list[Interaction] = field(default_factory=list)
 
 
-def _by_id(rows):
+def _by_id(rows: Iterable[_R]) -> list[_R]:
     return sorted(rows, key=lambda row: row.id)
+
+
+class Export(Protocol):
+    """Any object with the bundle's arrays (a Bundle, a Snapshot)."""
+
+    @property
+    def organizations(self) -> Sequence[Organization]: ...
+    @property
+    def contacts(self) -> Sequence[Contact]: ...
+    @property
+    def contact_history(self) -> Sequence[ContactPeriod]: ...
+    @property
+    def projects(self) -> Sequence[Project]: ...
+    @property
+    def stages(self) -> Sequence[Stage]: ...
+    @property
+    def responsibilities(self) -> Sequence[Responsibility]: ...
+    @property
+    def assignments(self) -> Sequence[Assignment]: ...
+    @property
+    def links(self) -> Sequence[Link]: ...
+    @property
+    def interactions(self) -> Sequence[Interaction]: ...
 
 
 class PortfolioIndex:
     """Indices over an export (any object with the bundle's arrays), built once."""
 
-    def __init__(self, data) -> None:
+    def __init__(self, data: Export) -> None:
         self.projects: list[Project] = _by_id(data.projects)
         self.organizations = {o.id: o for o in data.organizations}
         self.contacts = {c.id: c for c in data.contacts}
@@ -81,8 +109,8 @@ class PortfolioIndex:
         self.interactions_of: dict[str, list[Interaction]] = defaultdict(list)  # contact -> interactions
         self.about: dict[str, list[Interaction]] = defaultdict(list)  # project -> interactions
         for interaction in data.interactions:
-            for contact in interaction.participants:
-                self.interactions_of[contact].append(interaction)
+            for participant in interaction.participants:
+                self.interactions_of[participant].append(interaction)
             if interaction.project:
                 self.about[interaction.project].append(interaction)
 
@@ -101,8 +129,8 @@ class PortfolioIndex:
         interactions = {i.id: i for c in people for i in self.interactions_of.get(c, ())}
         interactions.update((i.id, i) for i in self.about.get(project.id, ()))
         orgs = set(engaged)
-        orgs.update(self.contacts[c].org for c in people)
-        orgs.update(p.org for p in periods)
+        orgs.update(employer for c in people if (employer := self.contacts[c].org) is not None)
+        orgs.update(p.org for p in periods if p.org is not None)
         return Snapshot(
             organizations=_by_id(self.organizations[o] for o in orgs if o in self.organizations),
             contacts=_by_id(self.contacts[c] for c in people),

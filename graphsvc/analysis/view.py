@@ -12,12 +12,15 @@ arrangement, not a line of communication.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import combinations
+from typing import Any
 
 import networkx as nx
 
+from graphsvc.analysis.portfolio import Export
 from graphsvc.analysis.structure import adjacency
 from graphsvc.analysis.timeline import (
     ContactState,
@@ -26,7 +29,6 @@ from graphsvc.analysis.timeline import (
     stage_phase,
     valid_on,
 )
-from graphsvc.domain.bundle import Bundle
 from graphsvc.domain.model import (
     Assignment,
     Contact,
@@ -52,11 +54,11 @@ class ProjectView:
     state: dict[str, ContactState]
     org_names: dict[str, str]
     engaged: set[str]
-    graph: nx.Graph
+    graph: nx.Graph[str]
     backups: dict[str, list[str]]
     links: list[Link] = field(default_factory=list)
     #: answers derived once per view (holders, owners); a view is never changed after build
-    _memo: dict = field(default_factory=dict, repr=False, compare=False)
+    _memo: dict[object, list[str]] = field(default_factory=dict, repr=False, compare=False)
 
     # -- people ---------------------------------------------------------------------------
 
@@ -95,7 +97,7 @@ class ProjectView:
         """Active Accountable or Responsible people in stages that are not done."""
         cached = self._memo.get("all_owners")
         if cached is None:
-            found = set()
+            found: set[str] = set()
             for stage in self.stages:
                 if self.phase[stage.id] == "done":
                     continue
@@ -112,7 +114,7 @@ class ProjectView:
         }
 
 
-def build_view(snapshot: Bundle, project_id: str, day: date) -> ProjectView:
+def build_view(snapshot: Export, project_id: str, day: date) -> ProjectView:
     """Resolve a project snapshot as of ``day``."""
     (project,) = [p for p in snapshot.projects if p.id == project_id]
     stages = sorted((s for s in snapshot.stages if s.project == project_id), key=lambda s: s.order)
@@ -161,7 +163,7 @@ def build_view(snapshot: Bundle, project_id: str, day: date) -> ProjectView:
     )
 
 
-def edges_among(graph: nx.Graph, nodes: set[str]):
+def edges_among(graph: nx.Graph[str], nodes: set[str]) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """The edges with both ends in ``nodes``, each once, as (u, v, data); in no fixed order
     (callers sort or count). Scans only the neighbours of ``nodes``, not every edge.
 
@@ -172,7 +174,7 @@ def edges_among(graph: nx.Graph, nodes: set[str]):
     graph is freed when its project is done.
     """
     adj = adjacency(graph)
-    seen = set()
+    seen: set[str] = set()
     for node in nodes:
         neighbours = adj.get(node)
         if neighbours is None:
@@ -183,7 +185,7 @@ def edges_among(graph: nx.Graph, nodes: set[str]):
         seen.add(node)
 
 
-def last_contacts(snapshot: Bundle, day: date) -> dict[frozenset[str], date]:
+def last_contacts(snapshot: Export, day: date) -> dict[frozenset[str], date]:
     """Latest logged interaction on or before ``day`` for each pair of participants."""
     latest: dict[frozenset[str], date] = {}
     for interaction in snapshot.interactions:
@@ -213,19 +215,19 @@ def working_graph(
     contacts: dict[str, Contact],
     state: dict[str, ContactState],
     links: list[Link],
-    snapshot: Bundle,
+    snapshot: Export,
     day: date,
-) -> nx.Graph:
+) -> nx.Graph[str]:
     """Active people, joined by working links valid on ``day`` (undirected).
 
     Each edge keeps its strongest weight, its most recent use (``last_contact`` or a logged
     interaction between the two, whichever is later), the ids of the links behind it and,
     apart, those of its ``communicates`` links (the ones that can go stale).
     """
-    graph = nx.Graph()
+    graph: nx.Graph[str] = nx.Graph()
     graph.add_nodes_from(cid for cid in sorted(contacts) if state[cid].active)
     interactions = last_contacts(snapshot, day)
-    edges: dict[frozenset[str], tuple[str, str, dict]] = {}  # first-seen order = edge order
+    edges: dict[frozenset[str], tuple[str, str, dict[str, Any]]] = {}  # first-seen order = edge order
     for link in sorted(links, key=lambda link: link.id):
         if link.kind not in WORKING_KINDS or link.source not in graph or link.target not in graph:
             continue

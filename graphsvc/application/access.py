@@ -17,11 +17,12 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import cast
 
 from graphsvc.domain.audit import AuditEntry, AuditQuery, Change
 from graphsvc.domain.keys import SCOPED_ROLES, KeyRecord, Role, matches, split
-from graphsvc.domain.model import KINDS, Contact, Row
-from graphsvc.store.base import NotFound, PortfolioChecks, Store
+from graphsvc.domain.model import KINDS, Assignment, Contact, Interaction, Responsibility, Row, Stage
+from graphsvc.store.base import NotFound, PortfolioChecks, Store, read_as
 
 log = logging.getLogger("graphsvc.application.access")
 
@@ -101,7 +102,7 @@ class Gate:
             raise Unauthenticated("an API key is required (header 'Authorization: Bearer <key>' or 'X-API-Key')")
         parts = split(presented)
         record = records.get(parts[0]) if parts else None
-        if record is None or not matches(record, parts[1]):
+        if parts is None or record is None or not matches(record, parts[1]):
             raise Unauthenticated("the API key is not valid (revoked, mistyped or from another server)")
         return Principal(
             name=record.name, role=record.role, projects=frozenset(record.projects), org=record.org, key_id=record.id
@@ -230,16 +231,17 @@ def project_of(store: Store, kind: str, row: Row) -> str | None:
     """The project a project-bound row belongs to (None for people, organisations, links)."""
     if kind == "projects":
         return row.id
+    # the kind names the row's model
     if kind == "stages":
-        return row.project  # type: ignore[attr-defined]
+        return cast(Stage, row).project
     if kind == "responsibilities":
-        stages = store.read("stages", [row.stage])  # type: ignore[attr-defined]
+        stages = read_as(store, Stage, [cast(Responsibility, row).stage])
         return stages[0].project if stages else None
     if kind == "assignments":
-        duties = store.read("responsibilities", [row.responsibility])  # type: ignore[attr-defined]
+        duties = store.read("responsibilities", [cast(Assignment, row).responsibility])
         return project_of(store, "responsibilities", duties[0]) if duties else None
     if kind == "interactions":
-        return row.project  # type: ignore[attr-defined]
+        return cast(Interaction, row).project
     return None
 
 

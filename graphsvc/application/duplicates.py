@@ -105,13 +105,14 @@ def find_duplicates(people: list[Person]) -> list[Suspicion]:
     reported: set[tuple[str, str, str]] = set()
 
     def report(reason: str, value: str, first: Person, second: Person) -> None:
-        key = (reason, *sorted((first.id, second.id)))
+        low, high = sorted((first.id, second.id))
+        key = (reason, low, high)
         if first.id != second.id and not (first.stored and second.stored) and key not in reported:
             reported.add(key)
             found.append(Suspicion(reason, value, first, second))
 
     names = {id(p): normalise_name(p.name) for p in people}
-    for group in _groups(people, lambda p: [names[id(p)]] if names[id(p)] else []).values():
+    for group in _groups(people, lambda p: [name] if (name := names[id(p)]) else []).values():
         fresh = [p for p in group if not p.stored]
         stored = [p for p in group if p.stored]
         pairs = [*combinations(fresh, 2), *((a, b) for a in fresh for b in stored)]

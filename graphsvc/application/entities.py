@@ -20,13 +20,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from graphsvc.application.importer import keep_history
 from graphsvc.application.retry import Conflict, retried
 from graphsvc.domain.audit import Change, record
 from graphsvc.domain.bundle import Bundle, BundleError, Problem, parse_bundle
-from graphsvc.domain.model import KINDS, Row
+from graphsvc.domain.model import KINDS, Contact, Interaction, Project, Row
 from graphsvc.store.base import NotFound, Store
 
 
@@ -51,7 +51,7 @@ def _parse_one(store: Store, kind: str, data: Any) -> Row:
 def _apply_rows(store: Store, kind: str, actor: str, operation: str, new: Row, old: Row | None, today: date) -> Row:
     bundle = Bundle(**{kind: [new]})
     if kind == "contacts":
-        bundle, _ = keep_history(bundle, {old.id: old} if old else {}, today)
+        bundle, _ = keep_history(bundle, {old.id: cast(Contact, old)} if old else {}, today)
         new = bundle.contacts[0]
     stored_periods = {p.id: p for p in store.read("contact_history", [p.id for p in bundle.contact_history])}
     changes = [(kind, old, new)] + [("contact_history", stored_periods.get(p.id), p) for p in bundle.contact_history]
@@ -126,17 +126,17 @@ def cascade_plan(store: Store, kind: str, ids: set[str]) -> tuple[dict[str, set[
                     row = current(referring, row_id)
                     updates[referring][row_id] = row.model_copy(update={"org": None})
                 elif (doomed_kind, referring) == ("organizations", "projects"):
-                    row = current(referring, row_id)
-                    kept = [p for p in row.organizations if p.org not in doomed]
-                    updates[referring][row_id] = row.model_copy(update={"organizations": kept})
+                    project = cast(Project, current(referring, row_id))
+                    kept = [p for p in project.organizations if p.org not in doomed]
+                    updates[referring][row_id] = project.model_copy(update={"organizations": kept})
                 elif (doomed_kind, referring) == ("projects", "interactions"):
                     row = current(referring, row_id)
                     updates[referring][row_id] = row.model_copy(update={"project": None})
                 elif (doomed_kind, referring) == ("contacts", "interactions"):
-                    row = current(referring, row_id)
-                    left = [c for c in row.participants if c not in doomed]
+                    interaction = cast(Interaction, current(referring, row_id))
+                    left = [c for c in interaction.participants if c not in doomed]
                     if left:
-                        updates[referring][row_id] = row.model_copy(update={"participants": left})
+                        updates[referring][row_id] = interaction.model_copy(update={"participants": left})
                     else:
                         deletes[referring].add(row_id)
                 else:
@@ -164,7 +164,9 @@ def delete(store: Store, kind: str, row_id: str, actor: str, cascade: bool = Fal
         raise Conflict(f"{singular(kind)} {row_id!r} is still referred to by {held}; delete with cascade=true")
     gone = {k: {r.id: r for r in store.read(k, v)} for k, v in deletes.items()}
     before = {k: {r.id: r for r in store.read(k, list(v))} for k, v in updates.items()}
-    audit = [(k, row, None) for k, rows in gone.items() for row in rows.values()]
+    audit: list[tuple[str, Row | None, Row | None]] = [
+        (k, row, None) for k, rows in gone.items() for row in rows.values()
+    ]
     audit += [(k, before[k][row_id_], row) for k, rows in updates.items() for row_id_, row in rows.items()]
     upserts = Bundle(**{k: list(rows.values()) for k, rows in updates.items()})
     store.apply(Change(upserts=upserts, deletes=deletes, audit=record(actor, "delete", audit)))

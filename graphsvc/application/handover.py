@@ -28,11 +28,12 @@ import hashlib
 import io
 import re
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 from pathlib import Path
-from typing import Literal
+from typing import Final, Literal
 
 import networkx as nx
 from jinja2 import DictLoader, Environment, StrictUndefined
@@ -48,8 +49,8 @@ from graphsvc.domain.bundle import Bundle, _all_references, dump_bundle
 from graphsvc.domain.model import KINDS, Row, Stage
 from graphsvc.store.base import Store
 
-FORMAT = "graphsvc-handover"
-VERSION = 1
+FORMAT: Final = "graphsvc-handover"
+VERSION: Final = 1
 ALL_STAGES_MAP = "maps/all-stages.html"
 #: how often to re-read when the store changes while the package is being built
 _ATTEMPTS = 3
@@ -122,7 +123,7 @@ def _cell(value: object) -> str:
     return text
 
 
-def _csv(header: list[str], rows: list[list[object]]) -> bytes:
+def _csv(header: list[str], rows: Sequence[Sequence[object]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
@@ -294,7 +295,7 @@ def findings_csv(report: ProjectReport) -> bytes:
     return _csv(FINDINGS_COLUMNS, rows)
 
 
-def handover_graph(snapshot: Bundle, view: ProjectView) -> nx.MultiDiGraph:
+def handover_graph(snapshot: Bundle, view: ProjectView) -> nx.MultiDiGraph[str]:
     """The project as of the day: organisations, people, the project, stages, duties.
 
     Node ids are ``<type>:<id>``; every node has ``type``, ``ref`` (the bundle id) and
@@ -303,7 +304,7 @@ def handover_graph(snapshot: Bundle, view: ProjectView) -> nx.MultiDiGraph:
     holds on the day is drawn; the full history is in bundle.json. Attribute values are
     strings, numbers or booleans, never None or lists, so GraphML readers take them.
     """
-    graph = nx.MultiDiGraph(name=view.project.name, as_of=view.day.isoformat())
+    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph(name=view.project.name, as_of=view.day.isoformat())
     project = view.project
     participation = {p.org: p.role for p in project.organizations if p.org in view.engaged}
 
@@ -354,9 +355,9 @@ def handover_graph(snapshot: Bundle, view: ProjectView) -> nx.MultiDiGraph:
     def edge(edge_type: str, key: str, source: str, target: str, **attrs: object) -> None:
         graph.add_edge(source, target, key=f"{edge_type}:{key}", type=edge_type, **attrs)
 
-    for org in sorted(participation):
-        if f"organization:{org}" in graph:
-            edge("participates", org, f"organization:{org}", f"project:{project.id}", role=participation[org])
+    for org_id in sorted(participation):
+        if f"organization:{org_id}" in graph:
+            edge("participates", org_id, f"organization:{org_id}", f"project:{project.id}", role=participation[org_id])
     for cid in sorted(view.contacts):
         state = view.state[cid]
         if state.org and f"organization:{state.org}" in graph:
@@ -382,7 +383,7 @@ def handover_graph(snapshot: Bundle, view: ProjectView) -> nx.MultiDiGraph:
     return graph
 
 
-def graphml(graph: nx.MultiDiGraph) -> bytes:
+def graphml(graph: nx.MultiDiGraph[str]) -> bytes:
     buffer = io.BytesIO()
     nx.write_graphml(graph, buffer, encoding="utf-8", prettyprint=True)
     return buffer.getvalue()

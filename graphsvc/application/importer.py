@@ -13,7 +13,7 @@ from graphsvc.application.retry import retried
 from graphsvc.domain.audit import Change, record
 from graphsvc.domain.bundle import Bundle, BundleError, Problem, parse_bundle
 from graphsvc.domain.model import KINDS, Contact, ContactPeriod, Row
-from graphsvc.store.base import Store
+from graphsvc.store.base import Store, read_as
 from graphsvc.support.gc_pause import paused_gc
 
 
@@ -118,7 +118,7 @@ def import_bundle(store: Store, data: Any, today: date | None = None, actor: str
     """
     with paused_gc():  # millions of small acyclic objects: rescanning them is wasted time
         bundle = parse_bundle(data, known=store.existing_ids)
-        stored = {c.id: c for c in store.read("contacts", [c.id for c in bundle.contacts])}
+        stored = {c.id: c for c in read_as(store, Contact, [c.id for c in bundle.contacts])}
         bundle, added = keep_history(bundle, stored, today or date.today())
         changed, triples = _changed_rows(store, bundle)
         if triples:

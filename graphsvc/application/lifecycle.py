@@ -14,13 +14,16 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from graphsvc.application.entities import Conflict, get, patch
+from graphsvc.application.entities import get, patch
 from graphsvc.application.importer import keep_history
-from graphsvc.application.retry import retried
+from graphsvc.application.retry import Conflict, retried
 from graphsvc.domain.audit import Change, record
 from graphsvc.domain.bundle import Bundle, BundleError, Problem
-from graphsvc.domain.model import Assignment, Contact, ContactStatus, Link, Row
-from graphsvc.store.base import Store
+from graphsvc.domain.model import Assignment, Contact, ContactStatus, Interaction, Link, Row
+from graphsvc.store.base import Store, read_as
+
+#: one audited row change: (kind, before, after)
+Changed = tuple[str, Row | None, Row | None]
 
 
 class Moved(BaseModel):
@@ -89,8 +92,8 @@ def leave(store: Store, contact_id: str, on: date, successor_id: str | None, act
     upserts: dict[str, list[Row]] = {"contacts": list(bundle.contacts), "contact_history": list(bundle.contact_history)}
 
     held = store.referrers("contacts", {contact_id})
-    assignments = [a for a in store.read("assignments", held.get("assignments", set())) if _open_on(a, on)]
-    links = [link for link in store.read("links", held.get("links", set())) if _open_on(link, on)]
+    assignments = [a for a in read_as(store, Assignment, held.get("assignments", set())) if _open_on(a, on)]
+    links = [link for link in read_as(store, Link, held.get("links", set())) if _open_on(link, on)]
     if successor is None:
         report.skipped += [
             Moved(
@@ -116,7 +119,7 @@ def leave(store: Store, contact_id: str, on: date, successor_id: str | None, act
                 taken,
                 f"{a.raci} for {a.responsibility} now with {successor.name}",
             )
-        existing = store.read("links", store.referrers("contacts", {successor.id}).get("links", set()))
+        existing = read_as(store, Link, store.referrers("contacts", {successor.id}).get("links", set()))
         for link in links:
             ends = {"source": successor.id} if link.source == contact_id else {"target": successor.id}
             other = link.target if "source" in ends else link.source
@@ -160,7 +163,7 @@ def leave(store: Store, contact_id: str, on: date, successor_id: str | None, act
     return report
 
 
-def _close(row: Assignment | Link, on: date, upserts: dict[str, list[Row]], changes: list) -> None:
+def _close(row: Assignment | Link, on: date, upserts: dict[str, list[Row]], changes: list[Changed]) -> None:
     kind = "assignments" if isinstance(row, Assignment) else "links"
     if row.valid_from is not None and row.valid_from >= on:
         return  # not begun yet: the continuation replaces it outright (see _continue)
@@ -176,7 +179,7 @@ def _continue(
     update: dict[str, Any],
     on: date,
     upserts: dict[str, list[Row]],
-    changes: list,
+    changes: list[Changed],
     report: LifecycleReport,
     taken: set[str],
     detail: str,
@@ -226,14 +229,14 @@ def merge(store: Store, survivor_id: str, duplicate_id: str, actor: str) -> Life
     own = store.referrers("contacts", {survivor_id})
     for period in store.read("contact_history", held.get("contact_history", set())):
         repoint("contact_history", period, {"contact": survivor_id}, "earlier state kept under the survivor")
-    own_duties = {(a.responsibility, a.raci) for a in store.read("assignments", own.get("assignments", set()))}
-    for a in store.read("assignments", held.get("assignments", set())):
+    own_duties = {(a.responsibility, a.raci) for a in read_as(store, Assignment, own.get("assignments", set()))}
+    for a in read_as(store, Assignment, held.get("assignments", set())):
         if (a.responsibility, a.raci) in own_duties:
             drop("assignments", a, None, f"survivor already holds {a.raci} for {a.responsibility}")
         else:
             repoint("assignments", a, {"contact": survivor_id}, f"{a.raci} for {a.responsibility}")
-    own_links = {(link.kind, link.source, link.target): link for link in store.read("links", own.get("links", set()))}
-    for link in store.read("links", held.get("links", set())):
+    own_links = {(link.kind, link.source, link.target): link for link in read_as(store, Link, own.get("links", set()))}
+    for link in read_as(store, Link, held.get("links", set())):
         source = survivor_id if link.source == duplicate_id else link.source
         target = survivor_id if link.target == duplicate_id else link.target
         twin = own_links.get((link.kind, source, target))
@@ -248,7 +251,7 @@ def merge(store: Store, survivor_id: str, duplicate_id: str, actor: str) -> Life
                 changes.append(("links", twin, updated))
         else:
             repoint("links", link, {"source": source, "target": target}, f"{link.kind} line")
-    for interaction in store.read("interactions", held.get("interactions", set())):
+    for interaction in read_as(store, Interaction, held.get("interactions", set())):
         people = list(dict.fromkeys(survivor_id if p == duplicate_id else p for p in interaction.participants))
         repoint("interactions", interaction, {"participants": people}, "took part as the duplicate")
     store.apply(Change(upserts=Bundle(**upserts), deletes=deletes, audit=record(actor, "merge", changes)))

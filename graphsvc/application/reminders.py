@@ -21,7 +21,7 @@ one reminder to each of them. Most overdue first: never used, then by days since
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -30,7 +30,8 @@ from graphsvc.analysis.timeline import valid_on
 from graphsvc.analysis.view import ProjectView, build_view, last_contacts
 from graphsvc.domain.bundle import Bundle
 from graphsvc.domain.defaults import REMINDER_DAYS
-from graphsvc.store.base import NotFound, Store
+from graphsvc.domain.model import Assignment, Contact, Responsibility, Stage
+from graphsvc.store.base import NotFound, Store, read_as
 
 
 class ReminderError(ValueError):
@@ -68,7 +69,7 @@ class Reminder(BaseModel):
     stages: list[Subject] = Field(description="the stages of those responsibilities, in project order")
     message: str
 
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[bool, int, str, str, str]:
         return (
             self.days_since is not None,
             -(self.days_since or 0),
@@ -78,7 +79,7 @@ class Reminder(BaseModel):
         )
 
 
-_EXAMPLE = {
+_EXAMPLE: dict[str, Any] = {
     "as_of": "2026-11-22",
     "days": 14,
     "project": {"kind": "project", "id": "p-tower", "name": "Tower A"},
@@ -257,13 +258,13 @@ def _owner_projects(store: Store, contact_id: str, day: date) -> list[str]:
     """Projects in which the contact holds an A or R assignment valid on ``day``."""
     resp_ids = {
         a.responsibility
-        for a in store.read("assignments")
+        for a in read_as(store, Assignment)
         if a.contact == contact_id and a.raci in ("A", "R") and valid_on(a, day)
     }
     if not resp_ids:
         return []
-    stage_ids = {r.stage for r in store.read("responsibilities", resp_ids)}
-    return sorted({s.project for s in store.read("stages", stage_ids)})
+    stage_ids = {r.stage for r in read_as(store, Responsibility, resp_ids)}
+    return sorted({s.project for s in read_as(store, Stage, stage_ids)})
 
 
 def reminders_report(
@@ -283,11 +284,15 @@ def reminders_report(
     day = as_of or date.today()
     contact = None
     if owner is not None:
-        found = store.read("contacts", [owner])
+        found = read_as(store, Contact, [owner])
         if not found:
             raise NotFound(f"no contact {owner!r}")
         contact = found[0]
-    project_ids = [project_id] if project_id is not None else _owner_projects(store, owner, day)
+    if project_id is not None:
+        project_ids = [project_id]
+    else:
+        assert owner is not None  # one of the two is given, checked above
+        project_ids = _owner_projects(store, owner, day)
     projects: list[Subject] = []
     found_reminders: list[Reminder] = []
     owner_person: Person | None = None

@@ -7,6 +7,7 @@ import threading
 from collections import Counter
 from collections.abc import Hashable
 from datetime import date
+from typing import Any, cast
 
 from pydantic import BaseModel
 
@@ -22,6 +23,7 @@ from graphsvc.analysis.paths import Directory, PathAnswer, build_directory, find
 from graphsvc.analysis.portfolio import PortfolioIndex, Snapshot
 from graphsvc.analysis.view import build_view
 from graphsvc.domain.bundle import Bundle
+from graphsvc.domain.model import Row
 from graphsvc.store.base import NotFound, Store, cache_token
 from graphsvc.support.gc_pause import paused_gc
 
@@ -89,9 +91,14 @@ def project_report(
     )
 
 
+def _snapshot(rows: dict[str, list[Row]]) -> Snapshot:
+    """Rows by kind (each kind's list holding that kind's model) as a Snapshot."""
+    return Snapshot(**cast(dict[str, Any], rows))
+
+
 def portfolio_export(store: Store) -> Snapshot:
     """The whole store, every kind read at once (no Bundle validation around the rows)."""
-    return Snapshot(**store.portfolio_read(None)[1])
+    return _snapshot(store.portfolio_read(None)[1])
 
 
 def portfolio_report(store: Store, as_of: date | None = None, limits: Thresholds | None = None) -> PortfolioReport:
@@ -104,7 +111,7 @@ def portfolio_report(store: Store, as_of: date | None = None, limits: Thresholds
     limits = limits or Thresholds()
     with paused_gc():
         checks, rows = store.portfolio_read(day)
-        index = PortfolioIndex(Snapshot(**rows))
+        index = PortfolioIndex(_snapshot(rows))
         summaries, findings = [], []
         for project in index.projects:
             view = build_view(index.snapshot(project), project.id, day)

@@ -49,7 +49,7 @@ def portfolio(
     return out
 
 
-def _project(out: dict[str, list], rng: random.Random, pid: str, people: int, per_person: int) -> None:
+def _project(out: dict[str, list[dict[str, Any]]], rng: random.Random, pid: str, people: int, per_person: int) -> None:
     org_count = max(2, min(12, people // 4))
     orgs = [f"{pid}-o{i}" for i in range(org_count)]
     for i, oid in enumerate(orgs):

@@ -7,8 +7,9 @@ Registered on the main ``graphsvc`` app in ``cli/main.py``; errors follow its ex
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import typer
 
@@ -133,8 +134,11 @@ def _print(report: LifecycleReport, as_json: bool) -> None:
         typer.echo(f"removed  {gone}")
 
 
-def _run(operation):
-    from graphsvc.application.entities import Conflict
+_T = TypeVar("_T")
+
+
+def _run(operation: Callable[[], _T]) -> _T:
+    from graphsvc.application.retry import Conflict
     from graphsvc.domain.bundle import BundleError
     from graphsvc.store.base import NotFound
 

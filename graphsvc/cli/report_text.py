@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from graphsvc.analysis.findings import Finding
+from graphsvc.analysis.findings import Finding, Severity
 from graphsvc.analysis.health import Health, Share
 from graphsvc.analysis.paths import PathAnswer
 from graphsvc.application.reports import PortfolioReport, ProjectReport
@@ -25,7 +25,7 @@ def health_line(health: Health) -> str:
     )
 
 
-def counts_line(counts: dict) -> str:
+def counts_line(counts: dict[Severity, int]) -> str:
     return ", ".join(f"{n} {severity.value}" for severity, n in counts.items())
 
 

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -54,7 +54,7 @@ def _collect(paths: list[Path]) -> list[tuple[str, bytes]]:
     return files
 
 
-def _progress(total: int) -> AbstractContextManager:
+def _progress(total: int) -> AbstractContextManager[Any]:
     """A bar on stderr for a terminal or a large file; never on stdout (``--json`` stays clean)."""
     if not (sys.stderr.isatty() or total >= LARGE_ROWS):
         return nullcontext(None)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -133,7 +134,7 @@ class Change:
 def record(
     actor: str,
     operation: str,
-    changes: list[tuple[str, Row | None, Row | None]],
+    changes: Sequence[tuple[str, Row | None, Row | None]],
     now: datetime | None = None,
 ) -> list[Record]:
     """Entries for (kind, before, after) triples, skipping rows that did not change."""

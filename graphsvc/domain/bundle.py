@@ -11,9 +11,10 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
-from typing import Any, Literal
+from typing import Any, Final, Literal, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic_core import ErrorDetails
 
 from graphsvc.domain.model import (
     KINDS,
@@ -29,8 +30,8 @@ from graphsvc.domain.model import (
     Stage,
 )
 
-FORMAT = "graphsvc-bundle"
-VERSION = 1
+FORMAT: Final = "graphsvc-bundle"
+VERSION: Final = 1
 
 
 class Bundle(BaseModel):
@@ -51,7 +52,8 @@ class Bundle(BaseModel):
     interactions: list[Interaction] = Field(default_factory=list)
 
     def rows(self, kind: str) -> list[Row]:
-        return getattr(self, kind)
+        rows: list[Row] = getattr(self, kind)
+        return rows
 
     def size(self) -> int:
         return sum(len(self.rows(kind)) for kind in KINDS)
@@ -140,7 +142,10 @@ def load_bundle_file(path: str, known: KnownIds = _no_known) -> Bundle:
 
 
 #: one validator per kind for the whole array: a clean array is validated in one call
-_ARRAYS = {kind: TypeAdapter(list[model]) for kind, model in KINDS.items()}
+_ARRAYS: dict[str, TypeAdapter[list[Row]]] = {
+    kind: TypeAdapter(list[model])  # type: ignore[valid-type]  # a runtime class per kind; its rows are Rows
+    for kind, model in KINDS.items()
+}
 
 
 def _parse_rows(kind: str, model: type[Row], raw_rows: list[Any], problems: list[Problem]) -> list[tuple[int, Row]]:
@@ -162,7 +167,7 @@ def _parse_rows(kind: str, model: type[Row], raw_rows: list[Any], problems: list
     return rows
 
 
-def _reason(error: dict[str, Any]) -> str:
+def _reason(error: ErrorDetails) -> str:
     if error["type"] == "extra_forbidden":
         return "unknown field"
     if error["type"] == "missing":
@@ -251,26 +256,39 @@ def _singular(kind: str) -> str:
     }.get(kind, kind)
 
 
+_RowT = TypeVar("_RowT", bound=Row)
+
+
+def _of(rows: list[tuple[int, Row]], model: type[_RowT]) -> list[tuple[int, _RowT]]:
+    """The parsed rows of one kind, typed as that kind's model (``KINDS`` maps each kind to it)."""
+    return cast(list[tuple[int, _RowT]], rows)
+
+
 def _check_consistency(parsed: dict[str, list[tuple[int, Row]]]) -> Iterable[Problem]:
-    for kind in ("contact_history", "assignments", "links"):
-        for index, row in parsed[kind]:
+    dated: dict[str, list[tuple[int, ContactPeriod]] | list[tuple[int, Assignment]] | list[tuple[int, Link]]] = {
+        "contact_history": _of(parsed["contact_history"], ContactPeriod),
+        "assignments": _of(parsed["assignments"], Assignment),
+        "links": _of(parsed["links"], Link),
+    }
+    for kind, rows in dated.items():
+        for index, row in rows:
             if row.valid_from and row.valid_to and row.valid_from >= row.valid_to:
                 yield Problem(kind, index, "valid_to", "must be after valid_from")
-    for index, stage in parsed["stages"]:
+    for index, stage in _of(parsed["stages"], Stage):
         if stage.start and stage.end and stage.start > stage.end:
             yield Problem("stages", index, "end", "must not be before start")
-    for index, link in parsed["links"]:
+    for index, link in _of(parsed["links"], Link):
         if link.source == link.target:
             yield Problem("links", index, "target", "a link needs two different contacts")
-    for index, project in parsed["projects"]:
+    for index, project in _of(parsed["projects"], Project):
         for i, part in enumerate(project.organizations):
             if part.valid_from and part.valid_to and part.valid_from >= part.valid_to:
                 yield Problem("projects", index, f"organizations.{i}.valid_to", "must be after valid_from")
-    yield from _check_stage_order(parsed["stages"])
-    yield from _check_history(parsed["contact_history"], parsed["contacts"])
+    yield from _check_stage_order(_of(parsed["stages"], Stage))
+    yield from _check_history(_of(parsed["contact_history"], ContactPeriod), _of(parsed["contacts"], Contact))
 
 
-def _check_stage_order(stages: list[tuple[int, Row]]) -> Iterable[Problem]:
+def _check_stage_order(stages: list[tuple[int, Stage]]) -> Iterable[Problem]:
     seen: dict[tuple[str, int], int] = {}
     for index, stage in stages:
         key = (stage.project, stage.order)
@@ -285,7 +303,7 @@ def _check_stage_order(stages: list[tuple[int, Row]]) -> Iterable[Problem]:
             seen[key] = index
 
 
-def _check_history(periods: list[tuple[int, Row]], contacts: list[tuple[int, Row]]) -> Iterable[Problem]:
+def _check_history(periods: list[tuple[int, ContactPeriod]], contacts: list[tuple[int, Contact]]) -> Iterable[Problem]:
     since = {c.id: c.since for _, c in contacts}
     by_contact: dict[str, list[tuple[int, ContactPeriod]]] = defaultdict(list)
     for index, period in periods:

@@ -6,6 +6,7 @@ import threading
 from abc import ABC, abstractmethod
 from collections.abc import Hashable, Iterable
 from datetime import date
+from typing import TypeVar, cast
 
 from graphsvc.domain.audit import AuditEntry, AuditQuery, Change
 from graphsvc.domain.bundle import Bundle
@@ -122,7 +123,7 @@ class Store(ABC):
     def write_lock(self) -> threading.RLock:
         """Held by read-modify-write operations (entities, lifecycle) of this process, so
         they queue instead of retrying; the guard in apply covers other processes."""
-        lock = self.__dict__.get("_write_lock")
+        lock: threading.RLock | None = self.__dict__.get("_write_lock")
         return lock if lock is not None else self.__dict__.setdefault("_write_lock", threading.RLock())
 
     def portfolio_checks(self, day: date) -> PortfolioChecks | None:
@@ -155,3 +156,14 @@ class Store(ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+_R = TypeVar("_R", bound=Row)
+
+#: the model of each kind -> the kind
+_KIND_OF: dict[type[Row], str] = {model: kind for kind, model in KINDS.items()}
+
+
+def read_as(store: Store, model: type[_R], ids: Iterable[str] | None = None) -> list[_R]:
+    """``store.read`` of the kind whose rows are ``model``s, typed as such."""
+    return cast(list[_R], store.read(_KIND_OF[model], ids))

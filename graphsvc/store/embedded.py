@@ -18,6 +18,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any, Literal
 
 import networkx as nx
 
@@ -55,7 +56,7 @@ Edge = tuple[Node, Node, tuple[str, str]]
 
 #: edge type -> (kind of the row holding the reference, which end of the edge it is);
 #: "edge" means the edge itself is the row (assignments and links)
-REFERRING_END = {
+REFERRING_END: dict[str, tuple[str, Literal[0, 1, "edge"]]] = {
     "WORKS_FOR": ("contacts", 0),
     "PERIOD_AT": ("contact_history", 0),
     "PARTICIPATES_IN": ("projects", 1),
@@ -115,9 +116,9 @@ class EmbeddedStore(Store):
             raise StoreUnavailable(f"cannot open embedded store at {self.path}: {exc}") from exc
         self._lock = threading.RLock()
         self._version = 0
-        self._graph = nx.MultiDiGraph()
+        self._graph: nx.MultiDiGraph[Node] = nx.MultiDiGraph()
         #: writes not yet mirrored into the graph, oldest first (see ``graph``)
-        self._pending: list[tuple[str, list]] = []
+        self._pending: list[tuple[str, list[Any]]] = []
         self._changed()
         self.init_schema()
         self._load()
@@ -290,7 +291,7 @@ class EmbeddedStore(Store):
     # -- the graph mirror -----------------------------------------------------------------
 
     @property
-    def graph(self) -> nx.MultiDiGraph:
+    def graph(self) -> nx.MultiDiGraph[Node]:
         """The rows as a typed graph, brought up to date with every write made since it was
         last used (in the order they were made)."""
         with self._lock:
@@ -308,7 +309,7 @@ class EmbeddedStore(Store):
         graph = self._graph
         touched_projects: set[str] = set()
         stale_edges: list[Edge] = []
-        nodes: list[tuple[Node, dict]] = []
+        nodes: list[tuple[Node, dict[str, Row]]] = []
         edges: list[Edge] = []
         for kind, old, row in upserted:
             if old is not None:
@@ -321,9 +322,10 @@ class EmbeddedStore(Store):
             edges.extend(edges_of(kind, row))
             if isinstance(row, Stage):
                 touched_projects.add(row.project)
-        graph.remove_edges_from(stale_edges)
+        # the stubs know (u, v) and (u, v, data) only; a multigraph takes (u, v, key) too
+        graph.remove_edges_from(stale_edges)  # type: ignore[arg-type]
         graph.add_nodes_from(nodes)
-        graph.add_edges_from((u, v, key, {}) for u, v, key in edges)
+        graph.add_edges_from((u, v, key, {}) for u, v, key in edges)  # type: ignore[misc]
         for project in touched_projects:
             self._link_stages(project)
 
@@ -335,7 +337,7 @@ class EmbeddedStore(Store):
             if label:
                 self._graph.remove_node((label, old.id))
             else:
-                self._graph.remove_edges_from(list(edges_of(kind, old)))
+                self._graph.remove_edges_from(list(edges_of(kind, old)))  # type: ignore[arg-type]  # keyed, as above
             if isinstance(old, Stage):
                 touched_projects.add(old.project)
         for project in touched_projects:
@@ -418,7 +420,8 @@ class EmbeddedStore(Store):
         return dict(found)
 
     def audit_log(self, query: AuditQuery) -> list[AuditEntry]:
-        where, args = [], []
+        where: list[str] = []
+        args: list[object] = []
         for column, value in (("e.kind", query.kind), ("e.entity", query.entity), ("c.actor", query.actor)):
             if value is not None:
                 where.append(f"{column} = ?")
@@ -517,7 +520,7 @@ def _json(row: Row | None) -> str | None:
     return None if row is None else row.model_dump_json()
 
 
-def _stages_in(graph: nx.MultiDiGraph, project: str) -> list[Stage]:
+def _stages_in(graph: nx.MultiDiGraph[Node], project: str) -> list[Stage]:
     node = ("Project", project)
     if node not in graph:
         return []

@@ -19,14 +19,16 @@ from __future__ import annotations
 import queue
 import threading
 from datetime import date
-from typing import Any
+from enum import Enum
+from typing import Any, Final, Literal, Protocol
 
-from neo4j import READ_ACCESS
+from neo4j import READ_ACCESS, Driver
 from neo4j.exceptions import AuthError, ServiceUnavailable
 from pydantic import TypeAdapter
 
 from graphsvc.domain.model import KINDS, Row
 from graphsvc.store.base import PortfolioChecks, StoreUnavailable
+from graphsvc.store.cypher import QueryBook
 
 #: kind -> the fields of each row list, in the order its portfolio_<kind> statement returns them
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -76,7 +78,10 @@ class _Days:
 
 #: kind -> a validator of a list of its rows: one call per kind, not one per row (a third
 #: faster for the 244k links; ``model_construct`` is slower than validating in pydantic 2.13)
-_LISTS = {kind: TypeAdapter(list[model]) for kind, model in KINDS.items()}
+_LISTS: dict[str, TypeAdapter[list[Row]]] = {
+    kind: TypeAdapter(list[model])  # type: ignore[valid-type]  # a runtime class per kind; its rows are Rows
+    for kind, model in KINDS.items()
+}
 
 
 def _rows(kind: str, lists: list[list[Any]], day: _Days) -> list[Row]:
@@ -121,10 +126,30 @@ ORDER = (
 )
 assert sorted(ORDER) == sorted(KINDS)
 
-_DONE = object()
+
+class _End(Enum):
+    """The marker after the last answer (an enum member, so that its type is its own)."""
+
+    DONE = "done"
 
 
-def _fetch(store, day: date | None, out: queue.Queue) -> None:
+_DONE: Final = _End.DONE
+
+#: what the helper thread hands over: (kind, row lists), ("checks", records), (_DONE, error or None)
+_Answers = queue.Queue[tuple[str | Literal[_End.DONE], Any]]
+
+
+class Neo4jStore(Protocol):
+    """What this module uses of ``neo4j_store.Neo4jStore`` (named here, not imported: the
+    store imports this module)."""
+
+    driver: Driver
+    database: str
+    uri: str
+    queries: QueryBook
+
+
+def _fetch(store: Neo4jStore, day: date | None, out: _Answers) -> None:
     """Send every statement in one read transaction, handing each answer to ``out`` as it
     arrives: (kind, row lists), ("checks", records), then _DONE or the exception raised.
 
@@ -145,7 +170,7 @@ def _fetch(store, day: date | None, out: queue.Queue) -> None:
         out.put((_DONE, exc))
 
 
-def portfolio_read(store, day: date | None = None) -> tuple[PortfolioChecks | None, dict[str, list[Row]]]:
+def portfolio_read(store: Neo4jStore, day: date | None = None) -> tuple[PortfolioChecks | None, dict[str, list[Row]]]:
     """Every row of the store by kind (in no particular order), and with ``day`` the
     responsibility checks as ``Store.portfolio_checks(day)`` answers them, from one read
     transaction of a ``Neo4jStore`` (its driver, database and query book).
@@ -154,7 +179,7 @@ def portfolio_read(store, day: date | None = None) -> tuple[PortfolioChecks | No
     into models: waiting for the server releases the interpreter, so the server's work on
     the next statement and the conversion of the last one overlap (two processes, two cores).
     """
-    answers: queue.Queue = queue.Queue()
+    answers: _Answers = queue.Queue()
     helper = threading.Thread(target=_fetch, args=(store, day, answers), name="portfolio-read", daemon=True)
     helper.start()
     days = _Days()

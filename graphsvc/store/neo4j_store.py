@@ -8,11 +8,11 @@ is a named file in ``queries/``; a whole bundle is written in one transaction.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from neo4j import Driver, GraphDatabase, ManagedTransaction
 from neo4j.exceptions import AuthError, ConstraintError, ServiceUnavailable
@@ -108,7 +108,7 @@ def _write_steps(
                 yield "merge_assignments", {"rows": batch}
         elif kind == "links":
             for link_kind in ("communicates", "reports_to", "backup_for"):
-                for batch in _param_batches([r for r in created if r.kind == link_kind]):
+                for batch in _param_batches([r for r in cast(list[Link], created) if r.kind == link_kind]):
                     yield f"create_links_{link_kind}", {"rows": batch}
             for batch in _param_batches(rows):
                 if stored["links"]:
@@ -140,7 +140,7 @@ def _param_batches(rows: list[Row]) -> Iterator[list[dict[str, Any]]]:
 _END = object()
 
 
-def one_ahead(steps: Iterator[Any]) -> Iterator[Any]:
+def one_ahead(steps: Iterator[Any]) -> Generator[Any, None, None]:
     """Yield ``steps``, building the next one on a helper thread while the caller uses the
     current one: a write's parameters (pydantic dumps, JSON) are built while Neo4j runs the
     previous statement instead of after it. One step at a time on the helper, in order; if
@@ -314,7 +314,8 @@ class Neo4jStore(Store):
         self._query("save_key", id=key.id, data=key.model_dump_json())
 
     def delete_key(self, key_id: str) -> bool:
-        return self._query("delete_key", id=key_id)[0]["removed"] > 0
+        removed: int = self._query("delete_key", id=key_id)[0]["removed"]
+        return removed > 0
 
     def keys(self) -> list[KeyRecord]:
         return [KeyRecord.model_validate_json(r["data"]) for r in self._query("read_keys")]

@@ -50,9 +50,11 @@ def single_valued_query(request: Request) -> None:
 
 def principal_of(request: Any) -> Principal:
     """The caller of an HTTP request (set by ``authenticate``)."""
-    return request.state.principal
+    principal: Principal = request.state.principal
+    return principal
 
 
 def store_of(request: Any) -> Store:
     """The store as the caller of an HTTP request may see it (scoped, redacted)."""
-    return request.state.store
+    store: Store = request.state.store
+    return store

@@ -10,9 +10,10 @@ checks live in ``entities`` (the same parser as the import) and ``auth`` (who ma
 
 from datetime import UTC, datetime, time
 from functools import cache
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, Body, Query, Request
+from fastapi.openapi.models import Example
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from graphsvc.application import entities
@@ -22,8 +23,20 @@ from graphsvc.application.importer import import_bundle
 from graphsvc.domain.audit import AuditEntry, AuditQuery
 from graphsvc.domain.bundle import BundleError, Problem, canonical_dict
 from graphsvc.domain.keys import Role
-from graphsvc.domain.model import KINDS, Day, Row
-from graphsvc.store.base import NotFound, Store
+from graphsvc.domain.model import (
+    KINDS,
+    Assignment,
+    Contact,
+    Day,
+    Interaction,
+    Link,
+    Organization,
+    Project,
+    Responsibility,
+    Row,
+    Stage,
+)
+from graphsvc.store.base import NotFound, Store, read_as
 from graphsvc.web.access import principal_of, store_of
 from graphsvc.web.errors import responses
 from graphsvc.web.response_cache import cache_of
@@ -63,13 +76,15 @@ class DeleteReport(BaseModel):
 
 
 def base_store(request: Request) -> Store:
-    return request.app.state.store
+    store: Store = request.app.state.store
+    return store
 
 
 @cache
 def example(kind: str) -> dict[str, Any]:
     """A realistic example row from the demo data."""
-    return demo_data()[kind][0]
+    row: dict[str, Any] = demo_data()[kind][0]
+    return row
 
 
 def _text(row: Row) -> str:
@@ -86,13 +101,13 @@ def _filter(store: Store, kind: str, given: dict[str, str]) -> list[Row]:
     else:
         rows = store.read(kind)
     if "stage" in given:
-        duties = {r.id for r in store.read("responsibilities") if r.stage == given["stage"]}
-        if not store.read("stages", [given["stage"]]):
+        duties = {r.id for r in read_as(store, Responsibility) if r.stage == given["stage"]}
+        if not read_as(store, Stage, [given["stage"]]):
             raise NotFound(f"no stage {given['stage']!r}")
         if kind == "responsibilities":
             rows = [r for r in rows if r.id in duties]
         else:
-            assigned = [a for a in store.read("assignments") if a.responsibility in duties]
+            assigned = [a for a in read_as(store, Assignment) if a.responsibility in duties]
             if kind == "assignments":
                 ids = {a.id for a in assigned}
                 rows = [r for r in rows if r.id in ids]
@@ -104,16 +119,22 @@ def _filter(store: Store, kind: str, given: dict[str, str]) -> list[Row]:
             needle = value.casefold()
             rows = [r for r in rows if needle in _text(r)]
         elif name == "tag":
-            rows = [r for r in rows if value in r.tags]
+            # FILTERS names the kinds each filter applies to: their rows have the field
+            rows = [r for r in cast(list[Organization | Contact], rows) if value in r.tags]
         elif name == "org" and kind == "projects":
-            rows = [r for r in rows if any(p.org == value for p in r.organizations)]
+            rows = [r for r in cast(list[Project], rows) if any(p.org == value for p in r.organizations)]
         elif name == "contact" and kind == "links":
-            rows = [r for r in rows if value in (r.source, r.target)]
+            rows = [r for r in cast(list[Link], rows) if value in (r.source, r.target)]
         elif name == "contact" and kind == "interactions":
-            rows = [r for r in rows if value in r.participants]
+            rows = [r for r in cast(list[Interaction], rows) if value in r.participants]
         elif name in ("org", "status", "kind", "raci", "contact"):
             rows = [r for r in rows if _value(getattr(r, name)) == value]
     return rows
+
+
+def _dump(body: BaseModel, exclude_unset: bool = False) -> dict[str, Any]:
+    """A request body (of a model made at run time) as JSON data."""
+    return body.model_dump(mode="json", exclude_unset=exclude_unset)
 
 
 def _value(value: Any) -> Any:
@@ -142,19 +163,21 @@ def _routes_for(segment: str, kind: str) -> None:
     model = KINDS[kind]
     page = create_model(
         f"{model.__name__}Page",
-        items=(list[model], ...),
+        items=(list[model], ...),  # type: ignore[valid-type]  # a class made at run time
         total=(int, Field(description="rows matching the filters")),
         offset=(int, ...),
         limit=(int, ...),
     )
     one = entities.singular(kind)
     allowed = FILTERS[kind]
-    body_examples = {"example": {"summary": f"a {one}", "value": example(kind)}}
+    body_examples: dict[str, Example] = {"example": {"summary": f"a {one}", "value": example(kind)}}
     changes = patch_model(model)
     shown = next(
         f for f in ("name", *model.model_fields) if f != "id" and f not in model.references and f in example(kind)
     )
-    patch_examples = {"change": {"summary": f"change {shown}", "value": {shown: example(kind)[shown]}}}
+    patch_examples: dict[str, Example] = {
+        "change": {"summary": f"change {shown}", "value": {shown: example(kind)[shown]}}
+    }
 
     @router.get(
         f"/api/v1/{segment}",
@@ -219,10 +242,12 @@ def _routes_for(segment: str, kind: str) -> None:
         summary=f"Create a {one}",
         responses=responses(401, 403, 409, 422),
     )
-    def create_row(request: Request, body: model = Body(..., openapi_examples=body_examples)) -> Any:
+    # ``model`` and ``changes`` are classes made at run time, which FastAPI reads from the
+    # annotations; the type checker cannot use them as types (valid-type below)
+    def create_row(request: Request, body: model = Body(..., openapi_examples=body_examples)) -> Any:  # type: ignore[valid-type]
         principal = principal_of(request)
         check_write(principal, base_store(request), store_of(request), kind, [body])
-        return entities.create(base_store(request), kind, body.model_dump(mode="json"), principal.name)
+        return entities.create(base_store(request), kind, _dump(body), principal.name)
 
     @router.get(
         f"/api/v1/{segment}/{{entity_id}}",
@@ -243,11 +268,11 @@ def _routes_for(segment: str, kind: str) -> None:
         summary=f"Replace a {one} (fields left out take their defaults)",
         responses=responses(401, 403, 404, 422),
     )
-    def replace_row(request: Request, entity_id: str, body: model = Body(..., openapi_examples=body_examples)) -> Any:
+    def replace_row(request: Request, entity_id: str, body: model = Body(..., openapi_examples=body_examples)) -> Any:  # type: ignore[valid-type]
         principal = principal_of(request)
         old = entities.get(store_of(request), kind, entity_id)
         check_write(principal, base_store(request), store_of(request), kind, [old, body])
-        return entities.replace(base_store(request), kind, entity_id, body.model_dump(mode="json"), principal.name)
+        return entities.replace(base_store(request), kind, entity_id, _dump(body), principal.name)
 
     @router.patch(
         f"/api/v1/{segment}/{{entity_id}}",
@@ -260,10 +285,10 @@ def _routes_for(segment: str, kind: str) -> None:
     def patch_row(
         request: Request,
         entity_id: str,
-        body: changes = Body(..., openapi_examples=patch_examples),
+        body: changes = Body(..., openapi_examples=patch_examples),  # type: ignore[valid-type]
     ) -> Any:
         principal = principal_of(request)
-        given = body.model_dump(mode="json", exclude_unset=True)
+        given = _dump(body, exclude_unset=True)
         old = entities.get(store_of(request), kind, entity_id)
         check_write(principal, base_store(request), store_of(request), kind, [old])
         _, new = entities.patched(base_store(request), kind, entity_id, given)

@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException
 from graphsvc.analysis.findings import Subject
 from graphsvc.analysis.paths import PathError
 from graphsvc.application.access import Forbidden, Unauthenticated
-from graphsvc.application.entities import Conflict
+from graphsvc.application.retry import Conflict
 from graphsvc.domain.bundle import BundleError
 from graphsvc.store import StoreUnavailable
 from graphsvc.store.base import NotFound

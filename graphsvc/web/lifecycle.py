@@ -10,6 +10,7 @@ from graphsvc.application.access import check_write
 from graphsvc.application.entities import get
 from graphsvc.application.lifecycle import LifecycleReport
 from graphsvc.domain.model import Contact, Day
+from graphsvc.store.base import Store
 from graphsvc.web.access import principal_of, store_of
 from graphsvc.web.errors import responses
 
@@ -46,12 +47,13 @@ def _writable(request: Request, contact_id: str, *named_in_body: str) -> None:
     check_write(principal_of(request), request.app.state.store, store_of(request), "contacts", rows)
 
 
-def _visible_only(request: Request, named: str | None, field: str):
+def _visible_only(request: Request, named: str | None, field: str) -> Store:
     """The base store, once a contact named in the body is known to be visible to the caller
     (one that is not is reported like an unknown one)."""
     if named and not store_of(request).read("contacts", [named]):
         raise lifecycle.unknown_contact(named, field)
-    return request.app.state.store
+    store: Store = request.app.state.store
+    return store
 
 
 @router.post(

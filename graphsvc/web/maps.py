@@ -8,6 +8,7 @@ app turns into 404 ``{"detail": ...}``. Pages are rendered with Jinja2 autoescap
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any, Literal
 from urllib.parse import quote, urlencode
@@ -20,8 +21,8 @@ from graphsvc.application.maps import ALL_STAGES, project_graph, project_map_htm
 from graphsvc.application.maps.model import MapData
 from graphsvc.application.maps.render import environment
 from graphsvc.application.reports import project_report
-from graphsvc.domain.model import Day
-from graphsvc.store.base import Store
+from graphsvc.domain.model import Day, Project, Stage
+from graphsvc.store.base import Store, read_as
 from graphsvc.web.access import store_of
 from graphsvc.web.response_cache import cache_of
 
@@ -58,10 +59,10 @@ def index_page(request: Request, as_of: Day | None = AS_OF_QUERY) -> HTMLRespons
     store: Store = store_of(request)
     day = as_of or date.today()
     stages_by_project: dict[str, list[Any]] = {}
-    for stage in store.read("stages"):
+    for stage in read_as(store, Stage):
         stages_by_project.setdefault(stage.project, []).append(stage)
-    rows = []
-    for project in store.read("projects"):
+    rows: list[dict[str, Any]] = []
+    for project in read_as(store, Project):
         report = project_report(store, project.id, None, day)
         health = report.health
         stages = sorted(stages_by_project.get(project.id, []), key=lambda s: s.order)
@@ -138,5 +139,5 @@ def project_graph_json(
     )
 
 
-def _has_cjk(names) -> bool:
+def _has_cjk(names: Iterable[str]) -> bool:
     return any("\u3400" <= ch <= "\u9fff" for name in names for ch in name)

@@ -60,4 +60,5 @@ class ResponseCache:
 
 
 def cache_of(request: Request) -> ResponseCache:
-    return request.app.state.responses
+    cache: ResponseCache = request.app.state.responses
+    return cache

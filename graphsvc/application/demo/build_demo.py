@@ -119,11 +119,11 @@ class Builder:
             row["valid_from"] = valid_from
         row["valid_to"] = valid_to
         self.rows["contact_history"].append(row)
-        return row["id"]
+        return str(row["id"])
 
     # -- project structure --------------------------------------------------------------
 
-    def project(self, name: str, description: str, parts: list[tuple]) -> None:
+    def project(self, name: str, description: str, parts: list[tuple[str, ...]]) -> None:
         organizations = []
         for org, role, valid_from, *rest in parts:
             part = {"org": org, "role": role, "valid_from": valid_from}
@@ -144,7 +144,7 @@ class Builder:
         self.stage_status[id] = status
         return id
 
-    def duty(self, id: str, stage: str, name: str, description: str, planned: str, **raci) -> str:
+    def duty(self, id: str, stage: str, name: str, description: str, planned: str, **raci: str | list[str]) -> str:
         """A responsibility and its RACI assignments.
 
         ``raci`` maps a letter to a contact id or a list of them. Assignments start with
@@ -172,12 +172,12 @@ class Builder:
         if valid_to:
             row["valid_to"] = valid_to
         self.rows["assignments"].append(row)
-        return row["id"]
+        return str(row["id"])
 
     def find_assignment(self, contact: str, responsibility: str, raci: str = "A") -> str:
         for row in self.rows["assignments"]:
             if (row["contact"], row["responsibility"], row["raci"]) == (contact, responsibility, raci):
-                return row["id"]
+                return str(row["id"])
         raise KeyError((contact, responsibility, raci))
 
     # -- links and interactions ---------------------------------------------------------
@@ -187,12 +187,12 @@ class Builder:
                "kind": "communicates", "last_contact": last_contact, "weight": weight,
                "channel": channel}
         self.rows["links"].append(row)
-        return row["id"]
+        return str(row["id"])
 
     def reports(self, source: str, target: str) -> str:
         row = {"id": self._next("l"), "source": source, "target": target, "kind": "reports_to"}
         self.rows["links"].append(row)
-        return row["id"]
+        return str(row["id"])
 
     def backup(self, source: str, target: str, valid_from: str | None = None) -> str:
         """``source`` stands in for ``target``."""
@@ -201,19 +201,19 @@ class Builder:
         if valid_from:
             row["valid_from"] = valid_from
         self.rows["links"].append(row)
-        return row["id"]
+        return str(row["id"])
 
     def link_between(self, a: str, b: str, kind: str = "communicates") -> str:
         for row in self.rows["links"]:
             if row["kind"] == kind and {row["source"], row["target"]} == {a, b}:
-                return row["id"]
+                return str(row["id"])
         raise KeyError((a, b, kind))
 
     def met(self, at: str, channel: str, summary: str, *participants: str) -> str:
         row = {"id": self._next("i"), "at": at, "participants": list(participants),
                "channel": channel, "summary": summary, "project": self.project_id}
         self.rows["interactions"].append(row)
-        return row["id"]
+        return str(row["id"])
 
     def problem(self, text: str, *ids: str) -> None:
         self.problems.append((text, list(ids)))

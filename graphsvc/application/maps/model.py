@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, Field
 
@@ -34,6 +34,7 @@ from graphsvc.analysis.view import ProjectView, build_view, last_contacts
 from graphsvc.application.maps.layout import Group, compute_layout
 from graphsvc.domain.bundle import Bundle
 from graphsvc.domain.defaults import STALE_DAYS
+from graphsvc.domain.model import Contact
 
 #: the value of ``?stage=`` (and ``initial_stage``) that asks for every stage at once
 ALL_STAGES = "all"
@@ -260,7 +261,10 @@ def _worst(current: Severity | None, new: Severity) -> Severity:
     return new if current is None or new.rank < current.rank else current
 
 
-def _add_unique(items: list, value) -> None:
+_T = TypeVar("_T")
+
+
+def _add_unique(items: list[_T], value: _T) -> None:
     if value not in items:
         items.append(value)
 
@@ -333,7 +337,7 @@ def build_map(
     for group in members.values():
         group.sort(key=lambda c: (-load.get(c, 0), names[c], c))
 
-    def org_key(oid: str) -> tuple:
+    def org_key(oid: str) -> tuple[bool, int, str, str]:
         row = org_rows.get(oid)
         kind = row.kind if row else "other"
         rank = KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER)
@@ -355,23 +359,21 @@ def build_map(
         role, engaged = roles.get(oid, ("", False))
         organizations.append(
             MapOrganization.model_construct(
-                **dict(
-                    id=oid,
-                    name=row.name if row else (oid or "(no organisation)"),
-                    kind=row.kind if row else "other",
-                    role=role,
-                    engaged=engaged if oid else False,
-                    color=ORG_PALETTE[i % len(ORG_PALETTE)] if oid else NO_ORG_COLOR,
-                    x=disc.x,
-                    y=disc.y,
-                    radius=disc.radius,
-                    people=len(members[oid]),
-                )
+                id=oid,
+                name=row.name if row else (oid or "(no organisation)"),
+                kind=row.kind if row else "other",
+                role=role,
+                engaged=engaged if oid else False,
+                color=ORG_PALETTE[i % len(ORG_PALETTE)] if oid else NO_ORG_COLOR,
+                x=disc.x,
+                y=disc.y,
+                radius=disc.radius,
+                people=len(members[oid]),
             )
         )
 
     # -- nodes (dicts while findings are added to them; models at the end) ----------------
-    nodes: dict[str, dict] = {}
+    nodes: dict[str, dict[str, Any]] = {}
     for oid in org_order:
         for cid in members[oid]:
             contact = view.contacts[cid]
@@ -412,7 +414,7 @@ def build_map(
         )
 
     # -- edges ----------------------------------------------------------------------------
-    edges: dict[str, dict] = {}
+    edges: dict[str, dict[str, Any]] = {}
 
     shared_cache: dict[tuple[tuple[str, ...], tuple[str, ...]], list[str]] = {}
 
@@ -519,15 +521,16 @@ def build_map(
             for pid in people:
                 mark_node(pid, None)
             pairs = [(a, b) for b in to_side for a in from_side][:24]
-            for k, (a, b) in enumerate(pairs):
+            for k, (from_id, to_id) in enumerate(pairs):
                 eid = f"g:{index}:{k}"
                 edges[eid] = _edge(
                     id=eid,
                     kind="handover_gap",
-                    source=a,
-                    target=b,
+                    source=from_id,
+                    target=to_id,
                     stages=sorted(
-                        concerned & set(nodes[a]["stages"]) & set(nodes[b]["stages"]), key=stage_order.__getitem__
+                        concerned & set(nodes[from_id]["stages"]) & set(nodes[to_id]["stages"]),
+                        key=stage_order.__getitem__,
                     ),
                 )
                 mark_edge(eid, "broken_handover")
@@ -556,26 +559,24 @@ def build_map(
                 mark_edge(eid, None)
 
         if not concerned:  # no stage of its own: listed where what it is drawn on shows
-            source = [edges[e]["stages"] for e in drawn_edges] or [nodes[n]["stages"] for n in drawn_nodes]
-            concerned = {s for group in source for s in group}
+            drawn_on = [edges[e]["stages"] for e in drawn_edges] or [nodes[n]["stages"] for n in drawn_nodes]
+            concerned = {s for group in drawn_on for s in group}
         map_findings.append(
             MapFinding.model_construct(
-                **dict(
-                    index=index,
-                    code=code,
-                    severity=f.severity,
-                    stage=f.stage.id if f.stage else None,
-                    stages=sorted(concerned, key=stage_order.__getitem__),
-                    explanation=f.explanation,
-                    remedy=f.remedy,
-                    subjects=f.subjects,
-                    nodes=drawn_nodes,
-                    edges=drawn_edges,
-                )
+                index=index,
+                code=code,
+                severity=f.severity,
+                stage=f.stage.id if f.stage else None,
+                stages=sorted(concerned, key=stage_order.__getitem__),
+                explanation=f.explanation,
+                remedy=f.remedy,
+                subjects=f.subjects,
+                nodes=drawn_nodes,
+                edges=drawn_edges,
             )
         )
 
-    current = next((s.id for s in stages if view.phase[s.id] == "active"), None)
+    current_stage = next((s.id for s in stages if view.phase[s.id] == "active"), None)
     # Every value above comes from validated rows and is built here with its field's type,
     # so the models are constructed without validating again: that would take longer than
     # building the whole map on a 5,000-person project (tests check a validation round trip).
@@ -583,7 +584,7 @@ def build_map(
         project=MapProject.model_construct(id=project.id, name=project.name, description=project.description),
         as_of=day,
         view_stage=None,
-        current_stage=current,
+        current_stage=current_stage,
         stale_days=stale_days,
         cluster_threshold=CLUSTER_THRESHOLD,
         stages=[
@@ -621,21 +622,21 @@ _EDGE_DEFAULTS = {
 }
 
 
-def _node(**fields) -> dict:
+def _node(**fields: Any) -> dict[str, Any]:
     """Every field of a MapNode (model_construct must not look defaults up: it is slow)."""
     return {**_NODE_DEFAULTS, "marks": [], "severity": None, "findings": [], **fields}
 
 
-def _edge(**fields) -> dict:
+def _edge(**fields: Any) -> dict[str, Any]:
     return {**_EDGE_DEFAULTS, "marks": [], "severity": None, "findings": [], **fields}
 
 
-def _node_model(fields: dict) -> MapNode:
+def _node_model(fields: dict[str, Any]) -> MapNode:
     channels = [Channel.model_construct(kind=c["kind"], value=c["value"]) for c in fields["channels"]]
     return MapNode.model_construct(**{**fields, "channels": channels})
 
 
-def _channels(contact, policy: ChannelPolicy) -> list[dict]:
+def _channels(contact: Contact, policy: ChannelPolicy) -> list[dict[str, str]]:
     if policy == "none":
         return []
     out = [{"kind": "preferred", "value": contact.preferred_channel}] if contact.preferred_channel else []

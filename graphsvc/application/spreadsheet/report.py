@@ -9,7 +9,7 @@ column; warnings and suspected duplicates never block it. The commit is ``import
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel, Field
 
@@ -23,7 +23,7 @@ from graphsvc.application.spreadsheet.convert import (
 )
 from graphsvc.domain.bundle import BundleError, KnownIds, parse_bundle
 from graphsvc.domain.model import Contact
-from graphsvc.store.base import Store
+from graphsvc.store.base import Store, read_as
 
 _REASON_TEXT = {
     "same_name_different_phones": "the same name with different phones",
@@ -110,7 +110,8 @@ def review(conversion: Conversion, stored: list[Contact]) -> tuple[list[Issue], 
 
 
 def _ref(person: Person) -> ContactRef:
-    sheet, row = person.handle if person.handle else (None, None)
+    # the handle is the (sheet, row number) given by ``review``
+    sheet, row = cast(tuple[str, int], person.handle) if person.handle else (None, None)
     return ContactRef(id=person.id, name=person.name, sheet=sheet, row=row, stored=person.stored)
 
 
@@ -147,7 +148,7 @@ def run_import(
     (``actor`` is recorded in the audit trail)."""
     today = today or date.today()
     conversion = sheets_to_bundle(sheets)
-    stored = store.read("contacts")
+    stored = read_as(store, Contact)
     warnings, duplicates = review(conversion, stored)
     report = SpreadsheetReport(
         ok=True,

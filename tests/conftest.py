@@ -13,6 +13,7 @@ or marked as a test database by an earlier session (``neo4j_server.claim_for_tes
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 
@@ -24,15 +25,6 @@ from graphsvc.store.neo4j_store import Neo4jStore
 
 from neo4j_server import claim_for_tests, start_neo4j
 
-#: the service's settings: a developer's values must never point a test at their data
-SERVICE_SETTINGS = (
-    "GRAPHSVC_STORE",
-    "GRAPHSVC_DATA_DIR",
-    "NEO4J_URI",
-    "NEO4J_USER",
-    "NEO4J_PASSWORD",
-    "NEO4J_DATABASE",
-)
 #: a running server for the tests (optional; otherwise the session starts its own)
 TEST_URI, TEST_USER, TEST_PASSWORD = (
     "GRAPHSVC_TEST_NEO4J_URI",
@@ -41,15 +33,22 @@ TEST_URI, TEST_USER, TEST_PASSWORD = (
 )
 
 
+#: the data directory of anything that opens the configured store without choosing its own
+_SCRATCH_DATA_DIR = tempfile.mkdtemp(prefix="graphsvc-tests-")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(_SCRATCH_DATA_DIR, ignore_errors=True)
+
+
 def pytest_configure(config: pytest.Config) -> None:
-    """Replace the service's settings with harmless ones: set, not just removed, so that a
-    developer's ``.env`` file (read by the settings too) cannot fill them in either."""
-    for name in SERVICE_SETTINGS:
-        os.environ.pop(name, None)
+    """Replace the service's settings with harmless ones, so that a developer's values never
+    point a test at their data: set, not just removed, so that a ``.env`` file (read by the
+    settings too) cannot fill them in either."""
     os.environ.update(
         {
             "GRAPHSVC_STORE": "embedded",
-            "GRAPHSVC_DATA_DIR": tempfile.mkdtemp(prefix="graphsvc-tests-"),
+            "GRAPHSVC_DATA_DIR": _SCRATCH_DATA_DIR,
             "NEO4J_URI": "bolt://127.0.0.1:9",  # the discard port: nothing answers
             "NEO4J_USER": "neo4j",
             "NEO4J_PASSWORD": "",

@@ -51,15 +51,13 @@ TARGET: Final = _Target.TARGET
 Node = str | _Target
 #: person -> neighbour -> hop cost (the target has no entry: it is never expanded by cost)
 Costs = dict[str, dict[str, float]]
+#: the same costs looked up by any node, so that the searches index them without a check
+#: per step (they never look up the target)
+_Graph = dict[Node, dict[str, float]]
 #: the heaps of the searches: (distance or estimate, tie-breaking counter, node)
 Heap = list[tuple[float, int, Node]]
 #: node -> the node before it on the search's way (None at the search's start)
 Preds = dict[Node, Node | None]
-
-
-def _person(node: Node) -> str:
-    """A node known not to be the target (every node but the last of a path)."""
-    return cast(str, node)
 
 
 def k_cheapest_paths(costs: Costs, source: str, people: list[str], k: int) -> list[list[str]]:
@@ -69,7 +67,8 @@ def k_cheapest_paths(costs: Costs, source: str, people: list[str], k: int) -> li
     reachable = sorted({p for p in people if p in costs})  # in one order, however given
     if source not in costs or not reachable:
         return []
-    search = _MeetingSearch(costs, set(reachable), reachable, source)
+    graph = cast(_Graph, costs)
+    search = _MeetingSearch(graph, set(reachable), reachable, source)
     search.run()
     if search.meeting is None:
         return []
@@ -81,17 +80,17 @@ def k_cheapest_paths(costs: Costs, source: str, people: list[str], k: int) -> li
         # Too few paths in the trees: take the k-th cheapest inside the region settled so
         # far (exact if it costs less than anything outside, a bound if not).
         guide, toward = _distances_to_target(search, INFINITY)
-        found = _yen(costs, guide, toward, first, k, INFINITY)
+        found = _yen(graph, guide, toward, first, k, INFINITY)
         assert found is not None  # nothing outside when ``trusted`` is infinite
-        if len(found) == k and _cost(costs, found[-1]) < search.floor() - SLACK:
+        if len(found) == k and _cost(graph, found[-1]) < search.floor() - SLACK:
             return [_people(path) for path in found]
-        bound = _cost(costs, found[-1]) if len(found) == k else search.best + 2
+        bound = _cost(graph, found[-1]) if len(found) == k else search.best + 2
     while True:
         search.run(bound + SLACK)
         if search.floor() == INFINITY:
             bound = INFINITY  # every node reachable from one side is settled
         guide, toward = _distances_to_target(search, bound + SLACK)
-        found = _yen(costs, guide, toward, first, k, bound + SLACK)
+        found = _yen(graph, guide, toward, first, k, bound + SLACK)
         if found is not None:
             return [_people(path) for path in found]
         bound = search.best + 2 * (bound - search.best) + 1  # fewer than k within it: widen
@@ -101,7 +100,7 @@ class _MeetingSearch:
     """Bidirectional Dijkstra from ``source`` and from the joint target; resumable, so that
     it can go on settling nodes after the two sides met."""
 
-    def __init__(self, costs: Costs, targets: set[str], reachable: list[str], source: str):
+    def __init__(self, costs: _Graph, targets: set[str], reachable: list[str], source: str):
         self.costs, self.targets, self.reachable = costs, targets, reachable
         # forward: node -> distance from source; backward: to target
         self.settled: tuple[dict[Node, float], dict[Node, float]] = ({}, {})
@@ -234,7 +233,7 @@ def _distances_to_target(search: _MeetingSearch, bound: float) -> tuple[dict[Nod
         if v in distance or from_source.get(v, beyond) + dist > bound:
             continue
         distance[v] = dist
-        for w, cost in costs[_person(v)].items():
+        for w, cost in costs[v].items():
             length = dist + cost
             if length < seen.get(w, INFINITY) and w in region:
                 seen[w] = length
@@ -245,7 +244,7 @@ def _distances_to_target(search: _MeetingSearch, bound: float) -> tuple[dict[Nod
 
 
 def _spur_search(
-    costs: Costs,
+    costs: _Graph,
     distance: dict[Node, float],
     toward: Preds,
     start: Node,
@@ -280,7 +279,7 @@ def _spur_search(
         if rest is not None:
             return reached[v] + distance[v], _chain(pred, v)[::-1] + rest
         here = reached[v]
-        for w, cost in costs[_person(v)].items():
+        for w, cost in costs[v].items():
             if w in closed or w in left_out or (v == start and w in blocked):
                 continue
             estimate = distance.get(w)
@@ -309,7 +308,7 @@ def _clear_way(toward: Preds, v: Node, start: Node, left_out: set[Node], blocked
 
 
 def _yen(
-    costs: Costs, distance: dict[Node, float], toward: Preds, first: list[Node], k: int, trusted: float
+    costs: _Graph, distance: dict[Node, float], toward: Preds, first: list[Node], k: int, trusted: float
 ) -> list[list[Node]] | None:
     """Yen's algorithm from the cheapest path ``first``, over the nodes ``distance`` knows,
     which hold every path costing at most ``trusted``. Spur searches look no further, so
@@ -339,7 +338,7 @@ def _yen(
         root_cost = 0.0
         for i in range(1, len(path)):
             if i > 1:
-                root_cost += costs[_person(path[i - 2])][_person(path[i - 1])]
+                root_cost += costs[path[i - 2]][path[i - 1]]  # type: ignore[index]  # a person: only a path's last node is the target
             root = path[:i]
             blocked = frozenset(other[i] for other in accepted if other[:i] == root)
             identity = (tuple(root), blocked)
@@ -354,12 +353,12 @@ def _yen(
                 offer(root[:-1] + spur[1])
 
 
-def _cost(costs: Costs, path: list[Node]) -> float:
+def _cost(costs: _Graph, path: list[Node]) -> float:
     """A path's cost, summed from its first hop on (the hop to the joint target is free)."""
     total = 0.0
     for a, b in zip(path, path[1:]):
         if b is not TARGET:
-            total += costs[_person(a)][b]
+            total += costs[a][b]
     return total
 
 

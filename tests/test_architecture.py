@@ -48,3 +48,32 @@ def test_the_readme_layout_table_matches_the_tree():
     assert not missing, f"the layout table names paths that do not exist: {missing}"
     packages = {f"graphsvc/{p.name}/" for p in (ROOT / "graphsvc").iterdir() if (p / "__init__.py").is_file()}
     assert packages <= named, f"packages missing from the layout table: {sorted(packages - named)}"
+
+
+#: declared dependencies the code never imports by name, and why they are needed at run time
+USED_WITHOUT_IMPORT = {
+    "neo4j-rust-ext": "the driver's Rust packstream, found by the neo4j driver itself",
+    "python-multipart": "FastAPI parses the spreadsheet upload's multipart form with it",
+}
+
+
+def _normalized(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def test_runtime_dependencies_are_what_the_code_imports():
+    import importlib.metadata
+    import tomllib
+
+    import grimp
+
+    declared = {
+        _normalized(re.split(r"[<>=!~\[; ]", spec, maxsplit=1)[0])
+        for spec in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    }
+    graph = grimp.build_graph("graphsvc", include_external_packages=True)
+    imported = {m for m in graph.modules if not m.startswith("graphsvc")} - set(sys.stdlib_module_names)
+    distributions = importlib.metadata.packages_distributions()
+    needed = {_normalized(dist) for module in imported for dist in distributions.get(module, [module])}
+    assert needed - declared == set(), "imported but not declared as a dependency"
+    assert declared - needed == set(USED_WITHOUT_IMPORT), "declared but never imported"

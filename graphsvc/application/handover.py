@@ -17,18 +17,18 @@ The zip is deterministic: entries in sorted order, every timestamp the as-of day
 fixed permissions, so the same data and day give byte-identical zips. Every HTML page
 (ours and the maps) is self-contained; ours escape every stored string (Jinja2 autoescape)
 and carry a Content-Security-Policy that forbids scripts and network access. CSV files are
-UTF-8 with a byte-order mark so that Excel opens Chinese text correctly, and cells that
-Excel would run as a formula are neutralised with a leading apostrophe.
+UTF-8 with a byte-order mark so that Excel opens Chinese text correctly, and every cell
+starting like a formula (``=``, ``+``, ``-``, ``@``, tab, CR; phone numbers too) gets a
+leading apostrophe (``safe_export.csv_bytes``). GraphML and our pages replace characters
+XML cannot carry.
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import re
 import zipfile
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
@@ -45,6 +45,7 @@ from graphsvc.analysis.health import Share
 from graphsvc.analysis.view import ProjectView, build_view
 from graphsvc.application.maps import ALL_STAGES, project_graph, render_html
 from graphsvc.application.reports import ProjectReport, project_report
+from graphsvc.application.safe_export import clean_graph, csv_bytes, finalize
 from graphsvc.domain.bundle import Bundle, _all_references, dump_bundle
 from graphsvc.domain.model import KINDS, Row, Stage
 from graphsvc.store.base import Store
@@ -107,29 +108,6 @@ def _value(value: object) -> str:
 
 def _join(items: list[str] | tuple[str, ...]) -> str:
     return "; ".join(item for item in items if item)
-
-
-_PLAIN_NUMBER = re.compile(r"^[+\-]?[\d\s().\-/]+$")
-
-
-def _cell(value: object) -> str:
-    """A CSV cell Excel shows as text: formulas (=, +, -, @ at the start) get a leading '.
-
-    Phone numbers such as ``+86 138 0000 0001`` and plain numbers stay as they are.
-    """
-    text = "" if value is None else str(value)
-    if text and (text[0] in "=@\t\r" or (text[0] in "+-" and not _PLAIN_NUMBER.match(text))):
-        return "'" + text
-    return text
-
-
-def _csv(header: list[str], rows: Sequence[Sequence[object]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_cell(value) for value in row])
-    return buffer.getvalue().encode("utf-8-sig")
 
 
 def _concerns(finding: Finding, stage_id: str) -> bool:
@@ -257,7 +235,7 @@ def roster_csv(view: ProjectView) -> bytes:
                 ],
             )
         )
-    return _csv(ROSTER_COLUMNS, [row for _, row in sorted(people)])
+    return csv_bytes(ROSTER_COLUMNS, [row for _, row in sorted(people)])
 
 
 FINDINGS_COLUMNS = [
@@ -292,7 +270,7 @@ def findings_csv(report: ProjectReport) -> bytes:
         ]
         for f in report.findings
     ]
-    return _csv(FINDINGS_COLUMNS, rows)
+    return csv_bytes(FINDINGS_COLUMNS, rows)
 
 
 def handover_graph(snapshot: Bundle, view: ProjectView) -> nx.MultiDiGraph[str]:
@@ -384,8 +362,9 @@ def handover_graph(snapshot: Bundle, view: ProjectView) -> nx.MultiDiGraph[str]:
 
 
 def graphml(graph: nx.MultiDiGraph[str]) -> bytes:
+    """The graph as GraphML; text XML cannot carry (stored before the model refused it) replaced."""
     buffer = io.BytesIO()
-    nx.write_graphml(graph, buffer, encoding="utf-8", prettyprint=True)
+    nx.write_graphml(clean_graph(graph), buffer, encoding="utf-8", prettyprint=True)
     return buffer.getvalue()
 
 
@@ -503,6 +482,7 @@ _ENV = Environment(
     autoescape=True,
     undefined=StrictUndefined,
     keep_trailing_newline=True,
+    finalize=finalize,
 )
 
 

@@ -23,4 +23,4 @@ def serve_command(
     except SettingsError as exc:
         raise fail(f"error: {exc}", EXIT_BAD_INPUT) from exc
     typer.echo(f"serving the {settings.store} store on http://{host}:{port} (docs at /docs)")
-    uvicorn.run(create_app(host=host), host=host, port=port)
+    uvicorn.run(create_app(host=host, limits=settings.import_limits), host=host, port=port)

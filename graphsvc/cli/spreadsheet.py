@@ -14,12 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from graphsvc.cli.common import EXIT_BAD_INPUT
+from graphsvc.cli.common import EXIT_BAD_INPUT, fail
 from graphsvc.cli.common import actor as cli_actor
 
 if TYPE_CHECKING:
     from graphsvc.application.spreadsheet.report import SpreadsheetReport
     from graphsvc.store.base import Store
+    from graphsvc.support.settings import ImportLimits
 
 #: from this many rows on, a progress bar is drawn even when stderr is not a terminal
 LARGE_ROWS = 5000
@@ -32,26 +33,30 @@ def is_spreadsheet(paths: list[Path]) -> bool:
     return any(path.is_dir() or path.suffix.lower() in SPREADSHEET_SUFFIXES for path in paths)
 
 
-def _collect(paths: list[Path]) -> list[tuple[str, bytes]]:
-    """(name, bytes) of every file named, a directory standing for the .csv files in it."""
-    from graphsvc.application.spreadsheet.convert import Issue, SpreadsheetError
-    from graphsvc.application.spreadsheet.read import CSV_SUFFIXES
+def _collect(paths: list[Path], limits: ImportLimits) -> list[tuple[str, bytes]]:
+    """(name, bytes) of every file named, a directory standing for the .csv files in it.
 
-    files: list[tuple[str, bytes]] = []
+    The files are read only when together they are within the upload limit, as for HTTP.
+    """
+    from graphsvc.application.spreadsheet.convert import Issue, SpreadsheetError
+    from graphsvc.application.spreadsheet.read import CSV_SUFFIXES, check_size
+
+    found: list[Path] = []
     missing: list[Issue] = []
     for path in paths:
         if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in CSV_SUFFIXES)
-            if not found:
+            csvs = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in CSV_SUFFIXES)
+            if not csvs:
                 missing.append(Issue(message=f"no .csv files in directory {path}"))
-            files += [(str(p), p.read_bytes()) for p in found]
+            found += csvs
         elif path.is_file():
-            files.append((str(path), path.read_bytes()))
+            found.append(path)
         else:
             missing.append(Issue(message=f"no such file: {path}"))
     if missing:
         raise SpreadsheetError(missing)
-    return files
+    check_size([(str(p), p.stat().st_size) for p in found], limits)
+    return [(str(p), p.read_bytes()) for p in found]
 
 
 def _progress(total: int) -> AbstractContextManager[Any]:
@@ -87,17 +92,25 @@ def import_spreadsheets(
     open_store: Callable[[], AbstractContextManager[Store]],
     actor: str | None = None,
 ) -> None:
-    """Read, check and (unless a dry run or wrong) commit; exit 2 when anything is wrong."""
+    """Read, check and (unless a dry run or wrong) commit; exit 2 when anything is wrong.
+
+    The import limits are the settings', the same as the HTTP upload's.
+    """
     from graphsvc.application.spreadsheet.convert import SpreadsheetError
     from graphsvc.application.spreadsheet.read import estimate_rows, read_files
     from graphsvc.application.spreadsheet.report import run_import, unreadable
+    from graphsvc.support.settings import SettingsError, load_settings
 
+    try:
+        limits = load_settings().import_limits
+    except SettingsError as exc:
+        raise fail(f"error: {exc}", EXIT_BAD_INPUT) from exc
     report: SpreadsheetReport | None = None
     store_name = ""
     try:
-        files = _collect(paths)
-        with _progress(estimate_rows(files)) as bar:
-            sheets = read_files(files, tick=bar.update if bar is not None else lambda rows: None)
+        files = _collect(paths, limits)
+        with _progress(estimate_rows(files, limits)) as bar:
+            sheets = read_files(files, tick=bar.update if bar is not None else lambda rows: None, limits=limits)
     except SpreadsheetError as exc:
         report = unreadable(exc.issues, dry_run)
     if report is None:

@@ -1,11 +1,32 @@
 """Settings from environment variables and an optional ``.env`` file."""
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from platformdirs import user_data_dir
 from pydantic import AliasChoices, Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+@dataclass(frozen=True)
+class ImportLimits:
+    """What one spreadsheet import may hold, so no upload can exhaust memory or time.
+
+    The defaults take any real team's workbook: 100,000 rows, and Excel's own cell maximum.
+    """
+
+    #: the upload (HTTP request body; on the command line, the files together)
+    max_bytes: int = 20 * 2**20
+    #: an .xlsx unpacked: the sum of its zip members' sizes, checked before parsing
+    max_uncompressed_bytes: int = 100 * 2**20
+    #: rows read in all sheets together, empty ones included; reading stops past it
+    max_rows: int = 100_000
+    #: characters in one cell (Excel's limit)
+    max_cell_chars: int = 32_767
+
+
+_LIMITS = ImportLimits()
 
 
 class Settings(BaseSettings):
@@ -20,10 +41,27 @@ class Settings(BaseSettings):
     neo4j_user: str = Field("neo4j", validation_alias=AliasChoices("NEO4J_USER"))
     neo4j_password: str = Field("", validation_alias=AliasChoices("NEO4J_PASSWORD"))
     neo4j_database: str = Field("neo4j", validation_alias=AliasChoices("NEO4J_DATABASE"))
+    upload_max_bytes: int = Field(_LIMITS.max_bytes, gt=0, validation_alias=AliasChoices("GRAPHSVC_UPLOAD_MAX_BYTES"))
+    upload_max_uncompressed_bytes: int = Field(
+        _LIMITS.max_uncompressed_bytes, gt=0, validation_alias=AliasChoices("GRAPHSVC_UPLOAD_MAX_UNCOMPRESSED_BYTES")
+    )
+    import_max_rows: int = Field(_LIMITS.max_rows, gt=0, validation_alias=AliasChoices("GRAPHSVC_IMPORT_MAX_ROWS"))
+    import_max_cell_chars: int = Field(
+        _LIMITS.max_cell_chars, gt=0, validation_alias=AliasChoices("GRAPHSVC_IMPORT_MAX_CELL_CHARS")
+    )
 
     @property
     def sqlite_path(self) -> Path:
         return self.data_dir / "graphsvc.sqlite3"
+
+    @property
+    def import_limits(self) -> ImportLimits:
+        return ImportLimits(
+            max_bytes=self.upload_max_bytes,
+            max_uncompressed_bytes=self.upload_max_uncompressed_bytes,
+            max_rows=self.import_max_rows,
+            max_cell_chars=self.import_max_cell_chars,
+        )
 
 
 class SettingsError(ValueError):

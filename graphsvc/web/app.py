@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 from graphsvc import __version__
 from graphsvc.application.access import Gate, Views, is_loopback
 from graphsvc.store import Store, StoreUnavailable, open_store
+from graphsvc.support.settings import ImportLimits, load_settings
 from graphsvc.web import errors
 from graphsvc.web.access import (
     PUBLIC_PATHS,
@@ -31,17 +32,21 @@ from graphsvc.web.maps import router as maps_router
 from graphsvc.web.reminders import router as reminders_router
 from graphsvc.web.reports import router as reports_router
 from graphsvc.web.response_cache import ResponseCache
+from graphsvc.web.spreadsheet import UPLOAD_PATHS
 from graphsvc.web.spreadsheet import router as spreadsheet_router
+from graphsvc.web.upload_limit import UploadLimit
 
 log = logging.getLogger("graphsvc")
 
 
-def create_app(store: Store | None = None, host: str | None = None) -> FastAPI:
+def create_app(store: Store | None = None, host: str | None = None, limits: ImportLimits | None = None) -> FastAPI:
     """Build the app; tests pass a store, the CLI lets settings choose one.
 
     ``host`` is the address served on: without API keys, authentication is off only when
-    it is a loopback address (None means in-process, as in tests).
+    it is a loopback address (None means in-process, as in tests). ``limits`` bound the
+    spreadsheet upload (None: from the settings).
     """
+    limits = limits or load_settings().import_limits
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -106,6 +111,8 @@ def create_app(store: Store | None = None, host: str | None = None) -> FastAPI:
             )
         return {"status": "ready", "store": current.name}
 
+    app.state.limits = limits
+    app.add_middleware(UploadLimit, paths=UPLOAD_PATHS, max_bytes=limits.max_bytes)
     app.include_router(reports_router)
     app.include_router(entities_router)
     app.include_router(lifecycle_router)

@@ -31,7 +31,9 @@ class ProblemItem(BaseModel):
 
 class ErrorBody(BaseModel):
     detail: str = Field(description="what went wrong, naming the field or id")
-    code: str = Field(description="invalid, not_found, conflict, unauthenticated, forbidden, no_path, unavailable")
+    code: str = Field(
+        description="invalid, not_found, conflict, unauthenticated, forbidden, no_path, too_large, unavailable"
+    )
     problems: list[ProblemItem] = Field(default_factory=list)
     nearest: list[Subject] = Field(default_factory=list)
 
@@ -47,6 +49,7 @@ MEANING = {
     403: "the key's role does not allow this",
     404: "unknown id (or outside the key's projects)",
     409: "conflicts with what is stored",
+    413: "the upload is over the size limit",
     422: "invalid input; problems name each field",
     503: "the store is not reachable",
 }
@@ -159,7 +162,7 @@ def install(app: FastAPI) -> None:
             # like any other, so 422 naming the body
             reason = str(exc.detail)
             return error(422, "invalid", f"body: {reason}", problems=[ProblemItem(location="body", reason=reason)])
-        code = {404: "not_found", 405: "invalid", 401: "unauthenticated", 403: "forbidden"}.get(
+        code = {404: "not_found", 405: "invalid", 401: "unauthenticated", 403: "forbidden", 413: "too_large"}.get(
             exc.status_code, "invalid"
         )
         return error(exc.status_code, code, str(exc.detail))

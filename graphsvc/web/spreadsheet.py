@@ -2,7 +2,10 @@
 
 The same reader, checks and report as ``graphsvc import FILE.xlsx``, so a team can drop its
 Excel file on the intranet and get the same row-level answer. The endpoint is a plain
-``def``: reading a workbook and importing are CPU-bound and run in the thread pool.
+``def``: reading a workbook and importing are CPU-bound and run in the thread pool, so the
+event loop keeps answering (and a stop signal is heard) while a workbook is read; the
+import limits (``app.state.limits``) bound how long that takes. The upload's size is
+limited before the endpoint runs, while it streams in (``upload_limit``).
 """
 
 from __future__ import annotations
@@ -23,12 +26,15 @@ from graphsvc.web.access import principal_of
 from graphsvc.web.errors import ProblemItem, error, responses
 
 router = APIRouter(tags=["import"])
+SPREADSHEET_UPLOAD = "/api/v1/import/spreadsheet"
+#: the paths whose request bodies GRAPHSVC_UPLOAD_MAX_BYTES limits
+UPLOAD_PATHS = frozenset({SPREADSHEET_UPLOAD})
 
 
 @router.post(
-    "/api/v1/import/spreadsheet",
+    SPREADSHEET_UPLOAD,
     response_model=SpreadsheetReport,
-    responses=responses(401, 403, 422),
+    responses=responses(401, 403, 413, 422),
 )
 def import_spreadsheet(
     request: Request,
@@ -40,6 +46,11 @@ def import_spreadsheet(
     """Import a spreadsheet all-or-nothing (admin), or (``dry_run``) report what importing it
     would meet.
 
+    Over a limit (settings): an upload larger than ``GRAPHSVC_UPLOAD_MAX_BYTES`` is 413; a
+    workbook unpacking past ``GRAPHSVC_UPLOAD_MAX_UNCOMPRESSED_BYTES``, more rows than
+    ``GRAPHSVC_IMPORT_MAX_ROWS`` or a cell longer than ``GRAPHSVC_IMPORT_MAX_CELL_CHARS`` is
+    an error of the report (422), as is a damaged or hostile workbook.
+
     The report lists errors (sheet, row, column), warnings and suspected duplicate
     contacts; duplicates and warnings never block the import. A dry run always answers with
     the report; an import with any error answers 422 naming each cell, and writes nothing.
@@ -48,7 +59,7 @@ def import_spreadsheet(
     principal.require(Role.admin)
     uploads = [(upload.filename or "upload", upload.file.read()) for upload in files]
     try:
-        sheets = read_files(uploads)
+        sheets = read_files(uploads, limits=request.app.state.limits)
     except SpreadsheetError as exc:
         report = unreadable(exc.issues, dry_run)
     else:

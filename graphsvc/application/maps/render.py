@@ -9,7 +9,7 @@ title and note that reaches the markup is HTML-escaped. Three values are inserte
   files, checked once not to contain ``</script``, ``</style`` or ``<!--`` (and with the
   library's ``sourceMappingURL`` comment dropped, so no developer console fetches a map);
 - the map data, as JSON in ``<script type="application/json">`` with every ``<``, ``>``
-  and ``&`` (and U+2028/U+2029) written as a ``\\u`` escape, so no user string can end
+  and ``&`` (and U+2028/U+2029, U+FFFE/U+FFFF) written as a ``\\u`` escape, so no user string can end
   the script element; the page's script reads it with ``JSON.parse`` and puts strings on
   the page only through ``textContent`` or the canvas.
 
@@ -28,6 +28,7 @@ from markupsafe import Markup
 
 from graphsvc import __version__
 from graphsvc.application.maps.model import ALL_STAGES, MapData
+from graphsvc.application.safe_export import finalize
 from graphsvc.store.base import NotFound
 from graphsvc.support.resources import resource_dir
 
@@ -40,6 +41,9 @@ _JSON_ESCAPES = {
     "&": "\\u0026",
     "\u2028": "\\u2028",
     "\u2029": "\\u2029",
+    # noncharacters JSON leaves as they are but an HTML page should not carry
+    "\ufffe": "\\ufffe",
+    "\uffff": "\\uffff",
 }
 _CJK = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
 _SOURCE_MAP = re.compile(r"^//# sourceMappingURL=.*$", re.MULTILINE)
@@ -58,6 +62,7 @@ def environment() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=finalize,  # text XML cannot carry, stored before the model refused it, replaced
     )
 
 

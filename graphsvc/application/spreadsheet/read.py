@@ -5,6 +5,12 @@ workbook gives one sheet per worksheet; a CSV file is one sheet named after the 
 stem (``contacts.csv`` -> ``contacts``). CSV files exported by Excel come as UTF-8 with a
 BOM, plain UTF-8, or GB18030 (Chinese Windows), and we try them in that order; anything
 else is an error naming the file rather than silently garbled names.
+
+Uploads are hostile until read: every limit of ``ImportLimits`` (settings) is checked as
+early as it can be, the size of the files before anything is parsed, a workbook's unpacked
+size before its XML is, rows and cell lengths while reading, so that reading stops there.
+openpyxl parses XML with defusedxml (installed with us), which refuses entity declarations
+(billion laughs, XXE); a workbook that fails to parse in any way is a report naming the file.
 """
 
 from __future__ import annotations
@@ -17,12 +23,16 @@ from collections.abc import Callable
 from pathlib import PurePath
 from typing import Any
 
+from defusedxml import DefusedXmlException
+
 from graphsvc.application.spreadsheet.convert import (
     Issue,
     Sheet,
     SpreadsheetError,
     cell_value,
+    column_letter,
 )
+from graphsvc.support.settings import ImportLimits
 
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 CSV_SUFFIXES = (".csv",)
@@ -33,6 +43,8 @@ CSV_ENCODINGS = ("utf-8-sig", "utf-8", "gb18030")
 #: called with the number of rows just read, for a progress bar
 Tick = Callable[[int], None]
 _TICK_EVERY = 500
+#: more columns than any sheet has fields; a row's empty cells beyond are dropped, a value is an error
+MAX_COLUMNS = 256
 
 
 def _no_tick(rows: int) -> None:
@@ -66,13 +78,53 @@ def decode_csv(name: str, data: bytes) -> tuple[str, str]:
     )
 
 
-def _body(rows: Any, sheet: str, source: str, tick: Tick, encoding: str | None = None) -> Sheet:
-    """Split numbered rows into header (first non-empty row) and data rows."""
+class _Budget:
+    """The rows one import may still read, across all its sheets and files."""
+
+    def __init__(self, limits: ImportLimits) -> None:
+        self.limits = limits
+        self.rows = 0
+
+    def take_row(self, sheet: str, number: int, source: str) -> None:
+        self.rows += 1
+        if self.rows > self.limits.max_rows:
+            message = (
+                f"{source} holds more than {self.limits.max_rows} rows (GRAPHSVC_IMPORT_MAX_ROWS), "
+                "empty ones included; reading stopped here: split the file"
+            )
+            raise SpreadsheetError([Issue(sheet=sheet, row=number, message=message)])
+
+    def checked(self, cells: Any, header: list[Any], sheet: str, number: int) -> tuple[Any, ...]:
+        """The row's cells, refused when a cell is too long or lies beyond MAX_COLUMNS."""
+        if len(cells) > MAX_COLUMNS:
+            tail = cells[MAX_COLUMNS:]
+            if tail.count(None) + tail.count("") != len(tail):
+                position = MAX_COLUMNS + next(i for i, value in enumerate(tail) if value not in (None, ""))
+                ref = f"{column_letter(position)}{number}"
+                message = f"cell {ref} lies beyond column {column_letter(MAX_COLUMNS - 1)}, the last one read"
+                raise SpreadsheetError([Issue(sheet=sheet, row=number, cell=ref, message=message)])
+            cells = cells[:MAX_COLUMNS]
+        limit = self.limits.max_cell_chars
+        for position, value in enumerate(cells):
+            if isinstance(value, str) and len(value) > limit:
+                ref = f"{column_letter(position)}{number}"
+                name = header[position] if position < len(header) and isinstance(header[position], str) else None
+                message = (
+                    f"cell {ref} holds {len(value)} characters, more than {limit} (GRAPHSVC_IMPORT_MAX_CELL_CHARS)"
+                )
+                raise SpreadsheetError([Issue(sheet=sheet, row=number, column=name, cell=ref, message=message)])
+        return tuple(cells)
+
+
+def _body(rows: Any, sheet: str, source: str, tick: Tick, budget: _Budget, encoding: str | None = None) -> Sheet:
+    """Split numbered rows into header (first non-empty row) and data rows, within the limits."""
     header: list[Any] = []
     header_row = 1
     body: list[tuple[int, tuple[Any, ...]]] = []
     pending = 0
-    for number, cells in rows:
+    for number, row in rows:
+        budget.take_row(sheet, number, source)
+        cells = budget.checked(row, header, sheet, number)
         pending += 1
         if pending == _TICK_EVERY:
             tick(pending)
@@ -81,43 +133,111 @@ def _body(rows: Any, sheet: str, source: str, tick: Tick, encoding: str | None =
             if any(cell_value(cell) is not None for cell in cells):
                 header, header_row = list(cells), number
             continue
-        body.append((number, tuple(cells)))
+        body.append((number, cells))
     tick(pending)
     return Sheet(name=sheet, source=source, header=header, rows=body, header_row=header_row, encoding=encoding)
 
 
-def read_csv(name: str, data: bytes, tick: Tick = _no_tick) -> Sheet:
+def read_csv(
+    name: str, data: bytes, tick: Tick = _no_tick, limits: ImportLimits = ImportLimits(), budget: _Budget | None = None
+) -> Sheet:
     """One CSV file (comma-separated, as Excel writes it) as the sheet named by its stem."""
     text, encoding = decode_csv(name, data)
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        return _body(enumerate(reader, start=1), _stem(name), name, tick, encoding)
+        return _body(enumerate(reader, start=1), _stem(name), name, tick, budget or _Budget(limits), encoding)
     except csv.Error as exc:
         raise SpreadsheetError(
             [Issue(message=f"{name} is not a readable CSV file: {exc} (line {reader.line_num})")]
         ) from exc
 
 
-def read_xlsx(name: str, data: bytes, tick: Tick = _no_tick) -> list[Sheet]:
-    """Every worksheet of a workbook; cached values of formulas, not the formulas."""
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
+def unpacked_size(name: str, data: bytes) -> int:
+    """What a workbook unpacks to: the sum of its members' sizes as the zip declares them.
 
+    A bound, not a guess: ``zipfile`` never inflates a member past its declared size (and
+    fails on the CRC when the data says otherwise), so a zip bomb cannot lie its way past.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise SpreadsheetError([Issue(message=f"{name} is not an XLSX workbook ({exc})")]) from exc
+
+
+def check_unpacked(name: str, data: bytes, limits: ImportLimits) -> None:
+    """SpreadsheetError naming the file when the workbook unpacks past the limit."""
+    size = unpacked_size(name, data)
+    if size > limits.max_uncompressed_bytes:
+        raise SpreadsheetError(
+            [
+                Issue(
+                    message=f"{name} unpacks to {size} bytes, more than {limits.max_uncompressed_bytes} "
+                    "(GRAPHSVC_UPLOAD_MAX_UNCOMPRESSED_BYTES); nothing of it was read"
+                )
+            ]
+        )
+
+
+def _defused() -> None:
+    """Refuse to parse a workbook unless openpyxl parses its XML with defusedxml."""
+    from openpyxl.xml import DEFUSEDXML
+
+    if not DEFUSEDXML:
+        raise SpreadsheetError(
+            [Issue(message="XLSX reading is off: openpyxl does not use defusedxml here (OPENPYXL_DEFUSEDXML?)")]
+        )
+
+
+def _unreadable(name: str, exc: BaseException) -> str:
+    """Why a workbook could not be read, from the first error raised (openpyxl wraps it)."""
+    causes = [exc]
+    while (cause := causes[-1].__cause__ or causes[-1].__context__) is not None and len(causes) < 10:
+        causes.append(cause)
+    if any(isinstance(cause, DefusedXmlException) for cause in causes):
+        return f"{name} is not a readable XLSX workbook: its XML declares entities, which are refused"
+    first = causes[-1]
+    return f"{name} is not a readable XLSX workbook ({type(first).__name__}: {first})"
+
+
+def read_xlsx(
+    name: str, data: bytes, tick: Tick = _no_tick, limits: ImportLimits = ImportLimits(), budget: _Budget | None = None
+) -> list[Sheet]:
+    """Every worksheet of a workbook; cached values of formulas, not the formulas.
+
+    Any failure while parsing is the file's: openpyxl raises many kinds of error on a
+    damaged or hostile workbook (cut-off XML, entity declarations, wrong types), and each
+    one becomes a report naming the file instead of a crash.
+    """
+    from openpyxl import load_workbook
+
+    _defused()
+    check_unpacked(name, data, limits)
+    budget = budget or _Budget(limits)
+    workbook = None
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise SpreadsheetError([Issue(message=f"{name} is not an XLSX workbook ({exc})")]) from exc
-    try:
-        return [
-            _body(enumerate(sheet.iter_rows(values_only=True), start=1), sheet.title, name, tick)
-            for sheet in workbook.worksheets
-        ]
+        sheets = []
+        for sheet in workbook.worksheets:
+            if hasattr(sheet, "reset_dimensions"):
+                sheet.reset_dimensions()  # a declared size is not a promise: rows come as stored
+            sheets.append(_body(enumerate(sheet.iter_rows(values_only=True), start=1), sheet.title, name, tick, budget))
+        return sheets
+    except SpreadsheetError:
+        raise
+    except Exception as exc:
+        raise SpreadsheetError([Issue(message=_unreadable(name, exc))]) from exc
     finally:
-        workbook.close()
+        if workbook is not None:
+            workbook.close()
 
 
-def estimate_rows(files: list[tuple[str, bytes]]) -> int:
-    """Roughly how many rows the files hold, cheaply, to size a progress bar."""
+def estimate_rows(files: list[tuple[str, bytes]], limits: ImportLimits = ImportLimits()) -> int:
+    """Roughly how many rows the files hold, cheaply, to size a progress bar.
+
+    A workbook is only opened within the limits, with defusedxml; any failure counts 0 rows
+    (reading it reports the failure).
+    """
     total = 0
     for name, data in files:
         if _suffix(name) in CSV_SUFFIXES:
@@ -126,16 +246,38 @@ def estimate_rows(files: list[tuple[str, bytes]]) -> int:
             try:
                 from openpyxl import load_workbook
 
+                _defused()
+                check_unpacked(name, data, limits)
                 workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
                 total += sum(sheet.max_row or 0 for sheet in workbook.worksheets)
                 workbook.close()
             except Exception:
                 pass
-    return total
+    return min(total, limits.max_rows)
 
 
-def read_files(files: list[tuple[str, bytes]], tick: Tick = _no_tick) -> list[Sheet]:
-    """One XLSX workbook, or one or more CSV files, as sheets; every unreadable file is named."""
+def check_size(files: list[tuple[str, int]], limits: ImportLimits) -> None:
+    """SpreadsheetError when the files (name, size) together are over the upload limit."""
+    total = sum(size for _, size in files)
+    if total > limits.max_bytes:
+        names = ", ".join(name for name, _ in files)
+        raise SpreadsheetError(
+            [
+                Issue(
+                    message=f"{names}: {total} bytes, more than {limits.max_bytes} (GRAPHSVC_UPLOAD_MAX_BYTES); "
+                    "nothing was read"
+                )
+            ]
+        )
+
+
+def read_files(
+    files: list[tuple[str, bytes]], tick: Tick = _no_tick, limits: ImportLimits = ImportLimits()
+) -> list[Sheet]:
+    """One XLSX workbook, or one or more CSV files, as sheets; every unreadable file is named.
+
+    Within ``limits``: reading stops at the first limit passed, with an error naming it.
+    """
     if not files:
         raise SpreadsheetError([Issue(message="no file given: one .xlsx, or one or more .csv files")])
     problems: list[Issue] = []
@@ -152,15 +294,19 @@ def read_files(files: list[tuple[str, bytes]], tick: Tick = _no_tick) -> list[Sh
         )
     if problems:
         raise SpreadsheetError(problems)
+    check_size([(name, len(data)) for name, data in files], limits)
+    budget = _Budget(limits)
     sheets: list[Sheet] = []
     for name, data in files:
         try:
             if _suffix(name) in XLSX_SUFFIXES:
-                sheets.extend(read_xlsx(name, data, tick))
+                sheets.extend(read_xlsx(name, data, tick, limits, budget))
             else:
-                sheets.append(read_csv(name, data, tick))
+                sheets.append(read_csv(name, data, tick, limits, budget))
         except SpreadsheetError as exc:
             problems.extend(exc.issues)
+            if budget.rows > limits.max_rows:
+                break  # over the row limit: no more reading
     if problems:
         raise SpreadsheetError(problems)
     return sheets

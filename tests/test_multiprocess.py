@@ -126,7 +126,8 @@ def _bundle(contact: Contact) -> Bundle:
 
 SERVERS = 2
 CLIENTS_PER_SERVER = 3
-PATCHES = 12  # per client, of the shared contact
+PATCHES = 12  # per client, of the shared contact, at least
+MAX_PATCHES = 300
 CREATES = 4  # per client, of its own contacts
 
 
@@ -178,25 +179,31 @@ def _server(data_dir: Path) -> Iterator[str]:
 
 
 class Client(threading.Thread):
-    """PATCHes of the shared contact and contacts of its own, through one server."""
+    """PATCHes of the shared contact and contacts of its own, through one server; it keeps
+    writing until two of its PATCHes came after the CLI import (bounded)."""
 
-    def __init__(self, base: str, name: str):
+    def __init__(self, base: str, name: str, imported: threading.Event):
         super().__init__()
-        self.base, self.name = base, name
+        self.base, self.name, self.imported = base, name, imported
         self.shared: list[dict] = []  # acknowledged rows of the shared contact
         self.created: dict[str, dict] = {}
+        self.after_import = 0
         self.failure: BaseException | None = None
 
     def run(self) -> None:
         try:
             with httpx.Client(base_url=self.base, timeout=60) as http:
-                for i in range(PATCHES):
+                for i in range(MAX_PATCHES):
+                    if i >= PATCHES and self.after_import >= 2:
+                        break
+                    imported = self.imported.is_set()
                     tag = f"{self.name}-{i}"
                     field = "title" if i % 2 else "notes"
                     response = http.patch(f"/api/v1/contacts/{SHARED}", json={field: tag})
                     assert response.status_code == 200, response.text
                     assert response.json()[field] == tag
                     self.shared.append(response.json())
+                    self.after_import += imported
                     if i < CREATES:
                         row = {"id": f"c-{tag}", "name": f"Person {tag}", "org": "o-build"}
                         response = http.post("/api/v1/contacts", json=row)
@@ -231,15 +238,21 @@ def test_two_servers_and_the_cli_on_one_data_directory(tmp_path):
         bases = [stack.enter_context(_server(data_dir)) for _ in range(SERVERS)]
         for base in bases:
             _everything(base)  # each server has its copy in memory
-        clients = [Client(base, f"s{n}c{c}") for n, base in enumerate(bases) for c in range(CLIENTS_PER_SERVER)]
+        imported = threading.Event()
+        clients = [
+            Client(base, f"s{n}c{c}", imported) for n, base in enumerate(bases) for c in range(CLIENTS_PER_SERVER)
+        ]
         for client in clients:
             client.start()
-        time.sleep(0.3)
-        _cli(data_dir, "import", str(second))  # while they write
+        try:
+            _cli(data_dir, "import", str(second))  # while they write
+        finally:
+            imported.set()
         for client in clients:
             client.join(timeout=120)
         assert not any(client.is_alive() for client in clients)
         assert [client.failure for client in clients] == [None] * len(clients)
+        assert all(client.after_import >= 2 for client in clients)
         answers = [_everything(base) for base in bases]
     assert answers[0] == answers[1]  # both servers answer the same for every row
     with EmbeddedStore(data_dir / "graphsvc.sqlite3") as store:

@@ -6,16 +6,16 @@ mirrored into a ``MultiDiGraph`` with the same labels and relationship types as 
 schema, so traversals ask the graph rather than scan tables.
 
 The rows in memory are updated with every write; the graph mirror on first use after one
-(``graph``).
+(``graph``). Most bulk work never traverses it (a CLI import, the portfolio scan and the
+path directory read rows), and on 374k imported rows building it costs about as much as
+writing them to SQLite.
 
 Several processes may share one file (servers, the CLI). Every write bumps a counter row
 and logs the ids it touched (``sync_state``, ``sync_log``), in its own transaction. Before
 each read (when SQLite's ``data_version`` says another connection committed) and inside
 each write transaction, a process whose copy is behind re-reads just the rows the missed
-writes touched (the whole file only if the log no longer reaches back that far), so it
-never reads or checks a write against an old copy. Most bulk work never traverses it (a CLI import, the portfolio scan and the
-path directory read rows), and on 374k imported rows building it costs about as much as
-writing them to SQLite.
+writes touched (the whole file after a bulk import, or if the log no longer reaches back
+that far), so it never reads, or checks a write against, an old copy.
 """
 
 from __future__ import annotations

@@ -9,14 +9,23 @@ The rows in memory are updated with every write; the graph mirror on first use a
 (``graph``). Most bulk work never traverses it (a CLI import, the portfolio scan and the
 path directory read rows), and on 374k imported rows building it costs about as much as
 writing them to SQLite.
+
+Several processes may share one file (servers, the CLI). Every write bumps a counter row
+and logs the ids it touched (``sync_state``, ``sync_log``), in its own transaction. Before
+each read (when SQLite's ``data_version`` says another connection committed) and inside
+each write transaction, a process whose copy is behind re-reads just the rows the missed
+writes touched (the whole file after a bulk import, or if the log no longer reaches back
+that far), so it never reads, or checks a write against, an old copy.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal
 
@@ -50,6 +59,9 @@ LABELS = {
     "interactions": "Interaction",
 }
 LINK_TYPES = {"communicates": "COMMUNICATES_WITH", "reports_to": "REPORTS_TO", "backup_for": "BACKUP_FOR"}
+
+#: writes whose touched ids stay in ``sync_log``; a process further behind reloads the file
+SYNC_LOG_KEEP = 1000
 
 Node = tuple[str, str]
 Edge = tuple[Node, Node, tuple[str, str]]
@@ -116,6 +128,10 @@ class EmbeddedStore(Store):
             raise StoreUnavailable(f"cannot open embedded store at {self.path}: {exc}") from exc
         self._lock = threading.RLock()
         self._version = 0
+        #: the shared write counter (``sync_state``) the rows in memory reflect
+        self._synced = 0
+        #: SQLite's data_version when this connection last caught up (see ``_sync``)
+        self._data_version = -1
         self._graph: nx.MultiDiGraph[Node] = nx.MultiDiGraph()
         #: writes not yet mirrored into the graph, oldest first (see ``graph``)
         self._pending: list[tuple[str, list[Any]]] = []
@@ -143,6 +159,11 @@ class EmbeddedStore(Store):
             "CREATE INDEX IF NOT EXISTS audit_entries_change ON audit_entries (change, seq);"
             "CREATE INDEX IF NOT EXISTS audit_entries_entity ON audit_entries (kind, entity);"
             "CREATE TABLE IF NOT EXISTS api_keys (id TEXT PRIMARY KEY, data TEXT NOT NULL);"
+            # Shared by the processes using this file: a counter bumped by every write, and
+            # the ids (JSON: kind -> [id]) each of the last SYNC_LOG_KEEP writes touched.
+            "CREATE TABLE IF NOT EXISTS sync_state (one INTEGER PRIMARY KEY CHECK (one = 1), version INTEGER NOT NULL);"
+            "INSERT OR IGNORE INTO sync_state (one, version) VALUES (1, 0);"
+            "CREATE TABLE IF NOT EXISTS sync_log (version INTEGER PRIMARY KEY, touched TEXT NOT NULL);"
         )
         self._migrate_audit()
 
@@ -177,13 +198,91 @@ class EmbeddedStore(Store):
         self._db.close()
 
     def _load(self) -> None:
+        """Every row into memory, with the write counter they reflect (one read snapshot)."""
+        with self._lock, self._transaction("BEGIN"):
+            self._load_rows()
+
+    def _load_rows(self) -> None:
+        """The whole file into memory; inside a transaction."""
         self._rows: dict[str, dict[str, Row]] = {kind: {} for kind in KINDS}
         self._graph = nx.MultiDiGraph()
         self._pending = []
+        self._synced = self._stored_version()
         loaded = defaultdict(list)
         for kind, data in self._db.execute("SELECT kind, data FROM rows"):
             loaded[kind].append(KINDS[kind].model_validate_json(data))
         self._apply(Bundle(**loaded))
+
+    # -- seeing other processes' writes ---------------------------------------------------
+
+    @contextmanager
+    def _transaction(self, begin: str) -> Iterator[None]:
+        """``begin`` ... COMMIT, rolled back on any error; the caller holds ``_lock``."""
+        self._db.execute(begin)
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    def _stored_version(self) -> int:
+        version: int = self._db.execute("SELECT version FROM sync_state").fetchone()[0]
+        return version
+
+    def _sync(self) -> None:
+        """Before a read: catch up if another connection committed since we last looked.
+        (``PRAGMA data_version`` is a shared-memory lookup, far cheaper than a query.)"""
+        if self.path is None:
+            return  # a private in-memory database has no other writers
+        with self._lock:
+            seen = self._db.execute("PRAGMA data_version").fetchone()[0]
+            if seen == self._data_version:
+                return
+            with self._transaction("BEGIN"):
+                self._catch_up()
+            self._data_version = seen
+
+    def _catch_up(self) -> None:
+        """Bring the rows in memory to the committed state, re-reading only the rows the
+        writes made since ``_synced`` touched; inside a transaction, holding ``_lock``."""
+        version = self._stored_version()
+        if version == self._synced:
+            return
+        logged = self._db.execute(
+            "SELECT touched FROM sync_log WHERE version > ? ORDER BY version", (self._synced,)
+        ).fetchall()
+        if len(logged) != version - self._synced:  # pruned from the log, or cleared
+            self._load_rows()
+            self._changed()
+            return
+        touched: dict[str, set[str]] = defaultdict(set)
+        for (text,) in logged:
+            for kind, ids in json.loads(text).items():
+                touched[kind].update(ids)
+        if sum(map(len, touched.values())) > sum(map(len, self._rows.values())) // 2:
+            # a bulk import elsewhere: one scan of the table beats looking each row up
+            # (37k rows: 1.7 s against 2.0 s)
+            self._load_rows()
+            self._changed()
+            return
+        upserts: dict[str, list[Row]] = defaultdict(list)
+        deletes: dict[str, set[str]] = {}
+        for kind, ids in touched.items():
+            found: dict[str, str] = {}
+            wanted = sorted(ids)
+            for start in range(0, len(wanted), 500):  # under SQLite's bound-parameter limit
+                chunk = wanted[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                found.update(
+                    self._db.execute(f"SELECT id, data FROM rows WHERE kind = ? AND id IN ({marks})", (kind, *chunk))
+                )
+            upserts[kind] = [KINDS[kind].model_validate_json(data) for data in found.values()]
+            deletes[kind] = ids - found.keys()
+        self._apply(Bundle(**upserts))
+        self._remove(deletes)
+        self._synced = version
+        self._changed()
 
     # -- writes ---------------------------------------------------------------------------
 
@@ -205,13 +304,22 @@ class EmbeddedStore(Store):
             (e.change, e.seq, e.kind, e.entity, e.before, texts.get(id(e.after)) or _json(e.after))
             for e in change.audit
         ]
+        touched: dict[str, list[str]] = defaultdict(list)
+        for kind, row_id, _ in payload:
+            touched[kind].append(row_id)
+        for kind, row_id in deleted:
+            touched[kind].append(row_id)
+        touched_json = json.dumps(touched, separators=(",", ":"))
         with self._lock:
-            if change.guard:
-                self._check_expected(change)
-            else:
-                self._check_absent(change)
+            # BEGIN IMMEDIATE takes the file's write lock: from here to COMMIT no other
+            # process writes, so what we catch up to is what the guard must check against.
             self._db.execute("BEGIN IMMEDIATE")
             try:
+                if self.path is not None:
+                    seen = self._db.execute("PRAGMA data_version").fetchone()[0]
+                    self._catch_up()
+                    self._data_version = seen
+                self._check_expected(change)
                 self._db.executemany(
                     "INSERT INTO rows (kind, id, data) VALUES (?, ?, ?)"
                     " ON CONFLICT (kind, id) DO UPDATE SET data = excluded.data",
@@ -226,37 +334,44 @@ class EmbeddedStore(Store):
                     "INSERT INTO audit_entries (change, seq, kind, entity, before, after) VALUES (?, ?, ?, ?, ?, ?)",
                     entries,
                 )
+                version = self._synced + 1
+                self._db.execute("UPDATE sync_state SET version = ?", (version,))
+                self._db.execute("INSERT INTO sync_log (version, touched) VALUES (?, ?)", (version, touched_json))
+                self._db.execute("DELETE FROM sync_log WHERE version <= ?", (version - SYNC_LOG_KEEP,))
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
+            self._synced = version
             self._apply(bundle)
             self._remove(change.deletes)
             self._changed()
 
     def _check_expected(self, change: Change) -> None:
+        """Every audited row must still be as its entry's ``before`` says, guarded or not:
+        here the check is in memory and cheap, so an unguarded import computed before
+        another process's write is recomputed too (on Neo4j only its created rows are
+        checked, see Store.apply)."""
         for kind, expected in change.expected().items():
             rows = self._rows[kind]
             for row_id, before in expected.items():
                 stored = rows.get(row_id)
-                if (None if stored is None else stored.model_dump_json()) != before:
+                if stored is None and before is None:
+                    continue
+                if stored is None or before is None or stored.model_dump_json() != before:
                     raise StaleWrite(f"{kind} {row_id!r} changed while this write was prepared")
-
-    def _check_absent(self, change: Change) -> None:
-        """Even unguarded, a row the audit records as created must not be stored (the Neo4j
-        store's id constraints refuse it the same way)."""
-        for kind, ids in change.created().items():
-            stored = self._rows[kind]
-            for row_id in ids:
-                if row_id in stored:
-                    raise StaleWrite(f"{kind} {row_id!r} was stored while this write was prepared")
 
     def clear(self) -> None:
         with self._lock:
-            self._db.executescript(
-                "DELETE FROM rows; DELETE FROM audit_entries; DELETE FROM audit_changes; DELETE FROM api_keys;"
-            )
-            self._load()
+            with self._transaction("BEGIN IMMEDIATE"):
+                self._db.execute("DELETE FROM rows")
+                self._db.execute("DELETE FROM audit_entries")
+                self._db.execute("DELETE FROM audit_changes")
+                self._db.execute("DELETE FROM api_keys")
+                # emptied log: other processes see a gap and reload
+                self._db.execute("DELETE FROM sync_log")
+                self._db.execute("UPDATE sync_state SET version = version + 1")
+                self._load_rows()
             self._changed()
 
     def _apply(self, bundle: Bundle) -> None:
@@ -356,6 +471,7 @@ class EmbeddedStore(Store):
     # -- reads ----------------------------------------------------------------------------
 
     def read(self, kind: str, ids: Iterable[str] | None = None) -> list[Row]:
+        self._sync()
         with self._lock:
             rows = self._rows[kind]
             if ids is None:
@@ -369,6 +485,7 @@ class EmbeddedStore(Store):
         return sorted(found, key=lambda row: row.id)
 
     def data_version(self) -> int:
+        self._sync()
         return self._version
 
     def self_check(self) -> list[str]:
@@ -376,8 +493,10 @@ class EmbeddedStore(Store):
         with self._lock:
             problems = []
             on_disk: dict[str, dict[str, str]] = defaultdict(dict)
-            for kind, row_id, data in self._db.execute("SELECT kind, id, data FROM rows"):
-                on_disk[kind][row_id] = data
+            with self._transaction("BEGIN"):  # the rows other processes wrote, then the same snapshot
+                self._catch_up()
+                for kind, row_id, data in self._db.execute("SELECT kind, id, data FROM rows"):
+                    on_disk[kind][row_id] = data
             for kind in KINDS:
                 memory = {row_id: row.model_dump_json() for row_id, row in self._rows[kind].items()}
                 disk = {
@@ -398,6 +517,7 @@ class EmbeddedStore(Store):
             return problems
 
     def referrers(self, kind: str, ids: set[str]) -> dict[str, set[str]]:
+        self._sync()
         found: dict[str, set[str]] = defaultdict(set)
         label = LABELS.get(kind)
         if label is None:
@@ -458,6 +578,7 @@ class EmbeddedStore(Store):
         return [KeyRecord.model_validate_json(data) for (data,) in rows]
 
     def counts(self) -> dict[str, int]:
+        self._sync()
         with self._lock:
             return {kind: len(rows) for kind, rows in self._rows.items()}
 
@@ -473,6 +594,7 @@ class EmbeddedStore(Store):
         return [(u, key[1]) for u, _, key in self.graph.in_edges(node, keys=True) if key[0] in types]
 
     def project_scope(self, project_id: str) -> dict[str, set[str]]:
+        self._sync()
         with self._lock:
             cached = self._scopes.get(project_id)
             if cached is None:
@@ -513,6 +635,7 @@ class EmbeddedStore(Store):
             }
 
     def stages_of(self, project: str) -> list[Stage]:
+        self._sync()
         return _stages_in(self.graph, project)
 
 

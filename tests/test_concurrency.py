@@ -17,6 +17,7 @@ from graphsvc.application.consistency import check
 from graphsvc.application.importer import import_bundle
 from graphsvc.domain.audit import AuditQuery
 
+from audit_chain import chain_is_unbroken
 from live_server import serving
 from samples import small
 
@@ -97,21 +98,6 @@ class Client(threading.Thread):
             self.duplicate_refused += 1
 
 
-def _chain_is_unbroken(entries, first: dict) -> bool:
-    """Each write's before is exactly the after of one earlier write, from the first value."""
-    by_before = {}
-    for entry in entries:
-        key = repr(sorted(entry.before.items()))
-        if key in by_before:
-            return False  # two writes started from the same value: one would be lost
-        by_before[key] = entry
-    current, seen = first, 0
-    while repr(sorted(current.items())) in by_before:
-        current = by_before[repr(sorted(current.items()))].after
-        seen += 1
-    return seen == len(entries)
-
-
 def test_sixteen_clients_mixed_writes(store):
     import_bundle(store, small())
     shared_before = store.read("contacts", [SHARED])[0].model_dump(mode="json")
@@ -142,7 +128,7 @@ def test_sixteen_clients_mixed_writes(store):
     history = store.audit_log(AuditQuery(kind="contacts", entity=SHARED, limit=100_000))
     writes = [e for e in history if e.operation == "update"]
     assert len(writes) == sum(c.shared_writes for c in clients)
-    assert _chain_is_unbroken(writes, shared_before)
+    assert chain_is_unbroken(writes, shared_before)
     final = store.read("contacts", [SHARED])[0].model_dump(mode="json")
     assert final in [e.after for e in writes]
 

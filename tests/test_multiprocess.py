@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -21,7 +22,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from test_concurrency import _chain_is_unbroken
 
 from graphsvc.application import entities
 from graphsvc.application.importer import import_bundle
@@ -33,6 +33,7 @@ from graphsvc.store.base import StaleWrite
 from graphsvc.store.embedded import EmbeddedStore
 from graphsvc.web.entities import PATHS
 
+from audit_chain import chain_is_unbroken
 from live_server import free_port
 from samples import small
 
@@ -67,6 +68,24 @@ def test_second_store_sees_writes_on_its_next_read(two):
     assert second.self_check() == []
 
 
+def test_a_write_waits_for_another_process_longer_write(tmp_path: Path):
+    """A write queued behind another connection's long transaction (a large import) waits
+    for it, past SQLite's default 5 s, instead of failing with "database is locked"."""
+    path = tmp_path / "graphsvc.sqlite3"
+    with EmbeddedStore(path) as store:
+        import_bundle(store, small(), today=TODAY)
+        holder = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+        holder.execute("BEGIN IMMEDIATE")  # the write lock, as an import in another process holds it
+        release = threading.Timer(6.0, holder.execute, ["COMMIT"])
+        release.start()
+        try:
+            entities.patch(store, "contacts", SHARED, {"title": "Site lead"}, "alice", today=TODAY)
+        finally:
+            release.join()
+            holder.close()
+        assert store.read("contacts", [SHARED])[0].title == "Site lead"
+
+
 def test_write_from_a_stale_copy_is_refused_and_recomputed(two):
     first, second = two
     import_bundle(first, small(), today=TODAY)
@@ -86,7 +105,7 @@ def test_write_from_a_stale_copy_is_refused_and_recomputed(two):
     assert (row.title, row.notes) == ("Site lead", "checked")
     assert first.read("contacts", [SHARED]) == [row]
     entries = first.audit_log(AuditQuery(entity=SHARED))
-    assert _chain_is_unbroken(entries[1:], entries[0].after)
+    assert chain_is_unbroken(entries[1:], entries[0].after)
 
 
 def test_import_of_another_process_is_not_reverted(two):
@@ -264,7 +283,7 @@ def test_two_servers_and_the_cli_on_one_data_directory(tmp_path):
                 assert [c.model_dump(mode="json") for c in store.read("contacts", [contact_id])] == [acknowledged]
         entries = store.audit_log(AuditQuery(kind="contacts", entity=SHARED, limit=1000))
         assert entries[0].before is None
-        assert _chain_is_unbroken(entries[1:], entries[0].after)
+        assert chain_is_unbroken(entries[1:], entries[0].after)
         afters = [entry.after for entry in entries]
         assert all(ack in afters for client in clients for ack in client.shared)
         assert store.self_check() == []

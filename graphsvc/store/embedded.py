@@ -62,6 +62,9 @@ LINK_TYPES = {"communicates": "COMMUNICATES_WITH", "reports_to": "REPORTS_TO", "
 
 #: writes whose touched ids stay in ``sync_log``; a process further behind reloads the file
 SYNC_LOG_KEEP = 1000
+#: how long a write waits for another process's write (a large import) to finish, instead
+#: of failing at once with "database is locked" (SQLite's default: 5 s)
+BUSY_TIMEOUT_SECONDS = 120.0
 
 Node = tuple[str, str]
 Edge = tuple[Node, Node, tuple[str, str]]
@@ -121,6 +124,7 @@ class EmbeddedStore(Store):
                 str(self.path) if self.path else ":memory:",
                 isolation_level=None,
                 check_same_thread=False,
+                timeout=BUSY_TIMEOUT_SECONDS,
             )
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")

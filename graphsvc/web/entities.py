@@ -17,7 +17,7 @@ from fastapi.openapi.models import Example
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from graphsvc.application import entities
-from graphsvc.application.access import check_write
+from graphsvc.application.access import write_reach
 from graphsvc.application.demo import demo_data
 from graphsvc.application.importer import import_bundle
 from graphsvc.domain.audit import AuditEntry, AuditQuery
@@ -246,8 +246,8 @@ def _routes_for(segment: str, kind: str) -> None:
     # annotations; the type checker cannot use them as types (valid-type below)
     def create_row(request: Request, body: model = Body(..., openapi_examples=body_examples)) -> Any:  # type: ignore[valid-type]
         principal = principal_of(request)
-        check_write(principal, base_store(request), store_of(request), kind, [body])
-        return entities.create(base_store(request), kind, _dump(body), principal.name)
+        reach = write_reach(principal, base_store(request), store_of(request), kind)
+        return entities.create(base_store(request), kind, _dump(body), principal.name, reach=reach)
 
     @router.get(
         f"/api/v1/{segment}/{{entity_id}}",
@@ -270,9 +270,8 @@ def _routes_for(segment: str, kind: str) -> None:
     )
     def replace_row(request: Request, entity_id: str, body: model = Body(..., openapi_examples=body_examples)) -> Any:  # type: ignore[valid-type]
         principal = principal_of(request)
-        old = entities.get(store_of(request), kind, entity_id)
-        check_write(principal, base_store(request), store_of(request), kind, [old, body])
-        return entities.replace(base_store(request), kind, entity_id, _dump(body), principal.name)
+        reach = write_reach(principal, base_store(request), store_of(request), kind)
+        return entities.replace(base_store(request), kind, entity_id, _dump(body), principal.name, reach=reach)
 
     @router.patch(
         f"/api/v1/{segment}/{{entity_id}}",
@@ -288,12 +287,9 @@ def _routes_for(segment: str, kind: str) -> None:
         body: changes = Body(..., openapi_examples=patch_examples),  # type: ignore[valid-type]
     ) -> Any:
         principal = principal_of(request)
+        reach = write_reach(principal, base_store(request), store_of(request), kind)
         given = _dump(body, exclude_unset=True)
-        old = entities.get(store_of(request), kind, entity_id)
-        check_write(principal, base_store(request), store_of(request), kind, [old])
-        _, new = entities.patched(base_store(request), kind, entity_id, given)
-        check_write(principal, base_store(request), store_of(request), kind, [new])
-        return entities.patch(base_store(request), kind, entity_id, given, principal.name)
+        return entities.patch(base_store(request), kind, entity_id, given, principal.name, reach=reach)
 
     @router.delete(
         f"/api/v1/{segment}/{{entity_id}}",
@@ -309,17 +305,8 @@ def _routes_for(segment: str, kind: str) -> None:
         cascade: bool = Query(False, description="also delete what depends on it and clear references to it"),
     ) -> Any:
         principal = principal_of(request)
-        old = entities.get(store_of(request), kind, entity_id)
-        check_write(principal, base_store(request), store_of(request), kind, [old])
-        if principal.role != Role.admin and cascade:
-            deletes, updates = entities.cascade_plan(base_store(request), kind, {entity_id})
-            for other, ids in deletes.items():
-                check_write(
-                    principal, base_store(request), store_of(request), other, base_store(request).read(other, ids)
-                )
-            for other, rows in updates.items():
-                check_write(principal, base_store(request), store_of(request), other, list(rows.values()))
-        return entities.delete(base_store(request), kind, entity_id, principal.name, cascade=cascade)
+        reach = write_reach(principal, base_store(request), store_of(request), kind)
+        return entities.delete(base_store(request), kind, entity_id, principal.name, cascade=cascade, reach=reach)
 
     @router.get(
         f"/api/v1/{segment}/{{entity_id}}/history",

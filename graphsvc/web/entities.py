@@ -132,6 +132,15 @@ def _filter(store: Store, kind: str, given: dict[str, str]) -> list[Row]:
     return rows
 
 
+def _as_seen(request: Request, kind: str, row: Row) -> Row:
+    """A written row as the caller sees it (an interaction of their project may name people
+    outside their reach, which it does not show)."""
+    if store_of(request) is base_store(request):
+        return row
+    seen = store_of(request).read(kind, [row.id])
+    return seen[0] if seen else row
+
+
 def _dump(body: BaseModel, exclude_unset: bool = False) -> dict[str, Any]:
     """A request body (of a model made at run time) as JSON data."""
     return body.model_dump(mode="json", exclude_unset=exclude_unset)
@@ -247,7 +256,9 @@ def _routes_for(segment: str, kind: str) -> None:
     def create_row(request: Request, body: model = Body(..., openapi_examples=body_examples)) -> Any:  # type: ignore[valid-type]
         principal = principal_of(request)
         reach = write_reach(principal, base_store(request), store_of(request), kind)
-        return entities.create(base_store(request), kind, _dump(body), principal.name, reach=reach)
+        return _as_seen(
+            request, kind, entities.create(base_store(request), kind, _dump(body), principal.name, reach=reach)
+        )
 
     @router.get(
         f"/api/v1/{segment}/{{entity_id}}",
@@ -271,7 +282,8 @@ def _routes_for(segment: str, kind: str) -> None:
     def replace_row(request: Request, entity_id: str, body: model = Body(..., openapi_examples=body_examples)) -> Any:  # type: ignore[valid-type]
         principal = principal_of(request)
         reach = write_reach(principal, base_store(request), store_of(request), kind)
-        return entities.replace(base_store(request), kind, entity_id, _dump(body), principal.name, reach=reach)
+        row = entities.replace(base_store(request), kind, entity_id, _dump(body), principal.name, reach=reach)
+        return _as_seen(request, kind, row)
 
     @router.patch(
         f"/api/v1/{segment}/{{entity_id}}",
@@ -289,7 +301,8 @@ def _routes_for(segment: str, kind: str) -> None:
         principal = principal_of(request)
         reach = write_reach(principal, base_store(request), store_of(request), kind)
         given = _dump(body, exclude_unset=True)
-        return entities.patch(base_store(request), kind, entity_id, given, principal.name, reach=reach)
+        row = entities.patch(base_store(request), kind, entity_id, given, principal.name, reach=reach)
+        return _as_seen(request, kind, row)
 
     @router.delete(
         f"/api/v1/{segment}/{{entity_id}}",

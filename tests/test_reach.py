@@ -216,6 +216,14 @@ def test_lifecycle_of_someone_also_in_another_project_needs_an_admin(api):
         f"/api/v1/contacts/{PD_THIRD}/leave", headers=h["manager"], json={"on": "2026-12-01", "successor": PD_OTHER}
     )
     assert left.status_code == 200, left.text
+    # someone whose employer also takes part in another project appears there too
+    sw = client.get(f"/api/v1/projects/{SW}", headers=h["admin"]).json()["organizations"]
+    shared = sw + [{"org": "org-mingsuan-cost", "role": "Cost review"}]
+    assert client.patch(f"/api/v1/projects/{SW}", headers=h["admin"], json={"organizations": shared}).status_code == 200
+    refused = client.post(
+        "/api/v1/contacts/c-peng-li/move", headers=h["manager"], json={"on": "2026-12-01", "title": "T"}
+    )
+    assert refused.status_code == 403 and "outside this key's reach" in refused.json()["detail"]
     # the admin may do it for the one in both
     left = client.post(
         f"/api/v1/contacts/{PD_PERSON}/leave", headers=h["admin"], json={"on": "2026-12-01", "successor": PD_OTHER}

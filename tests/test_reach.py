@@ -265,6 +265,9 @@ def test_other_projects_interactions_are_out_of_reach(api):
     changed = client.patch("/api/v1/interactions/i-pd-mixed", headers=m, json={"summary": "reachword three!"})
     assert changed.status_code == 200 and changed.json()["participants"] == [PD_PERSON]
     assert store.read("interactions", ["i-pd-mixed"])[0].participants == sorted([PD_PERSON, SW_PERSON])
+    # taking its project away would put it outside the reach
+    refused = client.patch("/api/v1/interactions/i-pd-mixed", headers=m, json={"project": None})
+    assert refused.status_code == 403 and store.read("interactions", ["i-pd-mixed"])[0].project == PD
     assert SW_PERSON not in client.get("/api/v1/interactions", headers=m, params={"limit": 500}).text
 
     export = client.get("/api/v1/export", headers=m)

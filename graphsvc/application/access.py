@@ -318,6 +318,13 @@ def check_reach(principal: Principal, base: Store, view: Store, kind: str, old: 
         project not in principal.projects
     ):
         raise Forbidden("a manager may only write rows of their own projects")
+    if isinstance(new, Interaction):
+        seen = view.existing_ids("contacts", set(new.participants))
+        if not (seen if new.project is not None else seen == set(new.participants)):
+            raise Forbidden(
+                "an interaction without a project is in this key's reach only when all its participants are: "
+                "give it one of the key's projects"
+            )
     if old is not None:
         return  # a row in reach, changed to refer only to rows in reach, stays in reach
     if kind == "organizations":

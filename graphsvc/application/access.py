@@ -143,7 +143,8 @@ def _among(interaction: Interaction, people: set[str]) -> Interaction:
 
 class ScopedStore(Store):
     """The store as a scoped principal sees it: their projects' rows only, redacted for
-    external keys. Writes pass through (handlers check reach before writing)."""
+    external keys. Writes pass through: entity and lifecycle writes are held to the reach
+    by ``write_reach`` and ``check_lifecycle`` (below) before they are made."""
 
     def __init__(self, base: Store, principal: Principal):
         self.base = base

@@ -3,7 +3,8 @@
 The HTTP API calls these; they check exactly what an import checks (the same parser, so
 the same problems with the same field names) plus what only a single write can get wrong:
 an id that already exists (Conflict) and a delete that would leave references dangling
-(Conflict, unless asked to cascade).
+(Conflict, unless asked to cascade). A scoped caller's write is held to its reach
+(``Reach``): it sees, refers to and changes only rows in reach.
 
 Cascade rules, the same on both stores because they are computed here:
 - a contact's earlier states (contact history) are part of the contact and always go with it;

@@ -146,7 +146,8 @@ def test_manager_writes_only_their_projects(setup):
     assert ok.status_code == 200
     assert client.patch(f"/api/v1/stages/{sw_stage.id}", headers=h, json={"name": "x"}).status_code == 404
     moved = client.patch(f"/api/v1/stages/{pd_stage.id}", headers=h, json={"project": SW})
-    assert moved.status_code == 403 and store.read("stages", [pd_stage.id])[0].project == PD
+    # another project is, to this key, a project that does not exist
+    assert moved.status_code == 422 and store.read("stages", [pd_stage.id])[0].project == PD
     assert client.post("/api/v1/projects", headers=h, json={"id": "p-new", "name": "New"}).status_code == 403
     assert client.get("/api/v1/audit", headers=h).status_code == 403
     assert client.post("/api/v1/import", headers=h, json={}).status_code == 403

@@ -19,9 +19,21 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import cast
 
+from graphsvc.application.entities import Reach
 from graphsvc.domain.audit import AuditEntry, AuditQuery, Change
 from graphsvc.domain.keys import SCOPED_ROLES, KeyRecord, Role, matches, split
-from graphsvc.domain.model import KINDS, Assignment, Contact, Interaction, Responsibility, Row, Stage
+from graphsvc.domain.model import (
+    KINDS,
+    Assignment,
+    Contact,
+    ContactPeriod,
+    Interaction,
+    Link,
+    Project,
+    Responsibility,
+    Row,
+    Stage,
+)
 from graphsvc.store.base import NotFound, PortfolioChecks, Store, read_as
 
 log = logging.getLogger("graphsvc.application.access")
@@ -121,9 +133,18 @@ def redact(contact: Contact, visible_org: str | None) -> Contact:
     )
 
 
+def _among(interaction: Interaction, people: set[str]) -> Interaction:
+    """An interaction as a key sees it: participants outside its reach left out (an
+    interaction of one of its projects may name people it cannot see)."""
+    if set(interaction.participants) <= people:
+        return interaction
+    return interaction.model_copy(update={"participants": [c for c in interaction.participants if c in people]})
+
+
 class ScopedStore(Store):
     """The store as a scoped principal sees it: their projects' rows only, redacted for
-    external keys. Writes pass through (handlers check reach before writing)."""
+    external keys. Writes pass through: entity and lifecycle writes are held to the reach
+    by ``write_reach`` and ``check_lifecycle`` (below) before they are made."""
 
     def __init__(self, base: Store, principal: Principal):
         self.base = base
@@ -139,13 +160,27 @@ class ScopedStore(Store):
         with self._lock:
             if self._scope is None or self._scope[0] != version:
                 merged: dict[str, set[str]] = {kind: set() for kind in KINDS}
+                scopes = 0
                 for project in sorted(self.principal.projects):
                     try:
                         found = self.base.project_scope(project)
                     except NotFound:
                         continue
+                    scopes += 1
                     for kind, ids in found.items():
                         merged[kind] |= ids
+                people = merged["contacts"]
+                if scopes > 1:  # lines between people of two of the key's projects
+                    lines = self.base.referrers("contacts", people).get("links", set())
+                    merged["links"] = {
+                        link.id for link in read_as(self.base, Link, lines) if {link.source, link.target} <= people
+                    }
+                merged["interactions"] = {
+                    i.id
+                    for i in read_as(self.base, Interaction, merged["interactions"])
+                    if (i.project in self.principal.projects and not people.isdisjoint(i.participants))
+                    or (i.project is None and set(i.participants) <= people)
+                }
                 self._scope = (version, merged)
             return self._scope[1]
 
@@ -158,12 +193,17 @@ class ScopedStore(Store):
         rows = self.base.read(kind, wanted) if wanted else []
         if kind == "contacts" and self.principal.role == Role.external:
             rows = [redact(row, self.principal.org) for row in rows]  # type: ignore[arg-type]
+        if kind == "interactions":
+            people = self.scope()["contacts"]
+            rows = [_among(i, people) for i in cast(list[Interaction], rows)]
         return rows
 
     def project_scope(self, project_id: str) -> dict[str, set[str]]:
+        """The project's scope as this key may see it: only what is in its reach."""
         if project_id not in self.principal.projects:
             raise NotFound(f"no project {project_id!r}")
-        return self.base.project_scope(project_id)
+        reach = self.scope()
+        return {kind: ids & reach[kind] for kind, ids in self.base.project_scope(project_id).items()}
 
     # everything else is the base store's
     def init_schema(self) -> None:
@@ -225,6 +265,12 @@ class Views:
 
 
 # -- write reach ---------------------------------------------------------------------------
+#
+# A scoped write may only create or change rows inside the key's reach, before and after
+# the write, and never widens the reach. ``entities`` resolves every reference of the new
+# row through the view (an outside one is dangling, exactly like an unknown one) and reads
+# the old row through it (an outside one is not found); what is left to check here is
+# what would pull new rows into the reach or put the written row outside it.
 
 
 def project_of(store: Store, kind: str, row: Row) -> str | None:
@@ -245,27 +291,95 @@ def project_of(store: Store, kind: str, row: Row) -> str | None:
     return None
 
 
-def check_write(principal: Principal, base: Store, view: Store, kind: str, rows: Iterable[Row | None]) -> None:
-    """Raise Forbidden unless the principal may write every given row (old and new versions)."""
+def check_writer(principal: Principal) -> None:
+    """Only admin and manager keys write."""
+    if principal.role not in (Role.admin, Role.manager):
+        raise Forbidden(f"role {principal.role.value} is read-only")
+
+
+def _participants(project: Project) -> set[str]:
+    return {p.org for p in project.organizations}
+
+
+def check_reach(principal: Principal, base: Store, view: Store, kind: str, old: Row | None, new: Row) -> None:
+    """Raise Forbidden unless a manager's write of ``new`` (replacing ``old``, both already
+    known to be in reach with their references) keeps it in reach and widens nothing."""
+    if kind == "projects":
+        if old is None or new.id not in principal.projects:
+            raise Forbidden("a manager may only change their own projects (an admin creates projects)")
+        added = sorted(_participants(cast(Project, new)) - _participants(cast(Project, old)))
+        if added:
+            raise Forbidden(
+                f"adding organisation {', '.join(map(repr, added))} to project {new.id!r} needs an admin key "
+                "(all its people would come into this key's reach)"
+            )
+        return
+    project = project_of(base, kind, new)
+    if (kind in ("stages", "responsibilities", "assignments") or project is not None) and (
+        project not in principal.projects
+    ):
+        raise Forbidden("a manager may only write rows of their own projects")
+    if isinstance(new, Interaction):
+        seen = view.existing_ids("contacts", set(new.participants))
+        if not (seen if new.project is not None else seen == set(new.participants)):
+            raise Forbidden(
+                "an interaction without a project is in this key's reach only when all its participants are: "
+                "give it one of the key's projects"
+            )
+    if old is not None:
+        return  # a row in reach, changed to refer only to rows in reach, stays in reach
+    if kind == "organizations":
+        raise Forbidden(
+            "a new organisation would be outside this key's reach until it takes part in a project: "
+            "an admin creates organisations"
+        )
+    if kind == "contacts":
+        taking_part = set().union(*(_participants(p) for p in read_as(view, Project, principal.projects)))
+        if cast(Contact, new).org not in taking_part:
+            raise Forbidden(
+                "a new contact must work at an organisation taking part in one of this key's projects, "
+                "or it would be outside the key's reach (an admin adds anyone else)"
+            )
+
+
+def check_removal(view: Store, deletes: dict[str, set[str]], updates: dict[str, dict[str, Row]]) -> None:
+    """A manager's deletion may remove or rewrite only rows in reach (no ids named: the
+    rows outside are not the caller's to know)."""
+    touched = {**{k: set(ids) for k, ids in deletes.items()}}
+    for k, rows in updates.items():
+        touched.setdefault(k, set()).update(rows)
+    if any(view.existing_ids(k, ids) != ids for k, ids in touched.items()):
+        raise Forbidden("rows outside this key's reach depend on this row: deleting it needs an admin key")
+
+
+def write_reach(principal: Principal, base: Store, view: Store, kind: str) -> Reach | None:
+    """What an entity write of this caller is held to (None: an admin, held to nothing)."""
+    check_writer(principal)
+    if principal.role == Role.admin:
+        return None
+    return Reach(
+        view=view,
+        check=lambda old, new: check_reach(principal, base, view, kind, old, new),
+        removal=lambda deletes, updates: check_removal(view, deletes, updates),
+    )
+
+
+def check_lifecycle(principal: Principal, base: Store, view: Store, operation: str, contact_ids: Iterable[str]) -> None:
+    """A lifecycle operation rewrites the person's duties, lines and interactions wherever
+    they are: a manager may do it only for people who appear nowhere outside the key's
+    reach (no row referring to them outside it, no employer taking part in another project)."""
+    check_writer(principal)
     if principal.role == Role.admin:
         return
-    if principal.role != Role.manager:
-        raise Forbidden(f"role {principal.role.value} is read-only")
-    for row in rows:
-        if row is None:
-            continue
-        if kind == "projects" and row.id not in principal.projects:
-            raise Forbidden("a manager may only change their own projects (an admin creates projects)")
-        project = project_of(base, kind, row)
-        if project is not None:
-            if project not in principal.projects:
-                raise Forbidden(f"project {project!r} is not one of this key's projects")
-            continue
-        if kind == "links":
-            ends = {row.source, row.target}  # type: ignore[attr-defined]
-            if len(view.read("contacts", ends)) != len(ends):
-                raise Forbidden("a manager may link only people of their projects")
-        elif kind in ("contacts", "organizations", "contact_history", "interactions"):
-            stored = base.read(kind, [row.id])
-            if stored and not view.read(kind, [row.id]):
-                raise Forbidden(f"{kind} {row.id!r} is outside this key's projects")
+    for contact_id in contact_ids:
+        held = base.referrers("contacts", {contact_id})
+        hidden = any(view.existing_ids(k, ids) != ids for k, ids in held.items())
+        periods = read_as(base, ContactPeriod, held.get("contact_history", set()))
+        employers = {c.org for c in read_as(base, Contact, [contact_id])} | {p.org for p in periods}
+        employers.discard(None)
+        projects = base.referrers("organizations", cast(set[str], employers)).get("projects", set())
+        if hidden or projects - principal.projects:
+            raise Forbidden(
+                f"contact {contact_id!r} also appears outside this key's reach (in a project not among its "
+                f"projects): {operation} needs an admin key"
+            )

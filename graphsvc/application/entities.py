@@ -3,7 +3,8 @@
 The HTTP API calls these; they check exactly what an import checks (the same parser, so
 the same problems with the same field names) plus what only a single write can get wrong:
 an id that already exists (Conflict) and a delete that would leave references dangling
-(Conflict, unless asked to cascade).
+(Conflict, unless asked to cascade). A scoped caller's write is held to its reach
+(``Reach``): it sees, refers to and changes only rows in reach.
 
 Cascade rules, the same on both stores because they are computed here:
 - a contact's earlier states (contact history) are part of the contact and always go with it;
@@ -19,15 +20,29 @@ Cascade rules, the same on both stores because they are computed here:
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
 
 from graphsvc.application.importer import keep_history
 from graphsvc.application.retry import Conflict, retried
-from graphsvc.domain.audit import Change, record
+from graphsvc.domain.audit import AuditQuery, Change, record
 from graphsvc.domain.bundle import Bundle, BundleError, Problem, parse_bundle
 from graphsvc.domain.model import KINDS, Contact, Interaction, Project, Row
 from graphsvc.store.base import NotFound, Store
+
+
+@dataclass(frozen=True)
+class Reach:
+    """What a scoped caller's write is held to: the rows it may see (``view``; references
+    to anything else are dangling, as if it did not exist) and ``check(old, new)``, which
+    raises when the written row would leave the reach or widen it; ``removal(deletes,
+    updates)`` vets everything a deletion would remove or rewrite."""
+
+    view: Store
+    check: Callable[[Row | None, Row], None]
+    removal: Callable[[dict[str, set[str]], dict[str, dict[str, Row]]], None]
 
 
 def singular(kind: str) -> str:
@@ -41,11 +56,49 @@ def get(store: Store, kind: str, row_id: str) -> Row:
     return found[0]
 
 
-def _parse_one(store: Store, kind: str, data: Any) -> Row:
-    """Validate one row as an import would, against what is stored."""
+def references(kind: str, row: Row) -> set[tuple[str, str]]:
+    """(kind, id) of every row ``row`` refers to."""
+    found = {(target, ref) for field, target in KINDS[kind].references.items() if (ref := getattr(row, field))}
+    if isinstance(row, Project):
+        found |= {("organizations", p.org) for p in row.organizations}
+    if isinstance(row, Interaction):
+        found |= {("contacts", c) for c in row.participants}
+    return found
+
+
+def _parse_one(store: Store, kind: str, data: Any, reach: Reach | None = None, old: Row | None = None) -> Row:
+    """Validate one row as an import would, against what is stored (for a scoped caller:
+    what it may see, besides the references the row already held)."""
     if not isinstance(data, dict):
         raise BundleError([Problem(kind, 0, None, "must be a JSON object")])
-    return parse_bundle({kind: [data]}, known=store.existing_ids).rows(kind)[0]
+    if reach is None:
+        return parse_bundle({kind: [data]}, known=store.existing_ids).rows(kind)[0]
+    held = references(kind, old) if old is not None else set()
+    view = reach.view
+
+    def reachable(target: str, ids: set[str]) -> set[str]:
+        kept = {i for i in ids if (target, i) in held}
+        return view.existing_ids(target, ids - kept) | store.existing_ids(target, kept)
+
+    return parse_bundle({kind: [data]}, known=reachable).rows(kind)[0]
+
+
+def _visible(store: Store, kind: str, row_id: str, reach: Reach | None) -> Row:
+    """The stored row, if the caller may see it (else NotFound, as for an unknown id)."""
+    if reach is not None:
+        get(reach.view, kind, row_id)
+    return get(store, kind, row_id)
+
+
+def _unavailable(store: Store, kind: str, row_id: str, reach: Reach | None) -> Conflict | None:
+    """Why a new row may not take this id. A scoped caller gets one answer for an id taken
+    anywhere (in its reach or not) and for one used before (the audit trail knows it), so
+    the answer tells nothing about rows it cannot see."""
+    if reach is None:
+        return Conflict(f"{singular(kind)} {row_id!r} already exists") if store.existing_ids(kind, {row_id}) else None
+    if store.existing_ids(kind, {row_id}) or store.audit_log(AuditQuery(kind=kind, entity=row_id, limit=1)):
+        return Conflict(f"{singular(kind)} id {row_id!r} is not available (in use, or used before): choose another")
+    return None
 
 
 def _apply_rows(store: Store, kind: str, actor: str, operation: str, new: Row, old: Row | None, today: date) -> Row:
@@ -66,42 +119,67 @@ def _apply_rows(store: Store, kind: str, actor: str, operation: str, new: Row, o
 
 
 @retried
-def create(store: Store, kind: str, data: Any, actor: str, today: date | None = None) -> Row:
-    row = _parse_one(store, kind, data)
-    if store.existing_ids(kind, {row.id}):
-        raise Conflict(f"{singular(kind)} {row.id!r} already exists")
+def create(
+    store: Store, kind: str, data: Any, actor: str, today: date | None = None, reach: Reach | None = None
+) -> Row:
+    row = _parse_one(store, kind, data, reach)
+    taken = _unavailable(store, kind, row.id, reach)
+    if taken is not None:
+        raise taken
+    if reach is not None:
+        reach.check(None, row)
     return _apply_rows(store, kind, actor, "create", row, None, today or date.today())
 
 
 @retried
-def replace(store: Store, kind: str, row_id: str, data: Any, actor: str, today: date | None = None) -> Row:
+def replace(
+    store: Store,
+    kind: str,
+    row_id: str,
+    data: Any,
+    actor: str,
+    today: date | None = None,
+    reach: Reach | None = None,
+) -> Row:
     """Full replacement (PUT): fields left out take their defaults."""
-    old = get(store, kind, row_id)
+    old = _visible(store, kind, row_id, reach)
     if isinstance(data, dict):
         if "id" in data and data["id"] != row_id:
             raise BundleError([Problem(kind, 0, "id", f"must be {row_id!r}, the id in the path")])
         data = {**data, "id": row_id}
-    row = _parse_one(store, kind, data)
+    row = _parse_one(store, kind, data, reach, old)
+    if reach is not None:
+        reach.check(old, row)
     return _apply_rows(store, kind, actor, "update", row, old, today or date.today())
 
 
-def patched(store: Store, kind: str, row_id: str, data: Any) -> tuple[Row, Row]:
+def patched(store: Store, kind: str, row_id: str, data: Any, reach: Reach | None = None) -> tuple[Row, Row]:
     """The stored row and what a partial update would make of it (nothing written)."""
-    old = get(store, kind, row_id)
+    old = _visible(store, kind, row_id, reach)
     if not isinstance(data, dict):
         raise BundleError([Problem(kind, 0, None, "must be a JSON object")])
     if "id" in data and data["id"] != row_id:
         raise BundleError([Problem(kind, 0, "id", f"must be {row_id!r}, the id in the path")])
     merged = {**old.model_dump(mode="json"), **data}
-    return old, _parse_one(store, kind, merged)
+    row = _parse_one(store, kind, merged, reach, old)
+    if reach is not None:
+        reach.check(old, row)
+    return old, row
 
 
 @retried
 def patch(
-    store: Store, kind: str, row_id: str, data: Any, actor: str, today: date | None = None, operation: str = "update"
+    store: Store,
+    kind: str,
+    row_id: str,
+    data: Any,
+    actor: str,
+    today: date | None = None,
+    operation: str = "update",
+    reach: Reach | None = None,
 ) -> Row:
     """Partial update (PATCH): only the given fields change."""
-    old, row = patched(store, kind, row_id, data)
+    old, row = patched(store, kind, row_id, data, reach)
     return _apply_rows(store, kind, actor, operation, row, old, today or date.today())
 
 
@@ -148,10 +226,20 @@ def cascade_plan(store: Store, kind: str, ids: set[str]) -> tuple[dict[str, set[
 
 
 @retried
-def delete(store: Store, kind: str, row_id: str, actor: str, cascade: bool = False) -> dict[str, Any]:
-    """Delete one row; with cascade, what depends on it too. Returns what was removed/changed."""
-    get(store, kind, row_id)
+def delete(
+    store: Store,
+    kind: str,
+    row_id: str,
+    actor: str,
+    cascade: bool = False,
+    reach: Reach | None = None,
+) -> dict[str, Any]:
+    """Delete one row; with cascade, what depends on it too. Returns what was removed/changed.
+    For a scoped caller, everything the deletion would touch is vetted first."""
+    _visible(store, kind, row_id, reach)
     deletes, updates = cascade_plan(store, kind, {row_id})
+    if reach is not None:
+        reach.removal(deletes, updates)
     owned = {"contact_history"} if kind == "contacts" else set()  # a person's earlier states are part of them
     dependents = {k: sorted(v - ({row_id} if k == kind else set())) for k, v in deletes.items() if k not in owned}
     dependents = {k: v for k, v in dependents.items() if v}

@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from graphsvc.application.entities import get, patch
+from graphsvc.application.entities import Reach, get, patch
 from graphsvc.application.importer import keep_history
 from graphsvc.application.retry import Conflict, retried
 from graphsvc.domain.audit import Change, record
@@ -272,8 +272,17 @@ def _merged_details(survivor: Contact, duplicate: Contact) -> dict[str, Any]:
     return update
 
 
-def move(store: Store, contact_id: str, on: date, org: str | None, title: str | None, actor: str) -> Contact:
-    """A change of employer and/or title from ``on``; the earlier state becomes history."""
+def move(
+    store: Store,
+    contact_id: str,
+    on: date,
+    org: str | None,
+    title: str | None,
+    actor: str,
+    reach: Reach | None = None,
+) -> Contact:
+    """A change of employer and/or title from ``on``; the earlier state becomes history
+    (``reach``: what a scoped caller's change is held to, see entities)."""
     changes: dict[str, Any] = {"since": on.isoformat()}
     if org is not None:
         changes["org"] = org
@@ -281,4 +290,4 @@ def move(store: Store, contact_id: str, on: date, org: str | None, title: str | 
         changes["title"] = title
     if len(changes) == 1:
         raise _bad("org", "give a new org, a new title, or both")
-    return patch(store, "contacts", contact_id, changes, actor, operation="move")  # type: ignore[return-value]
+    return patch(store, "contacts", contact_id, changes, actor, operation="move", reach=reach)  # type: ignore[return-value]

@@ -17,7 +17,7 @@ from fastapi.openapi.models import Example
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from graphsvc.application import entities
-from graphsvc.application.access import check_write
+from graphsvc.application.access import write_reach
 from graphsvc.application.demo import demo_data
 from graphsvc.application.importer import import_bundle
 from graphsvc.domain.audit import AuditEntry, AuditQuery
@@ -130,6 +130,15 @@ def _filter(store: Store, kind: str, given: dict[str, str]) -> list[Row]:
         elif name in ("org", "status", "kind", "raci", "contact"):
             rows = [r for r in rows if _value(getattr(r, name)) == value]
     return rows
+
+
+def _as_seen(request: Request, kind: str, row: Row) -> Row:
+    """A written row as the caller sees it (an interaction of their project may name people
+    outside their reach, which it does not show)."""
+    if store_of(request) is base_store(request):
+        return row
+    seen = store_of(request).read(kind, [row.id])
+    return seen[0] if seen else row
 
 
 def _dump(body: BaseModel, exclude_unset: bool = False) -> dict[str, Any]:
@@ -246,8 +255,10 @@ def _routes_for(segment: str, kind: str) -> None:
     # annotations; the type checker cannot use them as types (valid-type below)
     def create_row(request: Request, body: model = Body(..., openapi_examples=body_examples)) -> Any:  # type: ignore[valid-type]
         principal = principal_of(request)
-        check_write(principal, base_store(request), store_of(request), kind, [body])
-        return entities.create(base_store(request), kind, _dump(body), principal.name)
+        reach = write_reach(principal, base_store(request), store_of(request), kind)
+        return _as_seen(
+            request, kind, entities.create(base_store(request), kind, _dump(body), principal.name, reach=reach)
+        )
 
     @router.get(
         f"/api/v1/{segment}/{{entity_id}}",
@@ -270,9 +281,9 @@ def _routes_for(segment: str, kind: str) -> None:
     )
     def replace_row(request: Request, entity_id: str, body: model = Body(..., openapi_examples=body_examples)) -> Any:  # type: ignore[valid-type]
         principal = principal_of(request)
-        old = entities.get(store_of(request), kind, entity_id)
-        check_write(principal, base_store(request), store_of(request), kind, [old, body])
-        return entities.replace(base_store(request), kind, entity_id, _dump(body), principal.name)
+        reach = write_reach(principal, base_store(request), store_of(request), kind)
+        row = entities.replace(base_store(request), kind, entity_id, _dump(body), principal.name, reach=reach)
+        return _as_seen(request, kind, row)
 
     @router.patch(
         f"/api/v1/{segment}/{{entity_id}}",
@@ -288,12 +299,10 @@ def _routes_for(segment: str, kind: str) -> None:
         body: changes = Body(..., openapi_examples=patch_examples),  # type: ignore[valid-type]
     ) -> Any:
         principal = principal_of(request)
+        reach = write_reach(principal, base_store(request), store_of(request), kind)
         given = _dump(body, exclude_unset=True)
-        old = entities.get(store_of(request), kind, entity_id)
-        check_write(principal, base_store(request), store_of(request), kind, [old])
-        _, new = entities.patched(base_store(request), kind, entity_id, given)
-        check_write(principal, base_store(request), store_of(request), kind, [new])
-        return entities.patch(base_store(request), kind, entity_id, given, principal.name)
+        row = entities.patch(base_store(request), kind, entity_id, given, principal.name, reach=reach)
+        return _as_seen(request, kind, row)
 
     @router.delete(
         f"/api/v1/{segment}/{{entity_id}}",
@@ -309,17 +318,8 @@ def _routes_for(segment: str, kind: str) -> None:
         cascade: bool = Query(False, description="also delete what depends on it and clear references to it"),
     ) -> Any:
         principal = principal_of(request)
-        old = entities.get(store_of(request), kind, entity_id)
-        check_write(principal, base_store(request), store_of(request), kind, [old])
-        if principal.role != Role.admin and cascade:
-            deletes, updates = entities.cascade_plan(base_store(request), kind, {entity_id})
-            for other, ids in deletes.items():
-                check_write(
-                    principal, base_store(request), store_of(request), other, base_store(request).read(other, ids)
-                )
-            for other, rows in updates.items():
-                check_write(principal, base_store(request), store_of(request), other, list(rows.values()))
-        return entities.delete(base_store(request), kind, entity_id, principal.name, cascade=cascade)
+        reach = write_reach(principal, base_store(request), store_of(request), kind)
+        return entities.delete(base_store(request), kind, entity_id, principal.name, cascade=cascade, reach=reach)
 
     @router.get(
         f"/api/v1/{segment}/{{entity_id}}/history",

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Body, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from graphsvc.application import lifecycle
-from graphsvc.application.access import check_write
+from graphsvc.application.access import check_lifecycle, write_reach
 from graphsvc.application.entities import get
 from graphsvc.application.lifecycle import LifecycleReport
 from graphsvc.domain.model import Contact, Day
@@ -39,20 +39,16 @@ class MoveRequest(BaseModel):
     title: str | None = Field(None, description="new title")
 
 
-def _writable(request: Request, contact_id: str, *named_in_body: str) -> None:
-    """The path's contact must be visible (else 404) and writable (else 403); contacts named
-    in the body must be too, but an unknown one is the body's fault: 422 naming the field."""
-    rows = [get(store_of(request), "contacts", contact_id)]
-    rows += store_of(request).read("contacts", [i for i in named_in_body if i])
-    check_write(principal_of(request), request.app.state.store, store_of(request), "contacts", rows)
-
-
-def _visible_only(request: Request, named: str | None, field: str) -> Store:
-    """The base store, once a contact named in the body is known to be visible to the caller
-    (one that is not is reported like an unknown one)."""
+def _writable(request: Request, operation: str, contact_id: str, named: str | None, field: str) -> Store:
+    """The base store, once the path's contact is visible (else 404), a contact named in the
+    body too (else 422 naming the field, as for an unknown one), and the caller may rewrite
+    what the operation touches (else 403: someone who also appears outside the reach)."""
+    get(store_of(request), "contacts", contact_id)
     if named and not store_of(request).read("contacts", [named]):
         raise lifecycle.unknown_contact(named, field)
     store: Store = request.app.state.store
+    involved = [contact_id] + ([named] if named and operation == "merge" else [])
+    check_lifecycle(principal_of(request), store, store_of(request), operation, involved)
     return store
 
 
@@ -64,9 +60,8 @@ def _visible_only(request: Request, named: str | None, field: str) -> Store:
 def post_leave(request: Request, contact_id: str, body: LeaveRequest = Body(...)) -> LifecycleReport:
     """The person leaves on a day; open assignments and working links continue with the
     successor (old rows end that day, history kept). Reports what moved."""
-    _writable(request, contact_id, body.successor or "")
     return lifecycle.leave(
-        _visible_only(request, body.successor, "successor"),
+        _writable(request, "leave", contact_id, body.successor, "successor"),
         contact_id,
         body.on,
         body.successor,
@@ -82,9 +77,11 @@ def post_leave(request: Request, contact_id: str, body: LeaveRequest = Body(...)
 def post_merge(request: Request, contact_id: str, body: MergeRequest = Body(...)) -> LifecycleReport:
     """Merge a duplicate entry into this contact: details, history, duties, lines and
     interactions re-pointed; the duplicate is removed (the audit trail keeps it)."""
-    _writable(request, contact_id, body.duplicate)
     return lifecycle.merge(
-        _visible_only(request, body.duplicate, "duplicate"), contact_id, body.duplicate, principal_of(request).name
+        _writable(request, "merge", contact_id, body.duplicate, "duplicate"),
+        contact_id,
+        body.duplicate,
+        principal_of(request).name,
     )
 
 
@@ -95,7 +92,6 @@ def post_merge(request: Request, contact_id: str, body: MergeRequest = Body(...)
 )
 def post_move(request: Request, contact_id: str, body: MoveRequest = Body(...)) -> Contact:
     """Change employer and/or title from a day; the earlier state becomes history."""
-    _writable(request, contact_id)
-    return lifecycle.move(
-        request.app.state.store, contact_id, body.on, body.org, body.title, principal_of(request).name
-    )
+    store = _writable(request, "move", contact_id, None, "org")
+    reach = write_reach(principal_of(request), store, store_of(request), "contacts")
+    return lifecycle.move(store, contact_id, body.on, body.org, body.title, principal_of(request).name, reach=reach)

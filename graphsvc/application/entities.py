@@ -22,10 +22,10 @@ from collections import defaultdict
 from datetime import date
 from typing import Any, cast
 
-from graphsvc.application.importer import keep_history
+from graphsvc.application.importer import keep_history, parse_against
 from graphsvc.application.retry import Conflict, retried
 from graphsvc.domain.audit import Change, record
-from graphsvc.domain.bundle import Bundle, BundleError, Problem, parse_bundle
+from graphsvc.domain.bundle import Bundle, BundleError, Problem
 from graphsvc.domain.model import KINDS, Contact, Interaction, Project, Row
 from graphsvc.store.base import NotFound, Store
 
@@ -45,7 +45,7 @@ def _parse_one(store: Store, kind: str, data: Any) -> Row:
     """Validate one row as an import would, against what is stored."""
     if not isinstance(data, dict):
         raise BundleError([Problem(kind, 0, None, "must be a JSON object")])
-    return parse_bundle({kind: [data]}, known=store.existing_ids).rows(kind)[0]
+    return parse_against(store, {kind: [data]}).rows(kind)[0]
 
 
 def _apply_rows(store: Store, kind: str, actor: str, operation: str, new: Row, old: Row | None, today: date) -> Row:

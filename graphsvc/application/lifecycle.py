@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
 from graphsvc.application.entities import get, patch
 from graphsvc.application.importer import keep_history
@@ -209,7 +209,7 @@ def merge(store: Store, survivor_id: str, duplicate_id: str, actor: str) -> Life
     survivor: Contact = get(store, "contacts", survivor_id)  # type: ignore[assignment]
     duplicate = _active_contact(store, duplicate_id, "duplicate")
     report = LifecycleReport(contact=survivor_id, operation="merge", deleted=[duplicate_id])
-    merged = survivor.model_copy(update=_merged_details(survivor, duplicate))
+    merged = _within_limits(survivor.model_copy(update=_merged_details(survivor, duplicate)))
     changes: list[tuple[str, Row | None, Row | None]] = [("contacts", survivor, merged), ("contacts", duplicate, None)]
     upserts: dict[str, list[Row]] = {"contacts": [merged]}
     deletes: dict[str, set[str]] = {"contacts": {duplicate_id}}
@@ -256,6 +256,15 @@ def merge(store: Store, survivor_id: str, duplicate_id: str, actor: str) -> Life
         repoint("interactions", interaction, {"participants": people}, "took part as the duplicate")
     store.apply(Change(upserts=Bundle(**upserts), deletes=deletes, audit=record(actor, "merge", changes)))
     return report
+
+
+def _within_limits(contact: Contact) -> Contact:
+    """A merged contact is validated again: the united lists may pass the model's limits."""
+    try:
+        return Contact.model_validate(contact.model_dump())
+    except ValidationError as exc:
+        error = exc.errors(include_url=False)[0]
+        raise _bad("duplicate", f"the merged {'.'.join(map(str, error['loc']))}: {error['msg']}") from None
 
 
 def _merged_details(survivor: Contact, duplicate: Contact) -> dict[str, Any]:

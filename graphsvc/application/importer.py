@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from graphsvc.application.retry import Conflict, retried
+from graphsvc.application.retry import retried
 from graphsvc.application.stage_order import stored_stage_conflicts
 from graphsvc.domain.audit import Change, record
 from graphsvc.domain.bundle import Bundle, BundleError, Problem, parse_bundle
@@ -104,7 +104,7 @@ def _changed_rows(store: Store, bundle: Bundle) -> tuple[Bundle, list[tuple[str,
             triples.extend((kind, None, row) for row in rows)
             continue
         stored = {r.id: r for r in store.read(kind, [r.id for r in rows])}
-        _refuse_invalid_stored(store, kind, {row.id for row in rows} - stored.keys())
+        _refuse_invalid_stored(store, kind, rows, {row.id for row in rows} - stored.keys())
         changed[kind] = [row for row in rows if stored.get(row.id) != row]
         triples.extend((kind, stored.get(row.id), row) for row in changed[kind])
     return Bundle(**changed), triples
@@ -120,12 +120,12 @@ def parse_against(store: Store, data: Any) -> Bundle:
     return bundle
 
 
-def _refuse_invalid_stored(store: Store, kind: str, unread: set[str]) -> None:
+def _refuse_invalid_stored(store: Store, kind: str, rows: list[Row], unread: set[str]) -> None:
     """An id stored but not read is a stored row the model refuses: it is kept, not replaced."""
-    taken = sorted(store.existing_ids(kind, unread)) if unread else []
+    taken = store.existing_ids(kind, unread) if unread else set()
     if taken:
-        shown = ", ".join(repr(row_id) for row_id in taken[:5])
-        raise Conflict(f"{kind} {shown}: stored but invalid, kept as stored (see graphsvc db check)")
+        reason = "a stored row with this id is invalid and kept as stored (see graphsvc db check)"
+        raise BundleError([Problem(kind, index, "id", reason) for index, row in enumerate(rows) if row.id in taken])
 
 
 @retried

@@ -25,7 +25,7 @@ from typing import Any, cast
 from graphsvc.application.importer import keep_history, parse_against
 from graphsvc.application.retry import Conflict, retried
 from graphsvc.domain.audit import Change, record
-from graphsvc.domain.bundle import Bundle, BundleError, Problem
+from graphsvc.domain.bundle import Bundle, BundleError, Problem, parse_bundle
 from graphsvc.domain.model import KINDS, Contact, Interaction, Project, Row
 from graphsvc.store.base import NotFound, Store
 
@@ -41,10 +41,14 @@ def get(store: Store, kind: str, row_id: str) -> Row:
     return found[0]
 
 
-def _parse_one(store: Store, kind: str, data: Any) -> Row:
-    """Validate one row as an import would, against what is stored."""
+def _parse_one(store: Store, kind: str, data: Any, to_write: bool = True) -> Row:
+    """Validate one row as an import would, against what is stored. A row not
+    ``to_write`` yet (a preview the caller checks the reach of first) is checked only
+    against the ids stored, so that its answer tells nothing of other stored rows."""
     if not isinstance(data, dict):
         raise BundleError([Problem(kind, 0, None, "must be a JSON object")])
+    if not to_write:
+        return parse_bundle({kind: [data]}, known=store.existing_ids).rows(kind)[0]
     return parse_against(store, {kind: [data]}).rows(kind)[0]
 
 
@@ -85,7 +89,7 @@ def replace(store: Store, kind: str, row_id: str, data: Any, actor: str, today: 
     return _apply_rows(store, kind, actor, "update", row, old, today or date.today())
 
 
-def patched(store: Store, kind: str, row_id: str, data: Any) -> tuple[Row, Row]:
+def patched(store: Store, kind: str, row_id: str, data: Any, to_write: bool = False) -> tuple[Row, Row]:
     """The stored row and what a partial update would make of it (nothing written)."""
     old = get(store, kind, row_id)
     if not isinstance(data, dict):
@@ -93,7 +97,7 @@ def patched(store: Store, kind: str, row_id: str, data: Any) -> tuple[Row, Row]:
     if "id" in data and data["id"] != row_id:
         raise BundleError([Problem(kind, 0, "id", f"must be {row_id!r}, the id in the path")])
     merged = {**old.model_dump(mode="json"), **data}
-    return old, _parse_one(store, kind, merged)
+    return old, _parse_one(store, kind, merged, to_write)
 
 
 @retried
@@ -101,7 +105,7 @@ def patch(
     store: Store, kind: str, row_id: str, data: Any, actor: str, today: date | None = None, operation: str = "update"
 ) -> Row:
     """Partial update (PATCH): only the given fields change."""
-    old, row = patched(store, kind, row_id, data)
+    old, row = patched(store, kind, row_id, data, to_write=True)
     return _apply_rows(store, kind, actor, operation, row, old, today or date.today())
 
 

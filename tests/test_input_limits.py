@@ -334,3 +334,22 @@ def test_a_stored_invalid_row_never_stops_the_store(store, settings_of):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_ids_the_service_makes_stay_within_the_limit(client, store):
+    """A contact period (``<contact>@<day>``) or a line handed over on leave
+    (``<link>@<day>``) made from an id at the limit is still a valid id."""
+    long_contact, long_link = "c" * MAX_ID, "l" * MAX_ID
+    assert (
+        client.post("/api/v1/contacts", json={"id": long_contact, "name": "Long", "org": "o-build"}).status_code == 201
+    )
+    assert client.patch(f"/api/v1/contacts/{long_contact}", json={"org": "o-design"}).status_code == 200
+    link = {"id": long_link, "source": "c-li", "target": "c-free", "kind": "communicates", "valid_from": "2026-01-01"}
+    assert client.post("/api/v1/links", json=link).status_code == 201
+    left = client.post("/api/v1/contacts/c-li/leave", json={"on": "2026-12-01", "successor": "c-wang"})
+    assert left.status_code == 200, left.json()
+    made = [r.id for kind in ("contact_history", "links") for r in store.read(kind)]
+    assert any(i.startswith("c" * 100) for i in made) and any(i.startswith("l" * 100) and i != long_link for i in made)
+    assert all(len(i) <= MAX_ID for i in made)
+    assert check(store) == []
+    assert store.invalid_rows() == []

@@ -13,7 +13,7 @@ from graphsvc.application.retry import retried
 from graphsvc.application.stage_order import stored_stage_conflicts
 from graphsvc.domain.audit import Change, record
 from graphsvc.domain.bundle import Bundle, BundleError, Problem, parse_bundle
-from graphsvc.domain.model import KINDS, Contact, ContactPeriod, Row
+from graphsvc.domain.model import KINDS, Contact, ContactPeriod, Row, derived_id
 from graphsvc.store.base import Store, read_as
 from graphsvc.support.gc_pause import paused_gc
 
@@ -71,7 +71,7 @@ def keep_history(bundle: Bundle, stored: dict[str, Contact], today: date) -> tup
                 )
             )
             continue
-        period_id = f"{new.id}@{effective.isoformat()}"
+        period_id = derived_id(new.id, f"@{effective.isoformat()}")
         if period_id not in period_ids:
             periods.append(
                 ContactPeriod(

@@ -19,7 +19,7 @@ from graphsvc.application.importer import keep_history
 from graphsvc.application.retry import Conflict, retried
 from graphsvc.domain.audit import Change, record
 from graphsvc.domain.bundle import Bundle, BundleError, Problem
-from graphsvc.domain.model import Assignment, Contact, ContactStatus, Interaction, Link, Row
+from graphsvc.domain.model import Assignment, Contact, ContactStatus, Interaction, Link, Row, derived_id
 from graphsvc.store.base import Store, read_as
 
 #: one audited row change: (kind, before, after)
@@ -46,11 +46,12 @@ def _open_on(row: Assignment | Link, day: date) -> bool:
     return row.valid_to is None or row.valid_to > day
 
 
-def _fresh_id(store: Store, kind: str, base: str, taken: set[str]) -> str:
-    candidate, n = base, 1
+def _fresh_id(store: Store, kind: str, base: str, suffix: str, taken: set[str]) -> str:
+    """``base`` + ``suffix`` (then -2, -3, ...) not yet taken, within the id limit."""
+    candidate, n = derived_id(base, suffix), 1
     while candidate in taken or store.existing_ids(kind, {candidate}):
         n += 1
-        candidate = f"{base}-{n}"
+        candidate = derived_id(base, f"{suffix}-{n}")
     taken.add(candidate)
     return candidate
 
@@ -193,7 +194,7 @@ def _continue(
         report.moved.append(Moved(kind=kind, old=row.id, new=row.id, detail=detail))
         return
     _close(row, on, upserts, changes)
-    new_id = _fresh_id(store, kind, f"{row.id}@{on.isoformat()}", taken)
+    new_id = _fresh_id(store, kind, row.id, f"@{on.isoformat()}", taken)
     continued = row.model_copy(update={**update, "id": new_id, "valid_from": on})
     upserts.setdefault(kind, []).append(continued)
     changes.append((kind, None, continued))

@@ -8,6 +8,7 @@ being overwritten, so the query layer can answer "as of date D".
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import UTC, date, datetime, timedelta
 from enum import Enum
@@ -125,6 +126,16 @@ def _addressable(value: str) -> str:
 
 
 Id = Annotated[Ref, AfterValidator(_addressable)]
+
+
+def derived_id(base: str, suffix: str) -> str:
+    """An id made from another (a contact period ``<contact>@<day>``, a continued line
+    ``<link>@<day>-2``), kept within MAX_ID: a long base is cut and a digest of it added, so
+    that two bases still give two ids."""
+    if len(base) + len(suffix) <= MAX_ID:
+        return base + suffix
+    digest = hashlib.sha256(base.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    return f"{base[: MAX_ID - len(suffix) - len(digest) - 1]}~{digest}{suffix}"
 
 
 class OrgKind(str, Enum):

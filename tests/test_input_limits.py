@@ -353,3 +353,14 @@ def test_ids_the_service_makes_stay_within_the_limit(client, store):
     assert all(len(i) <= MAX_ID for i in made)
     assert check(store) == []
     assert store.invalid_rows() == []
+
+
+def test_a_merge_over_the_list_limit_is_refused(client, store):
+    half = MAX_ITEMS // 2 + 1
+    client.patch("/api/v1/contacts/c-li", json={"tags": [f"a{i}" for i in range(half)]})
+    duplicate = {"id": "c-li-2", "name": "李娜", "tags": [f"b{i}" for i in range(half)]}
+    assert client.post("/api/v1/contacts", json=duplicate).status_code == 201
+    before = canonical_dict(store.export())
+    refused(client.post("/api/v1/contacts/c-li/merge", json={"duplicate": "c-li-2"}), "duplicate")
+    assert canonical_dict(store.export()) == before
+    assert check(store) == []

@@ -364,3 +364,32 @@ def test_a_merge_over_the_list_limit_is_refused(client, store):
     refused(client.post("/api/v1/contacts/c-li/merge", json={"duplicate": "c-li-2"}), "duplicate")
     assert canonical_dict(store.export()) == before
     assert check(store) == []
+
+
+def test_the_cli_refuses_what_the_model_refuses(store, settings_of, tmp_path):
+    """The same rules for a bundle file and a spreadsheet given to ``graphsvc import``."""
+    import_bundle(store, small())
+    before = canonical_dict(store.export())
+    environment = {**os.environ, **settings_of(store)}
+
+    def graphsvc(*args: str) -> subprocess.CompletedProcess:
+        command = [sys.executable, "-m", "graphsvc", *args]
+        return subprocess.run(command, capture_output=True, text=True, env=environment, timeout=120)
+
+    bundle = tmp_path / "bundle.json"
+    bundle.write_text(json.dumps({"links": [{**LINK, "weight": float("inf")}]}), encoding="utf-8")  # Infinity
+    refused_bundle = graphsvc("import", str(bundle))
+    assert (
+        refused_bundle.returncode == 2 and "links[0].weight: Input should be a finite number" in refused_bundle.stderr
+    )
+    sheet = tmp_path / "stages.csv"
+    sheet.write_text("id,project,name,order\ns-new,p-tower,New,TRUE\n", encoding="utf-8")
+    refused_sheet = graphsvc("import", str(sheet))
+    assert refused_sheet.returncode == 2 and "stages, row 2, column order: Input should be a valid integer" in (
+        refused_sheet.stderr
+    )
+    sheet.write_text("id,project,name,order\ns-new,p-tower,New,2\n", encoding="utf-8")
+    refused_sheet = graphsvc("import", str(sheet))
+    assert refused_sheet.returncode == 2
+    assert "row 2, column order: project 'p-tower' already has stage 's-build' with order 2" in refused_sheet.stderr
+    assert canonical_dict(store.export()) == before

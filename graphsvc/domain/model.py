@@ -40,9 +40,14 @@ MAX_WEIGHT = 1e9
 #: C0 controls but tab, line feed and carriage return; DEL and C1 controls; lone
 #: surrogates and the non-characters U+FFFE/U+FFFF: XML 1.0 cannot hold most of them, no
 #: one types them, and a lone surrogate cannot even be written as UTF-8
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_CONTROLS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff"
 #: in ids and references, tab and line breaks too
-_CONTROL_IN_ID = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_CONTROLS_IN_ID = r"\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff"
+_CONTROL = re.compile(f"[{_CONTROLS}]")
+_CONTROL_IN_ID = re.compile(f"[{_CONTROLS_IN_ID}]")
+#: the same rules in the JSON Schema (the OpenAPI document, ``graphsvc schema``)
+_TEXT_SCHEMA = Field(json_schema_extra={"pattern": f"^[^{_CONTROLS}]*$"})
+_ID_SCHEMA = Field(json_schema_extra={"pattern": f"^[^{_CONTROLS_IN_ID}]*$"})
 
 
 def _no_control(value: str) -> str:
@@ -63,14 +68,24 @@ def _no_control_in_id(value: str) -> str:
 
 
 #: one line of text: a title, a channel, a role, a list item
-Line = Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_LINE), AfterValidator(_no_control)]
+Line = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=MAX_LINE), AfterValidator(_no_control), _TEXT_SCHEMA
+]
 #: free text: notes, a summary, a description
-Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_TEXT), AfterValidator(_no_control)]
+Text = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=MAX_TEXT), AfterValidator(_no_control), _TEXT_SCHEMA
+]
 NonEmpty = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_LINE), AfterValidator(_no_control)
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_LINE),
+    AfterValidator(_no_control),
+    _TEXT_SCHEMA,
 ]
 Ref = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_ID), AfterValidator(_no_control_in_id)
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_ID),
+    AfterValidator(_no_control_in_id),
+    _ID_SCHEMA,
 ]
 #: a list of short texts (tags, e-mails, phones)
 Items = Annotated[list[Line], Field(max_length=MAX_ITEMS)]

@@ -257,8 +257,9 @@ class EmbeddedStore(Store):
             return
         written = {(kind, row.id) for kind in KINDS for row in change.upserts.rows(kind)}
         written |= {(kind, row_id) for kind, ids in change.deletes.items() for row_id in ids}
-        for key in sorted(written & self._invalid.keys()):
-            raise StaleWrite(f"{key[0]} {key[1]!r} is stored but invalid (see graphsvc db check)")
+        kept = sorted(written & self._invalid.keys())
+        if kept:
+            raise StaleWrite(f"{kept[0][0]} {kept[0][1]!r} is stored but invalid (see graphsvc db check)")
 
     def _check_absent(self, change: Change) -> None:
         """Even unguarded, a row the audit records as created must not be stored (the Neo4j

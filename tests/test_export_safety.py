@@ -79,8 +79,14 @@ def test_handover_csv_cells_starting_like_formulas_are_neutralised(formulas):
 
 
 @pytest.fixture
-def controlled(store):
-    """The healthy project with control characters in stored names, as an old store holds them."""
+def controlled(embedded_store):
+    """The healthy project with control characters in stored names, as an old store holds them.
+
+    Today's model refuses such text, and a store reading a stored row the model refuses
+    leaves it out (``graphsvc db check`` reports it): Neo4j, and the embedded store after a
+    restart, never hand one to an export. The embedded store serves what a raw write gave
+    it until then, which is what holds the exports to XML-safe output here."""
+    store = embedded_store
     import_bundle(store, healthy())
     contact = store.read("contacts", ["a1"])[0].model_copy(update={"name": "A" + CONTROLS + "Z", "title": "t\x0bx"})
     project = store.read("projects", ["p"])[0].model_copy(update={"name": "Tower\x01", "description": "d\x1f"})

@@ -1,7 +1,9 @@
 """A store's self-check: what any sequence of committed writes must leave true.
 
-Every reference resolves, ids are unique per kind, every row is valid, and (embedded) the
-in-memory graph is exactly what the SQLite file holds. Used by ``graphsvc db check`` and by
+Every reference resolves, ids are unique per kind, every row is valid (a stored row the
+model refuses is named with its kind, id and reason: it is left out of reads, so the
+others can be served), and (embedded) the in-memory graph is exactly what the SQLite file
+holds. Used by ``graphsvc db check`` and by
 the concurrency tests.
 """
 
@@ -13,7 +15,7 @@ from graphsvc.store.base import Store
 
 def check(store: Store) -> list[str]:
     """Problems found; an empty list means consistent."""
-    problems: list[str] = []
+    problems: list[str] = [str(row) for row in store.invalid_rows()]
     data = canonical_dict(store.export())
     for kind, rows in data.items():
         if isinstance(rows, list):

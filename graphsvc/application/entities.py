@@ -27,9 +27,10 @@ from typing import Any, cast
 
 from graphsvc.application.importer import keep_history
 from graphsvc.application.retry import Conflict, retried
+from graphsvc.application.stage_order import stored_stage_conflicts
 from graphsvc.domain.audit import AuditQuery, Change, record
 from graphsvc.domain.bundle import Bundle, BundleError, Problem, parse_bundle
-from graphsvc.domain.model import KINDS, Contact, Interaction, Project, Row
+from graphsvc.domain.model import KINDS, Contact, Interaction, Project, Row, Stage
 from graphsvc.store.base import NotFound, Store
 
 
@@ -101,6 +102,18 @@ def _unavailable(store: Store, kind: str, row_id: str, reach: Reach | None) -> C
     return None
 
 
+def _held_to_reach(store: Store, old: Row | None, row: Row, reach: Reach | None) -> None:
+    """The checks a row must pass against the rest of the store before it is written: the
+    caller's reach first, then what only stored rows can tell (a stage's order taken), read
+    through the caller's view so that the answer tells nothing outside its reach."""
+    if reach is not None:
+        reach.check(old, row)
+    if isinstance(row, Stage):
+        problems = list(stored_stage_conflicts(reach.view if reach else store, Bundle(stages=[row])))
+        if problems:
+            raise BundleError(problems)
+
+
 def _apply_rows(store: Store, kind: str, actor: str, operation: str, new: Row, old: Row | None, today: date) -> Row:
     bundle = Bundle(**{kind: [new]})
     if kind == "contacts":
@@ -126,8 +139,7 @@ def create(
     taken = _unavailable(store, kind, row.id, reach)
     if taken is not None:
         raise taken
-    if reach is not None:
-        reach.check(None, row)
+    _held_to_reach(store, None, row, reach)
     return _apply_rows(store, kind, actor, "create", row, None, today or date.today())
 
 
@@ -148,8 +160,7 @@ def replace(
             raise BundleError([Problem(kind, 0, "id", f"must be {row_id!r}, the id in the path")])
         data = {**data, "id": row_id}
     row = _parse_one(store, kind, data, reach, old)
-    if reach is not None:
-        reach.check(old, row)
+    _held_to_reach(store, old, row, reach)
     return _apply_rows(store, kind, actor, "update", row, old, today or date.today())
 
 
@@ -162,8 +173,7 @@ def patched(store: Store, kind: str, row_id: str, data: Any, reach: Reach | None
         raise BundleError([Problem(kind, 0, "id", f"must be {row_id!r}, the id in the path")])
     merged = {**old.model_dump(mode="json"), **data}
     row = _parse_one(store, kind, merged, reach, old)
-    if reach is not None:
-        reach.check(old, row)
+    _held_to_reach(store, old, row, reach)
     return old, row
 
 

@@ -10,9 +10,10 @@ from datetime import date
 from typing import Any
 
 from graphsvc.application.retry import retried
+from graphsvc.application.stage_order import stored_stage_conflicts
 from graphsvc.domain.audit import Change, record
 from graphsvc.domain.bundle import Bundle, BundleError, Problem, parse_bundle
-from graphsvc.domain.model import KINDS, Contact, ContactPeriod, Row
+from graphsvc.domain.model import KINDS, Contact, ContactPeriod, Row, derived_id
 from graphsvc.store.base import Store, read_as
 from graphsvc.support.gc_pause import paused_gc
 
@@ -70,7 +71,7 @@ def keep_history(bundle: Bundle, stored: dict[str, Contact], today: date) -> tup
                 )
             )
             continue
-        period_id = f"{new.id}@{effective.isoformat()}"
+        period_id = derived_id(new.id, f"@{effective.isoformat()}")
         if period_id not in period_ids:
             periods.append(
                 ContactPeriod(
@@ -103,9 +104,28 @@ def _changed_rows(store: Store, bundle: Bundle) -> tuple[Bundle, list[tuple[str,
             triples.extend((kind, None, row) for row in rows)
             continue
         stored = {r.id: r for r in store.read(kind, [r.id for r in rows])}
+        _refuse_invalid_stored(store, kind, rows, {row.id for row in rows} - stored.keys())
         changed[kind] = [row for row in rows if stored.get(row.id) != row]
         triples.extend((kind, stored.get(row.id), row) for row in changed[kind])
     return Bundle(**changed), triples
+
+
+def parse_against(store: Store, data: Any) -> Bundle:
+    """``parse_bundle`` with what only the store can tell: references to stored rows, and
+    stage orders stored stages hold. Raises BundleError listing every problem."""
+    bundle = parse_bundle(data, known=store.existing_ids)
+    problems = list(stored_stage_conflicts(store, bundle))
+    if problems:
+        raise BundleError(problems)
+    return bundle
+
+
+def _refuse_invalid_stored(store: Store, kind: str, rows: list[Row], unread: set[str]) -> None:
+    """An id stored but not read is a stored row the model refuses: it is kept, not replaced."""
+    taken = store.existing_ids(kind, unread) if unread else set()
+    if taken:
+        reason = "a stored row with this id is invalid and kept as stored (see graphsvc db check)"
+        raise BundleError([Problem(kind, index, "id", reason) for index, row in enumerate(rows) if row.id in taken])
 
 
 @retried
@@ -117,7 +137,7 @@ def import_bundle(store: Store, data: Any, today: date | None = None, actor: str
     Raises BundleError (nothing written) listing every problem found.
     """
     with paused_gc():  # millions of small acyclic objects: rescanning them is wasted time
-        bundle = parse_bundle(data, known=store.existing_ids)
+        bundle = parse_against(store, data)
         stored = {c.id: c for c in read_as(store, Contact, [c.id for c in bundle.contacts])}
         bundle, added = keep_history(bundle, stored, today or date.today())
         changed, triples = _changed_rows(store, bundle)

@@ -12,14 +12,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
 from graphsvc.application.entities import Reach, get, patch
 from graphsvc.application.importer import keep_history
 from graphsvc.application.retry import Conflict, retried
 from graphsvc.domain.audit import Change, record
 from graphsvc.domain.bundle import Bundle, BundleError, Problem
-from graphsvc.domain.model import Assignment, Contact, ContactStatus, Interaction, Link, Row
+from graphsvc.domain.model import Assignment, Contact, ContactStatus, Interaction, Link, Row, derived_id
 from graphsvc.store.base import Store, read_as
 
 #: one audited row change: (kind, before, after)
@@ -46,11 +46,12 @@ def _open_on(row: Assignment | Link, day: date) -> bool:
     return row.valid_to is None or row.valid_to > day
 
 
-def _fresh_id(store: Store, kind: str, base: str, taken: set[str]) -> str:
-    candidate, n = base, 1
+def _fresh_id(store: Store, kind: str, base: str, suffix: str, taken: set[str]) -> str:
+    """``base`` + ``suffix`` (then -2, -3, ...) not yet taken, within the id limit."""
+    candidate, n = derived_id(base, suffix), 1
     while candidate in taken or store.existing_ids(kind, {candidate}):
         n += 1
-        candidate = f"{base}-{n}"
+        candidate = derived_id(base, f"{suffix}-{n}")
     taken.add(candidate)
     return candidate
 
@@ -193,7 +194,7 @@ def _continue(
         report.moved.append(Moved(kind=kind, old=row.id, new=row.id, detail=detail))
         return
     _close(row, on, upserts, changes)
-    new_id = _fresh_id(store, kind, f"{row.id}@{on.isoformat()}", taken)
+    new_id = _fresh_id(store, kind, row.id, f"@{on.isoformat()}", taken)
     continued = row.model_copy(update={**update, "id": new_id, "valid_from": on})
     upserts.setdefault(kind, []).append(continued)
     changes.append((kind, None, continued))
@@ -209,7 +210,7 @@ def merge(store: Store, survivor_id: str, duplicate_id: str, actor: str) -> Life
     survivor: Contact = get(store, "contacts", survivor_id)  # type: ignore[assignment]
     duplicate = _active_contact(store, duplicate_id, "duplicate")
     report = LifecycleReport(contact=survivor_id, operation="merge", deleted=[duplicate_id])
-    merged = survivor.model_copy(update=_merged_details(survivor, duplicate))
+    merged = _within_limits(survivor.model_copy(update=_merged_details(survivor, duplicate)))
     changes: list[tuple[str, Row | None, Row | None]] = [("contacts", survivor, merged), ("contacts", duplicate, None)]
     upserts: dict[str, list[Row]] = {"contacts": [merged]}
     deletes: dict[str, set[str]] = {"contacts": {duplicate_id}}
@@ -256,6 +257,15 @@ def merge(store: Store, survivor_id: str, duplicate_id: str, actor: str) -> Life
         repoint("interactions", interaction, {"participants": people}, "took part as the duplicate")
     store.apply(Change(upserts=Bundle(**upserts), deletes=deletes, audit=record(actor, "merge", changes)))
     return report
+
+
+def _within_limits(contact: Contact) -> Contact:
+    """A merged contact is validated again: the united lists may pass the model's limits."""
+    try:
+        return Contact.model_validate(contact.model_dump())
+    except ValidationError as exc:
+        error = exc.errors(include_url=False)[0]
+        raise _bad("duplicate", f"the merged {'.'.join(map(str, error['loc']))}: {error['msg']}") from None
 
 
 def _merged_details(survivor: Contact, duplicate: Contact) -> dict[str, Any]:

@@ -8,8 +8,9 @@ being overwritten, so the query layer can answer "as of date D".
 
 from __future__ import annotations
 
+import hashlib
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from enum import Enum
 from typing import Annotated, Any, ClassVar
 
@@ -19,19 +20,96 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    Strict,
     StringConstraints,
     field_validator,
 )
 
-NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-Ref = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+#: Limits of what a row may hold (the README's bundle section lists them): both stores
+#: keep anything within them, an index entry included, and exports stay well-formed.
+MAX_ID = 200
+MAX_LINE = 500  # names, titles, channels, roles, list items
+MAX_TEXT = 10_000  # notes, summary, description
+MAX_ITEMS = 100  # tags, e-mails, phones
+MAX_MEMBERS = 1_000  # a project's organisations, an interaction's participants
+MIN_YEAR, MAX_YEAR = 1900, 2999
+MAX_OFFSET = timedelta(hours=14)  # the widest UTC offset in use (Kiribati)
+MAX_ORDER = 1_000_000
+MAX_WEIGHT = 1e9
+
+#: C0 controls but tab, line feed and carriage return; DEL and C1 controls; lone
+#: surrogates and the non-characters U+FFFE/U+FFFF: XML 1.0 cannot hold most of them, no
+#: one types them, and a lone surrogate cannot even be written as UTF-8
+_CONTROLS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff"
+#: in ids and references, tab and line breaks too
+_CONTROLS_IN_ID = r"\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff"
+_CONTROL = re.compile(f"[{_CONTROLS}]")
+_CONTROL_IN_ID = re.compile(f"[{_CONTROLS_IN_ID}]")
+#: the same rules in the JSON Schema (the OpenAPI document, ``graphsvc schema``)
+_TEXT_SCHEMA = Field(json_schema_extra={"pattern": f"^[^{_CONTROLS}]*$"})
+_ID_SCHEMA = Field(json_schema_extra={"pattern": f"^[^{_CONTROLS_IN_ID}]*$"})
+
+
+def _no_control(value: str) -> str:
+    found = _CONTROL.search(value)
+    if found:
+        raise ValueError(
+            f"must not contain control character U+{ord(found.group()):04X} (at {found.start()});"
+            " tab and line breaks are allowed"
+        )
+    return value
+
+
+def _no_control_in_id(value: str) -> str:
+    found = _CONTROL_IN_ID.search(value)
+    if found:
+        raise ValueError(f"must not contain control character U+{ord(found.group()):04X} (at {found.start()})")
+    return value
+
+
+#: one line of text: a title, a channel, a role, a list item
+Line = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=MAX_LINE), AfterValidator(_no_control), _TEXT_SCHEMA
+]
+#: free text: notes, a summary, a description
+Text = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=MAX_TEXT), AfterValidator(_no_control), _TEXT_SCHEMA
+]
+NonEmpty = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_LINE),
+    AfterValidator(_no_control),
+    _TEXT_SCHEMA,
+]
+Ref = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_ID),
+    AfterValidator(_no_control_in_id),
+    _ID_SCHEMA,
+]
+#: a list of short texts (tags, e-mails, phones)
+Items = Annotated[list[Line], Field(max_length=MAX_ITEMS)]
+#: a stage's position in its project: an integer, never a string or a boolean
+Order = Annotated[int, Strict(), Field(ge=0, le=MAX_ORDER)]
+#: a finite positive number (an integer is fine), never a string or a boolean
+Weight = Annotated[float, Strict(), Field(gt=0, le=MAX_WEIGHT, allow_inf_nan=False)]
+
+
+def _in_years(value: date) -> None:
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValueError(f"year must be between {MIN_YEAR} and {MAX_YEAR}")
 
 
 def _utc(value: datetime) -> datetime:
-    """Store every instant in UTC so both stores export the same text."""
-    if value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
+    """Store every instant in UTC so both stores export the same text; an offset or year
+    out of range is refused first (9999-12-31T23:59:59-23:59 would overflow)."""
+    offset = value.utcoffset()
+    if offset is not None and abs(offset) > MAX_OFFSET:
+        raise ValueError("UTC offset must be within -14:00 and +14:00")
+    _in_years(value)
+    utc = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    _in_years(utc)
+    return utc
 
 
 UtcDatetime = Annotated[datetime, AfterValidator(_utc)]
@@ -46,8 +124,13 @@ def _iso_day(value: Any) -> Any:
     raise ValueError("expected a day as YYYY-MM-DD")
 
 
+def _day_in_range(value: date) -> date:
+    _in_years(value)
+    return value
+
+
 #: a calendar day, ``YYYY-MM-DD`` (documented as ``format: date``)
-Day = Annotated[date, BeforeValidator(_iso_day)]
+Day = Annotated[date, BeforeValidator(_iso_day), AfterValidator(_day_in_range)]
 
 
 def _addressable(value: str) -> str:
@@ -57,7 +140,17 @@ def _addressable(value: str) -> str:
     return value
 
 
-Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_addressable)]
+Id = Annotated[Ref, AfterValidator(_addressable)]
+
+
+def derived_id(base: str, suffix: str) -> str:
+    """An id made from another (a contact period ``<contact>@<day>``, a continued line
+    ``<link>@<day>-2``), kept within MAX_ID: a long base is cut and a digest of it added, so
+    that two bases still give two ids."""
+    if len(base) + len(suffix) <= MAX_ID:
+        return base + suffix
+    digest = hashlib.sha256(base.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    return f"{base[: MAX_ID - len(suffix) - len(digest) - 1]}~{digest}{suffix}"
 
 
 class OrgKind(str, Enum):
@@ -124,8 +217,8 @@ class Organization(Row):
 
     name: NonEmpty
     kind: OrgKind = OrgKind.other
-    notes: str = ""
-    tags: list[str] = Field(default_factory=list)
+    notes: Text = ""
+    tags: Items = Field(default_factory=list)
 
 
 class Contact(Row):
@@ -152,16 +245,16 @@ class Contact(Row):
 
     name: NonEmpty
     org: Ref | None = None
-    title: str = ""
+    title: Line = ""
     status: ContactStatus = ContactStatus.active
     #: date since which org, title and status hold (None: since always)
     since: Day | None = None
-    emails: list[str] = Field(default_factory=list)
-    phones: list[str] = Field(default_factory=list)
-    preferred_channel: str = ""
-    language: str = ""
-    tags: list[str] = Field(default_factory=list)
-    notes: str = ""
+    emails: Items = Field(default_factory=list)
+    phones: Items = Field(default_factory=list)
+    preferred_channel: Line = ""
+    language: Line = ""
+    tags: Items = Field(default_factory=list)
+    notes: Text = ""
     references: ClassVar[dict[str, str]] = {"org": "organizations"}
 
 
@@ -185,7 +278,7 @@ class ContactPeriod(Row):
 
     contact: Ref
     org: Ref | None = None
-    title: str = ""
+    title: Line = ""
     status: ContactStatus = ContactStatus.active
     valid_from: Day | None = None
     valid_to: Day
@@ -198,7 +291,7 @@ class Participation(BaseModel):
     model_config = ConfigDict(extra="forbid", use_enum_values=True, str_strip_whitespace=True)
 
     org: Ref
-    role: str = ""
+    role: Line = ""
     valid_from: Day | None = None
     valid_to: Day | None = None
 
@@ -223,8 +316,8 @@ class Project(Row):
     )
 
     name: NonEmpty
-    description: str = ""
-    organizations: list[Participation] = Field(default_factory=list)
+    description: Text = ""
+    organizations: list[Participation] = Field(default_factory=list, max_length=MAX_MEMBERS)
 
     @field_validator("organizations")
     @classmethod
@@ -251,7 +344,7 @@ class Stage(Row):
 
     project: Ref
     name: NonEmpty
-    order: int
+    order: Order
     status: StageStatus = StageStatus.planned
     start: Day | None = None
     end: Day | None = None
@@ -274,7 +367,7 @@ class Responsibility(Row):
 
     stage: Ref
     name: NonEmpty
-    description: str = ""
+    description: Text = ""
     references: ClassVar[dict[str, str]] = {"stage": "stages"}
 
 
@@ -328,8 +421,8 @@ class Link(Row):
     kind: LinkKind
     #: only meaningful for ``communicates``
     last_contact: Day | None = None
-    weight: float = Field(default=1.0, gt=0)
-    channel: str = ""
+    weight: Weight = 1.0
+    channel: Line = ""
     valid_from: Day | None = None
     valid_to: Day | None = None
     references: ClassVar[dict[str, str]] = {"source": "contacts", "target": "contacts"}
@@ -352,9 +445,9 @@ class Interaction(Row):
     )
 
     at: UtcDatetime
-    participants: list[Ref] = Field(min_length=1)
-    channel: str = ""
-    summary: str = ""
+    participants: list[Ref] = Field(min_length=1, max_length=MAX_MEMBERS)
+    channel: Line = ""
+    summary: Text = ""
     project: Ref | None = None
     references: ClassVar[dict[str, str]] = {"project": "projects"}
 

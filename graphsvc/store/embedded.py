@@ -46,6 +46,7 @@ from graphsvc.domain.model import (
     Row,
     Stage,
 )
+from graphsvc.domain.stored import InvalidRow, parse_stored
 from graphsvc.store.base import NotFound, StaleWrite, Store, StoreUnavailable
 
 #: kind -> node label; assignments and links are relationships, not nodes
@@ -212,9 +213,15 @@ class EmbeddedStore(Store):
         self._graph = nx.MultiDiGraph()
         self._pending = []
         self._synced = self._stored_version()
+        #: stored rows today's model refuses: kept in the file, not served (see domain/stored.py)
+        self._invalid: dict[tuple[str, str], InvalidRow] = {}
         loaded = defaultdict(list)
-        for kind, data in self._db.execute("SELECT kind, data FROM rows"):
-            loaded[kind].append(KINDS[kind].model_validate_json(data))
+        for kind, row_id, data in self._db.execute("SELECT kind, id, data FROM rows"):
+            parsed = parse_stored(kind, row_id, data)
+            if isinstance(parsed, InvalidRow):
+                self._invalid[kind, row_id] = parsed
+            else:
+                loaded[kind].append(parsed)
         self._apply(Bundle(**loaded))
 
     # -- seeing other processes' writes ---------------------------------------------------
@@ -281,8 +288,17 @@ class EmbeddedStore(Store):
                 found.update(
                     self._db.execute(f"SELECT id, data FROM rows WHERE kind = ? AND id IN ({marks})", (kind, *chunk))
                 )
-            upserts[kind] = [KINDS[kind].model_validate_json(data) for data in found.values()]
-            deletes[kind] = ids - found.keys()
+            for row_id in ids:
+                self._invalid.pop((kind, row_id), None)
+            valid: dict[str, Row] = {}
+            for row_id, data in found.items():
+                parsed = parse_stored(kind, row_id, data)
+                if isinstance(parsed, InvalidRow):
+                    self._invalid[kind, row_id] = parsed
+                else:
+                    valid[row_id] = parsed
+            upserts[kind] = list(valid.values())
+            deletes[kind] = ids - valid.keys()
         self._apply(Bundle(**upserts))
         self._remove(deletes)
         self._synced = version
@@ -323,6 +339,7 @@ class EmbeddedStore(Store):
                     seen = self._db.execute("PRAGMA data_version").fetchone()[0]
                     self._catch_up()
                     self._data_version = seen
+                self._check_not_invalid(change)
                 self._check_expected(change)
                 self._db.executemany(
                     "INSERT INTO rows (kind, id, data) VALUES (?, ?, ?)"
@@ -364,6 +381,17 @@ class EmbeddedStore(Store):
                     continue
                 if stored is None or before is None or stored.model_dump_json() != before:
                     raise StaleWrite(f"{kind} {row_id!r} changed while this write was prepared")
+
+    def _check_not_invalid(self, change: Change) -> None:
+        """A stored row the model refuses is kept as stored: no write replaces or deletes it
+        (the Neo4j store's id constraints refuse to create its id again the same way)."""
+        if not self._invalid:
+            return
+        written = {(kind, row.id) for kind in KINDS for row in change.upserts.rows(kind)}
+        written |= {(kind, row_id) for kind, ids in change.deletes.items() for row_id in ids}
+        kept = sorted(written & self._invalid.keys())
+        if kept:
+            raise StaleWrite(f"{kept[0][0]} {kept[0][1]!r} is stored but invalid (see graphsvc db check)")
 
     def clear(self) -> None:
         with self._lock:
@@ -503,10 +531,8 @@ class EmbeddedStore(Store):
                     on_disk[kind][row_id] = data
             for kind in KINDS:
                 memory = {row_id: row.model_dump_json() for row_id, row in self._rows[kind].items()}
-                disk = {
-                    row_id: KINDS[kind].model_validate_json(data).model_dump_json()
-                    for row_id, data in on_disk[kind].items()
-                }
+                parsed = {row_id: parse_stored(kind, row_id, data) for row_id, data in on_disk[kind].items()}
+                disk = {row_id: row.model_dump_json() for row_id, row in parsed.items() if isinstance(row, Row)}
                 if memory != disk:
                     differ = sorted(
                         set(memory) ^ set(disk) | {i for i in memory.keys() & disk.keys() if memory[i] != disk[i]}
@@ -582,9 +608,26 @@ class EmbeddedStore(Store):
         return [KeyRecord.model_validate_json(data) for (data,) in rows]
 
     def counts(self) -> dict[str, int]:
+        """Stored rows, the invalid ones included (they are stored)."""
         self._sync()
         with self._lock:
-            return {kind: len(rows) for kind, rows in self._rows.items()}
+            counts = {kind: len(rows) for kind, rows in self._rows.items()}
+            for kind, _ in self._invalid:
+                if kind in counts:
+                    counts[kind] += 1
+            return counts
+
+    def existing_ids(self, kind: str, ids: set[str]) -> set[str]:
+        """The ids stored, an invalid row's included: its id is taken."""
+        self._sync()
+        with self._lock:
+            rows = self._rows[kind]
+            return {i for i in ids if i in rows or (kind, i) in self._invalid}
+
+    def invalid_rows(self) -> list[InvalidRow]:
+        self._sync()
+        with self._lock:
+            return [self._invalid[key] for key in sorted(self._invalid)]
 
     def _out(self, node: Node, *types: str) -> list[tuple[Node, str]]:
         """(neighbour, edge id) over outgoing edges of the given types."""

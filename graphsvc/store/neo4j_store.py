@@ -20,6 +20,7 @@ from neo4j.exceptions import AuthError, ConstraintError, ServiceUnavailable
 from graphsvc.domain.audit import AuditEntry, AuditQuery, Change
 from graphsvc.domain.keys import KeyRecord
 from graphsvc.domain.model import KINDS, Interaction, Link, Project, Row
+from graphsvc.domain.stored import InvalidRow, parse_stored, split
 from graphsvc.store import neo4j_audit
 from graphsvc.store.base import (
     NotFound,
@@ -258,9 +259,9 @@ class Neo4jStore(Store):
     def _check_expected(self, tx: ManagedTransaction, change: Change) -> None:
         for kind, expected in change.expected().items():
             found = self._run(tx, f"read_{kind}_by_id", ids=sorted(expected))
-            stored = {
-                row.id: row.model_dump_json() for row in (KINDS[kind].model_validate(_native(r["row"])) for r in found)
-            }
+            # a stored row the model refuses never equals what a write expects: it is kept
+            parsed = [parse_stored(kind, str(r["row"].get("id")), _native(r["row"])) for r in found]
+            stored = {row.id: row.model_dump_json() if isinstance(row, Row) else "(invalid)" for row in parsed}
             for row_id, before in expected.items():
                 if stored.get(row_id) != before:
                     raise StaleWrite(f"{kind} {row_id!r} changed while this write was prepared")
@@ -268,16 +269,29 @@ class Neo4jStore(Store):
     # -- reads ----------------------------------------------------------------------------
 
     def read(self, kind: str, ids: Iterable[str] | None = None) -> list[Row]:
-        model = KINDS[kind]
+        rows, _ = self._read_checked(kind, ids)
+        return sorted(rows, key=lambda row: row.id)
+
+    def _read_checked(self, kind: str, ids: Iterable[str] | None = None) -> tuple[list[Row], list[InvalidRow]]:
+        """Stored rows as models, and those today's model refuses (left out of reads)."""
         if ids is None:
             found = self._query(f"read_{kind}")
         else:
             id_list = sorted(set(ids))
             if not id_list:
-                return []
+                return [], []
             found = self._query(f"read_{kind}_by_id", ids=id_list)
-        rows = [model.model_validate(r["row"]) for r in found]
-        return sorted(rows, key=lambda row: row.id)
+        return split(parse_stored(kind, str(r["row"].get("id")), r["row"]) for r in found)
+
+    def existing_ids(self, kind: str, ids: set[str]) -> set[str]:
+        """The ids stored, an invalid row's included: its id is taken."""
+        if not ids:
+            return set()
+        return {r["row"]["id"] for r in self._query(f"read_{kind}_by_id", ids=sorted(ids))}
+
+    def invalid_rows(self) -> list[InvalidRow]:
+        invalid = [row for kind in KINDS for row in self._read_checked(kind)[1]]
+        return sorted(invalid, key=lambda row: (row.kind, row.id))
 
     def project_scope(self, project_id: str) -> dict[str, set[str]]:
         found = self._query("project_scope", project=project_id)

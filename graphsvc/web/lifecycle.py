@@ -9,7 +9,7 @@ from graphsvc.application import lifecycle
 from graphsvc.application.access import check_lifecycle, write_reach
 from graphsvc.application.entities import get
 from graphsvc.application.lifecycle import LifecycleReport
-from graphsvc.domain.model import Contact, Day
+from graphsvc.domain.model import Contact, Day, Line
 from graphsvc.store.base import Store
 from graphsvc.web.access import principal_of, store_of
 from graphsvc.web.errors import responses
@@ -36,7 +36,7 @@ class MoveRequest(BaseModel):
     )
     on: Day = Field(description="the day the new employer/title starts")
     org: str | None = Field(None, min_length=1, description="new organisation id")
-    title: str | None = Field(None, description="new title")
+    title: Line | None = Field(None, description="new title")
 
 
 def _writable(request: Request, operation: str, contact_id: str, named: str | None, field: str) -> Store:

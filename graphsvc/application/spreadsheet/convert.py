@@ -19,7 +19,8 @@ Conventions (the README's "Spreadsheet import" says the same):
 - List fields (emails, phones, tags, participants): items separated by ``;`` (or the
   full-width ``；``) or by line breaks within the cell. Commas are kept as text.
 - Numbers: an integral number is its digits (phone 13900001001.0 -> "13900001001",
-  order 1.0 -> 1); dates: date cells, ISO text (2025-03-01), 2025/3/1 or 2025年3月1日;
+  order 1.0 -> 1); a number column (order, weight) takes a number cell or number text;
+  dates: date cells, ISO text (2025-03-01), 2025/3/1 or 2025年3月1日;
   a date-time cell without a zone is read as UTC (write text with an offset,
   2025-04-15T09:30+08:00, to give one).
 - Row numbers are those Excel shows (the header is usually row 1).
@@ -95,7 +96,8 @@ class SpreadsheetError(ValueError):
 
 
 def _shape(annotation: Any) -> str:
-    """'list', 'datetime', 'date' or 'scalar': how a cell becomes this field's JSON value."""
+    """'list', 'datetime', 'date', 'int', 'float' or 'scalar': how a cell becomes this
+    field's JSON value."""
     if typing.get_origin(annotation) is list:
         return "list"
     kinds = typing.get_args(annotation) or (annotation,)
@@ -105,6 +107,10 @@ def _shape(annotation: Any) -> str:
         return "datetime"
     if date in kinds:
         return "date"
+    if int in kinds:
+        return "int"
+    if float in kinds:
+        return "float"
     return "scalar"
 
 
@@ -172,7 +178,21 @@ def cell_value(value: Any, shape: str = "scalar") -> Any:
         return [item for item in items if item] or None
     if shape in ("date", "datetime"):
         return _iso(text)
+    if shape in ("int", "float"):
+        return _number(text, shape)
     return text
+
+
+def _number(text: str, shape: str) -> Any:
+    """A number column's cell as a JSON number (the model takes no numbers as text); text
+    that is no number stays text, for the model to report."""
+    try:
+        number = float(text)
+    except ValueError:
+        return text
+    if shape == "int":
+        return int(number) if number.is_integer() else number
+    return number
 
 
 @dataclass

@@ -14,14 +14,14 @@ from typing import Any, cast
 from pydantic import BaseModel, Field
 
 from graphsvc.application.duplicates import Person, Suspicion, find_duplicates
-from graphsvc.application.importer import import_bundle, keep_history
+from graphsvc.application.importer import import_bundle, keep_history, parse_against
 from graphsvc.application.spreadsheet.convert import (
     Conversion,
     Issue,
     Sheet,
     sheets_to_bundle,
 )
-from graphsvc.domain.bundle import BundleError, KnownIds, parse_bundle
+from graphsvc.domain.bundle import BundleError
 from graphsvc.domain.model import Contact
 from graphsvc.store.base import Store, read_as
 
@@ -130,11 +130,11 @@ def _described(suspicion: Suspicion) -> SuspectedDuplicate:
     )
 
 
-def problems(conversion: Conversion, known: KnownIds, stored: list[Contact], today: date) -> list[Issue]:
+def problems(conversion: Conversion, store: Store, stored: list[Contact], today: date) -> list[Issue]:
     """Every error the import would meet, located; without writing anything."""
     errors = list(conversion.errors)
     try:
-        bundle = parse_bundle(conversion.data, known)
+        bundle = parse_against(store, conversion.data)
         keep_history(bundle, {c.id: c for c in stored}, today)
     except BundleError as exc:
         errors += conversion.locate_all(exc.problems)
@@ -160,7 +160,7 @@ def run_import(
         suspected_duplicates=duplicates,
     )
     if dry_run or conversion.errors:
-        report.errors = problems(conversion, store.existing_ids, stored, today)
+        report.errors = problems(conversion, store, stored, today)
     else:
         try:
             result = import_bundle(store, conversion.data, today, actor=actor)

@@ -25,6 +25,7 @@ from graphsvc.domain.model import Day, Project, Stage
 from graphsvc.store.base import Store, read_as
 from graphsvc.web.access import store_of
 from graphsvc.web.response_cache import cache_of
+from graphsvc.web.signin import account
 
 router = APIRouter()
 
@@ -37,6 +38,8 @@ PAGE_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
 }
+
+INDEX_CSP = PAGE_HEADERS["Content-Security-Policy"].replace("form-action 'none'", "form-action 'self'")
 
 STAGE_QUERY = Query(
     None,
@@ -92,9 +95,15 @@ def index_page(request: Request, as_of: Day | None = AS_OF_QUERY) -> HTMLRespons
     html = (
         environment()
         .get_template("index.html.j2")
-        .render(projects=rows, as_of=day.isoformat(), lang="zh-CN" if _has_cjk(r["name"] for r in rows) else "en")
+        .render(
+            projects=rows,
+            as_of=day.isoformat(),
+            lang="zh-CN" if _has_cjk(r["name"] for r in rows) else "en",
+            account=account(request),
+        )
     )
-    return HTMLResponse(html, headers=PAGE_HEADERS)
+    # its one form signs out, to this server
+    return HTMLResponse(html, headers=PAGE_HEADERS | {"Content-Security-Policy": INDEX_CSP})
 
 
 @router.get(

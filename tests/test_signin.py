@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
+from test_maps_browser import ARGS, CHROMIUM, screenshot
 
 from graphsvc.application import access as auth
 from graphsvc.application.demo import demo_data
@@ -19,6 +20,8 @@ from graphsvc.application.importer import import_bundle
 from graphsvc.domain.keys import Role, issue
 from graphsvc.domain.sessions import SESSION_SECONDS, SESSION_SECRET_ID, session_token
 from graphsvc.web.app import create_app
+
+from live_server import serving
 
 PD, SW = "pd-yunting-complex", "sw-fieldops-3"
 PD_ORG = "org-bafang-construction"
@@ -149,6 +152,7 @@ def test_bad_keys_and_forged_forms_sign_nobody_in(served):
             ({"key": text, "next": "/"}, {}),  # no token
             ({"key": text, "csrf": "0" * 64, "next": "/"}, {}),  # a made-up token
             ({"key": text, "csrf": csrf, "next": "/"}, {"Origin": "https://evil.example"}),  # another site
+            ({"key": text, "csrf": csrf, "next": "/"}, {"Origin": "null"}),  # a sandboxed frame, a data: page
         ]:
             response = client.post("/signin", data=data, headers=headers, follow_redirects=False)
             assert response.status_code == 403 and COOKIE not in client.cookies, data
@@ -239,3 +243,48 @@ def test_user_strings_are_escaped(served):
     with client_for(store) as client:
         form = client.get("/signin", params={"next": '/"><script>x</script>'})
         assert "<script>" not in form.text and 'value="/&quot;&gt;&lt;script&gt;x&lt;/script&gt;"' in form.text
+
+
+def test_signing_in_and_out_in_a_real_browser(embedded_store):
+    """Debian's Chromium through the form: what a browser really sends (its Origin under
+    the page's referrer policy, its cookie rules) must let the user in and out."""
+    from playwright.sync_api import sync_playwright  # lazy, as in test_maps_browser: the other tests need no browser
+
+    import_bundle(embedded_store, demo_data())
+    text, record = issue(HOSTILE_NAME, Role.external, [PD], PD_ORG)
+    embedded_store.save_key(record)
+    with serving(embedded_store) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        try:
+            for width, height in ((1600, 1000), (390, 844)):
+                context = browser.new_context(viewport={"width": width, "height": height}, service_workers="block")
+                page = context.new_page()
+                trouble: list[str] = []
+                page.on("console", lambda msg: trouble.append(msg.text) if msg.type == "error" else None)
+                page.on("pageerror", lambda exc: trouble.append(str(exc)))
+                page.route(
+                    "**/*",
+                    lambda route: (
+                        route.continue_()
+                        if route.request.url.startswith(base)
+                        else (trouble.append(route.request.url), route.abort())
+                    ),
+                )
+                page.goto(f"{base}/projects/{PD}/map")
+                assert urlsplit(page.url).path == "/signin"
+                screenshot(page, f"signin-{width}.png")
+                page.fill("#key", text)
+                page.click("button[type=submit]")
+                page.wait_for_url(f"{base}/projects/{PD}/map")
+                page.goto(f"{base}/")
+                assert "signed in as" in page.inner_text("header") and HOSTILE_NAME in page.inner_text("header")
+                assert SW not in page.content()
+                screenshot(page, f"signin-index-{width}.png")
+                page.click("text=sign out")
+                page.wait_for_url(f"{base}/signin")
+                page.goto(f"{base}/")
+                assert urlsplit(page.url).path == "/signin"
+                assert trouble == []
+                context.close()
+        finally:
+            browser.close()

@@ -121,7 +121,8 @@ def list_signature(kind: str) -> inspect.Signature:
             if name == "q"
             else Query(None, description=description)
         )
-        parameters.append(parameter(name, parameter.KEYWORD_ONLY, annotation=str | None, default=default))
+        # typed ``str`` (not optional): the document says a given filter is a string, never null
+        parameters.append(parameter(name, parameter.KEYWORD_ONLY, annotation=str, default=default))
     return inspect.Signature(parameters)
 
 

@@ -39,7 +39,14 @@ PAGE_HEADERS = {
     "Referrer-Policy": "no-referrer",
 }
 
-INDEX_CSP = PAGE_HEADERS["Content-Security-Policy"].replace("form-action 'none'", "form-action 'self'")
+#: the index's one form signs out, to this server; its POST must carry the page's origin
+#: (a browser sends ``Origin: null`` under no-referrer), which goes nowhere else
+INDEX_HEADERS = {
+    "Content-Security-Policy": PAGE_HEADERS["Content-Security-Policy"].replace(
+        "form-action 'none'", "form-action 'self'"
+    ),
+    "Referrer-Policy": "same-origin",
+}
 
 STAGE_QUERY = Query(
     None,
@@ -102,8 +109,7 @@ def index_page(request: Request, as_of: Day | None = AS_OF_QUERY) -> HTMLRespons
             account=account(request),
         )
     )
-    # its one form signs out, to this server
-    return HTMLResponse(html, headers=PAGE_HEADERS | {"Content-Security-Policy": INDEX_CSP})
+    return HTMLResponse(html, headers=PAGE_HEADERS | INDEX_HEADERS)
 
 
 @router.get(

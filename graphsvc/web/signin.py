@@ -21,6 +21,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from graphsvc.application.access import Gate, Principal, Unauthenticated
 from graphsvc.domain.sessions import SESSION_SECONDS, form_token
@@ -37,7 +38,8 @@ PAGE_HEADERS = {
         "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     ),
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
+    # not no-referrer: with it a browser sends ``Origin: null`` on the form's POST
+    "Referrer-Policy": "same-origin",
     "Cache-Control": "no-store",
 }
 
@@ -143,7 +145,7 @@ def _page(request: Request, title: str, body: str, status: int = 200) -> HTMLRes
     html = (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        '<meta name="referrer" content="no-referrer">\n'
+        '<meta name="referrer" content="same-origin">\n'
         f"<title>{escape(title)} · graphsvc</title>\n<style>{STYLE}</style>\n</head>\n"
         f"<body>\n<main>\n{body}\n</main>\n</body>\n</html>\n"
     )
@@ -238,6 +240,11 @@ def signin_page(request: Request, next_url: str | None = Query(None, alias="next
 async def signin(request: Request) -> Any:
     """Check the key; on success set the session cookie and go where the user was going."""
     form = await _form(request)
+    # the checks read the keys from the store: off the event loop
+    return await run_in_threadpool(_sign_in, request, form)
+
+
+def _sign_in(request: Request, form: dict[str, str] | None) -> Response:
     if form is None:
         return _signin_form(
             request, _safe_next(request, None), "The sign-in form was not sent as a form; try again.", 422
@@ -266,6 +273,10 @@ async def signin(request: Request) -> Any:
 async def signout(request: Request) -> Any:
     """End this browser's session (the cookie is cleared; revoke the key to end them all)."""
     form = await _form(request) or {}
+    return await run_in_threadpool(_sign_out, request, form)
+
+
+def _sign_out(request: Request, form: dict[str, str]) -> Response:
     token = request.cookies.get(SESSION_COOKIE)
     gate = _gate(request)
     if token and (

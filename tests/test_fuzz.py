@@ -168,9 +168,9 @@ def _authenticate(case: Any, caller: str, keys: dict[str, tuple[str, Any]]) -> N
 
 
 def checks_for(caller: str, response: Any) -> list[Any]:
-    """All checks, but one documented exception: a page asked for without a valid key
-    redirects (303) to the sign-in form before it reads its parameters, so invalid ones
-    are not rejected there; signed in, they are (422)."""
+    """All checks, but one documented exception: a page asked for with no key at all (a
+    browser) redirects (303) to the sign-in form before it reads its parameters, so invalid
+    ones are not rejected there; signed in, they are (422)."""
     location = (response.headers.get("location") or [""])[0]
     if response.status_code == 303 and location.startswith("/signin?next="):
         assert caller == "generated", f"a {caller} key was sent to sign in"

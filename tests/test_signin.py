@@ -6,7 +6,11 @@ API requests keep answering 401 JSON. Both stores (the session secret lives with
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import subprocess
+import sys
 import time
 from urllib.parse import parse_qs, urlsplit
 
@@ -82,6 +86,8 @@ def test_pages_redirect_to_the_form_and_the_api_keeps_401(served):
             assert location.path == "/signin" and parse_qs(location.query)["next"] == [page]
         api = client.get("/api/v1/projects", follow_redirects=False)
         assert api.status_code == 401 and api.json()["code"] == "unauthenticated"
+        wrong_key = client.get("/", headers={"X-API-Key": "gsk_nope_nope"}, follow_redirects=False)
+        assert wrong_key.status_code == 401 and wrong_key.json()["code"] == "unauthenticated"
         form = client.get("/signin")
         assert form.status_code == 200 and form.headers["content-type"].startswith("text/html")
         assert '<form method="post" action="/signin">' in form.text and 'type="password"' in form.text
@@ -288,3 +294,22 @@ def test_signing_in_and_out_in_a_real_browser(embedded_store):
                 context.close()
         finally:
             browser.close()
+
+
+def test_the_secret_is_no_key_on_the_command_line(served, settings_of):
+    store, keys = served
+    with client_for(store) as client:
+        sign_in(client, keys[Role.admin][0])
+    environment = {**os.environ, **settings_of(store)}
+
+    def graphsvc(*args: str) -> subprocess.CompletedProcess:
+        command = [sys.executable, "-m", "graphsvc", *args]
+        return subprocess.run(command, capture_output=True, text=True, env=environment, timeout=120)
+
+    listed = graphsvc("keys", "list", "--json")
+    assert listed.returncode == 0, listed.stderr
+    assert sorted(r["id"] for r in json.loads(listed.stdout)) == sorted(record.id for _, record in keys.values())
+    assert SESSION_SECRET_ID not in graphsvc("keys", "list").stdout
+    # revoking it signs everybody out
+    assert graphsvc("keys", "revoke", SESSION_SECRET_ID).returncode == 0
+    assert not [r for r in store.keys() if r.id == SESSION_SECRET_ID]

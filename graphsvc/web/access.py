@@ -63,7 +63,7 @@ def authenticate(
         else:
             raise Unauthenticated("a sign-in session only reads: send the API key in a header to write")
     except Unauthenticated:
-        if is_page(request):
+        if is_page(request) and not presented:  # a browser; a program with a wrong key gets 401
             raise SignInRequired(request.url.path + (f"?{request.url.query}" if request.url.query else "")) from None
         raise
     if request.method not in READ_METHODS and not principal.can_write:

@@ -34,6 +34,7 @@ from graphsvc.domain.model import (
     Row,
     Stage,
 )
+from graphsvc.domain.sessions import SESSION_SECRET_ID, new_secret_record, session_token, token_key_id, token_valid
 from graphsvc.store.base import NotFound, PortfolioChecks, Store, read_as
 
 log = logging.getLogger("graphsvc.application.access")
@@ -95,13 +96,19 @@ class Gate:
     _cached: tuple[float, dict[str, KeyRecord]] = (0.0, {})
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def records(self) -> dict[str, KeyRecord]:
+    def _stored(self, fresh: bool = False) -> dict[str, KeyRecord]:
+        """Every stored key record (and the session secret's), read at most every
+        KEY_CACHE_SECONDS."""
         with self._lock:
             stamp, records = self._cached
-            if time.monotonic() - stamp > KEY_CACHE_SECONDS:
+            if fresh or time.monotonic() - stamp > KEY_CACHE_SECONDS:
                 records = {k.id: k for k in self.store.keys()}
                 self._cached = (time.monotonic(), records)
             return records
+
+    def records(self) -> dict[str, KeyRecord]:
+        """The API keys."""
+        return {key_id: record for key_id, record in self._stored().items() if key_id != SESSION_SECRET_ID}
 
     def open_access(self) -> bool:
         return self.loopback and not self.records()
@@ -116,9 +123,43 @@ class Gate:
         record = records.get(parts[0]) if parts else None
         if parts is None or record is None or not matches(record, parts[1]):
             raise Unauthenticated("the API key is not valid (revoked, mistyped or from another server)")
-        return Principal(
-            name=record.name, role=record.role, projects=frozenset(record.projects), org=record.org, key_id=record.id
+        return principal_of_key(record)
+
+    # -- web sign-in sessions (see graphsvc.domain.sessions) ---------------------------
+
+    def session_secret(self) -> str:
+        """The data store's secret for signing sessions, made on first use and kept with
+        the keys (so every server process on the store shares it)."""
+        record = self._stored().get(SESSION_SECRET_ID) or self._stored(fresh=True).get(SESSION_SECRET_ID)
+        if record is None:
+            self.store.save_key(new_secret_record())
+            record = self._stored(fresh=True)[SESSION_SECRET_ID]
+        return record.secret_hash
+
+    def open_session(self, presented: str) -> tuple[Principal, str]:
+        """Sign in with a key: its Principal and a session token standing for it."""
+        principal = self.principal(presented)
+        record = self.records()[principal.key_id or ""]
+        return principal, session_token(self.session_secret(), record, time.time())
+
+    def session_principal(self, token: str) -> Principal:
+        """The Principal of a session token, checked against the keys stored now: a revoked
+        key's sessions end with it."""
+        key_id = token_key_id(token)
+        record = self.records().get(key_id) if key_id else None
+        # another server process may have made the secret within the cache's lifetime
+        secret = self._stored().get(SESSION_SECRET_ID) or (
+            self._stored(fresh=True).get(SESSION_SECRET_ID) if record else None
         )
+        if record is None or secret is None or not token_valid(secret.secret_hash, token, record, time.time()):
+            raise Unauthenticated("the sign-in session is not valid (expired, signed out or its key revoked)")
+        return principal_of_key(record)
+
+
+def principal_of_key(record: KeyRecord) -> Principal:
+    return Principal(
+        name=record.name, role=record.role, projects=frozenset(record.projects), org=record.org, key_id=record.id
+    )
 
 
 def redact(contact: Contact, visible_org: str | None) -> Contact:

@@ -22,6 +22,7 @@ from graphsvc.cli.common import (
     fail,
 )
 from graphsvc.domain.keys import Role, issue
+from graphsvc.domain.sessions import SESSION_SECRET_ID
 
 if TYPE_CHECKING:
     from graphsvc.application.lifecycle import LifecycleReport
@@ -74,7 +75,7 @@ def keys_create(
 def keys_list(as_json: bool = typer.Option(False, "--json")) -> None:
     """Stored keys (never their secrets)."""
     with configured_store() as store:
-        records = store.keys()
+        records = [r for r in store.keys() if r.id != SESSION_SECRET_ID]  # the web sign-in secret is no key
     if as_json:
         typer.echo(json.dumps([r.model_dump(mode="json", exclude={"secret_hash"}) for r in records], indent=2))
         return

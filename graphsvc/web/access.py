@@ -8,18 +8,36 @@ from collections import Counter
 from typing import Any
 
 from fastapi import Request, Security
+from fastapi.responses import HTMLResponse
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
-from graphsvc.application.access import Forbidden, Principal
+from graphsvc.application.access import Forbidden, Principal, Unauthenticated
 from graphsvc.domain.bundle import BundleError, Problem
 from graphsvc.store.base import Store
 
-#: reachable without a key (probes)
-PUBLIC_PATHS = {"/healthz", "/readyz"}
+#: reachable without a key: the probes, and signing in and out of the web pages
+PUBLIC_PATHS = {"/healthz", "/readyz", "/signin", "/signout"}
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
+#: the cookie holding a web sign-in session (graphsvc.domain.sessions)
+SESSION_COOKIE = "graphsvc_session"
 
 api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False, description="an API key from `graphsvc keys create`")
 bearer = HTTPBearer(auto_error=False, description="the same API key as a bearer token")
+
+
+class SignInRequired(Exception):
+    """A web page asked for without a valid key or session: answered by a redirect to the
+    sign-in form (an API request gets 401 JSON instead)."""
+
+    def __init__(self, path: str):
+        super().__init__(path)
+        self.path = path
+
+
+def is_page(request: Request) -> bool:
+    """A route answering an HTML page (the index, the maps, the API docs)."""
+    route = request.scope.get("route")
+    return request.method in ("GET", "HEAD") and getattr(route, "response_class", None) is HTMLResponse
 
 
 def authenticate(
@@ -27,11 +45,27 @@ def authenticate(
     key: str | None = Security(api_key_header),
     token: HTTPAuthorizationCredentials | None = Security(bearer),
 ) -> None:
-    """Resolve the caller for every route: their role, and the store as they may see it."""
+    """Resolve the caller for every route: their role, and the store as they may see it.
+
+    A key in a header wins; without one, a sign-in session cookie stands for its key, for
+    reads only (every write needs the key in a header, which no other site can make a
+    browser send)."""
     if request.url.path in PUBLIC_PATHS:
         return
     presented = key or (token.credentials if token else None)
-    principal = request.app.state.gate.principal(presented)
+    session = request.cookies.get(SESSION_COOKIE)
+    gate = request.app.state.gate
+    try:
+        if presented or not session or gate.open_access():
+            principal = gate.principal(presented)
+        elif request.method in READ_METHODS:
+            principal = gate.session_principal(session)
+        else:
+            raise Unauthenticated("a sign-in session only reads: send the API key in a header to write")
+    except Unauthenticated:
+        if is_page(request) and not presented:  # a browser; a program with a wrong key gets 401
+            raise SignInRequired(request.url.path + (f"?{request.url.query}" if request.url.query else "")) from None
+        raise
     if request.method not in READ_METHODS and not principal.can_write:
         raise Forbidden(f"role {principal.role.value} is read-only")
     request.state.principal = principal

@@ -12,13 +12,14 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import Depends, FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse
 
 from graphsvc import __version__
 from graphsvc.application.access import Gate, Views, is_loopback
 from graphsvc.store import Store, StoreUnavailable, open_store
 from graphsvc.support.settings import ImportLimits, load_settings
-from graphsvc.web import errors
+from graphsvc.web import errors, signin
 from graphsvc.web.access import (
     PUBLIC_PATHS,
     READ_METHODS,
@@ -32,6 +33,7 @@ from graphsvc.web.maps import router as maps_router
 from graphsvc.web.reminders import router as reminders_router
 from graphsvc.web.reports import router as reports_router
 from graphsvc.web.response_cache import ResponseCache
+from graphsvc.web.signin import router as signin_router
 from graphsvc.web.spreadsheet import UPLOAD_PATHS
 from graphsvc.web.spreadsheet import router as spreadsheet_router
 from graphsvc.web.upload_limit import UploadLimit
@@ -92,7 +94,12 @@ def create_app(store: Store | None = None, host: str | None = None, limits: Impo
         description="Who owns what, who talks to whom, phase by phase, across organisations.",
         lifespan=lifespan,
         dependencies=[Depends(authenticate), Depends(single_valued_query)],
+        # served below as routes of their own, so that they need a key like the API
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
     )
+    documents(app)
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> dict[str, str]:
@@ -120,6 +127,27 @@ def create_app(store: Store | None = None, host: str | None = None, limits: Impo
     app.include_router(spreadsheet_router)
     app.include_router(handover_router)
     app.include_router(maps_router)
+    app.include_router(signin_router)
     errors.install(app)
+    signin.install(app)
     errors.document(app, public=PUBLIC_PATHS, read_methods=READ_METHODS)
     return app
+
+
+def documents(app: FastAPI) -> None:
+    """The OpenAPI document and its two viewers, as routes behind the key check (FastAPI's
+    own would answer anyone); a signed-in browser reads them with its session."""
+
+    @app.get("/openapi.json", include_in_schema=False)
+    def openapi_document() -> JSONResponse:
+        return JSONResponse(app.openapi())
+
+    @app.get("/docs", include_in_schema=False, response_class=HTMLResponse)
+    def swagger_ui(request: Request) -> HTMLResponse:
+        root = request.scope.get("root_path", "").rstrip("/")
+        return get_swagger_ui_html(openapi_url=f"{root}/openapi.json", title=f"{app.title} - Swagger UI")
+
+    @app.get("/redoc", include_in_schema=False, response_class=HTMLResponse)
+    def redoc(request: Request) -> HTMLResponse:
+        root = request.scope.get("root_path", "").rstrip("/")
+        return get_redoc_html(openapi_url=f"{root}/openapi.json", title=f"{app.title} - ReDoc")

@@ -8,7 +8,9 @@ checks live in ``entities`` (the same parser as the import) and ``auth`` (who ma
 # No ``from __future__ import annotations``: FastAPI reads the generated handlers'
 # annotations at definition time, and they refer to the per-kind model in a closure.
 
+import inspect
 from datetime import UTC, datetime, time
+from enum import Enum
 from functools import cache
 from typing import Annotated, Any, cast
 
@@ -27,14 +29,19 @@ from graphsvc.domain.model import (
     KINDS,
     Assignment,
     Contact,
+    ContactStatus,
     Day,
     Interaction,
     Link,
+    LinkKind,
     Organization,
+    OrgKind,
     Project,
+    Raci,
     Responsibility,
     Row,
     Stage,
+    StageStatus,
 )
 from graphsvc.store.base import NotFound, Store, read_as
 from graphsvc.web.access import principal_of, store_of
@@ -66,6 +73,57 @@ FILTERS: dict[str, set[str]] = {
     "links": {"project", "contact", "kind"},
     "interactions": {"q", "project", "contact"},
 }
+
+
+def _values(enum: type[Enum]) -> str:
+    return ", ".join(member.value for member in enum)
+
+
+#: what each filter means, by kind where it differs
+FILTER_MEANINGS: dict[str, str | dict[str, str]] = {
+    "q": "text search in id, name, title, summary, description (case-insensitive)",
+    "org": {"contacts": "organisation id: people working there", "projects": "organisation id: its projects"},
+    "project": "project id: rows in that project's scope",
+    "stage": {
+        "contacts": "stage id: people assigned to its duties",
+        "responsibilities": "stage id: its duties",
+        "assignments": "stage id: assignments to its duties",
+    },
+    "status": {
+        "contacts": f"contact status ({_values(ContactStatus)})",
+        "stages": f"stage status ({_values(StageStatus)})",
+    },
+    "tag": "rows carrying this tag",
+    "contact": {
+        "assignments": "contact id: their assignments",
+        "links": "contact id: links from or to them",
+        "interactions": "contact id: interactions they took part in",
+    },
+    "kind": {"organizations": f"organisation kind ({_values(OrgKind)})", "links": f"link kind ({_values(LinkKind)})"},
+    "raci": f"RACI letter ({_values(Raci)})",
+}
+
+
+def list_signature(kind: str) -> inspect.Signature:
+    """The list handler's parameters for one kind: paging, and the filters that apply to it."""
+    parameter = inspect.Parameter
+    parameters = [
+        parameter("request", parameter.POSITIONAL_OR_KEYWORD, annotation=Request),
+        parameter("offset", parameter.KEYWORD_ONLY, annotation=int, default=Query(0, ge=0, le=10_000_000)),
+        parameter("limit", parameter.KEYWORD_ONLY, annotation=int, default=Query(50, ge=1, le=500)),
+    ]
+    for name, meaning in FILTER_MEANINGS.items():
+        if name not in FILTERS[kind]:
+            continue
+        description = meaning if isinstance(meaning, str) else meaning[kind]
+        default = (
+            Query(None, max_length=200, description=description)
+            if name == "q"
+            else Query(None, description=description)
+        )
+        # typed ``str`` (not optional): the document says a given filter is a string, never null
+        parameters.append(parameter(name, parameter.KEYWORD_ONLY, annotation=str, default=default))
+    return inspect.Signature(parameters)
 
 
 class DeleteReport(BaseModel):
@@ -188,51 +246,16 @@ def _routes_for(segment: str, kind: str) -> None:
         "change": {"summary": f"change {shown}", "value": {shown: example(kind)[shown]}}
     }
 
-    @router.get(
-        f"/api/v1/{segment}",
-        response_model=page,
-        tags=[segment],
-        name=f"list_{kind}",
-        summary=f"List {segment} (paged, filtered)",
-        responses=responses(401, 404, 422),
-    )
-    def list_rows(
-        request: Request,
-        offset: int = Query(0, ge=0, le=10_000_000),
-        limit: int = Query(50, ge=1, le=500),
-        q: str | None = Query(None, max_length=200, description="text search in id, name, title, summary"),
-        org: str | None = Query(None, description="organisation id"),
-        project: str | None = Query(None, description="project id: rows in that project's scope"),
-        stage: str | None = Query(None, description="stage id"),
-        status: str | None = Query(None, description="status value"),
-        tag: str | None = Query(None, description="rows carrying this tag"),
-        contact: str | None = Query(None, description="contact id"),
-        kind_: str | None = Query(None, alias="kind", description="organisation kind or link kind"),
-        raci: str | None = Query(None, description="RACI letter"),
-    ) -> Any:
-        given = {
-            name: value
-            for name, value in (
-                ("q", q),
-                ("org", org),
-                ("project", project),
-                ("stage", stage),
-                ("status", status),
-                ("tag", tag),
-                ("contact", contact),
-                ("kind", kind_),
-                ("raci", raci),
-            )
-            if value is not None
-        }
-        unsupported = sorted(set(given) - allowed)
-        if unsupported:
+    def list_rows(request: Request, offset: int, limit: int, **filters: str | None) -> Any:
+        undeclared = sorted(set(request.query_params) - {"offset", "limit"} - allowed)
+        if undeclared:
             raise BundleError(
                 [
                     Problem("query", None, name, f"does not filter {segment} (use {', '.join(sorted(allowed))})")
-                    for name in unsupported
+                    for name in undeclared
                 ]
             )
+        given = {name: value for name, value in filters.items() if value is not None}
 
         def build() -> BaseModel:
             store = store_of(request)
@@ -241,6 +264,17 @@ def _routes_for(segment: str, kind: str) -> None:
 
         # A page reads and filters the whole kind: keep it until the next write.
         return cache_of(request).json(request, ("list", kind, tuple(sorted(given.items())), offset, limit), build)
+
+    # the query parameters FastAPI reads (and documents) are this kind's filters only
+    list_rows.__signature__ = list_signature(kind)  # type: ignore[attr-defined]
+    router.get(
+        f"/api/v1/{segment}",
+        response_model=page,
+        tags=[segment],
+        name=f"list_{kind}",
+        summary=f"List {segment} (paged, filtered)",
+        responses=responses(401, 404, 422),
+    )(list_rows)
 
     @router.post(
         f"/api/v1/{segment}",

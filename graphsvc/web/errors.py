@@ -12,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 from graphsvc.analysis.findings import Subject
 from graphsvc.analysis.paths import PathError
@@ -44,7 +45,11 @@ def error(status: int, code: str, detail: str, **extra: Any) -> JSONResponse:
     return JSONResponse(status_code=status, content=body, headers=headers)
 
 
+#: the methods an ``Allow`` header may list
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
 MEANING = {
+    303: "a page asked for without a key or sign-in session: to the sign-in form (Location)",
     401: "no valid API key",
     403: "the key's role does not allow this",
     404: "unknown id (or outside the key's projects)",
@@ -88,6 +93,8 @@ def document(app: FastAPI, public: set[str], read_methods: set[str]) -> None:
                     extra = [401, 503] + ([403] if method.upper() not in read_methods else [])
                     for status in extra:
                         declared.setdefault(str(status), {"description": MEANING[status]})
+                    if "text/html" in declared.get("200", {}).get("content", {}):
+                        declared.setdefault("303", {"description": MEANING[303]})
                 for status, response in declared.items():
                     if status == "422" and response.get("description") == "Validation Error":  # FastAPI's own
                         response["description"] = MEANING[422]
@@ -104,6 +111,17 @@ def document(app: FastAPI, public: set[str], read_methods: set[str]) -> None:
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """The methods some route answers at the request's path (for a 405's ``Allow``): the
+    router raises 405 naming only the first route matching the path, not all of them."""
+    found = []
+    for method in METHODS:
+        scope = {**request.scope, "method": method}
+        if any(route.matches(scope)[0] == Match.FULL for route in request.app.router.routes):
+            found.append(method)
+    return found
 
 
 def _validation_problems(exc: RequestValidationError) -> list[ProblemItem]:
@@ -165,4 +183,7 @@ def install(app: FastAPI) -> None:
         code = {404: "not_found", 405: "invalid", 401: "unauthenticated", 403: "forbidden", 413: "too_large"}.get(
             exc.status_code, "invalid"
         )
-        return error(exc.status_code, code, str(exc.detail))
+        answer = error(exc.status_code, code, str(exc.detail))
+        if exc.status_code == 405:
+            answer.headers["Allow"] = ", ".join(allowed_methods(request))
+        return answer

@@ -25,6 +25,7 @@ from graphsvc.domain.model import Day, Project, Stage
 from graphsvc.store.base import Store, read_as
 from graphsvc.web.access import store_of
 from graphsvc.web.response_cache import cache_of
+from graphsvc.web.signin import account
 
 router = APIRouter()
 
@@ -36,6 +37,15 @@ PAGE_HEADERS = {
     ),
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
+}
+
+#: the index's one form signs out, to this server; its POST must carry the page's origin
+#: (a browser sends ``Origin: null`` under no-referrer), which goes nowhere else
+INDEX_HEADERS = {
+    "Content-Security-Policy": PAGE_HEADERS["Content-Security-Policy"].replace(
+        "form-action 'none'", "form-action 'self'"
+    ),
+    "Referrer-Policy": "same-origin",
 }
 
 STAGE_QUERY = Query(
@@ -92,9 +102,14 @@ def index_page(request: Request, as_of: Day | None = AS_OF_QUERY) -> HTMLRespons
     html = (
         environment()
         .get_template("index.html.j2")
-        .render(projects=rows, as_of=day.isoformat(), lang="zh-CN" if _has_cjk(r["name"] for r in rows) else "en")
+        .render(
+            projects=rows,
+            as_of=day.isoformat(),
+            lang="zh-CN" if _has_cjk(r["name"] for r in rows) else "en",
+            account=account(request),
+        )
     )
-    return HTMLResponse(html, headers=PAGE_HEADERS)
+    return HTMLResponse(html, headers=PAGE_HEADERS | INDEX_HEADERS)
 
 
 @router.get(

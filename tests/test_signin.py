@@ -22,7 +22,7 @@ from graphsvc.application import access as auth
 from graphsvc.application.demo import demo_data
 from graphsvc.application.importer import import_bundle
 from graphsvc.domain.keys import Role, issue
-from graphsvc.domain.sessions import SESSION_SECONDS, SESSION_SECRET_ID, session_token
+from graphsvc.domain.sessions import SESSION_SECONDS, SESSION_SECRET_NAME, session_token
 from graphsvc.web.app import create_app
 
 from live_server import serving
@@ -201,7 +201,7 @@ def test_a_session_ends_with_its_key_and_its_time(served):
         token = client.cookies[COOKIE]
         assert client.get("/", follow_redirects=False).status_code == 200
         # expired: the same key, signed with the store's secret, but past its time
-        secret = next(r for r in store.keys() if r.id == SESSION_SECRET_ID).secret_hash
+        secret = store.server_secret(SESSION_SECRET_NAME)
         client.cookies.set(COOKIE, session_token(secret, record, time.time() - SESSION_SECONDS - 1))
         assert client.get("/", follow_redirects=False).status_code == 303
         # tampered: another key's id under this signature, or a longer life
@@ -226,15 +226,13 @@ def test_one_secret_per_store_shared_by_its_servers(served):
         sign_in(first, keys[Role.admin][0])
         second.cookies.set(COOKIE, first.cookies[COOKIE])
         assert second.get("/", follow_redirects=False).status_code == 200
-    secrets = [r for r in store.keys() if r.id == SESSION_SECRET_ID]
-    assert len(secrets) == 1 and len(secrets[0].secret_hash) == 64
-    # the secret is no key: nothing can sign in with it
-    with client_for(store) as client:
-        assert sign_in(client, f"gsk_{SESSION_SECRET_ID}_{secrets[0].secret_hash}").status_code == 401
-    # revoking the secret signs everyone out
+    secret = store.server_secret(SESSION_SECRET_NAME)
+    assert len(secret) == 64 and store.server_secret(SESSION_SECRET_NAME) == secret
+    assert {r.id for r in store.keys()} == {record.id for _, record in keys.values()}  # no key stands for it
+    # renewing the secret signs everyone out
     with client_for(store) as client:
         sign_in(client, keys[Role.admin][0])
-        store.delete_key(SESSION_SECRET_ID)
+        assert store.server_secret(SESSION_SECRET_NAME, renew=True) != secret
         time.sleep(auth.KEY_CACHE_SECONDS + 0.2)
         assert client.get("/", follow_redirects=False).status_code == 303
 
@@ -296,7 +294,7 @@ def test_signing_in_and_out_in_a_real_browser(embedded_store):
             browser.close()
 
 
-def test_the_secret_is_no_key_on_the_command_line(served, settings_of):
+def test_keys_list_and_ending_every_session_on_the_command_line(served, settings_of):
     store, keys = served
     with client_for(store) as client:
         sign_in(client, keys[Role.admin][0])
@@ -309,7 +307,7 @@ def test_the_secret_is_no_key_on_the_command_line(served, settings_of):
     listed = graphsvc("keys", "list", "--json")
     assert listed.returncode == 0, listed.stderr
     assert sorted(r["id"] for r in json.loads(listed.stdout)) == sorted(record.id for _, record in keys.values())
-    assert SESSION_SECRET_ID not in graphsvc("keys", "list").stdout
-    # revoking it signs everybody out
-    assert graphsvc("keys", "revoke", SESSION_SECRET_ID).returncode == 0
-    assert not [r for r in store.keys() if r.id == SESSION_SECRET_ID]
+    # ending every session renews the secret
+    secret = store.server_secret(SESSION_SECRET_NAME)
+    assert graphsvc("keys", "end-sessions").returncode == 0
+    assert store.server_secret(SESSION_SECRET_NAME) != secret

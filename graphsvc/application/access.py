@@ -34,7 +34,7 @@ from graphsvc.domain.model import (
     Row,
     Stage,
 )
-from graphsvc.domain.sessions import SESSION_SECRET_ID, new_secret_record, session_token, token_key_id, token_valid
+from graphsvc.domain.sessions import SESSION_SECRET_NAME, session_token, token_key_id, token_valid
 from graphsvc.store.base import NotFound, PortfolioChecks, Store, read_as
 
 log = logging.getLogger("graphsvc.application.access")
@@ -94,21 +94,17 @@ class Gate:
     store: Store
     loopback: bool
     _cached: tuple[float, dict[str, KeyRecord]] = (0.0, {})
+    _secret: tuple[float, str] = (0.0, "")
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def _stored(self, fresh: bool = False) -> dict[str, KeyRecord]:
-        """Every stored key record (and the session secret's), read at most every
-        KEY_CACHE_SECONDS."""
+    def records(self) -> dict[str, KeyRecord]:
+        """The API keys, read at most every KEY_CACHE_SECONDS."""
         with self._lock:
             stamp, records = self._cached
-            if fresh or time.monotonic() - stamp > KEY_CACHE_SECONDS:
+            if time.monotonic() - stamp > KEY_CACHE_SECONDS:
                 records = {k.id: k for k in self.store.keys()}
                 self._cached = (time.monotonic(), records)
             return records
-
-    def records(self) -> dict[str, KeyRecord]:
-        """The API keys."""
-        return {key_id: record for key_id, record in self._stored().items() if key_id != SESSION_SECRET_ID}
 
     def open_access(self) -> bool:
         return self.loopback and not self.records()
@@ -128,13 +124,15 @@ class Gate:
     # -- web sign-in sessions (see graphsvc.domain.sessions) ---------------------------
 
     def session_secret(self) -> str:
-        """The data store's secret for signing sessions, made on first use and kept with
-        the keys (so every server process on the store shares it)."""
-        record = self._stored().get(SESSION_SECRET_ID) or self._stored(fresh=True).get(SESSION_SECRET_ID)
-        if record is None:
-            self.store.save_key(new_secret_record())
-            record = self._stored(fresh=True)[SESSION_SECRET_ID]
-        return record.secret_hash
+        """The data store's secret signing sessions (``Store.server_secret``: one for every
+        server process on the store), read at most every KEY_CACHE_SECONDS, so that
+        renewing it signs everyone out as quickly as revoking a key ends its sessions."""
+        with self._lock:
+            stamp, secret = self._secret
+            if time.monotonic() - stamp > KEY_CACHE_SECONDS:
+                secret = self.store.server_secret(SESSION_SECRET_NAME)
+                self._secret = (time.monotonic(), secret)
+            return secret
 
     def open_session(self, presented: str) -> tuple[Principal, str]:
         """Sign in with a key: its Principal and a session token standing for it."""
@@ -147,11 +145,7 @@ class Gate:
         key's sessions end with it."""
         key_id = token_key_id(token)
         record = self.records().get(key_id) if key_id else None
-        # another server process may have made the secret within the cache's lifetime
-        secret = self._stored().get(SESSION_SECRET_ID) or (
-            self._stored(fresh=True).get(SESSION_SECRET_ID) if record else None
-        )
-        if record is None or secret is None or not token_valid(secret.secret_hash, token, record, time.time()):
+        if record is None or not token_valid(self.session_secret(), token, record, time.time()):
             raise Unauthenticated("the sign-in session is not valid (expired, signed out or its key revoked)")
         return principal_of_key(record)
 
@@ -284,6 +278,9 @@ class ScopedStore(Store):
 
     def keys(self) -> list[KeyRecord]:
         raise Forbidden("only an admin may manage keys")
+
+    def server_secret(self, name: str, renew: bool = False) -> str:
+        raise Forbidden("only an admin may manage the store's secrets")
 
 
 @dataclass

@@ -22,7 +22,7 @@ from graphsvc.cli.common import (
     fail,
 )
 from graphsvc.domain.keys import Role, issue
-from graphsvc.domain.sessions import SESSION_SECRET_ID
+from graphsvc.domain.sessions import SESSION_SECRET_NAME
 
 if TYPE_CHECKING:
     from graphsvc.application.lifecycle import LifecycleReport
@@ -75,7 +75,7 @@ def keys_create(
 def keys_list(as_json: bool = typer.Option(False, "--json")) -> None:
     """Stored keys (never their secrets)."""
     with configured_store() as store:
-        records = [r for r in store.keys() if r.id != SESSION_SECRET_ID]  # the web sign-in secret is no key
+        records = store.keys()
     if as_json:
         typer.echo(json.dumps([r.model_dump(mode="json", exclude={"secret_hash"}) for r in records], indent=2))
         return
@@ -91,6 +91,14 @@ def keys_revoke(key_id: str = typer.Argument(..., help="the key id (the part aft
         if not store.delete_key(key_id):
             raise fail(f"error: no key {key_id!r}", EXIT_NOT_FOUND)
     typer.echo(f"revoked {key_id}")
+
+
+@keys_app.command("end-sessions")
+def keys_end_sessions() -> None:
+    """Sign every browser out: the secret signing web sessions is renewed (within seconds)."""
+    with configured_store() as store:
+        store.server_secret(SESSION_SECRET_NAME, renew=True)
+    typer.echo("every web sign-in session has ended; keys still work")
 
 
 # -- audit ------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Web sign-in sessions: the signed cookie value that stands for an API key in a browser.
 
 A session token reads ``v1.<key id>.<expiry>.<signature>``. The signature is an
-HMAC-SHA256 with the server's session secret (one per data store, kept with the keys) over
+HMAC-SHA256 with the data store's session secret (``Store.server_secret``) over
 the id, the expiry and the stored hash of the key, so a token is worth nothing once it
 expires, once its key is revoked or re-issued, or once the secret is replaced. The token
 never holds the key itself.
@@ -11,29 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import secrets
-from datetime import UTC, datetime
 
-from graphsvc.domain.keys import KeyRecord, Role
+from graphsvc.domain.keys import KeyRecord
 
 #: how long a sign-in lasts
 SESSION_SECONDS = 12 * 3600
-#: id of the stored record that holds the session secret (API key ids are 12 hex digits)
-SESSION_SECRET_ID = "web-session-secret"
+#: the name of the store's secret that signs sessions (``Store.server_secret``)
+SESSION_SECRET_NAME = "web-sessions"
 VERSION = "v1"
-
-
-def new_secret_record() -> KeyRecord:
-    """The record keeping a fresh session secret with the keys (it is no key: nothing
-    presented can match it, and the key checks skip it)."""
-    return KeyRecord(
-        id=SESSION_SECRET_ID,
-        name="(secret signing web sign-in sessions; revoke it to sign everyone out)",
-        role=Role.member,
-        projects=[],
-        secret_hash=secrets.token_hex(32),
-        created=datetime.now(UTC),
-    )
 
 
 def _signature(secret: str, payload: str, record: KeyRecord) -> str:

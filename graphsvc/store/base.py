@@ -91,6 +91,11 @@ class Store(ABC):
         """All API key records, by id."""
 
     @abstractmethod
+    def server_secret(self, name: str, renew: bool = False) -> str:
+        """The named secret of this data store (e.g. the one signing web sessions): random,
+        made on first use, the same for every process using the store; ``renew`` replaces it."""
+
+    @abstractmethod
     def read(self, kind: str, ids: Iterable[str] | None = None) -> list[Row]:
         """Rows of one kind (all, or those with the given ids), sorted by id."""
 

@@ -21,6 +21,7 @@ that far), so it never reads, or checks a write against, an old copy.
 from __future__ import annotations
 
 import json
+import secrets
 import sqlite3
 import threading
 from collections import defaultdict
@@ -164,6 +165,7 @@ class EmbeddedStore(Store):
             "CREATE INDEX IF NOT EXISTS audit_entries_change ON audit_entries (change, seq);"
             "CREATE INDEX IF NOT EXISTS audit_entries_entity ON audit_entries (kind, entity);"
             "CREATE TABLE IF NOT EXISTS api_keys (id TEXT PRIMARY KEY, data TEXT NOT NULL);"
+            "CREATE TABLE IF NOT EXISTS server_secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL);"
             # Shared by the processes using this file: a counter bumped by every write, and
             # the ids (JSON: kind -> [id]) each of the last SYNC_LOG_KEEP writes touched.
             "CREATE TABLE IF NOT EXISTS sync_state (one INTEGER PRIMARY KEY CHECK (one = 1), version INTEGER NOT NULL);"
@@ -400,6 +402,7 @@ class EmbeddedStore(Store):
                 self._db.execute("DELETE FROM audit_entries")
                 self._db.execute("DELETE FROM audit_changes")
                 self._db.execute("DELETE FROM api_keys")
+                self._db.execute("DELETE FROM server_secrets")
                 # emptied log: other processes see a gap and reload
                 self._db.execute("DELETE FROM sync_log")
                 self._db.execute("UPDATE sync_state SET version = version + 1")
@@ -606,6 +609,14 @@ class EmbeddedStore(Store):
         with self._lock:
             rows = self._db.execute("SELECT data FROM api_keys ORDER BY id").fetchall()
         return [KeyRecord.model_validate_json(data) for (data,) in rows]
+
+    def server_secret(self, name: str, renew: bool = False) -> str:
+        value = secrets.token_hex(32)
+        verb = "INSERT OR REPLACE" if renew else "INSERT OR IGNORE"
+        with self._lock:
+            self._db.execute(f"{verb} INTO server_secrets (name, value) VALUES (?, ?)", (name, value))
+            stored: str = self._db.execute("SELECT value FROM server_secrets WHERE name = ?", (name,)).fetchone()[0]
+        return stored
 
     def counts(self) -> dict[str, int]:
         """Stored rows, the invalid ones included (they are stored)."""

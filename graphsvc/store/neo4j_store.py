@@ -7,6 +7,7 @@ is a named file in ``queries/``; a whole bundle is written in one transaction.
 
 from __future__ import annotations
 
+import secrets
 import time
 from collections.abc import Generator, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -333,6 +334,11 @@ class Neo4jStore(Store):
 
     def keys(self) -> list[KeyRecord]:
         return [KeyRecord.model_validate_json(r["data"]) for r in self._query("read_keys")]
+
+    def server_secret(self, name: str, renew: bool = False) -> str:
+        statement = "renew_server_secret" if renew else "server_secret"
+        value: str = self._query(statement, secret_name=name, value=secrets.token_hex(32))[0]["value"]
+        return value
 
     def portfolio_checks(self, day: date) -> PortfolioChecks:
         """One statement over the whole portfolio (queries/portfolio_responsibility_checks.cypher)."""

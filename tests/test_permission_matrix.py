@@ -1,0 +1,497 @@
+"""A permission matrix generated from the OpenAPI document, on both stores.
+
+Every operation the document lists is sent by every role (admin, pmo, manager, member,
+external; the scoped ones reach the first demo project) with ids inside the key's reach,
+outside it (rows of the other demo project) and unknown (fresh ids), and the answers must
+keep the team's rules:
+
+- no 5xx, ever;
+- read-only roles (pmo, member, external) never write: 403 for a write they could
+  otherwise reach, and the store's data version unchanged by anything they send;
+- for a scoped key, outside and unknown ids give the same status and the same body (once
+  each outside id is replaced by its unknown twin): no existence oracle;
+- a scoped key's successful answers mention no id outside its reach;
+- an admin gets a 2xx, or a documented 4xx where the request cannot succeed (404 for an
+  unknown id, 409 for a conflict, 422 for a reference to an unknown row).
+
+Operations, their parameters and whether they take a body come from the document; only
+what it cannot say is in the tables below (which kind of row an id names, which field of a
+row is harmless to change, the bodies of the two imports). An operation the tables cannot
+handle fails the test with a message saying what to add: a new endpoint forces a decision.
+
+Cost: one store per backend for the module, seeded once; after a request that wrote, only
+the rows that differ from the seed are put back (one transaction), not the whole import.
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import io
+import json
+import re
+import zipfile
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from graphsvc.application.access import Principal, ScopedStore
+from graphsvc.application.demo import demo_data
+from graphsvc.application.importer import import_bundle
+from graphsvc.domain.audit import Change
+from graphsvc.domain.bundle import Bundle
+from graphsvc.domain.keys import Role, issue
+from graphsvc.domain.model import KINDS
+from graphsvc.store.base import Store
+from graphsvc.store.embedded import EmbeddedStore
+from graphsvc.web.app import create_app
+
+from neo4j_server import claim_for_tests
+
+ROLES = ("admin", "pmo", "manager", "member", "external")
+READ_ONLY = {"pmo", "member", "external"}
+SCOPED = {"manager", "member", "external"}
+
+# -- what the document cannot say ----------------------------------------------------------
+
+#: path parameters and the kind of row they name (``entity_id``: the kind in the path)
+PATH_KINDS = {"project_id": "projects", "contact_id": "contacts"}
+#: query parameters and body fields holding ids, and the kind of row they name
+REFERENCES = {
+    "project": "projects",
+    "stage": "stages",
+    "org": "organizations",
+    "contact": "contacts",
+    "responsibility": "responsibilities",
+    "source": "contacts",
+    "target": "contacts",
+    "owner": "contacts",
+    "entity": "contacts",
+    "successor": "contacts",
+    "duplicate": "contacts",
+}
+#: query parameters that hold no id: sent only when required (none is today)
+NOT_IDS = {
+    "offset",
+    "limit",
+    "q",
+    "tag",
+    "kind",
+    "status",
+    "raci",
+    "as_of",
+    "stale_days",
+    "overload",
+    "k",
+    "days",
+    "since",
+    "actor",
+    "cascade",
+    "dry_run",
+    "channels",
+}
+#: per kind, a field a write may change without changing anyone's reach, and its new value
+HARMLESS = {
+    "organizations": ("notes", "matrix"),
+    "contacts": ("notes", "matrix"),
+    "projects": ("description", "matrix"),
+    "stages": ("name", "Matrix stage"),
+    "responsibilities": ("description", "matrix"),
+    "assignments": ("valid_to", "2099-12-31"),
+    "links": ("weight", 0.5),
+    "interactions": ("summary", "matrix"),
+}
+#: what a created copy changes besides its id, so that it does not conflict with its original
+CREATE_TWEAKS: dict[str, dict[str, Any]] = {"stages": {"order": 97}}
+
+
+def _import_body(rows: Rows) -> dict[str, Any]:
+    """A bundle holding one contact of the variant, its notes changed."""
+    contact = rows.row("contacts") | {"notes": "matrix import"}
+    return {"format": "graphsvc-bundle", "version": 1, "contacts": [contact]}
+
+
+def _spreadsheet_files(rows: Rows) -> list[tuple[str, tuple[str, bytes, str]]]:
+    """One contacts.csv with one contact of the variant, its notes changed."""
+    contact = rows.row("contacts")
+    text = io.StringIO()
+    writer = csv.writer(text)
+    writer.writerow(["id", "name", "org", "notes"])
+    writer.writerow([contact["id"], contact["name"], contact.get("org") or "", "matrix sheet"])
+    return [("files", ("contacts.csv", text.getvalue().encode(), "text/csv"))]
+
+
+#: bodies the document's examples cannot give: (method, path) -> builder
+JSON_BODIES = {("POST", "/api/v1/import"): _import_body}
+MULTIPART_BODIES = {("POST", "/api/v1/import/spreadsheet"): _spreadsheet_files}
+
+# -- the demo store, its keys and its rows by reach ----------------------------------------
+
+
+@dataclass
+class Demo:
+    store: Store
+    keys: dict[str, dict[str, str]]
+    #: the rows as seeded: kind -> id -> row (JSON-ready)
+    seeded: dict[str, dict[str, dict[str, Any]]]
+    #: kind -> ids inside the scoped keys' reach (and not in the other project's)
+    inside: dict[str, list[str]]
+    #: kind -> ids of the other project, outside the scoped keys' reach
+    outside: dict[str, list[str]]
+    #: every stored id a scoped key must never be told about
+    hidden: set[str]
+    version: int = 0
+
+
+def _seed(store: Store) -> Demo:
+    store.clear()
+    data = demo_data()
+    import_bundle(store, data)
+    inside_project, outside_project = (p["id"] for p in data["projects"][:2])
+    keys = {}
+    for role in ROLES:
+        scoped = role in SCOPED
+        org = data["contacts"][0]["org"] if scoped else None
+        text, record = issue(f"matrix-{role}", Role(role), [inside_project] if scoped else [], org)
+        store.save_key(record)
+        keys[role] = {"X-API-Key": text}
+    reach = ScopedStore(store, Principal("in", Role.manager, frozenset([inside_project]), None)).scope()
+    other = ScopedStore(store, Principal("out", Role.manager, frozenset([outside_project]), None)).scope()
+    seeded = {kind: {row.id: row.model_dump(mode="json") for row in store.read(kind)} for kind in KINDS}
+    every = {row_id for rows in seeded.values() for row_id in rows}
+    return Demo(
+        store=store,
+        keys=keys,
+        seeded=seeded,
+        inside={kind: sorted(reach[kind] - other[kind]) for kind in KINDS},
+        outside={kind: sorted(other[kind] - reach[kind]) for kind in KINDS},
+        hidden=every - {row_id for ids in reach.values() for row_id in ids},
+        version=store.data_version(),
+    )
+
+
+def _restore(demo: Demo) -> None:
+    """Put back the seeded rows a request changed or removed, remove what it added: one
+    transaction instead of a whole import."""
+    upserts: dict[str, list[Any]] = {}
+    deletes: dict[str, set[str]] = {}
+    for kind, model in KINDS.items():
+        now = {row.id: row.model_dump(mode="json") for row in demo.store.read(kind)}
+        seeded = demo.seeded[kind]
+        upserts[kind] = [model.model_validate(row) for row_id, row in seeded.items() if now.get(row_id) != row]
+        deletes[kind] = set(now) - set(seeded)
+    demo.store.apply(Change(upserts=Bundle(**upserts), deletes=deletes, guard=False))
+    demo.version = demo.store.data_version()
+
+
+@pytest.fixture(scope="module", params=["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def demo(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
+    if request.param == "embedded":
+        store: Store = EmbeddedStore(tmp_path_factory.mktemp("matrix") / "graphsvc.sqlite3")
+        yield _seed(store)
+        store.close()
+    else:
+        shared = request.getfixturevalue("_neo4j_shared")
+        yield _seed(shared)
+        shared.clear()
+        claim_for_tests(shared.driver, shared.database)
+
+
+# -- requests built from the document ------------------------------------------------------
+
+
+class Rows:
+    """Rows of one variant handed out in turn, so that two ids of one kind in a request
+    (source and target, a contact and its duplicate) name different rows."""
+
+    def __init__(self, demo: Demo, ids: dict[str, list[str]]):
+        self.demo, self.ids, self.used = demo, ids, {kind: 0 for kind in KINDS}
+
+    def take(self, kind: str) -> str:
+        ids = self.ids[kind]
+        assert ids, f"the demo has no {kind} row for this variant"
+        row_id = ids[self.used[kind] % len(ids)]
+        self.used[kind] += 1
+        return row_id
+
+    def row(self, kind: str, row_id: str | None = None) -> dict[str, Any]:
+        return copy.deepcopy(self.demo.seeded[kind][row_id or self.take(kind)])
+
+
+@dataclass
+class Operation:
+    method: str
+    path: str
+    spec: dict[str, Any]
+
+    @property
+    def label(self) -> str:
+        return f"{self.method} {self.path}"
+
+    def parameters(self, where: str) -> list[dict[str, Any]]:
+        return [p for p in self.spec.get("parameters", []) if p["in"] == where]
+
+    def path_kind(self, name: str) -> str:
+        if name == "entity_id":
+            kind = self.path.split("/")[3]
+            if kind in KINDS:
+                return kind
+        if name in PATH_KINDS:
+            return PATH_KINDS[name]
+        raise AssertionError(f"{self.label}: which kind of row does path parameter {name!r} name? Add it to PATH_KINDS")
+
+    def entity_kind(self) -> str | None:
+        """The kind of ``/api/v1/<kind>`` and ``/api/v1/<kind>/{entity_id}``."""
+        parts = self.path.strip("/").split("/")
+        if len(parts) in (3, 4) and parts[:2] == ["api", "v1"] and parts[2] in KINDS:
+            if len(parts) == 3 or parts[3] == "{entity_id}":
+                return parts[2]
+        return None
+
+    def body_type(self) -> str | None:
+        content = self.spec.get("requestBody", {}).get("content", {})
+        assert len(content) <= 1, f"{self.label}: more than one body type: {list(content)}"
+        return next(iter(content), None)
+
+    def takes_ids(self) -> bool:
+        query_ids = [p for p in self.parameters("query") if p["name"] in REFERENCES]
+        return bool(self.parameters("path") or query_ids or self.body_type())
+
+
+def operations(document: dict[str, Any]) -> list[Operation]:
+    found = []
+    for path, item in document["paths"].items():
+        for method, spec in item.items():
+            if method in ("get", "post", "put", "patch", "delete"):
+                found.append(Operation(method.upper(), path, spec))
+    return found
+
+
+@dataclass
+class Request:
+    method: str
+    url: str
+    query: dict[str, str] = field(default_factory=dict)
+    json: Any = None
+    files: Any = None
+
+
+def _swap_references(value: Any, rows: Rows) -> Any:
+    """A body with every id-valued field pointing at a row of ``rows``' variant."""
+    if isinstance(value, dict):
+        swapped = {}
+        for name, item in value.items():
+            if name in REFERENCES and isinstance(item, str):
+                swapped[name] = rows.take(REFERENCES[name])
+            elif name == "participants" and isinstance(item, list):
+                swapped[name] = [rows.take("contacts") for _ in item]
+            else:
+                swapped[name] = _swap_references(item, rows)
+        return swapped
+    if isinstance(value, list):
+        return [_swap_references(item, rows) for item in value]
+    return value
+
+
+def _example(op: Operation) -> Any:
+    content = op.spec["requestBody"]["content"]["application/json"]
+    examples = content.get("examples") or {}
+    if examples:
+        return copy.deepcopy(next(iter(examples.values()))["value"])
+    schema = content.get("schema", {})
+    ref = schema.get("$ref")
+    return copy.deepcopy(ref and DOCUMENT_SCHEMAS.get(ref.rsplit("/", 1)[-1], {}).get("examples", [None])[0])
+
+
+#: the document's component schemas (set when the document is fetched)
+DOCUMENT_SCHEMAS: dict[str, Any] = {}
+
+
+def build(op: Operation, role: str, variant: str, path_rows: Rows, ref_rows: Rows) -> Request:
+    """The request of one cell: path ids from ``path_rows``, referenced ids (query, body)
+    from ``ref_rows``."""
+    path_ids = {p["name"]: path_rows.take(op.path_kind(p["name"])) for p in op.parameters("path")}
+    url = op.path.format(**path_ids)
+    request = Request(op.method, url)
+    for parameter in op.parameters("query"):
+        name = parameter["name"]
+        if name in REFERENCES:
+            request.query[name] = ref_rows.take(REFERENCES[name])
+        elif name not in NOT_IDS or parameter.get("required"):
+            raise AssertionError(f"{op.label}: is query parameter {name!r} an id? Add it to REFERENCES or NOT_IDS")
+    kind, body_type = op.entity_kind(), op.body_type()
+    if body_type is None:
+        return request
+    if body_type == "multipart/form-data":
+        builder = MULTIPART_BODIES.get((op.method, op.path))
+        assert builder, f"{op.label}: no multipart body known; add one to MULTIPART_BODIES"
+        request.files = builder(ref_rows)
+        return request
+    assert body_type == "application/json", f"{op.label}: unknown body type {body_type}"
+    if (op.method, op.path) in JSON_BODIES:
+        request.json = JSON_BODIES[(op.method, op.path)](ref_rows)
+    elif kind and op.method == "POST" and not path_ids:
+        row = ref_rows.row(kind)
+        request.json = row | {"id": f"mx-{role}-{variant}"} | CREATE_TWEAKS.get(kind, {})
+    elif kind and op.method in ("PUT", "PATCH") and "entity_id" in path_ids:
+        row_id = path_ids["entity_id"]
+        row = path_rows.row(kind, row_id)
+        if ref_rows is not path_rows:
+            row = _swap_references(row, ref_rows)
+        harmless, value = HARMLESS[kind]
+        row[harmless] = value
+        row["id"] = row_id
+        if op.method == "PATCH":
+            row = {
+                name: row[name]
+                for name in row
+                if name in REFERENCES or name in ("participants", "organizations", harmless)
+            }
+        request.json = row
+    else:
+        example = _example(op)
+        assert example is not None, f"{op.label}: no example body in the document; add one to JSON_BODIES"
+        request.json = _swap_references(example, ref_rows)
+    return request
+
+
+class Twins:
+    """Outside ids and their unknown twins: the unknown variant of a request is its outside
+    variant with every outside id replaced by a fresh one, so both must be answered alike."""
+
+    def __init__(self, outside: set[str], prefix: str):
+        self.twins = {row_id: f"{prefix}{row_id}" for row_id in outside}
+        alternatives = "|".join(re.escape(row_id) for row_id in sorted(outside, key=len, reverse=True))
+        self.pattern = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
+
+    def text(self, text: str) -> str:
+        return self.pattern.sub(lambda match: self.twins[match.group(0)], text)
+
+    def request(self, request: Request) -> Request:
+        twin = Request(request.method, self.text(request.url), {k: self.text(v) for k, v in request.query.items()})
+        if request.json is not None:
+            twin.json = json.loads(self.text(json.dumps(request.json, ensure_ascii=False)))
+        if request.files is not None:
+            twin.files = [
+                (name, (filename, self.text(data.decode()).encode(), mime))
+                for name, (filename, data, mime) in request.files
+            ]
+        return twin
+
+
+def answer_text(response: Any) -> str:
+    """The answer as text, a zip package's members included."""
+    if response.headers.get("content-type", "").startswith("application/zip"):
+        with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+            return "\n".join(archive.read(name).decode("utf-8", "replace") for name in archive.namelist())
+    return response.content.decode("utf-8", "replace")
+
+
+@dataclass
+class Matrix:
+    demo: Demo
+    client: TestClient
+    document: dict[str, Any]
+    failures: list[str] = field(default_factory=list)
+    sent: int = 0
+    #: (role, variant, status) -> requests, printed as the run's summary
+    tally: Counter[tuple[str, str, int]] = field(default_factory=Counter)
+    restores: int = 0
+
+    def fail(self, text: str) -> None:
+        self.failures.append(text)
+
+    def send(self, op: Operation, role: str, variant: str, request: Request) -> Any:
+        demo = self.demo
+        before = demo.store.data_version()
+        response = self.client.request(
+            request.method,
+            request.url,
+            params=request.query,
+            json=request.json,
+            files=request.files,
+            headers=demo.keys[role],
+        )
+        self.sent += 1
+        self.tally[(role, variant, response.status_code)] += 1
+        cell = f"{op.label} as {role}, {variant} ids ({request.method} {request.url} {request.query}): "
+        status = response.status_code
+        documented = op.spec.get("responses", {})
+        wrote = demo.store.data_version() != before
+        if status >= 500:
+            self.fail(cell + f"{status} {response.text[:300]}")
+        if str(status) not in documented:
+            self.fail(cell + f"undocumented status {status}: {response.text[:300]}")
+        if wrote and (role in READ_ONLY or op.method == "GET"):
+            self.fail(cell + f"a {role} key changed the store ({status})")
+        if role in READ_ONLY and op.method != "GET" and variant == "inside" and status != 403:
+            self.fail(cell + f"a read-only key's write answered {status}, not 403")
+        if role in SCOPED and 200 <= status < 300:
+            leaked = sorted({m.group(0) for m in self.hidden.finditer(answer_text(response))})
+            if leaked:
+                self.fail(cell + f"the answer names rows outside the key's reach: {leaked[:5]}")
+        if role == "admin" and not 200 <= status < 300:
+            allowed = {"inside": {409, 422}, "outside": {409, 422}}.get(variant, {404, 409, 422})
+            if status not in allowed:
+                self.fail(cell + f"an admin got {status}: {response.text[:300]}")
+        if demo.store.data_version() != demo.version:
+            _restore(demo)
+            self.restores += 1
+        return response
+
+    @property
+    def hidden(self) -> re.Pattern[str]:
+        alternatives = "|".join(re.escape(i) for i in sorted(self.demo.hidden, key=len, reverse=True))
+        return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
+
+    def same(self, op: Operation, role: str, pair: str, outside: Any, unknown: Any, twins: Twins) -> None:
+        """Outside and unknown ids answered alike, up to the ids themselves."""
+        if (outside.status_code, twins.text(outside.text)) != (unknown.status_code, unknown.text):
+            self.fail(
+                f"{op.label} as {role}: an oracle between {pair} ids: "
+                f"{outside.status_code} {outside.text[:300]} / {unknown.status_code} {unknown.text[:300]}"
+            )
+
+    def run(self, op: Operation) -> None:
+        demo = self.demo
+        for index, role in enumerate(ROLES):
+            prefix = f"nx{index}-"
+            if not op.takes_ids():
+                self.send(op, role, "no", build(op, role, "no", Rows(demo, demo.inside), Rows(demo, demo.inside)))
+                continue
+            twins = Twins({i for ids in demo.outside.values() for i in ids}, prefix)
+            inside = Rows(demo, demo.inside)
+            self.send(op, role, "inside", build(op, role, "inside", inside, inside))
+            outside_rows = Rows(demo, demo.outside)
+            outside = build(op, role, "outside", outside_rows, outside_rows)
+            answers = [self.send(op, role, "outside", outside), self.send(op, role, "unknown", twins.request(outside))]
+            if role in SCOPED:
+                self.same(op, role, "outside and unknown", *answers, twins)
+            has_refs = any(p["name"] in REFERENCES for p in op.parameters("query")) or op.body_type()
+            if op.parameters("path") and has_refs:
+                refs = build(op, role, "refs-outside", Rows(demo, demo.inside), Rows(demo, demo.outside))
+                answers = [
+                    self.send(op, role, "inside path, outside references", refs),
+                    self.send(op, role, "inside path, unknown references", twins.request(refs)),
+                ]
+                if role in SCOPED:
+                    self.same(op, role, "outside and unknown referenced", *answers, twins)
+
+
+def test_every_operation_by_every_role_keeps_the_reach_rule(demo: Demo) -> None:
+    with TestClient(create_app(demo.store, host="0.0.0.0")) as client:
+        document = client.get("/openapi.json", headers=demo.keys["admin"]).json()
+        DOCUMENT_SCHEMAS.update(document["components"]["schemas"])
+        found = operations(document)
+        assert len(found) >= 70, f"only {len(found)} operations in the document"
+        matrix = Matrix(demo, client, document)
+        for op in found:
+            matrix.run(op)
+    print(f"{matrix.sent} requests over {len(found)} operations, {matrix.restores} restores")
+    for (role, variant, status), count in sorted(matrix.tally.items()):
+        print(f"  {role:8} {variant:34} {status}: {count}")
+    assert not matrix.failures, f"{len(matrix.failures)} failing cell(s):\n" + "\n".join(matrix.failures)

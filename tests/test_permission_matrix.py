@@ -10,7 +10,8 @@ keep the team's rules:
   otherwise reach, and the store's data version unchanged by anything they send;
 - for a scoped key, outside and unknown ids give the same status and the same body (once
   each outside id is replaced by its unknown twin): no existence oracle;
-- a scoped key's successful answers mention no id outside its reach;
+- a scoped key's successful answers mention no id outside its reach, and its writes
+  create, change or remove no row outside it;
 - an admin gets a 2xx, or a documented 4xx where the request cannot succeed (404 for an
   unknown id, 409 for a conflict, 422 for a reference to an unknown row).
 
@@ -74,25 +75,26 @@ REFERENCES = {
     "successor": "contacts",
     "duplicate": "contacts",
 }
-#: query parameters that hold no id: sent only when required (none is today)
-NOT_IDS = {
-    "offset",
-    "limit",
-    "q",
-    "tag",
-    "kind",
-    "status",
-    "raci",
-    "as_of",
-    "stale_days",
-    "overload",
-    "k",
-    "days",
-    "since",
-    "actor",
-    "cascade",
-    "dry_run",
-    "channels",
+#: query parameters that hold no id, and the value sent (None: not sent; the default is kept)
+#: deletes cascade: what they remove must stay inside the reach too
+NOT_IDS: dict[str, str | None] = {
+    "offset": None,
+    "limit": None,
+    "q": None,
+    "tag": None,
+    "kind": None,
+    "status": None,
+    "raci": None,
+    "as_of": None,
+    "stale_days": None,
+    "overload": None,
+    "k": None,
+    "days": None,
+    "since": None,
+    "actor": None,
+    "dry_run": None,
+    "channels": None,
+    "cascade": "true",
 }
 #: per kind, a field a write may change without changing anyone's reach, and its new value
 HARMLESS = {
@@ -144,6 +146,10 @@ class Demo:
     outside: dict[str, list[str]]
     #: every stored id a scoped key must never be told about
     hidden: set[str]
+    #: kind -> ids in the scoped keys' reach as seeded
+    reach: dict[str, set[str]]
+    #: the scoped keys' reach at any time (a view on the store)
+    view: ScopedStore
     version: int = 0
 
 
@@ -159,7 +165,8 @@ def _seed(store: Store) -> Demo:
         text, record = issue(f"matrix-{role}", Role(role), [inside_project] if scoped else [], org)
         store.save_key(record)
         keys[role] = {"X-API-Key": text}
-    reach = ScopedStore(store, Principal("in", Role.manager, frozenset([inside_project]), None)).scope()
+    view = ScopedStore(store, Principal("in", Role.manager, frozenset([inside_project]), None))
+    reach = view.scope()
     other = ScopedStore(store, Principal("out", Role.manager, frozenset([outside_project]), None)).scope()
     seeded = {kind: {row.id: row.model_dump(mode="json") for row in store.read(kind)} for kind in KINDS}
     every = {row_id for rows in seeded.values() for row_id in rows}
@@ -170,22 +177,34 @@ def _seed(store: Store) -> Demo:
         inside={kind: sorted(reach[kind] - other[kind]) for kind in KINDS},
         outside={kind: sorted(other[kind] - reach[kind]) for kind in KINDS},
         hidden=every - {row_id for ids in reach.values() for row_id in ids},
+        reach={kind: set(ids) for kind, ids in reach.items()},
+        view=view,
         version=store.data_version(),
     )
 
 
-def _restore(demo: Demo) -> None:
+def _restore(demo: Demo) -> list[str]:
     """Put back the seeded rows a request changed or removed, remove what it added: one
-    transaction instead of a whole import."""
+    transaction instead of a whole import. Returns what the request did outside the scoped
+    keys' reach: rows created outside it after the write, removed outside it before, or
+    changed outside it both before and after."""
     upserts: dict[str, list[Any]] = {}
     deletes: dict[str, set[str]] = {}
+    after = demo.view.scope()
+    outside = []
     for kind, model in KINDS.items():
         now = {row.id: row.model_dump(mode="json") for row in demo.store.read(kind)}
         seeded = demo.seeded[kind]
         upserts[kind] = [model.model_validate(row) for row_id, row in seeded.items() if now.get(row_id) != row]
         deletes[kind] = set(now) - set(seeded)
+        for row in upserts[kind]:
+            gone = row.id not in now
+            if row.id not in demo.reach[kind] and (gone or row.id not in after[kind]):
+                outside.append(f"{'removed' if gone else 'changed'} {kind} {row.id}")
+        outside += [f"created {kind} {row_id}" for row_id in sorted(deletes[kind] - after[kind])]
     demo.store.apply(Change(upserts=Bundle(**upserts), deletes=deletes, guard=False))
     demo.version = demo.store.data_version()
+    return outside
 
 
 @pytest.fixture(scope="module", params=["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)])
@@ -315,6 +334,8 @@ def build(op: Operation, role: str, variant: str, path_rows: Rows, ref_rows: Row
         name = parameter["name"]
         if name in REFERENCES:
             request.query[name] = ref_rows.take(REFERENCES[name])
+        elif NOT_IDS.get(name) is not None:
+            request.query[name] = str(NOT_IDS[name])
         elif name not in NOT_IDS or parameter.get("required"):
             raise AssertionError(f"{op.label}: is query parameter {name!r} an id? Add it to REFERENCES or NOT_IDS")
     kind, body_type = op.entity_kind(), op.body_type()
@@ -443,7 +464,9 @@ class Matrix:
             if status not in allowed:
                 self.fail(cell + f"an admin got {status}: {response.text[:300]}")
         if demo.store.data_version() != demo.version:
-            _restore(demo)
+            beyond = _restore(demo)
+            if role in SCOPED and beyond:
+                self.fail(cell + f"a {role} key's write reached beyond its reach: {beyond[:5]}")
             self.restores += 1
         return response
 

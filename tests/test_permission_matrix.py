@@ -9,11 +9,13 @@ keep the team's rules:
 - read-only roles (pmo, member, external) never write: 403 for a write they could
   otherwise reach, and the store's data version unchanged by anything they send;
 - for a scoped key, outside and unknown ids give the same status and the same body (once
-  each outside id is replaced by its unknown twin): no existence oracle;
+  each outside id is replaced by its unknown twin), and a create with an id taken outside
+  the reach is answered as one with an id taken inside it: no existence oracle;
 - a scoped key's successful answers mention no id outside its reach, and its writes
   create, change or remove no row outside it;
 - an admin gets a 2xx, or a documented 4xx where the request cannot succeed (404 for an
-  unknown id, 409 for a conflict, 422 for a reference to an unknown row).
+  unknown id, 409 for a conflict, 422 for a reference to an unknown row);
+- both stores give the same status in every cell (compared once both have run).
 
 Operations, their parameters and whether they take a body come from the document; only
 what it cannot say is in the tables below (which kind of row an id names, which field of a

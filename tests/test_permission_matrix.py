@@ -152,6 +152,8 @@ class Demo:
     reach: dict[str, set[str]]
     #: the scoped keys' reach at any time (a view on the store)
     view: ScopedStore
+    #: a person in the scoped keys' reach who also works in the other project
+    shared: str
     version: int = 0
 
 
@@ -168,8 +170,10 @@ def _seed(store: Store) -> Demo:
         store.save_key(record)
         keys[role] = {"X-API-Key": text}
     view = ScopedStore(store, Principal("in", Role.manager, frozenset([inside_project]), None))
-    reach = view.scope()
-    other = ScopedStore(store, Principal("out", Role.manager, frozenset([outside_project]), None)).scope()
+    other_view = ScopedStore(store, Principal("out", Role.manager, frozenset([outside_project]), None))
+    shared = _share_a_person(store, view.scope(), other_view.scope(), outside_project)
+    reach, other = view.scope(), other_view.scope()
+    assert shared in reach["contacts"] & other["contacts"]
     seeded = {kind: {row.id: row.model_dump(mode="json") for row in store.read(kind)} for kind in KINDS}
     every = {row_id for rows in seeded.values() for row_id in rows}
     return Demo(
@@ -181,8 +185,30 @@ def _seed(store: Store) -> Demo:
         hidden=every - {row_id for ids in reach.values() for row_id in ids},
         reach={kind: set(ids) for kind, ids in reach.items()},
         view=view,
+        shared=shared,
         version=store.data_version(),
     )
+
+
+def _share_a_person(store: Store, reach: dict[str, set[str]], other: dict[str, set[str]], project: str) -> str:
+    """The demo's projects share nobody; leaks happen through people who work in two. One
+    person of the keys' project gets a duty in the other one and a meeting there with one of
+    its people (both outside the keys' reach). Returns the shared person."""
+    person = sorted(reach["contacts"] - other["contacts"])[-1]
+    duty, colleague = sorted(other["responsibilities"])[0], sorted(other["contacts"] - reach["contacts"])[0]
+    assignment = {"id": "mx-shared-duty", "contact": person, "responsibility": duty, "raci": "C"}
+    meeting = {
+        "id": "mx-shared-meeting",
+        "at": "2026-06-01T10:00:00+00:00",
+        "participants": [person, colleague],
+        "channel": "meeting",
+        "summary": "shared",
+        "project": project,
+    }
+    import_bundle(
+        store, {"format": "graphsvc-bundle", "version": 1, "assignments": [assignment], "interactions": [meeting]}
+    )
+    return person
 
 
 def _restore(demo: Demo) -> list[str]:
@@ -386,8 +412,10 @@ class Twins:
     """Outside ids and their unknown twins: the unknown variant of a request is its outside
     variant with every outside id replaced by a fresh one, so both must be answered alike."""
 
-    def __init__(self, outside: set[str], prefix: str):
-        self.twins = {row_id: f"{prefix}{row_id}" for row_id in outside}
+    def __init__(self, outside: set[str], suffix: str):
+        # a suffix keeps a twin where its original sorts among other ids (answers list
+        # rows and problems in id order)
+        self.twins = {row_id: f"{row_id}{suffix}" for row_id in outside}
         self.pattern = id_pattern(outside)
 
     def text(self, text: str) -> str:
@@ -513,12 +541,17 @@ class Matrix:
             if not op.takes_ids():
                 self.send(op, role, "no", self.build(op, role, "no", demo.inside, demo.inside))
                 continue
-            twins = Twins({i for ids in demo.outside.values() for i in ids}, f"nx{index}-")
+            twins = Twins({i for ids in demo.outside.values() for i in ids}, f"-nx{index}")
             self.send(op, role, "inside", self.build(op, role, "inside", demo.inside, demo.inside))
             outside = self.build(op, role, "outside", demo.outside, demo.outside)
             answers = [self.send(op, role, "outside", outside), self.send(op, role, "unknown", twins.request(outside))]
             if role in SCOPED:
                 self.same(op, role, "outside and unknown", *answers, twins)
+            if any(op.path_kind(p["name"]) == "contacts" for p in op.parameters("path")):
+                # the person shared with the other project: whatever the key does to them
+                # stays inside its reach (checked by send)
+                shared = demo.inside | {"contacts": [demo.shared]}
+                self.send(op, role, "shared person", self.build(op, role, "shared", shared, demo.inside))
             if op.entity_kind() and op.method == "POST" and not op.parameters("path"):
                 self.taken(op, role)
             has_refs = any(p["name"] in REFERENCES for p in op.parameters("query")) or op.body_type()

@@ -547,11 +547,13 @@ class Matrix:
             answers = [self.send(op, role, "outside", outside), self.send(op, role, "unknown", twins.request(outside))]
             if role in SCOPED:
                 self.same(op, role, "outside and unknown", *answers, twins)
-            if any(op.path_kind(p["name"]) == "contacts" for p in op.parameters("path")):
-                # the person shared with the other project: whatever the key does to them
-                # stays inside its reach (checked by send)
-                shared = demo.inside | {"contacts": [demo.shared]}
-                self.send(op, role, "shared person", self.build(op, role, "shared", shared, demo.inside))
+            named = [op.path_kind(p["name"]) for p in op.parameters("path")]
+            named += [REFERENCES[p["name"]] for p in op.parameters("query") if p["name"] in REFERENCES]
+            if "contacts" in named:
+                # the person shared with the other project, first in the path or the query:
+                # what the key reads or does about them stays inside its reach (see send)
+                shared = demo.inside | {"contacts": [demo.shared, *demo.inside["contacts"]]}
+                self.send(op, role, "shared person", self.build(op, role, "shared", shared, shared))
             if op.entity_kind() and op.method == "POST" and not op.parameters("path"):
                 self.taken(op, role)
             has_refs = any(p["name"] in REFERENCES for p in op.parameters("query")) or op.body_type()

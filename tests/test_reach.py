@@ -231,6 +231,27 @@ def test_lifecycle_of_someone_also_in_another_project_needs_an_admin(api):
     assert left.status_code == 200, left.text
 
 
+def test_editing_the_career_of_someone_also_in_another_project_needs_an_admin(api):
+    """A PATCH or PUT of employer, title or status is a ``move`` underneath: the same rule."""
+    client, h, store = api
+    body = {"id": "a-twice", "contact": PD_PERSON, "responsibility": SW_DUTY, "raci": "C"}
+    assert client.post("/api/v1/assignments", headers=h["admin"], json=body).status_code == 201
+    before = store.data_version()
+    url = f"/api/v1/contacts/{PD_PERSON}"
+    row = client.get(url, headers=h["manager"]).json()
+    for response in (
+        client.patch(url, headers=h["manager"], json={"title": "Boss"}),
+        client.patch(url, headers=h["manager"], json={"status": "left"}),
+        client.put(url, headers=h["manager"], json={**row, "title": "Boss"}),
+    ):
+        assert response.status_code == 403, response.text
+        assert "outside this key's reach" in response.json()["detail"]
+    assert store.data_version() == before
+    # other fields stay the manager's to keep up to date, and so does the career of someone only in reach
+    assert client.patch(url, headers=h["manager"], json={"phones": ["13800000000"]}).status_code == 200
+    assert client.patch(f"/api/v1/contacts/{PD_THIRD}", headers=h["manager"], json={"title": "Lead"}).status_code == 200
+
+
 # -- 3. interactions in reach; exports that validate ---------------------------------------
 
 

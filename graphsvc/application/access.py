@@ -27,6 +27,7 @@ from graphsvc.domain.model import (
     Assignment,
     Contact,
     ContactPeriod,
+    ContactStatus,
     Interaction,
     Link,
     Project,
@@ -335,6 +336,11 @@ def check_writer(principal: Principal) -> None:
         raise Forbidden(f"role {principal.role.value} is read-only")
 
 
+def _career(contact: Contact) -> tuple[str | None, str | None, ContactStatus]:
+    """What a contact's history records: employer, title and status."""
+    return contact.org, contact.title, contact.status
+
+
 def _participants(project: Project) -> set[str]:
     return {p.org for p in project.organizations}
 
@@ -364,6 +370,9 @@ def check_reach(principal: Principal, base: Store, view: Store, kind: str, old: 
                 "an interaction without a project is in this key's reach only when all its participants are: "
                 "give it one of the key's projects"
             )
+    if isinstance(new, Contact) and isinstance(old, Contact) and _career(old) != _career(new):
+        # the same change as ``move`` (it is a patch underneath), held to the same rule
+        check_lifecycle(principal, base, view, "changing their employer, title or status", [new.id])
     if old is not None:
         return  # a row in reach, changed to refer only to rows in reach, stays in reach
     if kind == "organizations":

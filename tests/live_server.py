@@ -1,14 +1,18 @@
-"""Run the app in a real uvicorn server on loopback, in a thread, for tests that need HTTP
-and many concurrent clients (concurrency, load)."""
+"""Real servers on loopback for tests that need HTTP: the app in a uvicorn thread
+(``serving``: concurrency, load), or a ``graphsvc serve`` process (``serve_process``: several
+processes on one store, signals)."""
 
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import httpx
 import uvicorn
 
 from graphsvc.store.base import Store
@@ -39,3 +43,41 @@ def serving(store: Store, threads: int = 40) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=30)
+
+
+@contextmanager
+def serve_process(env: dict[str, str], ready_seconds: float = 60) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    """A ``graphsvc serve`` process on 127.0.0.1 with the environment ``env``, once its
+    ``/readyz`` answers: the process and its base URL. Stopped (killed if it must be) on exit."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "graphsvc", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + ready_seconds
+        while True:
+            try:
+                if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                stderr = process.stderr.read() if process.poll() is not None and process.stderr else ""
+                raise RuntimeError(f"graphsvc serve did not start: {stderr}")
+            time.sleep(0.1)
+        yield process, base
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
+        if process.stderr:
+            process.stderr.close()

@@ -14,7 +14,6 @@ import sqlite3
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from datetime import date
@@ -34,7 +33,7 @@ from graphsvc.store.embedded import EmbeddedStore
 from graphsvc.web.entities import PATHS
 
 from audit_chain import chain_is_unbroken
-from live_server import free_port
+from live_server import serve_process
 from samples import small
 
 TODAY = date(2026, 11, 22)
@@ -169,32 +168,8 @@ def _cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
 @contextmanager
 def _server(data_dir: Path) -> Iterator[str]:
     """A ``graphsvc serve`` process on loopback over the data directory; its base URL."""
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "graphsvc", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=_env(data_dir),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(
-                    f"server did not start: {process.stderr.read() if process.poll() is not None else ''}"
-                )  # type: ignore[union-attr]
-            time.sleep(0.1)
+    with serve_process(_env(data_dir)) as (_, base):
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 class Client(threading.Thread):

@@ -13,9 +13,6 @@ import io
 import json
 import os
 import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 import zipfile
@@ -32,6 +29,8 @@ from graphsvc.application.spreadsheet.read import read_files
 from graphsvc.store.embedded import EmbeddedStore
 from graphsvc.support.settings import ImportLimits, load_settings
 from graphsvc.web.app import create_app
+
+from live_server import serve_process
 
 ROOT = Path(__file__).resolve().parent.parent
 UPLOAD = "/api/v1/import/spreadsheet"
@@ -322,16 +321,9 @@ def test_cli_applies_the_same_limits(tmp_path, cli, monkeypatch):
 # -- the real server ---------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
 def server(tmp_path):
     """``graphsvc serve`` on 127.0.0.1 with a high row limit, so that reading takes seconds."""
-    port = _free_port()
     env = {
         **os.environ,
         "PYTHONPATH": str(ROOT),
@@ -340,30 +332,8 @@ def server(tmp_path):
         "GRAPHSVC_IMPORT_MAX_ROWS": "2000000",
         "GRAPHSVC_UPLOAD_MAX_BYTES": "100000",
     }
-    child = subprocess.Popen(
-        [sys.executable, "-m", "graphsvc.cli.main", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert child.poll() is None and time.monotonic() < deadline, "server did not start"
-            time.sleep(0.2)
+    with serve_process(env) as (child, base):
         yield child, base
-    finally:
-        if child.poll() is None:
-            child.kill()
-        child.wait(10)
-        assert child.stderr is not None
-        child.stderr.close()
 
 
 def test_server_answers_and_stops_while_reading_an_upload(server):

@@ -59,6 +59,8 @@ RULES_THE_SCHEMA_CANNOT_STATE = {
     # `format: date` / `date-time` have no range: years 1900-2999, UTC offsets within 14 h
     "years": "year must be between 1900 and 2999",
     "offsets": "UTC offset must be within",
+    # an id is a URL path segment: no '/', not '.' or '..' (the pattern would be dropped too)
+    "ids are path segments": "must work as a URL path segment",
     # references must name stored rows (made-up ids do not), a PUT's id is the path's
     "references": "dangling reference",
     "unknown ids": "no contact '",

@@ -77,6 +77,12 @@ HOSTILE = [
     Hostile("10,000 items", json.dumps(["tag"] * 10_000)),
 ]
 
+#: On Neo4j, of the legal values only U+2028 and one date-like text: to the store they are
+#: all just text, and each is a write (the embedded run sends them all)
+NEO4J_HOSTILE = [
+    v for v in HOSTILE if "text" not in v.legal_in or v.label in ("'a\\u2028b'", "'9999-12-31T23:59:59-23:59'")
+]
+
 #: fields whose value names another row: a legal text there may still be refused (a
 #: reference that does not resolve), with a problem naming the field
 REFERENCE_FIELDS = {
@@ -200,7 +206,7 @@ def fresh(sender: Sender, template: str, body: dict, name: str) -> str:
     return template
 
 
-def hostile_bodies(sender: Sender, doc: dict, data: dict, with_import: bool) -> int:
+def hostile_bodies(sender: Sender, doc: dict, data: dict, values: list[Hostile], with_import: bool) -> int:
     """Each hostile value into each field of each JSON body; returns the operations covered."""
     known = bodies(data)
     covered = 0
@@ -218,7 +224,7 @@ def hostile_bodies(sender: Sender, doc: dict, data: dict, with_import: bool) -> 
             covered += 1
             entity_write = path.startswith("/api/v1/") and "/contacts/{contact_id}/" not in path
             for name, shown, leaf, template in variants(doc, body, schema, row):
-                for value in HOSTILE:
+                for value in values:
                     text = (
                         fresh(sender, template, body, name).replace("@@", value.text)
                         if method == "POST"
@@ -244,7 +250,7 @@ def hostile_bodies(sender: Sender, doc: dict, data: dict, with_import: bool) -> 
             if with_import and method == "POST" and path.count("/") == 3 and not path.endswith("/import"):
                 kind = path.rsplit("/", 1)[1]
                 for name, shown, leaf, template in variants(doc, body, schema, row):
-                    for value in HOSTILE:
+                    for value in values:
                         row = template.replace("@@", value.text)
                         response = sender.send(
                             "POST",
@@ -261,7 +267,7 @@ def hostile_bodies(sender: Sender, doc: dict, data: dict, with_import: bool) -> 
     return covered
 
 
-def hostile_parameters(sender: Sender, doc: dict, data: dict) -> None:
+def hostile_parameters(sender: Sender, doc: dict, data: dict, values: list[Hostile]) -> None:
     """Each hostile value as each query parameter (the other required ones real) and as each
     path parameter: never a 5xx, never an accepted write, a 422 names the query parameter."""
     contacts = [row["id"] for row in data["contacts"]]
@@ -275,7 +281,7 @@ def hostile_parameters(sender: Sender, doc: dict, data: dict) -> None:
             parameters = operation.get("parameters", [])
             required = {p["name"]: ids[p["name"]] for p in parameters if p["in"] == "query" and p.get("required")}
             in_path = {k: v for k, v in ids.items() if "{" + k + "}" in path}
-            for parameter, value in itertools.product(parameters, HOSTILE):
+            for parameter, value in itertools.product(parameters, values):
                 if value.in_url is None or parameter["in"] not in ("query", "path"):
                     continue
                 if parameter["in"] == "query":
@@ -309,10 +315,12 @@ def test_hostile_values_in_every_field(store, settings_of):
         doc = client.get("/openapi.json").json()
         sender = Sender(client)
         started = time.monotonic()
-        covered = hostile_bodies(sender, doc, data, with_import=isinstance(store, EmbeddedStore))
+        embedded = isinstance(store, EmbeddedStore)
+        values = HOSTILE if embedded else NEO4J_HOSTILE
+        covered = hostile_bodies(sender, doc, data, values, with_import=embedded)
         print(f"bodies {sender.sent} {time.monotonic() - started:.1f}s")
         started = time.monotonic()
-        hostile_parameters(sender, doc, data)
+        hostile_parameters(sender, doc, data, values)
         print(f"parameters {time.monotonic() - started:.1f}s")
         assert client.get("/api/v1/export").status_code == 200
     print(f"{sender.sent} hostile requests")

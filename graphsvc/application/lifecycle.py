@@ -216,7 +216,9 @@ def merge(store: Store, survivor_id: str, duplicate_id: str, actor: str) -> Life
     deletes: dict[str, set[str]] = {"contacts": {duplicate_id}}
 
     def repoint(kind: str, row: Row, update: dict[str, Any], detail: str) -> None:
-        new = row.model_copy(update=update)
+        # validated again, not model_copy'd: the row keeps its canonical form (sorted
+        # participants), as a reload from the store would give it
+        new = type(row).model_validate(row.model_dump() | update)
         upserts.setdefault(kind, []).append(new)
         changes.append((kind, row, new))
         report.moved.append(Moved(kind=kind, old=row.id, new=row.id, detail=detail))

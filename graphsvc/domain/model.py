@@ -112,7 +112,15 @@ def _utc(value: datetime) -> datetime:
     return utc
 
 
-UtcDatetime = Annotated[datetime, AfterValidator(_utc)]
+def _iso_instant(value: Any) -> Any:
+    """Lax parsing would take a number as a Unix timestamp (``"at": 0`` = 1970-01-01)."""
+    if isinstance(value, (datetime, str)):
+        return value  # pydantic checks that it is a real date-time
+    raise ValueError("expected a date-time as ISO 8601 text, such as 2026-11-20T09:30:00+08:00")
+
+
+#: an instant, ISO 8601 text (documented as ``format: date-time``), kept in UTC
+UtcDatetime = Annotated[datetime, BeforeValidator(_iso_instant), AfterValidator(_utc)]
 
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 

@@ -134,13 +134,23 @@ def create_app(store: Store | None = None, host: str | None = None, limits: Impo
     return app
 
 
+def probes_need_no_key(document: dict[str, Any]) -> dict[str, Any]:
+    """The probes answer without a key, so their operations declare no security (the app-wide
+    key dependency would document one, and a client would then think the key is ignored)."""
+    for path, operations in document.get("paths", {}).items():
+        if path in PUBLIC_PATHS:
+            for operation in operations.values():
+                operation["security"] = []
+    return document
+
+
 def documents(app: FastAPI) -> None:
     """The OpenAPI document and its two viewers, as routes behind the key check (FastAPI's
     own would answer anyone); a signed-in browser reads them with its session."""
 
     @app.get("/openapi.json", include_in_schema=False)
     def openapi_document() -> JSONResponse:
-        return JSONResponse(app.openapi())
+        return JSONResponse(probes_need_no_key(app.openapi()))
 
     @app.get("/docs", include_in_schema=False, response_class=HTMLResponse)
     def swagger_ui(request: Request) -> HTMLResponse:

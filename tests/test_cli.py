@@ -156,3 +156,34 @@ def test_query_errors(tmp_path, args, code, message):
     done = run(tmp_path, *args)
     assert done.returncode == code, done.stderr
     assert message in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    "target, code, status",
+    [("c-tom-becker", 5, 422), ("nobody", 4, 404)],
+)
+def test_path_json_without_an_answer_prints_the_apis_error_body(tmp_path, target, code, status):
+    from fastapi.testclient import TestClient
+
+    from graphsvc.store.embedded import EmbeddedStore
+    from graphsvc.web.app import create_app
+
+    run(tmp_path, "demo")
+    done = run(tmp_path, "path", "c-wang-jianguo", target, "--json", "--as-of", "2026-11-22")
+    assert done.returncode == code and "Traceback" not in done.stderr
+    with EmbeddedStore(tmp_path / "data" / "graphsvc.sqlite3") as store, TestClient(create_app(store)) as client:
+        answer = client.get(
+            "/api/v1/paths", params={"source": "c-wang-jianguo", "target": target, "as_of": "2026-11-22"}
+        )
+    assert answer.status_code == status
+    assert json.loads(done.stdout) == answer.json()
+
+
+def test_stale_line_findings_read_as_sentences(tmp_path):
+    run(tmp_path, "demo")
+    done = run(tmp_path, "findings", "--project", "pd-yunting-complex", "--json", "--as-of", "2026-11-22")
+    stale = [f["explanation"] for f in json.loads(done.stdout)["findings"] if f["code"] == "STALE_LINK"]
+    assert stale, "the demo has stale lines"
+    for sentence in stale:
+        assert sentence.startswith("The line between ") and sentence.count(" between ") == 1, sentence
+        assert "was last used" in sentence or "has never been recorded as used" in sentence, sentence

@@ -621,8 +621,8 @@ def _stale(judge: _Judge, handover_edges: set[frozenset[str]]) -> list[Finding]:
         candidates.append((tuple(sorted((u, v))), u, v, data, on_handover, used, age))
     for _, u, v, data, on_handover, used, age in sorted(candidates, key=lambda c: c[0]):
         a, b = sorted((u, v))
-        when = f"last used {age} days ago ({used})" if used else "never recorded as used"
-        where = "on a handover path" if on_handover else "between two owners"
+        when = f"was last used {age} days ago ({used})" if used else "has never been recorded as used"
+        where = "on a handover path" if on_handover else "both owners"
         out.append(
             judge.finding(
                 "STALE_LINK",
@@ -636,7 +636,7 @@ def _stale(judge: _Judge, handover_edges: set[frozenset[str]]) -> list[Finding]:
                         for lid in data["communicates"]
                     ),
                 ],
-                f"The line {where} between {view.name(a)} and {view.name(b)} is {when} (limit {limit} days).",
+                f"The line between {view.name(a)} and {view.name(b)} ({where}) {when}; the limit is {limit} days.",
                 f"Have {view.name(a)} and {view.name(b)} get in touch and log it.",
             )
         )

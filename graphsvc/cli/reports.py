@@ -69,6 +69,7 @@ def path_command(
 ) -> None:
     """Whom to contact about TARGET, and through whom SOURCE can reach them."""
     from graphsvc.analysis.paths import PathError
+    from graphsvc.application.error_body import path_error_body
     from graphsvc.application.reports import contact_paths
     from graphsvc.cli.report_text import paths_text
 
@@ -76,7 +77,9 @@ def path_command(
         try:
             answer = contact_paths(store, source, target, k, day_of(as_of))
         except PathError as exc:
-            nearest = f"\nnearest reachable: {', '.join(n.name for n in exc.nearest)}" if exc.nearest else ""
             code = EXIT_NOT_FOUND if exc.status == 404 else EXIT_NO_ANSWER
+            if as_json:  # the API's error body, on stdout as every --json answer
+                typer.echo(path_error_body(exc).model_dump_json(indent=2))
+            nearest = f"\nnearest reachable: {', '.join(n.name for n in exc.nearest)}" if exc.nearest else ""
             raise fail(f"error: {exc}{nearest}", code) from exc
     typer.echo(answer.model_dump_json(indent=2) if as_json else paths_text(answer))

@@ -1,6 +1,5 @@
-"""One error body for every HTTP error: ``detail`` (a sentence naming the field or id),
-``code`` (stable, for programs), ``problems`` (each field at fault) and, for path queries,
-the ``nearest`` reachable people."""
+"""One error body for every HTTP error (``application/error_body.py``: the command line's
+``--json`` answers with the same), and how each error becomes one."""
 
 from __future__ import annotations
 
@@ -10,33 +9,16 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 from starlette.routing import Match
 
-from graphsvc.analysis.findings import Subject
 from graphsvc.analysis.paths import PathError
 from graphsvc.application.access import Forbidden, Unauthenticated
+from graphsvc.application.error_body import ErrorBody, ProblemItem, path_error_body
 from graphsvc.application.retry import Conflict
 from graphsvc.domain.bundle import BundleError
 from graphsvc.store import StoreUnavailable
 from graphsvc.store.base import NotFound
-
-
-class ProblemItem(BaseModel):
-    location: str = Field(description="body, query, path, or the bundle array / sheet at fault")
-    row: int | None = Field(None, description="row index within an array, when there is one")
-    field: str | None = Field(None, description="the field at fault, dotted for nested fields")
-    reason: str
-
-
-class ErrorBody(BaseModel):
-    detail: str = Field(description="what went wrong, naming the field or id")
-    code: str = Field(
-        description="invalid, not_found, conflict, unauthenticated, forbidden, no_path, too_large, unavailable"
-    )
-    problems: list[ProblemItem] = Field(default_factory=list)
-    nearest: list[Subject] = Field(default_factory=list)
 
 
 def error(status: int, code: str, detail: str, **extra: Any) -> JSONResponse:
@@ -167,7 +149,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(PathError)
     async def no_path(request: Request, exc: PathError) -> JSONResponse:
-        return error(exc.status, "no_path" if exc.status == 422 else "not_found", str(exc), nearest=exc.nearest)
+        body = path_error_body(exc)
+        return JSONResponse(status_code=exc.status, content=body.model_dump(mode="json"))
 
     @app.exception_handler(StoreUnavailable)
     async def unavailable(request: Request, exc: StoreUnavailable) -> JSONResponse:

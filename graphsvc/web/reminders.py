@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Query, Request
 
+from graphsvc.application.error_body import ErrorBody
 from graphsvc.application.reminders import (
     RemindersReport,
     reminders_report,
@@ -16,7 +17,6 @@ from graphsvc.application.reminders import (
 from graphsvc.domain.defaults import REMINDER_DAYS
 from graphsvc.domain.model import Day
 from graphsvc.web.access import store_of
-from graphsvc.web.errors import ErrorBody
 
 router = APIRouter(tags=["reminders"])
 

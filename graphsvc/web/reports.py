@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from graphsvc.analysis.findings import Thresholds
 from graphsvc.analysis.paths import PathAnswer
+from graphsvc.application.error_body import ErrorBody
 from graphsvc.application.reports import (
     PortfolioReport,
     ProjectReport,
@@ -19,7 +20,6 @@ from graphsvc.domain.bundle import json_schema
 from graphsvc.domain.defaults import OVERLOAD, STALE_DAYS
 from graphsvc.domain.model import Day
 from graphsvc.web.access import store_of
-from graphsvc.web.errors import ErrorBody
 from graphsvc.web.response_cache import cache_of
 
 router = APIRouter()

@@ -14,6 +14,7 @@ from typing import Any
 
 from fastapi import APIRouter, File, Query, Request, UploadFile
 
+from graphsvc.application.error_body import ProblemItem
 from graphsvc.application.spreadsheet.convert import SpreadsheetError
 from graphsvc.application.spreadsheet.read import read_files
 from graphsvc.application.spreadsheet.report import (
@@ -23,7 +24,7 @@ from graphsvc.application.spreadsheet.report import (
 )
 from graphsvc.domain.keys import Role
 from graphsvc.web.access import principal_of
-from graphsvc.web.errors import ProblemItem, error, responses
+from graphsvc.web.errors import error, responses
 
 router = APIRouter(tags=["import"])
 SPREADSHEET_UPLOAD = "/api/v1/import/spreadsheet"

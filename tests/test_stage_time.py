@@ -7,12 +7,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from scenarios import DAY, ago, codes, drop, edit, findings, healthy
-
 from graphsvc.analysis.findings import Severity, analyse, flat, grouped, present
 from graphsvc.analysis.health import project_health
 from graphsvc.analysis.view import build_view
 from graphsvc.domain.bundle import parse_bundle
+
+from scenarios import DAY, ago, codes, drop, edit, findings, healthy
 
 
 def dated() -> dict[str, Any]:
@@ -132,20 +132,19 @@ def test_a_stage_lists_only_the_findings_that_belong_to_it():
 
 
 def test_low_findings_of_one_code_are_grouped_with_their_members():
-    data = healthy()
-    for i in range(3):
-        data["contacts"].append({"id": f"d{i}", "name": f"Dan {i}", "org": "oc", "title": "Driver"})
-        data["links"].append(
-            {"id": f"m{i}", "source": f"d{i}", "target": "b2", "kind": "communicates", "last_contact": ago(1)}
-        )
-        data["assignments"].append({"id": f"y{i}", "contact": f"d{i}", "responsibility": "r2", "raci": "C"})
+    data = edit(healthy(), "links", "l4", last_contact=ago(40))
+    edit(data, "links", "l5", last_contact=ago(50))  # two stale lines between owners, off the handover
     every = findings(data)
-    bridges = [f for f in every if f.code == "BRIDGE_LINK"]
-    assert len(bridges) == 3 and all(f.severity == Severity.low for f in bridges)
-    (entry,) = [f for f in grouped(every) if f.code == "BRIDGE_LINK"]
-    assert entry.members == sorted(bridges, key=lambda f: f.sort_key()) and entry.explanation.startswith("3 lines")
-    assert {s.id for s in entry.subjects} >= {"d0", "d1", "d2", "b2"}
+    stale = [f for f in every if f.code == "STALE_LINK"]
+    assert len(stale) == 2 and all(f.severity == Severity.low for f in stale)
+    (entry,) = [f for f in grouped(every) if f.code == "STALE_LINK"]
+    assert entry.members == stale and entry.explanation.startswith("2 lines")
+    assert {s.id for s in entry.subjects} == {"a1", "a2", "b2", "l4", "l5"}
+    assert [s.id for s in entry.stages] == ["s1", "s2"]
     assert flat(grouped(every)) == every
+    # a single low finding of a code stays as it is
+    edit(data, "links", "l4", last_contact=ago(1))
+    assert [f.members for f in grouped(findings(data)) if f.code == "STALE_LINK"] == [[]]
 
 
 def test_interactions_after_the_as_of_day_do_not_count():

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from datetime import date, timedelta
 from enum import Enum
+from graphlib import TopologicalSorter
 from typing import Any, Literal, cast
 
 import networkx as nx
@@ -705,10 +706,12 @@ def _structure(judge: _Judge) -> list[Finding]:
     out = []
     adj = adjacency(view.graph)  # not graph.degree / graph.edges: see view.edges_among
     points, bridges = cut_structure(adj)  # one pass for both
+    reported: set[str] = set()
     for point, groups in single_points(view.graph, points).items():
         parts = [set(g) for g in groups]
         if not _matters(parts, owners, with_duty):
             continue
+        reported.add(point)
         apart = sum(1 for part in parts if not owners.isdisjoint(part)) > 1
         sizes = " / ".join(str(len(g)) for g in groups)
         out.append(
@@ -727,6 +730,8 @@ def _structure(judge: _Judge) -> list[Finding]:
         side = _side(adj, v, u)
         if len(side) == 1 and len(adj[u]) == 1:
             continue  # a pair talking only to each other: not a bridge between groups
+        if (len(adj[v]) == 1 and u in reported) or (len(adj[u]) == 1 and v in reported):
+            continue  # it cuts off one person, whom the single point at its other end names
         parts = [side, _component(adj, u) - side]
         if not _matters(parts, owners, with_duty):
             continue
@@ -996,11 +1001,22 @@ def grouped(findings: list[Finding]) -> list[Finding]:
                 subjects=_union(s for m in members for s in m.subjects),
                 explanation=explanation.format(n=len(members)),
                 remedy=remedy,
-                stages=_union(s for m in members for s in m.stages),
+                stages=_in_order([m.stages for m in members]),
                 members=members,
             )
         )
     return sorted(out, key=Finding.sort_key)
+
+
+def _in_order(lists: list[list[Subject]]) -> list[Subject]:
+    """The union of lists that are each in stage order, still in stage order."""
+    after: dict[str, set[str]] = {}
+    by_id: dict[str, Subject] = {}
+    for subjects in lists:
+        for i, subject in enumerate(subjects):
+            by_id.setdefault(subject.id, subject)
+            after.setdefault(subject.id, set()).update(s.id for s in subjects[:i])
+    return [by_id[sid] for sid in TopologicalSorter(after).static_order()]
 
 
 def _union(subjects: Iterable[Subject]) -> list[Subject]:

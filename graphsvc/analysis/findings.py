@@ -488,51 +488,6 @@ def _communication(judge: _Judge) -> tuple[list[Finding], list[HandoverCheck], l
 
 
 _FROM = ("__from__",)  # merged owner groups: tuples, never a contact id
-_TO = ("__to__",)
-
-
-def _merged(graph: nx.Graph[str], left: list[str], right: list[str]) -> nx.Graph[str]:
-    """The graph with each owner group contracted to one node, for cuts between groups."""
-    merged: nx.Graph[str] = nx.Graph()
-    rename = dict.fromkeys(left, "__from__") | dict.fromkeys(right, "__to__")
-    merged.add_nodes_from({rename.get(n, n) for n in graph.nodes})
-    for u, v in graph.edges:
-        a, b = rename.get(u, u), rename.get(v, v)
-        if a != b:
-            merged.add_edge(a, b)
-    return merged
-
-
-def independent_paths(graph: nx.Graph[str], left: list[str], right: list[str], cap: int | None = None) -> int:
-    """How many node-disjoint working paths join two owner groups (shared people count as many).
-
-    With ``cap`` the answer is ``min(count, cap)``; ``cap=2`` (is there a second route?)
-    needs one depth-first search instead of a max-flow.
-    """
-    if not left or not right:
-        return 0  # a side without an active owner has no one to hand over to or from
-    if set(left) & set(right):
-        count = len(graph)  # the same person owns both sides
-        return count if cap is None else min(count, cap)
-    if cap is not None and cap <= 2:
-        adj = adjacency(graph)
-        direct = any(y in adj[x] for x in left for y in right)
-        neighbours = contracted(adj, {_FROM: left, _TO: right}, cut=(_FROM, _TO))
-        search: DepthFirst[str | tuple[str]] = DepthFirst(_FROM, neighbours)
-        if not search.reaches(_TO):
-            rest = 0
-        else:
-            rest = 1 if search.first_separator(_TO) is not None else 2
-        return min(rest + int(direct), cap)
-    merged = _merged(graph, left, right)
-    if not nx.has_path(merged, "__from__", "__to__"):
-        return 0
-    direct = merged.has_edge("__from__", "__to__")
-    if direct:
-        merged.remove_edge("__from__", "__to__")
-    rest = int(nx.node_connectivity(merged, "__from__", "__to__")) if nx.has_path(merged, "__from__", "__to__") else 0
-    count = rest + int(direct)
-    return count if cap is None else min(count, cap)
 
 
 def _joined_without(graph: nx.Graph[str], left: list[str], right: list[str], avoid: str) -> bool:

@@ -30,6 +30,8 @@ def _shifted(value: Any, by: timedelta) -> Any:
         return shift_dates(value, by)
     if isinstance(value, list | tuple):
         return type(value)(_shifted(item, by) for item in value)
+    if isinstance(value, dict):
+        return {key: _shifted(item, by) for key, item in value.items()}
     return value
 
 
@@ -52,6 +54,8 @@ def _dates_in(value: Any) -> list[date]:
         return [day for name in type(value).model_fields for day in _dates_in(getattr(value, name))]
     if isinstance(value, list | tuple):
         return [day for item in value for day in _dates_in(item)]
+    if isinstance(value, dict):
+        return [day for item in value.values() for day in _dates_in(item)]
     return []
 
 

@@ -13,7 +13,7 @@ from datetime import date
 from importlib import resources
 from typing import Any, Final
 
-from graphsvc.application.demo.dates import ShiftError, shift_bundle
+from graphsvc.application.demo.dates import ShiftError, move_quoted_days, shift_bundle
 from graphsvc.domain.bundle import parse_bundle
 from graphsvc.domain.model import KINDS
 
@@ -50,19 +50,22 @@ class DemoDayError(ValueError):
 
 
 def demo_data_on(day: date) -> dict[str, Any]:
-    """Both demo projects with every date moved by ``day - SCENARIO_DAY``: loaded on
-    ``day``, the demo looks exactly as it did on its scenario day (ids are kept)."""
+    """Both demo projects with every date moved by ``day - SCENARIO_DAY``, and the days
+    quoted in their notes with them: loaded on ``day``, the demo looks exactly as it did on
+    its scenario day (ids are kept)."""
     data = demo_data()
     if day == SCENARIO_DAY:
         return data
+    by = day - SCENARIO_DAY
     try:
-        moved = shift_bundle(parse_bundle(data), day - SCENARIO_DAY)
+        moved = shift_bundle(parse_bundle(data), by)
     except ShiftError as exc:
         raise DemoDayError(
             f"the demo can be loaded as of {SCENARIO_DAY + exc.lowest} to {SCENARIO_DAY + exc.highest},"
             f" not {day}: {exc}"
         ) from exc
-    return moved.model_dump(mode="json")
+    rows = {kind: [move_quoted_days(row, by) for row in moved.rows(kind)] for kind in KINDS}
+    return moved.model_copy(update=rows).model_dump(mode="json")
 
 
 __all__ = ["DEMO_FILES", "SCENARIO_DAY", "DemoDayError", "demo_bundles", "demo_data", "demo_data_on"]

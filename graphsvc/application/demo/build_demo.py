@@ -291,7 +291,7 @@ def property_development() -> Builder:
     planning = b.org("org-binjiang-planning", "杭州市规划和自然资源局滨江分局", "regulator",
                      "bj-ghzy.example.cn", "规划许可与规划核实 / planning permits")
     property_mgr = b.org("org-yunting-property-services", "杭州云庭物业服务有限公司", "property",
-                         "yunting-pm.example.cn", "物业，前期介入 from 2026-09")
+                         "yunting-pm.example.cn", "物业，前期介入 from 2026-09-01")
     bank = b.org("org-qianjiang-bank", "钱江商业银行滨江支行", "other", "qjbank.example.cn",
                  "开发贷款银行 / construction loan")
 
@@ -308,7 +308,7 @@ def property_development() -> Builder:
                     notes="从《供应商联系人.xlsx》导入；与 c-zhang-wei 同名不同号，未核实是否同一人",
                     tag="imported")
     li_na = P("c-li-na", "李娜", client, "设计管理经理 Design Manager", "+86 138 0000 1003", "wechat",
-              tag="management", since="2025-07-01", notes="2025-07 从澜山设计院跳槽到甲方")
+              tag="management", since="2025-07-01", notes="2025-07-01 从澜山设计院跳槽到甲方")
     chen = P("c-chen-xiaoyan", "陈晓燕", client, "报建专员 Permitting Coordinator", "+86 138 0000 1004",
              "wechat", tag="technical",
              notes="已提交离职申请，最后工作日 2026-12-31；与消防审验科的联系全部经由她，尚无交接人")
@@ -1049,11 +1049,12 @@ Every person, company, phone number and e-mail domain is invented. The scenario 
 ("today") is **{today}**: earlier stages are `done`, one is `active`, later ones `planned`.
 
 Dates are relative to the day you load the demo: `graphsvc demo` moves every date and time
-by the same number of days, so the scenario day {today} becomes the day you load it, and on
-that day (the default `--as-of`) the demo shows what this README describes. The dates below
-are those of the scenario day; add the days `graphsvc demo` reports. `graphsvc demo --on DAY`
-loads it as if today were DAY; `graphsvc demo --scenario-dates` keeps the dates of this
-README (then ask with `--as-of {today}`).
+(and the days quoted in notes) by the same number of days, so the scenario day {today}
+becomes the day you load it, and on that day (the default `--as-of`) the demo shows what
+this README describes. The dates below are those of the scenario day; add the days
+`graphsvc demo` reports. `graphsvc demo --on DAY` loads it as if today were DAY;
+`graphsvc demo --scenario-dates` keeps the dates of this README (then ask with
+`--as-of {today}`).
 
 | file | project | counts |
 |---|---|---|

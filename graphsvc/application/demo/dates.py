@@ -8,15 +8,20 @@ the pydantic models themselves, so a date field added to a model later moves too
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
 from graphsvc.domain.bundle import Bundle
-from graphsvc.domain.model import KINDS, MAX_YEAR, MIN_YEAR
+from graphsvc.domain.model import KINDS, MAX_YEAR, MIN_YEAR, Row
 
 M = TypeVar("M", bound=BaseModel)
+R = TypeVar("R", bound=Row)
+
+#: a day quoted in a text, such as "Left the company on 2026-10-31"
+QUOTED_DAY = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 
 #: the earliest and latest day a row may hold (model.py refuses years outside)
 FIRST_DAY, LAST_DAY = date(MIN_YEAR, 1, 1), date(MAX_YEAR, 12, 31)
@@ -86,3 +91,21 @@ def shift_bundle(bundle: Bundle, by: timedelta) -> Bundle:
             LAST_DAY - span[1],
         )
     return bundle.model_copy(update={kind: [shift_dates(row, by) for row in bundle.rows(kind)] for kind in KINDS})
+
+
+def _moved_day(quoted: re.Match[str], by: timedelta) -> str:
+    try:
+        return (date.fromisoformat(quoted.group()) + by).isoformat()
+    except (ValueError, OverflowError):  # not a real day: left as written
+        return quoted.group()
+
+
+def move_quoted_days(row: R, by: timedelta) -> R:
+    """A copy of ``row`` whose texts quote days moved by ``by``: for the demo, whose notes
+    tell its story ("最后工作日 2026-12-31"). Ids and references are kept as they are."""
+    changes = {}
+    for name in type(row).model_fields:
+        value = getattr(row, name)
+        if name != "id" and name not in row.references and isinstance(value, str) and QUOTED_DAY.search(value):
+            changes[name] = QUOTED_DAY.sub(lambda quoted: _moved_day(quoted, by), value)
+    return row.model_copy(update=changes)

@@ -685,8 +685,8 @@ def _structure(judge: _Judge) -> list[Finding]:
         side = _side(adj, v, u)
         if len(side) == 1 and len(adj[u]) == 1:
             continue  # a pair talking only to each other: not a bridge between groups
-        if u in reported or v in reported:
-            continue  # the single point at one end already names the part this line cuts off
+        if (len(adj[v]) == 1 and u in reported) or (len(adj[u]) == 1 and v in reported):
+            continue  # it cuts off one person, whom the single point at its other end names
         parts = [side, _component(adj, u) - side]
         if not _matters(parts, owners, with_duty):
             continue

@@ -1106,7 +1106,7 @@ README_TAIL = """
   acceptance handover path (medium), the one to 沈国强 joins two owners (low, in the group
   of lines worth refreshing).
 - 郭锐 (`c-guo-rui`) is reachable only through 陈晓燕, so 陈晓燕 is also a single point of
-  failure that cuts an owner off (the line between them is not repeated as a bridge).
+  failure that cuts an owner off, and the line between them a bridge.
 - 石磊 (`c-shi-lei`), the steel supplier's sales manager, is Responsible for the rebar
   deliveries and his only line runs to 韩斌, who is on sick leave: an isolated owner.
 - People whose company left (`c-qin-guodong`, `c-du-wei`) have lines to other owners that

@@ -244,14 +244,32 @@ class MapData(BaseModel):
             return self
         if stage_id not in self.stage_ids():
             raise KeyError(stage_id)
+        findings = [f for f in self.findings if stage_id in f.stages]
+        severity = {f.index: f.severity for f in findings}
         return self.model_copy(
             update={
                 "view_stage": stage_id,
-                "nodes": [n for n in self.nodes if stage_id in n.stages],
-                "edges": [e for e in self.edges if stage_id in e.stages],
-                "findings": [f for f in self.findings if stage_id in f.stages],
+                "nodes": [_only(n, severity) for n in self.nodes if stage_id in n.stages],
+                "edges": [_only(e, severity) for e in self.edges if stage_id in e.stages],
+                "findings": findings,
             }
         )
+
+
+_Drawn = TypeVar("_Drawn", "MapNode", "MapEdge")
+
+
+def _only(item: _Drawn, severity: dict[int, Severity]) -> _Drawn:
+    """A node or edge showing only the findings of one stage (``severity``: index -> its
+    severity): a person marked for another stage's finding wears no ring in this one."""
+    kept = [i for i in item.findings if i in severity]
+    if kept == item.findings:
+        return item
+    if not kept:
+        return item.model_copy(update={"findings": [], "marks": [], "severity": None})
+    worst = min((severity[i] for i in kept), key=lambda s: s.rank)
+    # severity is set where a finding marked the item; it is now the worst of this stage's
+    return item.model_copy(update={"findings": kept, "severity": None if item.severity is None else worst})
 
 
 # -- building it ------------------------------------------------------------------------

@@ -26,7 +26,6 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from graphsvc.analysis.findings import Subject
-from graphsvc.analysis.timeline import valid_on
 from graphsvc.analysis.view import ProjectView, build_view, last_contacts
 from graphsvc.domain.bundle import Bundle
 from graphsvc.domain.defaults import REMINDER_DAYS
@@ -255,11 +254,12 @@ def project_reminders(
 
 
 def _owner_projects(store: Store, contact_id: str, day: date) -> list[str]:
-    """Projects in which the contact holds an A or R assignment valid on ``day``."""
+    """Projects in which the contact holds an A or R assignment valid on ``day`` or later (a
+    planned stage is judged on its start: the view decides who owns what then)."""
     resp_ids = {
         a.responsibility
         for a in read_as(store, Assignment)
-        if a.contact == contact_id and a.raci in ("A", "R") and valid_on(a, day)
+        if a.contact == contact_id and a.raci in ("A", "R") and (a.valid_to is None or day < a.valid_to)
     }
     if not resp_ids:
         return []

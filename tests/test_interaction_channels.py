@@ -25,6 +25,7 @@ from graphsvc.application.demo import demo_data
 from graphsvc.application.entities import delete
 from graphsvc.application.importer import import_bundle
 from graphsvc.application.lifecycle import merge
+from graphsvc.application.maps.model import build_map
 from graphsvc.application.reminders import reminders_report
 from graphsvc.application.reports import DirectoryCache, contact_paths, portfolio_report, project_report
 from graphsvc.application.spreadsheet.read import read_files
@@ -110,6 +111,12 @@ def test_co_recipients_of_an_email_have_not_used_their_line(store):
     assert A2_B2 in overdue(store) and A1_A2 not in overdue(store)
     assert direct_hop_used(store, "a2", "b2") == DAY - timedelta(days=40)
     assert direct_hop_used(store, "a1", "a2") == DAY - timedelta(days=1)
+    drawn = build_map(store.project_snapshot("p"), "p", DAY, [], stale_days=30)
+    assert {e.ref: e.last_used for e in drawn.edges if e.kind == "communicates"} == {
+        "l1": DAY - timedelta(days=1),
+        "l4": DAY - timedelta(days=40),
+        "l5": DAY - timedelta(days=1),
+    }
 
 
 def test_the_named_sender_decides_which_lines_an_email_used(store):

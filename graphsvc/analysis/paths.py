@@ -21,9 +21,10 @@ import networkx as nx
 from pydantic import BaseModel
 
 from graphsvc.analysis.findings import Subject
+from graphsvc.analysis.interactions import last_contacts
 from graphsvc.analysis.path_search import k_cheapest_paths
 from graphsvc.analysis.timeline import ContactState, contact_state, stage_time, valid_on
-from graphsvc.analysis.view import last_contacts, line_used
+from graphsvc.analysis.view import line_used
 from graphsvc.domain.bundle import Bundle
 from graphsvc.domain.model import ContactPeriod, Link
 from graphsvc.support.gc_pause import paused_gc
@@ -111,7 +112,7 @@ def _build_directory(data: Bundle, day: date) -> Directory:
     for period in data.contact_history:
         periods[period.contact].append(period)
     state = {c.id: contact_state(c, periods[c.id], day) for c in data.contacts}
-    interactions = last_contacts(data, day)
+    interactions = last_contacts(data.interactions, day)
     graph: nx.Graph[str] = nx.Graph()
     everyone: nx.Graph[str] = nx.Graph()
     graph.add_nodes_from(cid for cid, s in state.items() if s.active)

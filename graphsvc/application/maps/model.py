@@ -29,8 +29,9 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel, Field
 
 from graphsvc.analysis.findings import Finding, Severity, Subject
+from graphsvc.analysis.interactions import last_contacts
 from graphsvc.analysis.timeline import valid_on
-from graphsvc.analysis.view import ProjectView, build_view, last_contacts
+from graphsvc.analysis.view import ProjectView, build_view, line_used
 from graphsvc.application.maps.layout import Group, compute_layout
 from graphsvc.domain.bundle import Bundle
 from graphsvc.domain.defaults import STALE_DAYS
@@ -462,7 +463,7 @@ def build_map(
         )
         raci_edge[(source, target)].append(eid)
 
-    logged = last_contacts(snapshot, day)
+    logged = last_contacts(snapshot.interactions, day)
     for link in sorted(view.links, key=lambda link: link.id):
         source, target = f"c:{link.source}", f"c:{link.target}"
         if source not in nodes or target not in nodes:
@@ -470,10 +471,7 @@ def build_map(
         eid = f"l:{link.id}"
         extra = {}
         if link.kind == "communicates":
-            used = link.last_contact if link.last_contact and link.last_contact <= day else None
-            seen = logged.get(frozenset((link.source, link.target)))
-            if seen and (used is None or seen > used):
-                used = seen
+            used = line_used(link, logged, day)
             age = (day - used).days if used else None
             extra = {"last_used": used, "age_days": age, "stale": age is None or age > stale_days}
         edges[eid] = _edge(

@@ -131,15 +131,16 @@ def test_the_named_sender_decides_which_lines_an_email_used(store):
     assert direct_hop_used(store, "a1", "a2") == DAY - timedelta(days=40)
 
 
-def test_an_email_without_a_sender_is_sent_by_its_first_participant(store):
-    # participants are kept in id order: a1 comes first, however they were written
+def test_an_email_without_a_sender_is_sent_by_its_first_participant_as_written(store):
+    # Bea is written first: she sent it (stored so, before the participants are put in id order)
     data = two_stale_lines(channel="mail")
     data["interactions"][0]["participants"] = ["b2", "a2", "a1"]
     import_bundle(store, data, today=DAY)
-    assert store.read("interactions", ["i1"])[0].sender is None
-    assert "l4" in stale(store) and "l5" not in stale(store)
-    assert A2_B2 in overdue(store) and A1_A2 not in overdue(store)
-    assert direct_hop_used(store, "a2", "b2") == DAY - timedelta(days=40)
+    (stored,) = store.read("interactions", ["i1"])
+    assert (stored.sender, stored.participants) == ("b2", ["a1", "a2", "b2"])
+    assert "l5" in stale(store) and "l4" not in stale(store)
+    assert A1_A2 in overdue(store) and A2_B2 not in overdue(store)
+    assert direct_hop_used(store, "a2", "b2") == DAY - timedelta(days=1)
 
 
 def test_a_meeting_uses_every_pair(store):
@@ -220,17 +221,20 @@ def test_the_sender_survives_export_and_import(store):
     exported["interactions"][0]["sender"] = "a2"
     import_bundle(store, exported, today=DAY)
     assert store.read("interactions", ["i1"])[0].sender == "a2"
-    exported["interactions"][0]["sender"] = None
+    exported["interactions"][0]["sender"] = None  # an e-mail without one: its first participant
+    import_bundle(store, exported, today=DAY)
+    assert store.read("interactions", ["i1"])[0].sender == "a1"
+    assert store.portfolio_read(None)[1]["interactions"][0].sender == "a1"  # type: ignore[attr-defined]
+    exported["interactions"][0].update(sender=None, channel="meeting")  # a meeting needs none
     import_bundle(store, exported, today=DAY)
     assert store.read("interactions", ["i1"])[0].sender is None
-    assert store.portfolio_read(None)[1]["interactions"][0].sender is None  # type: ignore[attr-defined]
 
 
 def test_deleting_the_sender_keeps_the_interaction_readable(store):
     import_bundle(store, two_stale_lines(channel="email", sender="b2"), today=DAY)
     delete(store, "contacts", "b2", "test", cascade=True)
     (left,) = store.read("interactions", ["i1"])
-    assert (left.participants, left.sender) == (["a1", "a2"], None)
+    assert (left.participants, left.sender) == (["a1", "a2"], "a1")  # the first one left sends
     assert store.invalid_rows() == []
 
 
@@ -302,3 +306,34 @@ def test_a_sender_outside_the_reach_is_not_shown_nor_guessable(store):
         assert outside.status_code == unknown.status_code == 422
         assert outside.text.replace(SW_PERSON, "<id>") == unknown.text.replace("c-nobody", "<id>")
         assert store.read("interactions", ["i-inside"])[0].sender == PD_PERSON
+
+
+def test_a_scoped_key_counts_the_same_lines_as_an_admin_when_the_sender_is_hidden(store):
+    # Dai (only in project p2) writes to Adam and Bea about Tower: a key for Tower cannot
+    # see Dai, and must still not count Adam–Bea (both copied) as used
+    data = edit(healthy(), "links", "l4", last_contact=ago(40))
+    data["organizations"].append({"id": "od", "name": "Vendor Co", "kind": "vendor"})
+    data["contacts"].append({"id": "d1", "name": "Dai", "org": "od", "title": "Sales"})
+    data["projects"].append({"id": "p2", "name": "Annex", "organizations": [{"org": "od", "role": "supplier"}]})
+    data["stages"].append({"id": "t1", "project": "p2", "name": "Supply", "order": 1, "status": "active"})
+    data["responsibilities"].append({"id": "q1", "stage": "t1", "name": "Deliver steel"})
+    data["assignments"].append({"id": "y1", "contact": "d1", "responsibility": "q1", "raci": "A"})
+    data["interactions"] = [
+        {"id": "i1", "at": YESTERDAY, "participants": ["d1", "a2", "b2"], "channel": "email", "project": "p"}
+    ]
+    import_bundle(store, data, today=DAY)
+    assert store.read("interactions", ["i1"])[0].sender == "d1"  # the first participant as written
+    headers = {}
+    for name, role, projects in [("root", Role.admin, []), ("tower", Role.manager, ["p"])]:
+        text, record = issue(name, role, projects, None)
+        store.save_key(record)
+        headers[role.value] = {"X-API-Key": text}
+    with TestClient(create_app(store)) as client:
+        seen = {}
+        for who in ("admin", "manager"):
+            shown = client.get("/api/v1/interactions/i1", headers=headers[who]).json()
+            answer = client.get("/api/v1/projects/p/reminders", headers=headers[who], params={"as_of": str(DAY)})
+            assert answer.status_code == 200, answer.text
+            seen[who] = sorted((r["owner"]["id"], r["other"]["id"]) for r in answer.json()["reminders"])
+            assert ("a2", "b2") in seen[who], (who, shown)
+        assert seen["admin"] == seen["manager"]

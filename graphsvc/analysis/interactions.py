@@ -15,23 +15,17 @@ from itertools import combinations
 
 from graphsvc.domain.model import Interaction
 
-#: channels read as e-mail (compared without case and surrounding spaces)
-EMAIL_CHANNELS = frozenset({"email", "e-mail", "mail"})
-
-
-def is_email(interaction: Interaction) -> bool:
-    return interaction.channel.strip().casefold() in EMAIL_CHANNELS
-
-
-def sender_of(interaction: Interaction) -> str:
-    """The named sender, else the first participant."""
-    return interaction.sender or interaction.participants[0]
-
-
 def used_pairs(interaction: Interaction) -> Iterator[frozenset[str]]:
-    """The lines (pairs of contact ids) one interaction used."""
-    if is_email(interaction):
-        sender = sender_of(interaction)
+    """The lines (pairs of contact ids) one interaction used.
+
+    An e-mail is read from its sender (the model names one when none is given); one whose
+    sender is outside what the reader may see (a scoped key's view leaves it out) used no
+    line the reader can see: its recipients did not talk to each other.
+    """
+    if interaction.is_email:
+        sender = interaction.sender
+        if sender is None:
+            return
         for recipient in interaction.participants:
             if recipient != sender:
                 yield frozenset((sender, recipient))

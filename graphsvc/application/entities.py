@@ -230,8 +230,10 @@ def cascade_plan(store: Store, kind: str, ids: set[str]) -> tuple[dict[str, set[
                     left = [c for c in interaction.participants if c not in doomed]
                     sender = None if interaction.sender in doomed else interaction.sender
                     if left:
-                        updates[referring][row_id] = interaction.model_copy(
-                            update={"participants": left, "sender": sender}
+                        # validated again: an e-mail left without its sender is read from the
+                        # first participant left, as any e-mail given without one
+                        updates[referring][row_id] = Interaction.model_validate(
+                            {**interaction.model_dump(mode="json"), "participants": left, "sender": sender}
                         )
                     else:
                         deletes[referring].add(row_id)

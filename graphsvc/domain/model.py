@@ -24,6 +24,7 @@ from pydantic import (
     StringConstraints,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 
 #: Limits of what a row may hold (the README's bundle section lists them): both stores
@@ -437,6 +438,14 @@ class Link(Row):
     references: ClassVar[dict[str, str]] = {"source": "contacts", "target": "contacts"}
 
 
+#: channels read as e-mail (compared without case and surrounding spaces)
+EMAIL_CHANNELS = frozenset({"email", "e-mail", "mail"})
+
+
+def is_email_channel(channel: object) -> bool:
+    return isinstance(channel, str) and channel.strip().casefold() in EMAIL_CHANNELS
+
+
 class Interaction(Row):
     model_config = ConfigDict(
         json_schema_extra={
@@ -460,10 +469,23 @@ class Interaction(Row):
     summary: Text = ""
     project: Ref | None = None
     #: who sent it (an e-mail) or organised it (a meeting): one of the participants; an
-    #: e-mail without one counts as sent by its first participant (participants are kept
-    #: in id order)
+    #: e-mail given without one is sent by its first participant as given (set here, before
+    #: the participants are put in id order)
     sender: Ref | None = None
     references: ClassVar[dict[str, str]] = {"project": "projects"}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _sender_of_an_email(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("sender") is None and is_email_channel(data.get("channel")):
+            people = data.get("participants")
+            if isinstance(people, list) and people and isinstance(people[0], str):
+                return {**data, "sender": people[0]}
+        return data
+
+    @property
+    def is_email(self) -> bool:
+        return is_email_channel(self.channel)
 
     @field_validator("participants")
     @classmethod

@@ -56,6 +56,7 @@ class _Plan:
         }
         self.people: list[str] = []
         self.status: dict[str, str] = {}  # on the as-of day
+        self.teams: list[list[str]] = []  # per stage
         self._serial = 0
 
     def next_id(self, kind: str) -> str:
@@ -160,6 +161,7 @@ def dated_project(seed: int, as_of: date = AS_OF) -> dict[str, Any]:
         nxt = stage_rows[i + 1][0] if i + 1 < len(stage_rows) else None
         until = nxt if nxt is not None else (end + timedelta(days=1) if end is not None else None)
         team = rng.sample(people, min(len(people), rng.randint(4, 9)))
+        plan.teams.append(team)
         accountables: list[str] = []
         for d in range(rng.randint(1, 4)):
             duty = f"{stage_ids[i]}-r{d}"
@@ -184,7 +186,17 @@ def dated_project(seed: int, as_of: date = AS_OF) -> dict[str, Any]:
     _links(plan)
     _backups(plan)
     _meetings(plan)
+    _undated_ends(plan)
     return plan.data
+
+
+def _undated_ends(plan: _Plan) -> None:
+    """Sometimes a planned stage in the middle has no end yet (a handover from it is judged
+    at its stage time)."""
+    stages = plan.data["stages"]
+    for stage in stages[:-1]:
+        if stage["status"] == "planned" and "end" in stage and plan.rng.random() < 0.2:
+            del stage["end"]
 
 
 def _assign(
@@ -241,10 +253,14 @@ def _links(plan: _Plan) -> None:
     for i in range(1, len(order)):
         if rng.random() < 0.08:
             continue  # a person (and what hangs on them) off the tree
-        pairs.add(frozenset((order[i], order[rng.randrange(max(1, i - 3), i)] if i > 1 else order[0])))
-    for _ in range(rng.randint(0, len(people) // 3)):
+        pairs.add(frozenset((order[i], order[rng.randrange(i)])))
+    for _ in range(rng.randint(0, len(people) // 2)):
         a, b = rng.sample(people, 2)
         pairs.add(frozenset((a, b)))
+    for team in plan.teams:  # a stage's team talks among itself, more or less
+        for _ in range(rng.randint(0, len(team))):
+            a, b = rng.sample(team, 2)
+            pairs.add(frozenset((a, b)))
     for pair in sorted(pairs, key=sorted):
         a, b = sorted(pair)
         if rng.random() < 0.5:

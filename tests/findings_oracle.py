@@ -49,6 +49,7 @@ class Expected:
     stages: frozenset[str] | None  # None: the README leaves them open (see stages_of)
     names: frozenset[str]
     severity: str | None = None  # only where the README fixes it
+    why: str = field(default="", compare=False)  # which rule made it (for coverage)
 
     def key(self) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
         """What identifies the finding: its code, the ids it names, and for a handover the
@@ -238,7 +239,10 @@ def handover_checks(project: Project) -> tuple[list[Expected], tuple[int, int]]:
             # ones" = not one of them is joined to one of the others without the carrier.
             if not others_out or not others_in or not _joined(graph, others_out, others_in, without=carrier):
                 named.add(carrier)
-        here += [Expected("HANDOVER_SINGLE_POINT", None, both, frozenset({p})) for p in sorted(named)]
+        here += [
+            Expected("HANDOVER_SINGLE_POINT", None, both, frozenset({p}), why="shared" if p in shared else "cut")
+            for p in sorted(named)
+        ]
         robust += not here
         found += here
     return found, (robust, checked)

@@ -137,6 +137,7 @@ def test_the_seeds_cover_the_rules():
         answer = oracle(data, project_of(seed), AS_OF)
         seen.update(f.code for f in answer.findings)
         seen.update(f"{f.code}:{f.severity}" for f in answer.findings if f.code == "OWNER_INACTIVE")
+        seen.update(f"{f.code}:{f.why}" for f in answer.findings if f.code == "HANDOVER_SINGLE_POINT")
         seen["checked handovers"] += answer.robust[1]
         seen["robust handovers"] += answer.robust[0]
         seen.update(f"stage {s.get('status')}" for s in data["stages"])
@@ -147,6 +148,8 @@ def test_the_seeds_cover_the_rules():
         "OWNER_INACTIVE:low",
         "OWNER_INACTIVE:critical",
         "OWNER_INACTIVE:high",
+        "HANDOVER_SINGLE_POINT:shared",
+        "HANDOVER_SINGLE_POINT:cut",
         "checked handovers",
         "robust handovers",
         "stage done",
@@ -317,3 +320,22 @@ def test_a_shared_accountable_with_a_line_beside_them_is_robust(store):
     assert not [n for n in named if n[0].startswith("HANDOVER_")]
     assert robust(report) == (1, 1)
     agrees(data, report)
+
+
+def test_the_oracle_reads_the_hand_written_cases_as_the_issue_does():
+    """The oracle alone (no store) on the cases above: its readings of the rules."""
+
+    def handovers(data: dict[str, Any]) -> list[tuple[str, tuple[str, ...]]]:
+        return sorted(e.key()[::2] for e in oracle(data, "h-p", D).findings if e.code in HANDOVER_CODES)
+
+    data = two_stages()
+    assert handovers(data) == [("HANDOVER_NO_PATH", ("b1",))]
+    assert oracle(data, "h-p", D).robust == (0, 1)
+    assert not [e for e in oracle(data, "h-p", D).findings if e.code == "NO_ACCOUNTABLE"]
+    data["links"].append(link("h-l3", "a2", "b2"))
+    assert handovers(data) == [("HANDOVER_SINGLE_POINT", ("a2",)), ("HANDOVER_SINGLE_POINT", ("b2",))]
+    data["links"].append(link("h-l4", "a1", "b1"))
+    assert handovers(data) == [] and oracle(data, "h-p", D).robust == (1, 1)
+    data = two_stages()
+    data["assignments"][2]["contact"] = "a1"
+    assert handovers(data) == [("HANDOVER_SINGLE_POINT", ("a1",))]

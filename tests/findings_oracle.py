@@ -297,6 +297,10 @@ def structure_checks(project: Project) -> list[Expected]:
                         severity(parts),
                     )
                 )
+        if len(component) == 2:
+            # Reading: "nor is a pair who only talk to each other" is an exception to the
+            # rule before it: the line of a two-person component is never a finding.
+            continue
         for a, b in sorted(tuple(sorted(e)) for e in graph.subgraph(component).edges):
             rest = nx.restricted_view(graph, [], [(a, b)])
             parts = _parts(graph, set(component), rest)

@@ -2,6 +2,8 @@
 // The responsibility pattern checks of every open duty in the portfolio, as of a day, in
 // one statement (the Python judge's duty_checks in graphsvc/analysis/findings.py says the
 // same; tests/test_responsibility_checks.py holds them to it):
+// Assignments are read at the stage's time (a planned stage: the day it starts); statuses
+// on the as-of day.
 //   NO_ACCOUNTABLE        nobody holds an A assignment valid on the day
 //   MULTIPLE_ACCOUNTABLE  more than one A holder is active on the day (contacts: those)
 //   OWNER_INACTIVE        an A holder has left or is on leave on the day (one row each)
@@ -18,11 +20,14 @@ WITH p, s, r,
     ELSE s.status
   END AS phase
 WHERE phase <> 'done'
-CALL (r) {
+// the stage's time (analysis/timeline.py stage_time): a planned stage is judged on its start
+WITH p, s, r,
+  CASE WHEN phase = 'planned' AND s.start IS NOT NULL AND s.start > $as_of THEN s.start ELSE $as_of END AS on_day
+CALL (r, on_day) {
   OPTIONAL MATCH (c:Contact)-[a:ASSIGNED]->(r)
   WHERE a.raci IN ['A', 'R']
-    AND (a.valid_from IS NULL OR a.valid_from <= $as_of)
-    AND (a.valid_to IS NULL OR $as_of < a.valid_to)
+    AND (a.valid_from IS NULL OR a.valid_from <= on_day)
+    AND (a.valid_to IS NULL OR on_day < a.valid_to)
   WITH c, a
   WITH c, a, COLLECT {
     MATCH (c)-[:HAS_PERIOD]->(h:ContactPeriod)

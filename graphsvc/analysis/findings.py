@@ -18,7 +18,9 @@ Stages that are done are not judged: their duties are over.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import date, timedelta
 from enum import Enum
 from typing import Any, Literal, cast
@@ -70,6 +72,12 @@ class Finding(BaseModel):
     remedy: str
     candidates: list[Subject] = Field(default_factory=list, description="people who could take over")
     groups: list[list[Subject]] = Field(default_factory=list, description="groups a single point separates")
+    stages: list[Subject] = Field(
+        default_factory=list, description="every stage the finding concerns; a stage's findings are those listing it"
+    )
+    members: list[Finding] = Field(
+        default_factory=list, description="for a grouped entry (low findings of one code): the single findings"
+    )
 
     def sort_key(self) -> tuple[int, str, str, str, list[str]]:
         return (
@@ -130,8 +138,12 @@ class _Judge:
         subjects: list[Subject],
         explanation: str,
         remedy: str,
+        *,
+        stages: list[Stage] | None = None,
         **extra: Any,
     ) -> Finding:
+        """``stages``: every stage the finding concerns (default: its own stage, if any)."""
+        concerned = stages if stages is not None else ([stage] if stage is not None else [])
         return Finding(
             code=code,
             severity=severity,
@@ -140,8 +152,24 @@ class _Judge:
             subjects=subjects,
             explanation=explanation,
             remedy=remedy,
+            stages=[self.stage(s) for s in concerned],
             **extra,
         )
+
+    def stages_of(self, people: set[str], letters: str = "ARCI") -> list[Stage]:
+        """Stages not done in which any of ``people`` holds one of ``letters`` (stage time)."""
+        view = self.view
+        index: dict[str, dict[str, set[str]]] | None = self.__dict__.get("_letters")
+        if index is None:
+            index = self.__dict__["_letters"] = {}
+            for stage in view.stages:
+                if view.phase[stage.id] == "done":
+                    continue
+                for resp in view.responsibilities.get(stage.id, []):
+                    for a in view.assignments.get(resp.id, []):
+                        index.setdefault(a.contact, {}).setdefault(a.raci, set()).add(stage.id)
+        wanted = {sid for c in people for letter in letters for sid in index.get(c, {}).get(letter, ())}
+        return [stage for stage in view.stages if stage.id in wanted]
 
     def candidates(self, stage: Stage, leaving: list[str], limit: int = 5) -> list[Subject]:
         """Active people who could take a duty over: linked to the stage team first,
@@ -220,7 +248,11 @@ def duty_checks(view: ProjectView, resp: Responsibility) -> list[tuple[str, tupl
 def responsibility_findings(view: ProjectView, limits: Thresholds, checks: Checks | None = None) -> list[Finding]:
     """``checks``: the pattern checks answered elsewhere (the portfolio query on Neo4j) for
     the project's open duties; None to answer them here."""
-    judge = _Judge(view, limits)
+    return _responsibility(_Judge(view, limits), checks)
+
+
+def _responsibility(judge: _Judge, checks: Checks | None) -> list[Finding]:
+    view = judge.view
     out: list[Finding] = []
     for stage in view.stages:
         phase = view.phase[stage.id]
@@ -384,6 +416,7 @@ def _overload(judge: _Judge) -> list[Finding]:
             [judge.person(cid)],
             f"{view.name(cid)} is accountable for {count} duties in active stages (limit {judge.limits.overload}).",
             "Spread the accountable roles over more people.",
+            stages=[s for s in judge.stages_of({cid}, "A") if view.phase[s.id] == "active"],
         )
         for cid, count in sorted(load.items())
         if count > judge.limits.overload
@@ -393,21 +426,64 @@ def _overload(judge: _Judge) -> list[Finding]:
 # -- communication ----------------------------------------------------------------------
 
 
+@dataclass
+class HandoverCheck:
+    """One handover between consecutive stages, as the findings and the health judge it.
+
+    ``outgoing``: the first stage's accountables on its last day; ``incoming``: the next
+    stage's at its stage time (both active on the as-of day). Not ``checked`` when a side
+    has nobody; ``robust`` when checked and no finding was raised.
+    """
+
+    before: Stage
+    after: Stage
+    outgoing: list[str]
+    incoming: list[str]
+    findings: list[Finding] = dataclass_field(default_factory=list)
+    path_edges: set[frozenset[str]] = dataclass_field(default_factory=set)
+
+    @property
+    def checked(self) -> bool:
+        return bool(self.outgoing and self.incoming)
+
+    @property
+    def robust(self) -> bool:
+        return self.checked and not self.findings
+
+
+@dataclass
+class OwnerLine:
+    """A working line with a ``communicates`` link between two owners or on a handover path."""
+
+    pair: tuple[str, str]
+    data: dict[str, Any]
+    between_owners: bool
+    handover_stages: list[Stage]
+    stale: bool
+
+
+def handover_checks(judge: _Judge) -> list[HandoverCheck]:
+    view = judge.view
+    return [
+        _handover(judge, before, after)
+        for before, after in zip(view.stages, view.stages[1:])
+        if view.phase[after.id] != "done"
+    ]
+
+
 def communication_findings(view: ProjectView, limits: Thresholds) -> list[Finding]:
-    judge = _Judge(view, limits)
-    out: list[Finding] = []
-    handover_edges: set[frozenset[str]] = set()
-    for before, after in zip(view.stages, view.stages[1:]):
-        if view.phase[after.id] == "done":
-            continue
-        found, edges = _handover(judge, before, after)
-        out.extend(found)
-        handover_edges |= edges
+    return _communication(_Judge(view, limits))[0]
+
+
+def _communication(judge: _Judge) -> tuple[list[Finding], list[HandoverCheck], list[OwnerLine]]:
+    handovers = handover_checks(judge)
+    lines = owner_lines(judge, handovers)
+    out = [f for check in handovers for f in check.findings]
     out.extend(_structure(judge))
-    out.extend(_stale(judge, handover_edges))
+    out.extend(_stale(judge, lines))
     out.extend(_silos(judge))
     out.extend(_isolated(judge))
-    return out
+    return out, handovers, lines
 
 
 _FROM = ("__from__",)  # merged owner groups: tuples, never a contact id
@@ -458,63 +534,112 @@ def independent_paths(graph: nx.Graph[str], left: list[str], right: list[str], c
     return count if cap is None else min(count, cap)
 
 
-def _handover(judge: _Judge, before: Stage, after: Stage) -> tuple[list[Finding], set[frozenset[str]]]:
-    """Can the owners of the incoming stage be reached from those of the outgoing one?
+def _joined_without(graph: nx.Graph[str], left: list[str], right: list[str], avoid: str) -> bool:
+    """Is there a working path from ``left`` to ``right`` that does not pass ``avoid``?"""
+    adj = adjacency(graph)
+    targets = set(right)
+    seen = {avoid, *left}
+    frontier = list(left)
+    while frontier:
+        node = frontier.pop()
+        if node in targets:
+            return True
+        for nxt in adj[node]:
+            if nxt not in seen:
+                seen.add(nxt)
+                frontier.append(nxt)
+    return False
 
-    Checked per incoming owner, so that one owner reachable only through a single person
-    is found even when the others have lines of their own. One depth-first search from the
-    outgoing owners (merged into one node) answers both for every incoming owner: who is
-    reached, and the person nearest the outgoing side that every line runs through.
+
+def _handover(judge: _Judge, before: Stage, after: Stage) -> HandoverCheck:
+    """Can the accountables of the incoming stage be reached from those of the outgoing one?
+
+    Checked per incoming accountable, so that one reachable only through a single person is
+    found even when the others have lines of their own. One depth-first search from the
+    outgoing side (merged into one node) answers both for every incoming accountable: who
+    is reached, and the person nearest the outgoing side that every line runs through. A
+    person accountable on both sides is a line across by themselves; when exactly one is,
+    and nothing else joins the two sides, they carry the handover alone.
     """
     view = judge.view
-    left, right = view.owners(before.id), view.owners(after.id)
-    if not left or not right or set(left) & set(right):
-        return [], set()  # no owners on a side (the vacuum findings say so), or one person on both
+    left, right = view.outgoing_owners(before), view.owners(after.id)
+    check = HandoverCheck(before, after, left, right)
+    if not check.checked:
+        return check  # nobody on a side: the duty findings say why
+    shared = [c for c in right if c in set(left)]
+    incoming = [c for c in right if c not in shared]
     urgent = view.phase[before.id] == "active" or view.phase[after.id] == "active"
     stages = [judge.stage(before), judge.stage(after)]
+    both = [before, after]
     names: Callable[[list[str]], str] = lambda group: ", ".join(view.name(c) for c in group)  # noqa: E731
     unreachable: list[str] = []
     through: dict[str, list[str]] = {}
     neighbours = contracted(adjacency(view.graph), {_FROM: left})
     search: DepthFirst[str | tuple[str]] = DepthFirst(_FROM, neighbours)
-    for owner in right:
+    for owner in incoming:
         if not search.reaches(owner):
             unreachable.append(owner)
             continue
         separator = search.first_separator(owner)
         if separator is not None:
             through.setdefault(cast(str, separator), []).append(owner)  # the merged root is never one
-    found: list[Finding] = []
     if unreachable:
         everyone = len(unreachable) == len(right)
-        found.append(
+        check.findings.append(
             judge.finding(
                 "HANDOVER_NO_PATH",
                 _pick(urgent, Severity.critical, Severity.high),
                 after,
                 stages + [judge.person(c) for c in left + unreachable],
-                f"No working line joins the owners of {before.name} ({names(left)}) to "
+                f"No working line joins the accountables of {before.name} ({names(left)}) to "
                 + (
                     f"those of {after.name} ({names(right)})."
                     if everyone
-                    else f"{names(unreachable)}, owner(s) in {after.name}."
+                    else f"{names(unreachable)}, accountable in {after.name}."
                 ),
                 "Introduce the owners on both sides to each other and log the contact.",
+                stages=both,
             )
         )
     for point, owners in sorted(through.items()):
-        found.append(
+        check.findings.append(
             judge.finding(
                 "HANDOVER_SINGLE_POINT",
                 _pick(urgent, Severity.high, Severity.medium),
                 after,
                 stages + [judge.person(point)] + [judge.person(c) for c in owners],
-                f"Every working line from the owners of {before.name} to {names(owners)} in {after.name} "
+                f"Every working line from the accountables of {before.name} to {names(owners)} in {after.name} "
                 f"runs through {view.name(point)}.",
                 f"Give them a direct line, or a second route that avoids {view.name(point)}.",
+                stages=both,
             )
         )
-    return found, _path_edges(view.graph, left, right)
+    if len(shared) == 1:
+        (carrier,) = shared
+        others_left = [c for c in left if c != carrier]
+        others_right = [c for c in right if c != carrier]
+        if not others_left or not others_right:
+            why = f"no one else is accountable in {before.name if not others_left else after.name}"
+        elif not _joined_without(view.graph, others_left, others_right, carrier):
+            why = f"no working line joins {names(others_left)} to {names(others_right)} without them"
+        else:
+            why = ""
+        if why:
+            check.findings.append(
+                judge.finding(
+                    "HANDOVER_SINGLE_POINT",
+                    _pick(urgent, Severity.high, Severity.medium),
+                    after,
+                    stages + [judge.person(carrier)] + [judge.person(c) for c in others_left + others_right],
+                    f"{view.name(carrier)} is accountable in both {before.name} and {after.name} and carries "
+                    f"the handover alone: {why}.",
+                    f"Name a second person who knows both stages, or connect the other owners without "
+                    f"{view.name(carrier)}.",
+                    stages=both,
+                )
+            )
+    check.path_edges = _path_edges(view.graph, left, incoming) if incoming else set()
+    return check
 
 
 def _path_edges(graph: nx.Graph[str], left: list[str], right: list[str]) -> set[frozenset[str]]:
@@ -556,36 +681,61 @@ def _path_edges(graph: nx.Graph[str], left: list[str], right: list[str]) -> set[
     return edges
 
 
+def _cut_off(parts: list[set[str]]) -> set[str]:
+    """The people a cut separates: everyone outside the largest part (all, on a tie)."""
+    largest = max(len(p) for p in parts)
+    keep = [p for p in parts if len(p) == largest]
+    return set().union(*(p for p in parts if len(keep) > 1 or p is not keep[0]))
+
+
+def _matters(parts: list[set[str]], owners: set[str], with_duty: set[str]) -> bool:
+    """A cut matters when one part holds an owner and another an owner or a person with a duty."""
+    holding = [i for i, part in enumerate(parts) if not owners.isdisjoint(part)]
+    if not holding:
+        return False
+    return any(not with_duty.isdisjoint(part) for i, part in enumerate(parts) if i != holding[0]) or len(holding) > 1
+
+
 def _structure(judge: _Judge) -> list[Finding]:
-    """Single points of failure and bridge links of the project's working graph."""
+    """Single points of failure and bridge links, where they cut owners apart or a person
+    with a duty off the owners (see the README's rules)."""
     view = judge.view
     owners = set(view.all_owners())
+    with_duty = set(view.with_duty()) | owners
     out = []
     adj = adjacency(view.graph)  # not graph.degree / graph.edges: see view.edges_among
     points, bridges = cut_structure(adj)  # one pass for both
     for point, groups in single_points(view.graph, points).items():
-        cut_owners = {c for g in groups[1:] for c in g} & owners
-        severity = Severity.medium if cut_owners or point in owners else Severity.low
+        parts = [set(g) for g in groups]
+        if not _matters(parts, owners, with_duty):
+            continue
+        apart = sum(1 for part in parts if not owners.isdisjoint(part)) > 1
         sizes = " / ".join(str(len(g)) for g in groups)
         out.append(
             judge.finding(
                 "SINGLE_POINT_OF_FAILURE",
-                severity,
+                Severity.medium if apart else Severity.low,
                 None,
                 [judge.person(point)],
                 f"If {view.name(point)} leaves, the project's working lines split into {len(groups)} groups ({sizes} people).",
                 f"Add lines that bypass {view.name(point)}, or name a backup.",
                 groups=[[judge.person(c) for c in g] for g in groups],
+                stages=judge.stages_of(_cut_off(parts) | {point}),
             )
         )
     for u, v in bridge_links(view.graph, bridges):
-        if len(adj[u]) == 1 and len(adj[v]) == 1:
+        side = _side(adj, v, u)
+        if len(side) == 1 and len(adj[u]) == 1:
             continue  # a pair talking only to each other: not a bridge between groups
+        parts = [side, _component(adj, u) - side]
+        if not _matters(parts, owners, with_duty):
+            continue
+        apart = all(not owners.isdisjoint(part) for part in parts)
         link_ids = adj[u][v]["links"]
         out.append(
             judge.finding(
                 "BRIDGE_LINK",
-                Severity.low,
+                Severity.medium if apart else Severity.low,
                 None,
                 [
                     judge.person(u),
@@ -594,35 +744,77 @@ def _structure(judge: _Judge) -> list[Finding]:
                 ],
                 f"The line between {view.name(u)} and {view.name(v)} is the only one joining two parts of the project.",
                 "Add a second line between the two parts.",
+                stages=judge.stages_of(_cut_off(parts) | {u, v}),
             )
         )
     return out
 
 
-def _stale(judge: _Judge, handover_edges: set[frozenset[str]]) -> list[Finding]:
+def _side(adj: Any, start: str, across: str) -> set[str]:
+    """The people ``start`` still reaches once its line to ``across`` is gone."""
+    seen = {start}
+    frontier = [start]
+    while frontier:
+        node = frontier.pop()
+        for nxt in adj[node]:
+            if nxt not in seen and not (node == start and nxt == across):
+                seen.add(nxt)
+                frontier.append(nxt)
+    return seen
+
+
+def _component(adj: Any, start: str) -> set[str]:
+    seen = {start}
+    frontier = [start]
+    while frontier:
+        for nxt in adj[frontier.pop()]:
+            if nxt not in seen:
+                seen.add(nxt)
+                frontier.append(nxt)
+    return seen
+
+
+def owner_lines(judge: _Judge, handovers: list[HandoverCheck]) -> list[OwnerLine]:
+    """The lines the stale check looks at: between two owners, or on a handover path."""
     view = judge.view
     owners = set(view.all_owners())
     limit = judge.limits.stale_days
+    on_handover: dict[frozenset[str], list[Stage]] = {}
+    for check in handovers:
+        for edge in check.path_edges:
+            concerned = on_handover.setdefault(edge, [])
+            concerned.extend(s for s in (check.before, check.after) if s not in concerned)
+    on_paths = {node for edge in on_handover for node in edge}
     out = []
-    candidates = []
-    # only lines between owners or on a handover path count: look at those people's lines
-    on_paths = {node for edge in handover_edges for node in edge}
     for u, v, data in edges_among(view.graph, owners | on_paths):
         if not data["communicates"]:
             continue
+        pair = frozenset((u, v))
         between_owners = u in owners and v in owners
-        on_handover = frozenset((u, v)) in handover_edges
-        if not on_handover and not between_owners:
+        if pair not in on_handover and not between_owners:
             continue
         used: date | None = data["used"]
-        age = (view.day - used).days if used else None
-        if age is not None and age <= limit:
-            continue
-        candidates.append((tuple(sorted((u, v))), u, v, data, on_handover, used, age))
-    for _, u, v, data, on_handover, used, age in sorted(candidates, key=lambda c: c[0]):
+        stale = used is None or (view.day - used).days > limit
         a, b = sorted((u, v))
-        when = f"was last used {age} days ago ({used})" if used else "has never been recorded as used"
+        out.append(OwnerLine((a, b), data, between_owners, on_handover.get(pair, []), stale))
+    return sorted(out, key=lambda line: line.pair)
+
+
+def _stale(judge: _Judge, lines: list[OwnerLine]) -> list[Finding]:
+    view = judge.view
+    limit = judge.limits.stale_days
+    out = []
+    for line in lines:
+        if not line.stale:
+            continue
+        a, b = line.pair
+        used: date | None = line.data["used"]
+        when = (
+            f"was last used {(view.day - used).days} days ago ({used})" if used else "has never been recorded as used"
+        )
+        on_handover = bool(line.handover_stages)
         where = "on a handover path" if on_handover else "both owners"
+        concerned = {s.id for s in judge.stages_of({a, b}, "AR")} | {s.id for s in line.handover_stages}
         out.append(
             judge.finding(
                 "STALE_LINK",
@@ -633,11 +825,12 @@ def _stale(judge: _Judge, handover_edges: set[frozenset[str]]) -> list[Finding]:
                     judge.person(b),
                     *(
                         Subject(kind="link", id=lid, name=f"{view.name(a)} – {view.name(b)}")
-                        for lid in data["communicates"]
+                        for lid in line.data["communicates"]
                     ),
                 ],
                 f"The line between {view.name(a)} and {view.name(b)} ({where}) {when}; the limit is {limit} days.",
                 f"Have {view.name(a)} and {view.name(b)} get in touch and log it.",
+                stages=[s for s in view.stages if s.id in concerned],
             )
         )
     return out
@@ -700,16 +893,118 @@ def _isolated(judge: _Judge) -> list[Finding]:
             [judge.person(cid)],
             f"{view.name(cid)} owns a duty but has no working line to anyone in the project.",
             f"Connect {view.name(cid)} with the stage team.",
+            stages=judge.stages_of({cid}, "AR"),
         )
         for cid in view.all_owners()
         if not adjacency(view.graph)[cid]
     ]
 
 
+@dataclass
+class ProjectAnalysis:
+    """Everything judged about one project on one day: the findings and the results they
+    come from, so that the health figures count exactly what the findings say."""
+
+    view: ProjectView
+    findings: list[Finding]
+    handovers: list[HandoverCheck]
+    lines: list[OwnerLine]
+
+
+def analyse(view: ProjectView, limits: Thresholds | None = None, checks: Checks | None = None) -> ProjectAnalysis:
+    """Judge one project (``checks``: see responsibility_findings)."""
+    limits = limits or Thresholds()
+    judge = _Judge(view, limits)
+    duties = _responsibility(judge, checks)
+    communication, handovers, lines = _communication(judge)
+    return ProjectAnalysis(view, sorted(duties + communication, key=Finding.sort_key), handovers, lines)
+
+
 def project_findings(
     view: ProjectView, limits: Thresholds | None = None, checks: Checks | None = None
 ) -> list[Finding]:
-    """All findings of one project, most severe first (``checks``: see responsibility_findings)."""
-    limits = limits or Thresholds()
-    found = responsibility_findings(view, limits, checks) + communication_findings(view, limits)
-    return sorted(found, key=Finding.sort_key)
+    """All findings of one project, one entry each, most severe first (``checks``: see
+    responsibility_findings). Lists shown to people go through ``present``."""
+    return analyse(view, limits, checks).findings
+
+
+# -- what a view shows ------------------------------------------------------------------------
+
+
+def concerns(finding: Finding, stage_id: str) -> bool:
+    """Does the finding belong to the stage? The one definition every view uses."""
+    return any(s.id == stage_id for s in finding.stages)
+
+
+def present(findings: list[Finding], stage_id: str | None = None) -> list[Finding]:
+    """The findings a view lists: those of the stage (every one for the project view), with
+    two or more low findings of one code grouped into one entry, most severe first."""
+    chosen = findings if stage_id is None else [f for f in findings if concerns(f, stage_id)]
+    return grouped(chosen)
+
+
+#: how a group of low findings of one code reads: (explanation, remedy); {n}: how many
+_GROUP_TEXT = {
+    "STALE_LINK": ("{n} lines between owners are worth refreshing.", "Have each pair get in touch and log it."),
+    "BRIDGE_LINK": (
+        "{n} lines are each the only one joining a person with a duty to the owners.",
+        "Add a second line for each.",
+    ),
+    "SINGLE_POINT_OF_FAILURE": (
+        "{n} people each connect someone with a duty to the owners on their own.",
+        "Add lines that bypass them, or name backups.",
+    ),
+    "OWNER_INACTIVE": (
+        "{n} absent accountables are covered by an active backup.",
+        "Confirm that each backup covers the duty, or reassign it.",
+    ),
+    "NO_RESPONSIBLE": (
+        "{n} duties in coming stages have nobody active responsible yet.",
+        "Assign an active person as Responsible to each.",
+    ),
+    "ORG_SILO": (
+        "{n} pairs of organisations sharing a duty in a coming stage have no direct line.",
+        "Introduce a counterpart on each side.",
+    ),
+}
+
+
+def flat(findings: list[Finding]) -> list[Finding]:
+    """Grouped entries replaced by their members: one entry per finding, most severe first."""
+    return sorted((m for f in findings for m in (f.members or [f])), key=Finding.sort_key)
+
+
+def grouped(findings: list[Finding]) -> list[Finding]:
+    """Two or more low findings with the same code become one entry with them as members."""
+    by_code: dict[str, list[Finding]] = {}
+    for f in findings:
+        if f.severity == Severity.low:
+            by_code.setdefault(f.code, []).append(f)
+    out = [f for f in findings if f.severity != Severity.low or len(by_code[f.code]) < 2]
+    for code, members in by_code.items():
+        if len(members) < 2:
+            continue
+        members = sorted(members, key=Finding.sort_key)
+        explanation, remedy = _GROUP_TEXT.get(code, ("{n} findings of this kind.", "See each member."))
+        own_stages = {m.stage.id if m.stage else None for m in members}
+        out.append(
+            Finding(
+                code=code,
+                severity=Severity.low,
+                project=members[0].project,
+                stage=members[0].stage if len(own_stages) == 1 else None,
+                subjects=_union(s for m in members for s in m.subjects),
+                explanation=explanation.format(n=len(members)),
+                remedy=remedy,
+                stages=_union(s for m in members for s in m.stages),
+                members=members,
+            )
+        )
+    return sorted(out, key=Finding.sort_key)
+
+
+def _union(subjects: Iterable[Subject]) -> list[Subject]:
+    seen: dict[tuple[str, str], Subject] = {}
+    for subject in subjects:
+        seen.setdefault((subject.kind, subject.id), subject)
+    return list(seen.values())

@@ -49,6 +49,23 @@ def engaged_orgs(project: Project, day: date) -> set[str]:
     return {part.org for part in project.organizations if valid_on(part, day)}
 
 
+def stage_time(stage: Stage, day: date) -> date:
+    """The day a stage's duties are judged on, seen from ``day``: an active stage today; a
+    planned one the day it starts (today when it has no start or has started); a done one
+    its last day (today when it has no end)."""
+    phase = stage_phase(stage, day)
+    if phase == "planned" and stage.start is not None and stage.start > day:
+        return stage.start
+    if phase == "done" and stage.end is not None and stage.end < day:
+        return stage.end
+    return day
+
+
+def stage_last_day(stage: Stage, day: date) -> date:
+    """The day the outgoing side of a handover is read on: the stage's end, else its time."""
+    return stage.end if stage.end is not None else stage_time(stage, day)
+
+
 def stage_phase(stage: Stage, day: date) -> str:
     """planned, active or done on ``day``: dates win where they are set, status otherwise."""
     if stage.end is not None and stage.end < day:

@@ -26,7 +26,9 @@ from graphsvc.analysis.timeline import (
     ContactState,
     contact_state,
     engaged_orgs,
+    stage_last_day,
     stage_phase,
+    stage_time,
     valid_on,
 )
 from graphsvc.domain.model import (
@@ -47,7 +49,10 @@ class ProjectView:
     day: date
     stages: list[Stage]
     phase: dict[str, str]
+    #: stage id -> the day its duties are judged on (timeline.stage_time)
+    stage_day: dict[str, date]
     responsibilities: dict[str, list[Responsibility]]
+    #: duty id -> its assignments in force at its stage's time
     assignments: dict[str, list[Assignment]]
     all_assignments: dict[str, list[Assignment]]
     contacts: dict[str, Contact]
@@ -75,7 +80,7 @@ class ProjectView:
         return bool(state and state.active)
 
     def holders(self, responsibility_id: str, raci: str) -> list[str]:
-        """Contacts assigned with this letter on the day (active or not), sorted."""
+        """Contacts assigned with this letter at the duty's stage time (active or not), sorted."""
         key = (responsibility_id, raci)
         found = self._memo.get(key)
         if found is None:
@@ -84,7 +89,7 @@ class ProjectView:
         return list(found)
 
     def owners(self, stage_id: str) -> list[str]:
-        """Active Accountable people of a stage's responsibilities."""
+        """A stage's accountables: active Accountable people of its duties at its stage time."""
         found = {
             contact
             for resp in self.responsibilities.get(stage_id, [])
@@ -92,6 +97,23 @@ class ProjectView:
             if self.active(contact)
         }
         return sorted(found)
+
+    def outgoing_owners(self, stage: Stage) -> list[str]:
+        """A stage's accountables on its last day: the outgoing side of its handover."""
+        key = ("outgoing", stage.id)
+        found = self._memo.get(key)
+        if found is None:
+            last = stage_last_day(stage, self.day)
+            found = sorted(
+                {
+                    a.contact
+                    for resp in self.responsibilities.get(stage.id, [])
+                    for a in self.all_assignments.get(resp.id, [])
+                    if a.raci == "A" and valid_on(a, last) and self.active(a.contact)
+                }
+            )
+            self._memo[key] = found
+        return list(found)
 
     def all_owners(self) -> list[str]:
         """Active Accountable or Responsible people in stages that are not done."""
@@ -107,8 +129,22 @@ class ProjectView:
             cached = self._memo["all_owners"] = sorted(found)
         return list(cached)
 
+    def with_duty(self) -> list[str]:
+        """Active people holding any letter in a stage not done, at its stage time."""
+        cached = self._memo.get("with_duty")
+        if cached is None:
+            found = {
+                c
+                for stage in self.stages
+                if self.phase[stage.id] != "done"
+                for c in self.stage_team(stage.id)
+                if self.active(c)
+            }
+            cached = self._memo["with_duty"] = sorted(found)
+        return list(cached)
+
     def stage_team(self, stage_id: str) -> set[str]:
-        """Everyone assigned (any letter) in the stage on the day."""
+        """Everyone assigned (any letter) in the stage at its stage time."""
         return {
             a.contact for resp in self.responsibilities.get(stage_id, []) for a in self.assignments.get(resp.id, [])
         }
@@ -123,13 +159,15 @@ def build_view(snapshot: Export, project_id: str, day: date) -> ProjectView:
     for resp in sorted(snapshot.responsibilities, key=lambda r: r.id):
         if resp.stage in stage_ids:
             responsibilities[resp.stage].append(resp)
-    resp_ids = {r.id for rs in responsibilities.values() for r in rs}
+    stage_day = {s.id: stage_time(s, day) for s in stages}
+    judged_on = {r.id: stage_day[stage_id] for stage_id, rs in responsibilities.items() for r in rs}
     assignments: dict[str, list[Assignment]] = defaultdict(list)
     all_assignments: dict[str, list[Assignment]] = defaultdict(list)
     for assignment in sorted(snapshot.assignments, key=lambda a: a.id):
-        if assignment.responsibility in resp_ids:
+        when = judged_on.get(assignment.responsibility)
+        if when is not None:
             all_assignments[assignment.responsibility].append(assignment)
-            if valid_on(assignment, day):
+            if valid_on(assignment, when):
                 assignments[assignment.responsibility].append(assignment)
 
     periods = defaultdict(list)
@@ -150,6 +188,7 @@ def build_view(snapshot: Export, project_id: str, day: date) -> ProjectView:
         day=day,
         stages=stages,
         phase={s.id: stage_phase(s, day) for s in stages},
+        stage_day=stage_day,
         responsibilities=dict(responsibilities),
         assignments=dict(assignments),
         all_assignments=dict(all_assignments),

@@ -40,7 +40,7 @@ from jinja2 import DictLoader, Environment, StrictUndefined
 from pydantic import BaseModel, Field
 
 from graphsvc import __version__
-from graphsvc.analysis.findings import Finding, Severity, Subject, Thresholds
+from graphsvc.analysis.findings import Severity, Subject, Thresholds, flat, present
 from graphsvc.analysis.health import Share
 from graphsvc.analysis.view import ProjectView, build_view
 from graphsvc.application.maps import ALL_STAGES, project_graph, render_html
@@ -110,12 +110,6 @@ def _join(items: list[str] | tuple[str, ...]) -> str:
     return "; ".join(item for item in items if item)
 
 
-def _concerns(finding: Finding, stage_id: str) -> bool:
-    if finding.stage is not None and finding.stage.id == stage_id:
-        return True
-    return any(s.kind == "stage" and s.id == stage_id for s in finding.subjects)
-
-
 # -- the parts ---------------------------------------------------------------------------
 
 
@@ -178,7 +172,8 @@ def importable(store: Store, snapshot: Bundle) -> Bundle:
 
 
 def _duties(view: ProjectView) -> dict[str, list[tuple[str, str, str, str]]]:
-    """contact id -> (raci, responsibility id, responsibility name, stage name), as of the day."""
+    """contact id -> (raci, responsibility id, responsibility name, stage name), each duty at
+    its stage's time."""
     held: dict[str, list[tuple[str, str, str, str]]] = {}
     for stage in view.stages:
         for resp in view.responsibilities.get(stage.id, []):
@@ -268,7 +263,7 @@ def findings_csv(report: ProjectReport) -> bytes:
             _join([c.id for c in f.candidates]),
             _join([c.name for c in f.candidates]),
         ]
-        for f in report.findings
+        for f in flat(report.findings)
     ]
     return csv_bytes(FINDINGS_COLUMNS, rows)
 
@@ -470,6 +465,7 @@ _FINDINGS = """{% extends "base" %}
 <p class="muted">Concerns: {% for s in f.subjects %}{{ s.name }} <code>{{ s.id }}</code>{% if not loop.last %}, {% endif %}{% endfor %}</p>
 {% if f.candidates %}<p>Could take over: {% for c in f.candidates %}{{ c.name }} <code>{{ c.id }}</code>{% if not loop.last %}, {% endif %}{% endfor %}</p>{% endif %}
 {% if f.groups %}<p class="muted">Groups: {% for g in f.groups %}[{% for c in g %}{{ c.name }}{% if not loop.last %}, {% endif %}{% endfor %}]{% if not loop.last %} / {% endif %}{% endfor %}</p>{% endif %}
+{% if f.members %}<ul>{% for m in f.members %}<li>{{ m.explanation }}</li>{% endfor %}</ul>{% endif %}
 </div>
 {% else %}
 <p>No findings.</p>
@@ -505,7 +501,7 @@ def index_html(parts: _Parts) -> bytes:
             "start": s.start.isoformat() if s.start else "",
             "end": s.end.isoformat() if s.end else "",
             "duties": len(view.responsibilities.get(s.id, [])),
-            "findings": sum(1 for f in report.findings if _concerns(f, s.id)),
+            "findings": len(present(flat(report.findings), s.id)),
             "href": stage_map_path(s),
         }
         for s in view.stages

@@ -16,7 +16,8 @@ from graphsvc.analysis.findings import (
     Severity,
     Subject,
     Thresholds,
-    project_findings,
+    analyse,
+    present,
 )
 from graphsvc.analysis.health import Health, project_health
 from graphsvc.analysis.paths import Directory, PathAnswer, build_directory, find_paths
@@ -55,12 +56,6 @@ def _counts(findings: list[Finding]) -> dict[Severity, int]:
     return {severity: found.get(severity, 0) for severity in Severity}
 
 
-def _concerns(finding: Finding, stage_id: str) -> bool:
-    if finding.stage is not None and finding.stage.id == stage_id:
-        return True
-    return any(s.kind == "stage" and s.id == stage_id for s in finding.subjects)
-
-
 def project_report(
     store: Store,
     project_id: str,
@@ -78,14 +73,13 @@ def project_report(
         if not match:
             raise NotFound(f"project {project_id!r} has no stage {stage_id!r}")
         stage = Subject(kind="stage", id=match[0].id, name=match[0].name)
-    findings = project_findings(view, limits)
-    if stage_id is not None:
-        findings = [f for f in findings if _concerns(f, stage_id)]
+    analysis = analyse(view, limits)
+    findings = present(analysis.findings, stage_id)
     return ProjectReport(
         project=Subject(kind="project", id=view.project.id, name=view.project.name),
         as_of=day,
         stage=stage,
-        health=project_health(view, limits.stale_days),
+        health=project_health(analysis),
         counts=_counts(findings),
         findings=findings,
     )
@@ -115,11 +109,12 @@ def portfolio_report(store: Store, as_of: date | None = None, limits: Thresholds
         summaries, findings = [], []
         for project in index.projects:
             view = build_view(index.snapshot(project), project.id, day)
-            found = project_findings(view, limits, None if checks is None else checks.get(project.id, {}))
+            analysis = analyse(view, limits, None if checks is None else checks.get(project.id, {}))
+            found = present(analysis.findings)
             summaries.append(
                 ProjectSummary(
                     project=Subject(kind="project", id=project.id, name=project.name),
-                    health=project_health(view, limits.stale_days),
+                    health=project_health(analysis),
                     counts=_counts(found),
                 )
             )

@@ -318,9 +318,8 @@ def build_map(
 
     # -- findings: which stages they concern, who they add to a stage ----------------------
     def finding_stages(f: Finding) -> set[str]:
-        found = {f.stage.id} if f.stage is not None else set()
-        found |= {s.id for s in f.subjects if s.kind == "stage"}
-        return found & set(stage_ids)
+        """The stages the finding belongs to: the one definition (``Finding.stages``)."""
+        return {s.id for s in f.stages} & set(stage_ids)
 
     for f in findings:
         if f.code in HANDOVER_CODES or f.code in DUTY_CODES:
@@ -515,7 +514,7 @@ def build_map(
                 mark_node(pid, "single_point" if i == 0 else None)
         elif code == "HANDOVER_NO_PATH":
             before = [s.id for s in f.subjects if s.kind == "stage" and (f.stage is None or s.id != f.stage.id)]
-            left = {f"c:{c}" for sid in before for c in view.owners(sid)}
+            left = {f"c:{c}" for stage in view.stages if stage.id in before for c in view.outgoing_owners(stage)}
             from_side = [p for p in people if p in left]
             to_side = [p for p in people if p not in left]
             for pid in people:
@@ -558,9 +557,6 @@ def build_map(
             for eid in links_hit:
                 mark_edge(eid, None)
 
-        if not concerned:  # no stage of its own: listed where what it is drawn on shows
-            drawn_on = [edges[e]["stages"] for e in drawn_edges] or [nodes[n]["stages"] for n in drawn_nodes]
-            concerned = {s for group in drawn_on for s in group}
         map_findings.append(
             MapFinding.model_construct(
                 index=index,

@@ -33,6 +33,12 @@ MODELLED = frozenset(
     }
 )
 
+#: Reading of "one whose every path runs through one other person ... gives a
+#: HANDOVER_SINGLE_POINT naming that person" when every path runs through two or more
+#: people (a chain): True names each of them; False only the one nearest the outgoing
+#: accountables (what graphsvc does at 06094e7).
+NAME_EVERY_CUT = True
+
 
 @dataclass(frozen=True)
 class Expected:
@@ -228,9 +234,11 @@ def handover_checks(project: Project) -> tuple[list[Expected], tuple[int, int]]:
             if not _joined(graph, outgoing, {person}):
                 here.append(Expected("HANDOVER_NO_PATH", None, both, frozenset({person})))
                 continue
-            for cut in sorted(set(graph) - outgoing - {person}):
-                if not _joined(graph, outgoing, {person}, without=cut):
-                    named.add(cut)
+            cuts = [x for x in sorted(set(graph) - outgoing - {person}) if not _joined(graph, outgoing, {person}, x)]
+            if cuts and not NAME_EVERY_CUT:
+                distance = nx.multi_source_dijkstra_path_length(graph, outgoing)
+                cuts = [min(cuts, key=lambda x: (distance[x], x))]
+            named.update(cuts)
         shared = outgoing & incoming
         if len(shared) == 1:
             (carrier,) = shared

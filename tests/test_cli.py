@@ -105,7 +105,7 @@ def test_validate_and_schema(tmp_path):
 
 
 def test_findings_portfolio_and_path(tmp_path):
-    assert run(tmp_path, "demo").returncode == 0
+    assert run(tmp_path, "demo", "--scenario-dates").returncode == 0
     done = run(tmp_path, "findings", "--project", "sw-fieldops-3", "--as-of", "2026-11-22")
     assert done.returncode == 0, done.stderr
     assert "FieldOps 3.0 (sw-fieldops-3), as of 2026-11-22" in done.stdout
@@ -152,7 +152,7 @@ def test_findings_portfolio_and_path(tmp_path):
     ],
 )
 def test_query_errors(tmp_path, args, code, message):
-    run(tmp_path, "demo")
+    run(tmp_path, "demo", "--scenario-dates")
     done = run(tmp_path, *args)
     assert done.returncode == code, done.stderr
     assert message in done.stderr and "Traceback" not in done.stderr
@@ -168,7 +168,7 @@ def test_path_json_without_an_answer_prints_the_apis_error_body(tmp_path, target
     from graphsvc.store.embedded import EmbeddedStore
     from graphsvc.web.app import create_app
 
-    run(tmp_path, "demo")
+    run(tmp_path, "demo", "--scenario-dates")
     done = run(tmp_path, "path", "c-wang-jianguo", target, "--json", "--as-of", "2026-11-22")
     assert done.returncode == code and "Traceback" not in done.stderr
     with EmbeddedStore(tmp_path / "data" / "graphsvc.sqlite3") as store, TestClient(create_app(store)) as client:
@@ -180,7 +180,7 @@ def test_path_json_without_an_answer_prints_the_apis_error_body(tmp_path, target
 
 
 def test_stale_line_findings_read_as_sentences(tmp_path):
-    run(tmp_path, "demo")
+    run(tmp_path, "demo", "--scenario-dates")
     done = run(tmp_path, "findings", "--project", "pd-yunting-complex", "--json", "--as-of", "2026-11-22")
     entries = [f for f in json.loads(done.stdout)["findings"] if f["code"] == "STALE_LINK"]
     stale = [m["explanation"] for f in entries for m in (f["members"] or [f])]  # low ones come grouped

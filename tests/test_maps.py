@@ -472,7 +472,7 @@ def test_map_command(tmp_path, monkeypatch):
     monkeypatch.setenv("GRAPHSVC_DATA_DIR", str(tmp_path / "data"))
     runner = CliRunner()
     app = cli_app()
-    assert runner.invoke(app, ["demo"]).exit_code == 0
+    assert runner.invoke(app, ["demo", "--scenario-dates"]).exit_code == 0
     out = tmp_path / "map.html"
     done = runner.invoke(
         app, ["map", "--project", SW, "--stage", "sw-stage-testing", "--out", str(out), "--as-of", "2026-11-22"]

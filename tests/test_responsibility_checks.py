@@ -104,6 +104,12 @@ def _scenarios() -> dict[str, dict[str, Any]]:
         {"id": "h2", "contact": "b2", "org": "ob", "title": "Engineer", "status": "active", "valid_to": "2026-09-01"}
     )
     out["history: on leave, left, came back"] = data
+    # a dated plan: the planned stage's accountable is assigned from the day it starts, its
+    # responsible not at all by then (judged on its start, not on the as-of day)
+    data = edit(healthy(), "stages", "s2", start="2027-04-01")
+    edit(data, "assignments", "x3", valid_from="2027-04-01")
+    edit(data, "assignments", "x4", valid_to="2027-04-01")
+    out["planned stage judged on its start"] = data
     return out
 
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from datetime import date, timedelta
 from enum import Enum
+from graphlib import TopologicalSorter
 from typing import Any, Literal, cast
 
 import networkx as nx
@@ -487,51 +488,6 @@ def _communication(judge: _Judge) -> tuple[list[Finding], list[HandoverCheck], l
 
 
 _FROM = ("__from__",)  # merged owner groups: tuples, never a contact id
-_TO = ("__to__",)
-
-
-def _merged(graph: nx.Graph[str], left: list[str], right: list[str]) -> nx.Graph[str]:
-    """The graph with each owner group contracted to one node, for cuts between groups."""
-    merged: nx.Graph[str] = nx.Graph()
-    rename = dict.fromkeys(left, "__from__") | dict.fromkeys(right, "__to__")
-    merged.add_nodes_from({rename.get(n, n) for n in graph.nodes})
-    for u, v in graph.edges:
-        a, b = rename.get(u, u), rename.get(v, v)
-        if a != b:
-            merged.add_edge(a, b)
-    return merged
-
-
-def independent_paths(graph: nx.Graph[str], left: list[str], right: list[str], cap: int | None = None) -> int:
-    """How many node-disjoint working paths join two owner groups (shared people count as many).
-
-    With ``cap`` the answer is ``min(count, cap)``; ``cap=2`` (is there a second route?)
-    needs one depth-first search instead of a max-flow.
-    """
-    if not left or not right:
-        return 0  # a side without an active owner has no one to hand over to or from
-    if set(left) & set(right):
-        count = len(graph)  # the same person owns both sides
-        return count if cap is None else min(count, cap)
-    if cap is not None and cap <= 2:
-        adj = adjacency(graph)
-        direct = any(y in adj[x] for x in left for y in right)
-        neighbours = contracted(adj, {_FROM: left, _TO: right}, cut=(_FROM, _TO))
-        search: DepthFirst[str | tuple[str]] = DepthFirst(_FROM, neighbours)
-        if not search.reaches(_TO):
-            rest = 0
-        else:
-            rest = 1 if search.first_separator(_TO) is not None else 2
-        return min(rest + int(direct), cap)
-    merged = _merged(graph, left, right)
-    if not nx.has_path(merged, "__from__", "__to__"):
-        return 0
-    direct = merged.has_edge("__from__", "__to__")
-    if direct:
-        merged.remove_edge("__from__", "__to__")
-    rest = int(nx.node_connectivity(merged, "__from__", "__to__")) if nx.has_path(merged, "__from__", "__to__") else 0
-    count = rest + int(direct)
-    return count if cap is None else min(count, cap)
 
 
 def _joined_without(graph: nx.Graph[str], left: list[str], right: list[str], avoid: str) -> bool:
@@ -705,10 +661,12 @@ def _structure(judge: _Judge) -> list[Finding]:
     out = []
     adj = adjacency(view.graph)  # not graph.degree / graph.edges: see view.edges_among
     points, bridges = cut_structure(adj)  # one pass for both
+    reported: set[str] = set()
     for point, groups in single_points(view.graph, points).items():
         parts = [set(g) for g in groups]
         if not _matters(parts, owners, with_duty):
             continue
+        reported.add(point)
         apart = sum(1 for part in parts if not owners.isdisjoint(part)) > 1
         sizes = " / ".join(str(len(g)) for g in groups)
         out.append(
@@ -727,6 +685,8 @@ def _structure(judge: _Judge) -> list[Finding]:
         side = _side(adj, v, u)
         if len(side) == 1 and len(adj[u]) == 1:
             continue  # a pair talking only to each other: not a bridge between groups
+        if (len(adj[v]) == 1 and u in reported) or (len(adj[u]) == 1 and v in reported):
+            continue  # it cuts off one person, whom the single point at its other end names
         parts = [side, _component(adj, u) - side]
         if not _matters(parts, owners, with_duty):
             continue
@@ -996,11 +956,22 @@ def grouped(findings: list[Finding]) -> list[Finding]:
                 subjects=_union(s for m in members for s in m.subjects),
                 explanation=explanation.format(n=len(members)),
                 remedy=remedy,
-                stages=_union(s for m in members for s in m.stages),
+                stages=_in_order([m.stages for m in members]),
                 members=members,
             )
         )
     return sorted(out, key=Finding.sort_key)
+
+
+def _in_order(lists: list[list[Subject]]) -> list[Subject]:
+    """The union of lists that are each in stage order, still in stage order."""
+    after: dict[str, set[str]] = {}
+    by_id: dict[str, Subject] = {}
+    for subjects in lists:
+        for i, subject in enumerate(subjects):
+            by_id.setdefault(subject.id, subject)
+            after.setdefault(subject.id, set()).update(s.id for s in subjects[:i])
+    return [by_id[sid] for sid in TopologicalSorter(after).static_order()]
 
 
 def _union(subjects: Iterable[Subject]) -> list[Subject]:

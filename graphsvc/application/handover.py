@@ -400,7 +400,7 @@ ul.files li { margin: .2rem 0; }
 _HEALTH = """<table>
 <tr><th>measure</th><th>value</th><th>what it counts</th></tr>
 <tr><td>one accountable</td><td>{{ share(report.health.single_accountable) }}</td><td>duties of open stages with exactly one active Accountable</td></tr>
-<tr><td>robust handovers</td><td>{{ share(report.health.robust_handovers) }}</td><td>handovers into open stages whose owners have two independent working paths</td></tr>
+<tr><td>robust handovers</td><td>{{ share(report.health.robust_handovers) }}</td><td>checked handovers into open stages (someone accountable on both sides) with no handover finding</td></tr>
 <tr><td>fresh owner links</td><td>{{ share(report.health.fresh_owner_links) }}</td><td>working lines between owners used in the last {{ stale_days }} days</td></tr>
 <tr><td>complete contacts</td><td>{{ share(report.health.contact_completeness) }}</td><td>people with a title, an organisation and an e-mail or phone</td></tr>
 </table>

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -15,18 +16,21 @@ if TYPE_CHECKING:
     from graphsvc.store import Store
 
 
-def _report_import(store: Store, data: object, as_json: bool) -> None:
+def _report_import(
+    store: Store, data: object, as_json: bool, today: date | None = None, about: dict[str, Any] | None = None
+) -> None:
+    """Import ``data`` and say what was written; ``about`` adds to the JSON report."""
     from graphsvc.application.importer import import_bundle
     from graphsvc.domain.bundle import BundleError
 
     try:
-        report = import_bundle(store, data, actor=actor())
+        report = import_bundle(store, data, today=today, actor=actor())
     except BundleError as exc:
         if as_json:
             typer.echo(json.dumps({"problems": exc.as_dicts()}, ensure_ascii=False, indent=2))
         raise fail(str(exc) + "\nnothing was written.", EXIT_BAD_INPUT) from exc
     if as_json:
-        typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        typer.echo(json.dumps({**report.as_dict(), **(about or {})}, ensure_ascii=False, indent=2))
         return
     rows = ", ".join(f"{n} {kind}" for kind, n in report.counts.items() if n)
     typer.echo(f"imported into the {store.name} store: {rows or 'nothing'}")
@@ -95,9 +99,39 @@ def schema_command() -> None:
     typer.echo(json.dumps(json_schema(), ensure_ascii=False, indent=2))
 
 
-def demo_command(as_json: bool = typer.Option(False, "--json")) -> None:
-    """Load the demo portfolio (a property development and a software product)."""
-    from graphsvc.application.demo import demo_data
+def demo_command(
+    as_json: bool = typer.Option(False, "--json"),
+    on: datetime | None = typer.Option(
+        None,
+        "--on",
+        formats=["%Y-%m-%d"],
+        help="load as if today were this day: the demo's scenario day becomes it (default today)",
+    ),
+    scenario_dates: bool = typer.Option(
+        False, "--scenario-dates", help="keep the demo's fixed dates, as in its README (scenario day 2026-11-22)"
+    ),
+) -> None:
+    """Load the demo portfolio (a property development and a software product), its dates
+    moved so that its scenario day is the day it is loaded."""
+    from graphsvc.application.demo import SCENARIO_DAY, DemoDayError, demo_data_on
 
+    if on and scenario_dates:
+        raise fail("error: give --on or --scenario-dates, not both", EXIT_BAD_INPUT)
+    day = SCENARIO_DAY if scenario_dates else on.date() if on else date.today()
+    try:
+        data = demo_data_on(day)
+    except DemoDayError as exc:
+        raise fail(f"error: --on: {exc}", EXIT_BAD_INPUT) from exc
+    shift = (day - SCENARIO_DAY).days
+    about = {"scenario_day": SCENARIO_DAY.isoformat(), "loaded_as_of": day.isoformat(), "shifted_days": shift}
     with configured_store() as store:
-        _report_import(store, demo_data(), as_json)
+        _report_import(store, data, as_json, today=day, about=about)
+    if as_json:
+        return
+    if scenario_dates:
+        typer.echo(
+            f"dates kept as in the demo's README: its scenario day is {SCENARIO_DAY} (ask with --as-of {SCENARIO_DAY})"
+        )
+    else:
+        when = "today" if day == date.today() else f"ask with --as-of {day}"
+        typer.echo(f"the demo's scenario day {SCENARIO_DAY} became {day} ({when}): every date moved by {shift:+d} days")

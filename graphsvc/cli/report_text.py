@@ -29,11 +29,22 @@ def counts_line(counts: dict[Severity, int]) -> str:
     return ", ".join(f"{n} {severity.value}" for severity, n in counts.items())
 
 
+#: members of a grouped entry printed under it; the rest are counted
+MEMBERS_SHOWN = 8
+
+
 def finding_lines(finding: Finding, with_project: bool = False) -> list[str]:
-    where = finding.stage.name if finding.stage else "project-wide"
+    if finding.stage is not None:
+        where = finding.stage.name
+    else:
+        where = ", ".join(s.name for s in finding.stages) or "project-wide"
     if with_project:
         where = f"{finding.project.name} / {where}"
     lines = [f"{finding.severity.value.upper():8}  {finding.code:22}  {where}", f"          {finding.explanation}"]
+    for member in finding.members[:MEMBERS_SHOWN]:
+        lines.append(f"            · {member.explanation}")
+    if len(finding.members) > MEMBERS_SHOWN:
+        lines.append(f"            · … and {len(finding.members) - MEMBERS_SHOWN} more (--json lists them all)")
     remedy = finding.remedy
     if finding.candidates:
         remedy += " Candidates: " + ", ".join(c.name for c in finding.candidates) + "."

@@ -52,7 +52,7 @@ class Expected:
 
     code: str
     stage: str | None
-    stages: frozenset[str] | None  # None: the README leaves them open (see stages_of)
+    stages: frozenset[str]
     names: frozenset[str]
     severity: str | None = None  # only where the README fixes it
     why: str = field(default="", compare=False)  # which rule made it (for coverage)
@@ -60,7 +60,7 @@ class Expected:
     def key(self) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
         """What identifies the finding: its code, the ids it names, and for a handover the
         two stages (one person may be named at two handovers)."""
-        pair = tuple(sorted(self.stages or ())) if self.code.startswith("HANDOVER_") else ()
+        pair = tuple(sorted(self.stages)) if self.code.startswith("HANDOVER_") else ()
         return (self.code, pair, tuple(sorted(self.names)))
 
 
@@ -276,13 +276,11 @@ def structure_checks(project: Project) -> list[Expected]:
             for j in range(len(parts))
         )
 
-    def stages_of(parts: list[set[str]], points: set[str]) -> frozenset[str] | None:
-        # Reading: "the people it cuts off" are those outside the largest part left behind
-        # (left open when two parts are the largest).
+    def stages_of(parts: list[set[str]], points: set[str]) -> frozenset[str]:
+        """Where the people it cuts off (everyone outside the largest part left behind;
+        every part when the largest ones tie) or the point itself have a duty."""
         sizes = sorted((len(p) for p in parts), reverse=True)
-        if sizes[0] == sizes[1]:
-            return None
-        largest = max(parts, key=len)
+        largest = max(parts, key=len) if sizes[0] > sizes[1] else None
         cut_off = set().union(*(p for p in parts if p is not largest)) | points
         return frozenset(s for s, people in duty_by_stage.items() if people & cut_off)
 
@@ -309,9 +307,13 @@ def structure_checks(project: Project) -> list[Expected]:
             # Reading: "nor is a pair who only talk to each other" is an exception to the
             # rule before it: the line of a two-person component is never a finding.
             continue
+        points = {p for f in found if f.code == "SINGLE_POINT_OF_FAILURE" for p in f.names}
         for a, b in sorted(tuple(sorted(e)) for e in graph.subgraph(component).edges):
             rest = nx.restricted_view(graph, [], [(a, b)])
             parts = _parts(graph, set(component), rest)
+            alone = [p for p in parts if len(p) == 1]
+            if alone and ({a, b} - alone[0]) <= points:
+                continue  # it cuts off one person, and the point at its other end is a finding
             if len(parts) > 1 and matters(parts):
                 found.append(
                     Expected("BRIDGE_LINK", None, stages_of(parts, {a, b}), frozenset({a, b}), severity(parts))

@@ -158,6 +158,35 @@ def test_health_agrees_with_the_oracle_and_with_the_findings(generated):
     assert not problems, "\n".join(problems)
 
 
+def grouping_problems(run: str, findings: list[Any]) -> list[str]:
+    """README "Grouped when low": two or more low findings of one code are one entry with
+    the union of their subjects and stages and the single findings in ``members``."""
+    problems = []
+    low = Counter(f.code for f in findings if f.severity == "low")
+    for code, count in low.items():
+        if count > 1:
+            problems.append(f"{run}: {count} low {code} entries, not one")
+    for entry in findings:
+        members = getattr(entry, "members", None) or []
+        if not members:
+            continue
+        if len(members) < 2 or entry.severity != "low":
+            problems.append(f"{run}: a {entry.severity} {entry.code} group of {len(members)}")
+        if {(m.code, m.severity) for m in members} != {(entry.code, entry.severity)}:
+            problems.append(f"{run}: a {entry.code} group holds {sorted({m.code for m in members})}")
+        if stages_of(entry) != frozenset().union(*(stages_of(m) for m in members)):
+            problems.append(f"{run}: the {entry.code} group's stages are not its members' stages")
+        subjects = {(s.kind, s.id) for m in members for s in m.subjects}
+        if {(s.kind, s.id) for s in entry.subjects} != subjects:
+            problems.append(f"{run}: the {entry.code} group's subjects are not its members' subjects")
+    return problems
+
+
+def test_low_findings_of_one_code_are_one_entry(generated):
+    problems = [p for run, (report, _) in generated.items() for p in grouping_problems(run, report.findings)]
+    assert not problems, "\n".join(problems)
+
+
 def test_a_stage_view_lists_the_findings_that_list_the_stage(store):
     """A stage's findings are those whose ``stages`` hold it, in the stage view too."""
     projects = {seed: dated_project(seed) for seed in STAGE_VIEW_SEEDS}
@@ -167,6 +196,7 @@ def test_a_stage_view_lists_the_findings_that_list_the_stage(store):
         answer = oracle(data, project_of(seed), AS_OF)
         for stage in data["stages"]:
             report = project_report(store, project_of(seed), stage["id"], AS_OF)
+            problems += grouping_problems(f"seed {seed}, stage {stage['id']}", report.findings)
             got = keys([o for o in (observed(f) for f in flat(report.findings)) if o.code in MODELLED])
             want = keys([e for e in answer.findings if stage["id"] in e.stages])
             for key in sorted((want - got).elements()):

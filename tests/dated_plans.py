@@ -192,11 +192,13 @@ def dated_project(seed: int, as_of: date = AS_OF) -> dict[str, Any]:
 
 def _undated_ends(plan: _Plan) -> None:
     """Sometimes a planned stage in the middle has no end yet (a handover from it is judged
-    at its stage time)."""
+    at its stage time), or a done one is marked done without its dates."""
     stages = plan.data["stages"]
     for stage in stages[:-1]:
         if stage["status"] == "planned" and "end" in stage and plan.rng.random() < 0.2:
             del stage["end"]
+        elif stage["status"] == "done" and plan.rng.random() < 0.1:
+            del stage["start"], stage["end"]
 
 
 def _assign(

@@ -81,6 +81,8 @@ def compare(run: str, report: ProjectReport, answer: Answer, codes: set[str]) ->
         found = by_key.get(expected.key())
         if found is None:
             continue
+        if expected.code in HANDOVER_CODES and found.stage not in expected.stages:
+            problems.append(f"{run}: {expected.key()} is about stage {found.stage}, not one of its two")
         if expected.code in DUTY_CODES and found.stage != expected.stage:
             problems.append(f"{run}: {expected.key()} is about stage {found.stage}, not {expected.stage}")
         if found.stages != expected.stages:

@@ -303,14 +303,17 @@ def _backups(plan: _Plan) -> None:
 def _meetings(plan: _Plan) -> None:
     """A few meetings; they use lines but make none (only links are working lines)."""
     rng = plan.rng
-    for _ in range(rng.randint(0, 3)):
-        size = min(len(plan.people), rng.randint(2, 4))
-        day = plan.as_of - timedelta(days=rng.randint(-5, 60))  # a few after the as-of day
+    lines = [(lk["source"], lk["target"]) for lk in plan.data["links"] if lk["kind"] == "communicates"]
+    for _ in range(rng.randint(0, 6)):
+        # mostly the two ends of a line and a few others; sometimes people with no line
+        people = set(rng.choice(lines)) if lines and rng.random() < 0.8 else set()
+        people.update(rng.sample(plan.people, rng.randint(0 if people else 2, 2)))
+        day = plan.as_of - timedelta(days=rng.randint(-10, 60))  # some after the as-of day
         plan.data["interactions"].append(
             {
                 "id": plan.next_id("i"),
-                "at": f"{day.isoformat()}T10:00:00+00:00",
-                "participants": sorted(rng.sample(plan.people, size)),
+                "at": f"{day.isoformat()}T{rng.choice(['10:00:00+00:00', '23:30:00-05:00'])}",
+                "participants": sorted(people),
                 "channel": rng.choice(["meeting", "call"]),
                 "project": plan.project,
             }

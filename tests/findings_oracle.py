@@ -14,7 +14,7 @@ leaves open are marked "Reading:" below.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import networkx as nx
@@ -30,8 +30,11 @@ MODELLED = frozenset(
         "HANDOVER_SINGLE_POINT",
         "SINGLE_POINT_OF_FAILURE",
         "BRIDGE_LINK",
+        "STALE_LINK",  # only lines between two owners (see stale_lines)
     }
 )
+#: README: ``--stale-days`` defaults to 14
+STALE_DAYS = 14
 
 #: Reading of "one whose every path runs through one other person ... gives a
 #: HANDOVER_SINGLE_POINT naming that person" when every path runs through two or more
@@ -56,6 +59,9 @@ class Expected:
     names: frozenset[str]
     severity: str | None = None  # only where the README fixes it
     why: str = field(default="", compare=False)  # which rule made it (for coverage)
+    #: False: graphsvc may list more stages (a stale line on a handover path, which the
+    #: oracle does not model, also belongs to that handover's stages)
+    exact_stages: bool = field(default=True, compare=False)
 
     def key(self) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
         """What identifies the finding: its code, the ids it names, and for a handover the
@@ -69,6 +75,7 @@ class Answer:
     findings: list[Expected] = field(default_factory=list)
     robust: tuple[int, int] = (0, 0)  # robust handovers, checked handovers
     single: tuple[int, int] = (0, 0)  # open duties with exactly one active A, open duties
+    owners: set[str] = field(default_factory=set)  # active A/R holders of stages not done
 
 
 def _day(text: str | None) -> date | None:
@@ -131,6 +138,7 @@ class Project:
         self.people = {c["id"] for c in data["contacts"]}
         self.time = {s["id"]: stage_time(s, day) for s in self.stages}
         self.links = [lk for lk in data["links"] if lk["source"] in self.people and lk["target"] in self.people]
+        self.interactions = data.get("interactions", [])
         self.graph = nx.Graph()  # the working graph
         self.graph.add_nodes_from(self.active)
         for link in self.links:
@@ -321,9 +329,57 @@ def structure_checks(project: Project) -> list[Expected]:
     return found
 
 
+def _instant_day(text: str) -> date:
+    """The UTC day of an ISO instant (the store keeps instants in UTC)."""
+    instant = datetime.fromisoformat(text)
+    if instant.tzinfo is not None:
+        instant = instant.astimezone(UTC)
+    return instant.date()
+
+
+def stale_lines(project: Project) -> list[Expected]:
+    """Working lines between two owners unused for more than STALE_DAYS.
+
+    A line's last use is the later of its ``last_contact`` and the latest interaction up to
+    the as-of day that used it (a meeting or call uses every pair of its participants; the
+    generated projects log no e-mail). Readings: a line never used is stale; only
+    ``communicates`` lines go stale (``last_contact`` is "only meaningful for communicates",
+    model.py; a reporting line is not refreshed by use); a ``last_contact`` after the as-of
+    day is not known on that day ("everything is judged as of a day"). Lines on a handover
+    path that are not between owners are not modelled."""
+    by_stage = project.letters_by_stage("AR")
+    owners = set().union(*by_stage.values())
+    last: dict[frozenset[str], date | None] = {}
+    for link in project.links:
+        pair = frozenset((link["source"], link["target"]))
+        if link["kind"] != "communicates" or not holds(link, project.day) or not pair <= set(project.graph):
+            continue
+        used = _day(link.get("last_contact"))
+        known = used if used is not None and used <= project.day else None
+        last[pair] = max(filter(None, (last.get(pair), known)), default=None)
+    for meeting in project.interactions:
+        held = _instant_day(meeting["at"])
+        if held > project.day:
+            continue  # not known on the as-of day
+        people = sorted(set(meeting["participants"]))
+        for i, a in enumerate(people):
+            for b in people[i + 1 :]:
+                pair = frozenset((a, b))
+                if pair in last:
+                    last[pair] = max(filter(None, (last[pair], held)))
+    found = []
+    for pair, used in sorted(last.items(), key=lambda item: sorted(item[0])):
+        if pair <= owners and (used is None or (project.day - used).days > STALE_DAYS):
+            stages = frozenset(s for s, people in by_stage.items() if people & pair)
+            found.append(Expected("STALE_LINK", None, stages, pair, exact_stages=False))
+    return found
+
+
 def oracle(data: dict[str, Any], project: str, day: date) -> Answer:
     """Everything the oracle decides for one project as of a day."""
     view = Project(data, project, day)
     duties, single = duty_checks(view)
     handovers, robust = handover_checks(view)
-    return Answer(findings=duties + handovers + structure_checks(view), robust=robust, single=single)
+    findings = duties + handovers + structure_checks(view) + stale_lines(view)
+    owners = set().union(*view.letters_by_stage("AR").values())
+    return Answer(findings=findings, robust=robust, single=single, owners=owners)

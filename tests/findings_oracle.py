@@ -76,6 +76,8 @@ class Answer:
     robust: tuple[int, int] = (0, 0)  # robust handovers, checked handovers
     single: tuple[int, int] = (0, 0)  # open duties with exactly one active A, open duties
     owners: set[str] = field(default_factory=set)  # active A/R holders of stages not done
+    #: the outgoing accountables of each checked handover, by its two stages
+    outgoing: dict[frozenset[str], frozenset[str]] = field(default_factory=dict)
 
 
 def _day(text: str | None) -> date | None:
@@ -218,8 +220,11 @@ def _joined(graph: nx.Graph, sources: set[str], targets: set[str], without: str 
     return bool(seen & targets)
 
 
-def handover_checks(project: Project) -> tuple[list[Expected], tuple[int, int]]:
-    """Between consecutive stages whose incoming stage is not done."""
+def handover_checks(
+    project: Project, sides: dict[frozenset[str], frozenset[str]] | None = None
+) -> tuple[list[Expected], tuple[int, int]]:
+    """Between consecutive stages whose incoming stage is not done; ``sides`` gets the
+    outgoing accountables of each checked handover."""
     found: list[Expected] = []
     robust = checked = 0
     graph = project.graph
@@ -236,6 +241,8 @@ def handover_checks(project: Project) -> tuple[list[Expected], tuple[int, int]]:
             continue
         checked += 1
         both = frozenset({out_stage["id"], in_stage["id"]})
+        if sides is not None:
+            sides[both] = frozenset(outgoing)
         here: list[Expected] = []
         named: set[str] = set()
         for person in sorted(incoming - outgoing):
@@ -379,7 +386,8 @@ def oracle(data: dict[str, Any], project: str, day: date) -> Answer:
     """Everything the oracle decides for one project as of a day."""
     view = Project(data, project, day)
     duties, single = duty_checks(view)
-    handovers, robust = handover_checks(view)
+    sides: dict[frozenset[str], frozenset[str]] = {}
+    handovers, robust = handover_checks(view, sides)
     findings = duties + handovers + structure_checks(view) + stale_lines(view)
     owners = set().union(*view.letters_by_stage("AR").values())
-    return Answer(findings=findings, robust=robust, single=single, owners=owners)
+    return Answer(findings=findings, robust=robust, single=single, owners=owners, outgoing=sides)

@@ -19,11 +19,15 @@ generated README). Every name, phone number, e-mail domain and company is invent
 from __future__ import annotations
 
 import json
+from collections import Counter
 import sys
 from pathlib import Path
 from typing import Any
 
+from graphsvc.analysis.findings import Severity, present, project_findings
+from graphsvc.analysis.view import build_view
 from graphsvc.application.demo import SCENARIO_DAY
+from graphsvc.domain.bundle import parse_bundle
 
 HERE = Path(__file__).resolve().parent
 TODAY = SCENARIO_DAY.isoformat()
@@ -49,7 +53,7 @@ class Builder:
         self.rows: dict[str, list[dict[str, Any]]] = {kind: [] for kind in ARRAYS}
         self.stage_start: dict[str, str] = {}
         self.stage_status: dict[str, str] = {}
-        self.problems: list[tuple[str, list[str]]] = []
+        self.problems: list[tuple[str, list[str], tuple[str, ...]]] = []
         self._counters: dict[str, int] = {}
         self._emails: dict[str, str] = {}
 
@@ -217,8 +221,10 @@ class Builder:
         self.rows["interactions"].append(row)
         return str(row["id"])
 
-    def problem(self, text: str, *ids: str) -> None:
-        self.problems.append((text, list(ids)))
+    def problem(self, text: str, *ids: str, reported: tuple[str, ...] = ()) -> None:
+        """``reported``: the finding that must report it, as (code, *ids the finding names);
+        empty for a plant no finding is about (dirty data, kept history)."""
+        self.problems.append((text, list(ids), reported))
 
     def bundle(self) -> dict[str, Any]:
         self._check_last_contact()
@@ -733,30 +739,38 @@ def property_development() -> Builder:
     # -- planted problems ----------------------------------------------------------------
     b.problem("Left but still Accountable in the active stage: 方华 left the supervision firm on "
               "2026-10-16 (status left, since, history row) and is still A on concrete pours",
-              fang_hua, h_fang, pours, b.find_assignment(fang_hua, pours))
+              fang_hua, h_fang, pours, b.find_assignment(fang_hua, pours),
+              reported=("OWNER_INACTIVE", fang_hua, pours))
     b.problem("On leave and Accountable, with an active backup: 杨帆 (maternity leave), 何鹏 "
-              "backup_for 杨帆", yang_fan, patrols, b.find_assignment(yang_fan, patrols), backup_he)
+              "backup_for 杨帆", yang_fan, patrols, b.find_assignment(yang_fan, patrols), backup_he,
+              reported=("OWNER_INACTIVE", yang_fan, patrols, he_peng))
     b.problem("On leave and Accountable, without any backup: 韩斌 (sick leave since 2026-11-09) is "
               "A for rebar deliveries and has no deputy", han_bin, rebar,
-              b.find_assignment(han_bin, rebar))
+              b.find_assignment(han_bin, rebar), reported=("OWNER_INACTIVE", han_bin, rebar))
     b.problem("Two active Accountables (权责不清): concrete is client-supplied (甲供), so the client's "
               "张伟 and the contractor's 郑海 both think they own it", concrete_duty, a_conc_gc,
-              a_conc_client)
+              a_conc_client, reported=("MULTIPLE_ACCOUNTABLE", concrete_duty, zhang_wei, zheng_hai))
     b.problem("Two active Accountables in the next stage: client 王建国 and chief supervisor 沈国强 "
-              "both organise completion acceptance", completion, a_compl_client, a_compl_sup)
-    b.problem("No Accountable at all: elevator statutory inspection has R/C/I only", lift)
+              "both organise completion acceptance", completion, a_compl_client, a_compl_sup,
+              reported=("MULTIPLE_ACCOUNTABLE", completion, wang, shen))
+    b.problem("No Accountable at all: elevator statutory inspection has R/C/I only", lift,
+              reported=("NO_ACCOUNTABLE", lift))
     b.problem("Assignment ends before its stage ends: 金燕's supervision contract ends 2027-08-31, "
-              "acceptance runs to 2027-09-30", a_mep, mep_acc, s5)
+              "acceptance runs to 2027-09-30", a_mep, mep_acc, s5,
+              reported=("EXPIRING_ASSIGNMENT", mep_acc, jin_yan))
     b.problem("Stale link between Accountables of consecutive stages (construction -> acceptance): "
               "赵志强 (A site coordination) and 孙立新 (A supervise completion acceptance) last talked "
               "2026-06-10; 孙立新's only other link (to 沈国强) is just as old",
-              stale_zhao, stale_shen, zhao, sun_lixin)
+              stale_zhao, stale_shen, zhao, sun_lixin,
+              reported=("STALE_LINK", zhao, sun_lixin, stale_zhao))
     b.problem("Single point of communication at a handover (construction -> acceptance): every path "
               "to 郭锐 (A sign fire acceptance) runs through 陈晓燕, who leaves on 2026-12-31",
-              guo_rui, chen, b.link_between(chen, guo_rui))
+              guo_rui, chen, b.link_between(chen, guo_rui),
+              reported=("HANDOVER_SINGLE_POINT", chen, guo_rui))
     b.problem("Organisation left the project but its person still owns a duty: 坚基桩基 participation "
               "ended 2026-10-01, 秦国栋 is still A on the pile test records",
-              piling, qin, piles, b.find_assignment(qin, piles))
+              piling, qin, piles, b.find_assignment(qin, piles),
+              reported=("OWNER_ORG_NOT_ENGAGED", qin, piles, piling))
     b.problem("Dirty data, 同名不同号: two contacts named 张伟 with different phones; the second has "
               "no title, channel or e-mail", zhang_wei, zhang_wei_2)
     b.problem("Dirty data: supervisor 崔鹏 has no title, preferred channel or e-mail", cui_peng)
@@ -975,25 +989,34 @@ def software_product() -> Builder:
 
     b.problem("Left but still Accountable in the active stage: Tom Becker left on 2026-10-31 "
               "(status left, since, history row) and still owns the release blockers",
-              tom, h_tom, defects, b.find_assignment(tom, defects))
+              tom, h_tom, defects, b.find_assignment(tom, defects),
+              reported=("OWNER_INACTIVE", tom, defects))
     b.problem("On leave and Accountable, with an active backup: Hannah Weber, Omar Haddad "
-              "backup_for her", hannah, test_plan, b.find_assignment(hannah, test_plan), backup_omar)
+              "backup_for her", hannah, test_plan, b.find_assignment(hannah, test_plan), backup_omar,
+              reported=("OWNER_INACTIVE", hannah, test_plan, omar))
     b.problem("On leave and Accountable, without any backup: Nadia Petrova on the pen-test sign-off",
-              nadia, pentest, b.find_assignment(nadia, pentest))
+              nadia, pentest, b.find_assignment(nadia, pentest),
+              reported=("OWNER_INACTIVE", nadia, pentest))
     b.problem("Two active Accountables: Laura Martin and Daniel Wu both sign off UAT",
-              uat, a_uat_laura, a_uat_daniel)
-    b.problem("No Accountable at all: release notes approval", notes)
+              uat, a_uat_laura, a_uat_daniel,
+              reported=("MULTIPLE_ACCOUNTABLE", uat, laura, daniel))
+    b.problem("No Accountable at all: release notes approval", notes,
+              reported=("NO_ACCOUNTABLE", notes))
     b.problem("Assignment ends before its stage ends: Yuki Tanaka runs staging until 2026-12-01, "
-              "testing runs to 2026-12-18", a_staging, staging, s3)
+              "testing runs to 2026-12-18", a_staging, staging, s3,
+              reported=("EXPIRING_ASSIGNMENT", staging, yuki))
     b.problem("Stale link between Accountables of consecutive stages (testing -> acceptance): Omar "
               "Haddad (A regression suite) and Ben Harris (A UAT sessions) last talked 2026-07-14",
-              stale, omar, ben)
+              stale, omar, ben,
+              reported=("STALE_LINK", omar, ben, stale))
     b.problem("Single point of communication at a handover (acceptance -> operations handover): "
               "every path from product/customer success to Operations (Marco Rossi, Alex Novak) runs "
-              "through Sarah Kim, who moves teams on 2027-01-15", sarah, marco, alex, *via_sarah)
+              "through Sarah Kim, who moves teams on 2027-01-15", sarah, marco, alex, *via_sarah,
+              reported=("HANDOVER_SINGLE_POINT", sarah, marco, alex))
     b.problem("Organisation left the project but its person still owns a duty: BlueCheck's "
               "participation ended 2026-11-01, Ivan Morozov is still A on the performance report",
-              bluecheck, ivan, perf, b.find_assignment(ivan, perf))
+              bluecheck, ivan, perf, b.find_assignment(ivan, perf),
+              reported=("OWNER_ORG_NOT_ENGAGED", ivan, perf, bluecheck))
     b.problem("Dirty data, 同名不同号: two contacts named Li Wei with different phones; the second "
               "has no organisation, title, channel or e-mail", li_wei, li_wei_2)
     b.problem("Change of employer kept as history: Grace Liu moved from BlueCheck to internal QA on "
@@ -1079,18 +1102,53 @@ These are on purpose: each is a failure graphsvc should detect. Ids in backticks
 README_TAIL = """
 ## Knock-on findings (expected, not separate plants)
 
-- 孙立新 (`c-sun-lixin`) has only stale links, so every Accountable pair involving him
-  (construction -> acceptance and acceptance -> handover) is a stale chain.
-- 郭锐 (`c-guo-rui`) is reachable only through 陈晓燕, so that single point also shows up
-  for acceptance -> handover.
-- People who left or whose company left (`c-fang-hua`, `c-qin-guodong`, `c-du-wei`) have
-  links that went quiet in September/October 2026; survey links from 2025 (`c-deng-hui`)
-  are old too, but he is not Accountable anywhere.
+- 孙立新 (`c-sun-lixin`) has only stale lines: the one to 赵志强 lies on the construction ->
+  acceptance handover path (medium), the one to 沈国强 joins two owners (low, in the group
+  of lines worth refreshing).
+- 郭锐 (`c-guo-rui`) is reachable only through 陈晓燕, so 陈晓燕 is also a single point of
+  failure that cuts an owner off, and the line between them a bridge.
+- 石磊 (`c-shi-lei`), the steel supplier's sales manager, is Responsible for the rebar
+  deliveries and his only line runs to 韩斌, who is on sick leave: an isolated owner.
+- People whose company left (`c-qin-guodong`, `c-du-wei`) have lines to other owners that
+  went quiet in September 2026: grouped as lines worth refreshing. Lines to people who left
+  (`c-fang-hua`) carry nothing and are not judged.
 - Operations (`c-marco-rossi`, `c-alex-novak`, `c-yuki-tanaka`) and the cloud vendor are
-  reachable only through Sarah Kim (`c-sarah-kim`), so she is the single point for every
-  stage transition that involves Operations, not only acceptance -> operations handover.
-- `c-wei-dong` and `c-li-wei-2` have no `communicates` link at all.
+  reachable only through Sarah Kim (`c-sarah-kim`): she is a single point of failure
+  that cuts owners apart, besides the acceptance -> operations handover single point.
+  Laura Martin is accountable on both sides of that handover, but Daniel Wu's line through
+  Sarah Kim joins the other accountables too, so she does not carry it alone.
+- People hanging on one line who own nothing, such as the survey contacts of 2025
+  (`c-deng-hui`), are not findings; `c-wei-dong` and `c-li-wei-2` have no `communicates`
+  link at all and own nothing either.
 """
+
+
+def _reported(reported: tuple[str, ...]) -> str:
+    if not reported:
+        return " (not a finding: see `graphsvc contact duplicates` and the contact history)"
+    return f" → reported as `{reported[0]}`"
+
+
+def _findings_section(builders: dict[str, Builder]) -> list[str]:
+    """What ``graphsvc findings`` lists for each project on the scenario day, generated."""
+    out = [
+        "",
+        "## What `graphsvc findings` lists on the scenario day",
+        "",
+        "Generated from the rules in the main README's Findings section (low findings of one",
+        "code grouped into one entry); `tests/test_demo_story.py` checks it on several load days.",
+    ]
+    for b in builders.values():
+        bundle = parse_bundle(b.bundle())
+        shown = present(project_findings(build_view(bundle, b.project_id, SCENARIO_DAY)))
+        counts = Counter(f.severity.value for f in shown)
+        summary = ", ".join(f"{counts[s.value]} {s.value}" for s in Severity)
+        out += ["", f"### `{b.project_id}`: {len(shown)} entries ({summary})", ""]
+        out += ["| severity | code | stages | explanation |", "|---|---|---|---|"]
+        for f in shown:
+            stages = ", ".join(s.name for s in f.stages) or "project-wide"
+            out.append(f"| {f.severity.value} | `{f.code}` | {stages} | {f.explanation} |")
+    return out
 
 
 def readme(builders: dict[str, Builder]) -> str:
@@ -1101,9 +1159,9 @@ def readme(builders: dict[str, Builder]) -> str:
     out = [README_HEAD.format(today=TODAY, table="\n".join(table))]
     for file, b in builders.items():
         out.append(f"\n### `{file}`\n")
-        for text, ids in b.problems:
-            out.append(f"- {text}: " + ", ".join(f"`{i}`" for i in ids))
-    return "\n".join(out) + "\n" + README_TAIL
+        for text, ids, reported in b.problems:
+            out.append(f"- {text}: " + ", ".join(f"`{i}`" for i in ids) + _reported(reported))
+    return "\n".join(out) + "\n" + README_TAIL + "\n".join(_findings_section(builders)) + "\n"
 
 
 def build() -> dict[str, Builder]:

@@ -4,7 +4,8 @@ Written from the README alone (not from graphsvc/analysis), on the raw bundle di
 project, so that graphsvc's findings can be compared with it (tests/test_findings_oracle.py).
 It models the rules that decide *whether* something is wrong: stage time, accountables per
 handover side, the three handover rules, robust handovers, the duty checks, single points
-and bridges only where they cut owners, and which stages each finding belongs to.
+and bridges only where they cut owners, stale lines between owners (last use as of the
+day), and which stages each finding belongs to.
 
 Each finding is an ``Expected``: code, the stage it is about (duty findings), the stages it
 concerns, and the ids it names (see ``Expected.names``). Readings of sentences the README
@@ -39,7 +40,7 @@ STALE_DAYS = 14
 #: Reading of "one whose every path runs through one other person ... gives a
 #: HANDOVER_SINGLE_POINT naming that person" when every path runs through two or more
 #: people (a chain): True names each of them; False only the one nearest the outgoing
-#: accountables (what graphsvc does at 06094e7).
+#: accountables (what graphsvc does, main at b548cf2). See the report of issue #14.
 NAME_EVERY_CUT = True
 
 
@@ -50,7 +51,7 @@ class Expected:
     ``names``: the duty for duty findings (plus the person for OWNER_INACTIVE and the active
     accountables for MULTIPLE_ACCOUNTABLE); the incoming accountable for HANDOVER_NO_PATH;
     the person named for HANDOVER_SINGLE_POINT and SINGLE_POINT_OF_FAILURE; the two people
-    of the line for BRIDGE_LINK.
+    of the line for BRIDGE_LINK and STALE_LINK.
     """
 
     code: str

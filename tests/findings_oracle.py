@@ -15,7 +15,7 @@ leaves open are marked "Reading:" below.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import networkx as nx
@@ -32,6 +32,7 @@ MODELLED = frozenset(
         "SINGLE_POINT_OF_FAILURE",
         "BRIDGE_LINK",
         "STALE_LINK",  # only lines between two owners (see stale_lines)
+        "EXPIRING_ASSIGNMENT",
     }
 )
 #: README: ``--stale-days`` defaults to 14
@@ -42,6 +43,12 @@ STALE_DAYS = 14
 #: people (a chain): True names each of them; False only the one nearest the outgoing
 #: accountables (what graphsvc does, main at b548cf2). See the report of issue #14.
 NAME_EVERY_CUT = True
+
+#: Reading of EXPIRING_ASSIGNMENT "ends before its stage does" for a stage with no ``end``:
+#: True, it ends the day before the next stage starts (an assignment dated up to the next
+#: stage's start is not expiring); False, it never ends, so any A or R end is before it
+#: (what graphsvc does, main at b548cf2). See the report of issue #14.
+OPEN_STAGE_ENDS_BEFORE_NEXT = True
 
 
 @dataclass(frozen=True)
@@ -208,6 +215,47 @@ def duty_checks(project: Project) -> tuple[list[Expected], tuple[int, int]]:
             if not project.holders(did, "R", on) & project.active:
                 found.append(Expected("NO_RESPONSIBLE", sid, here, frozenset({did})))
     return found, (single, total)
+
+
+def expiring_assignments(project: Project) -> list[Expected]:
+    """A or R assignments in force at their stage's time that end before the stage does,
+    with no active holder of the same duty and letter lined up for the day they end.
+
+    Readings: a stage ends on its ``end``, else the day before the next stage starts (see
+    OPEN_STAGE_ENDS_BEFORE_NEXT), else never; an assignment already over at the stage's time is not expiring (the duty checks
+    say what is missing); its holder and a successor count only when active on the as-of
+    day ("Who counts"; an inactive holder is an OWNER_INACTIVE)."""
+    found = []
+    for index, stage in enumerate(project.stages):
+        on = project.time[stage["id"]]
+        if on is None:
+            continue
+        after = project.stages[index + 1] if index + 1 < len(project.stages) else {}
+        next_start = _day(after.get("start"))
+        implied = next_start - timedelta(days=1) if next_start and OPEN_STAGE_ENDS_BEFORE_NEXT else None
+        end = _day(stage.get("end")) or implied
+        for duty in project.duties_of(stage["id"]):
+            rows = [a for a in project.assignments if a["responsibility"] == duty["id"]]
+            for row in rows:
+                until = _day(row.get("valid_to"))
+                if (
+                    row["raci"] not in "AR"
+                    or until is None
+                    or not holds(row, on)
+                    or row["contact"] not in project.active
+                ):
+                    continue
+                if end is not None and until > end:
+                    continue  # it holds up to the stage's last day
+                lined_up = [
+                    b
+                    for b in rows
+                    if b is not row and b["raci"] == row["raci"] and holds(b, until) and b["contact"] in project.active
+                ]
+                if not lined_up:
+                    names = frozenset({duty["id"], row["contact"]})
+                    found.append(Expected("EXPIRING_ASSIGNMENT", stage["id"], frozenset({stage["id"]}), names))
+    return found
 
 
 def _joined(graph: nx.Graph, sources: set[str], targets: set[str], without: str | None = None) -> bool:
@@ -389,6 +437,6 @@ def oracle(data: dict[str, Any], project: str, day: date) -> Answer:
     duties, single = duty_checks(view)
     sides: dict[frozenset[str], frozenset[str]] = {}
     handovers, robust = handover_checks(view, sides)
-    findings = duties + handovers + structure_checks(view) + stale_lines(view)
+    findings = duties + handovers + structure_checks(view) + stale_lines(view) + expiring_assignments(view)
     owners = set().union(*view.letters_by_stage("AR").values())
     return Answer(findings=findings, robust=robust, single=single, owners=owners, outgoing=sides)

@@ -23,6 +23,7 @@ from graphsvc.application.reports import ProjectReport, project_report
 #: enough seeds to meet every rule (see test_the_seeds_cover_the_rules)
 SEEDS = range(40)
 DUTY_CODES = {"NO_ACCOUNTABLE", "MULTIPLE_ACCOUNTABLE", "OWNER_INACTIVE", "NO_RESPONSIBLE"}
+ASSIGNMENT_CODES = {"EXPIRING_ASSIGNMENT"}
 HANDOVER_CODES = {"HANDOVER_NO_PATH", "HANDOVER_SINGLE_POINT"}
 STRUCTURE_CODES = {"SINGLE_POINT_OF_FAILURE", "BRIDGE_LINK"}
 LINE_CODES = {"STALE_LINK"}
@@ -46,7 +47,7 @@ def observed(finding: Any, answer: Answer) -> list[Expected]:
     """A graphsvc finding read as the oracle states it (see ``Expected.names``): a
     HANDOVER_NO_PATH naming several incoming accountables (graphsvc gives one when none of
     them can be reached) stands for one per person."""
-    kinds = {"responsibility", "contact"} if finding.code in DUTY_CODES else {"contact"}
+    kinds = {"responsibility", "contact"} if finding.code in DUTY_CODES | ASSIGNMENT_CODES else {"contact"}
     ids = [s.id for s in finding.subjects if s.kind in kinds]
     people = [s.id for s in finding.subjects if s.kind == "contact"]
     stage = finding.stage.id if finding.stage is not None else None
@@ -95,7 +96,7 @@ def compare(run: str, report: ProjectReport, answer: Answer, codes: set[str]) ->
             continue
         if expected.code in HANDOVER_CODES and found.stage not in expected.stages:
             problems.append(f"{run}: {expected.key()} is about stage {found.stage}, not one of its two")
-        if expected.code in DUTY_CODES and found.stage != expected.stage:
+        if expected.code in DUTY_CODES | ASSIGNMENT_CODES and found.stage != expected.stage:
             problems.append(f"{run}: {expected.key()} is about stage {found.stage}, not {expected.stage}")
         if found.stages != expected.stages if expected.exact_stages else not expected.stages <= found.stages:
             problems.append(
@@ -153,6 +154,10 @@ def test_handover_findings_agree_with_the_oracle(generated):
 
 def test_structural_findings_agree_with_the_oracle(generated):
     check(generated, STRUCTURE_CODES)
+
+
+def test_expiring_assignments_agree_with_the_oracle(generated):
+    check(generated, ASSIGNMENT_CODES)
 
 
 def test_stale_lines_between_owners_agree_with_the_oracle(generated):

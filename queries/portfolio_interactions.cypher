@@ -5,4 +5,4 @@ MATCH (n:Interaction)
 OPTIONAL MATCH (n)-[:ABOUT]->(p:Project)
 RETURN collect([n.id, n.at, COLLECT {
   MATCH (c:Contact)-[:PARTICIPATED_IN]->(n) RETURN c.id
-}, n.channel, n.summary, p.id]) AS rows
+}, n.channel, n.summary, p.id, n.sender]) AS rows

@@ -74,6 +74,7 @@ RULES_THE_SCHEMA_CANNOT_STATE = {
     "a stage ends after it starts": "must not be before start",
     "periods end after they start": "must be after valid_from",
     "participants are distinct": "participants must be distinct",
+    "the sender takes part": "must be one of the participants",
     "a merge needs two contacts": "must differ from the survivor",
     "a move changes something": "give a new org, a new title, or both",
     "stage orders are unique": "already has stage",

@@ -94,6 +94,7 @@ REFERENCE_FIELDS = {
     "source",
     "target",
     "participants",
+    "sender",  # one of the participants
     "successor",
     "duplicate",
 }

@@ -74,6 +74,14 @@ def test_responsibility_resolves_to_accountable_then_responsible_then_backup_the
     assert [c.id for c in answer.candidates] == ["b0"] and "manager" in answer.resolved_as
 
 
+def test_a_duty_of_a_coming_stage_resolves_to_who_holds_it_when_the_stage_starts():
+    data = edit(healthy(), "stages", "s2", start="2027-04-01")
+    edit(data, "assignments", "x3", valid_from="2027-04-01")  # Bo from the stage's start
+    edit(data, "assignments", "x4", valid_to="2027-04-01")  # Bea until then
+    answer = ask(data, "a1", "responsibility:r2")
+    assert [c.id for c in answer.candidates] == ["b1"] and "accountable" in answer.resolved_as
+
+
 def test_nobody_in_charge_of_a_duty_is_a_clear_error():
     data = drop(healthy(), "assignments", "x3", "x4")
     with pytest.raises(PathError, match="no one to reach") as caught:

@@ -232,6 +232,18 @@ def test_owner_filter_in_a_project_and_across_projects(store):
     assert reminders_report(store, "p", "e1", as_of=DAY).reminders == []
 
 
+def test_an_owner_of_a_coming_stage_assigned_from_its_start_gets_reminders(store):
+    # Bo owns "Run the site" in Build from the day it starts (2027-04-01): judged on that
+    # day (README "Stage time"), he is an owner today, by project and across projects
+    data = edit(healthy(), "stages", "s2", start="2027-04-01")
+    edit(data, "assignments", "x3", valid_from="2027-04-01")
+    edit(data, "links", "l1", last_contact=ago(20))
+    load(store, data)
+    assert ("b1", "a1", 20) in lines(reminders_report(store, "p", "b1", as_of=DAY))
+    across = reminders_report(store, None, "b1", as_of=DAY)
+    assert [p.id for p in across.projects] == ["p"] and ("b1", "a1", 20) in lines(across)
+
+
 # -- errors --------------------------------------------------------------------------------------
 
 

@@ -21,9 +21,10 @@ import networkx as nx
 from pydantic import BaseModel
 
 from graphsvc.analysis.findings import Subject
+from graphsvc.analysis.interactions import last_contacts
 from graphsvc.analysis.path_search import k_cheapest_paths
-from graphsvc.analysis.timeline import ContactState, contact_state, valid_on
-from graphsvc.analysis.view import last_contacts, line_used
+from graphsvc.analysis.timeline import ContactState, contact_state, stage_time, valid_on
+from graphsvc.analysis.view import line_used
 from graphsvc.domain.bundle import Bundle
 from graphsvc.domain.model import ContactPeriod, Link
 from graphsvc.support.gc_pause import paused_gc
@@ -111,7 +112,7 @@ def _build_directory(data: Bundle, day: date) -> Directory:
     for period in data.contact_history:
         periods[period.contact].append(period)
     state = {c.id: contact_state(c, periods[c.id], day) for c in data.contacts}
-    interactions = last_contacts(data, day)
+    interactions = last_contacts(data.interactions, day)
     graph: nx.Graph[str] = nx.Graph()
     everyone: nx.Graph[str] = nx.Graph()
     graph.add_nodes_from(cid for cid, s in state.items() if s.active)
@@ -139,9 +140,12 @@ def _build_directory(data: Bundle, day: date) -> Directory:
         for _, _, edge in lines.values():
             edge["cost"] = hop_cost(edge["weight"], edge["used"], day)
         target_graph.add_edges_from(lines.values())
+    # a duty's holders at its stage's time (a planned stage: the day it starts), as findings read them
+    stage_day = {stage.id: stage_time(stage, day) for stage in data.stages}
+    judged_on = {resp.id: stage_day.get(resp.stage, day) for resp in data.responsibilities}
     holders: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for assignment in sorted(data.assignments, key=lambda a: a.id):
-        if valid_on(assignment, day):
+        if valid_on(assignment, judged_on.get(assignment.responsibility, day)):
             holders[assignment.responsibility][assignment.raci].append(assignment.contact)
     return Directory(
         day=day,

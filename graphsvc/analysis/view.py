@@ -15,11 +15,11 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import combinations
 from typing import Any
 
 import networkx as nx
 
+from graphsvc.analysis import interactions as interaction_log
 from graphsvc.analysis.portfolio import Export
 from graphsvc.analysis.structure import adjacency
 from graphsvc.analysis.timeline import (
@@ -225,17 +225,9 @@ def edges_among(graph: nx.Graph[str], nodes: set[str]) -> Iterator[tuple[str, st
 
 
 def last_contacts(snapshot: Export, day: date) -> dict[frozenset[str], date]:
-    """Latest logged interaction on or before ``day`` for each pair of participants."""
-    latest: dict[frozenset[str], date] = {}
-    for interaction in snapshot.interactions:
-        when = interaction.at.date()
-        if when > day:
-            continue
-        for a, b in combinations(interaction.participants, 2):
-            pair = frozenset((a, b))
-            if pair not in latest or latest[pair] < when:
-                latest[pair] = when
-    return latest
+    """Latest logged interaction on or before ``day`` that used each line (by channel: see
+    graphsvc.analysis.interactions)."""
+    return interaction_log.last_contacts(snapshot.interactions, day)
 
 
 def line_used(link: Link, interactions: dict[frozenset[str], date], day: date) -> date | None:

@@ -170,11 +170,16 @@ def redact(contact: Contact, visible_org: str | None) -> Contact:
 
 
 def _among(interaction: Interaction, people: set[str]) -> Interaction:
-    """An interaction as a key sees it: participants outside its reach left out (an
-    interaction of one of its projects may name people it cannot see)."""
+    """An interaction as a key sees it: participants outside its reach left out, its sender
+    too (an interaction of one of its projects may name people it cannot see)."""
     if set(interaction.participants) <= people:
         return interaction
-    return interaction.model_copy(update={"participants": [c for c in interaction.participants if c in people]})
+    return interaction.model_copy(
+        update={
+            "participants": [c for c in interaction.participants if c in people],
+            "sender": interaction.sender if interaction.sender in people else None,
+        }
+    )
 
 
 class ScopedStore(Store):

@@ -14,7 +14,7 @@ Cascade rules, the same on both stores because they are computed here:
 - optional references are cleared: a contact's or earlier state's organisation, an
   interaction's project;
 - list entries are dropped: a project's participation of the organisation, an interaction's
-  participant (an interaction left with nobody goes too).
+  participant (and its sender, if that was the one; an interaction left with nobody goes too).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from graphsvc.application.retry import Conflict, retried
 from graphsvc.application.stage_order import stored_stage_conflicts
 from graphsvc.domain.audit import AuditQuery, Change, record
 from graphsvc.domain.bundle import Bundle, BundleError, Problem, parse_bundle
-from graphsvc.domain.model import KINDS, Contact, Interaction, Project, Row, Stage
+from graphsvc.domain.model import KINDS, Contact, Interaction, Project, Row, Stage, not_a_participant
 from graphsvc.store.base import NotFound, Store
 
 
@@ -81,7 +81,12 @@ def _parse_one(store: Store, kind: str, data: Any, reach: Reach | None = None, o
         kept = {i for i in ids if (target, i) in held}
         return view.existing_ids(target, ids - kept) | store.existing_ids(target, kept)
 
-    return parse_bundle({kind: [data]}, known=reachable).rows(kind)[0]
+    row = parse_bundle({kind: [data]}, known=reachable).rows(kind)[0]
+    sender = row.sender if isinstance(row, Interaction) else None
+    if sender is not None and sender != getattr(old, "sender", None) and not view.existing_ids("contacts", {sender}):
+        # a participant the caller cannot see is no more a sender than an unknown id
+        raise BundleError([Problem(kind, 0, "sender", f"Value error, {not_a_participant(sender)}")])
+    return row
 
 
 def _visible(store: Store, kind: str, row_id: str, reach: Reach | None) -> Row:
@@ -223,8 +228,11 @@ def cascade_plan(store: Store, kind: str, ids: set[str]) -> tuple[dict[str, set[
                 elif (doomed_kind, referring) == ("contacts", "interactions"):
                     interaction = cast(Interaction, current(referring, row_id))
                     left = [c for c in interaction.participants if c not in doomed]
+                    sender = None if interaction.sender in doomed else interaction.sender
                     if left:
-                        updates[referring][row_id] = interaction.model_copy(update={"participants": left})
+                        updates[referring][row_id] = interaction.model_copy(
+                            update={"participants": left, "sender": sender}
+                        )
                     else:
                         deletes[referring].add(row_id)
                 else:

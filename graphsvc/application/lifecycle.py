@@ -256,7 +256,8 @@ def merge(store: Store, survivor_id: str, duplicate_id: str, actor: str) -> Life
             repoint("links", link, {"source": source, "target": target}, f"{link.kind} line")
     for interaction in read_as(store, Interaction, held.get("interactions", set())):
         people = list(dict.fromkeys(survivor_id if p == duplicate_id else p for p in interaction.participants))
-        repoint("interactions", interaction, {"participants": people}, "took part as the duplicate")
+        sender = survivor_id if interaction.sender == duplicate_id else interaction.sender
+        repoint("interactions", interaction, {"participants": people, "sender": sender}, "took part as the duplicate")
     store.apply(Change(upserts=Bundle(**upserts), deletes=deletes, audit=record(actor, "merge", changes)))
     return report
 

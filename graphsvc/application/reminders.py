@@ -6,7 +6,8 @@ judge). An owner's **working lines** are the ``communicates`` links, valid on th
 between them and another active person: the edges of the project's working communication
 graph that carry a ``communicates`` link (``build_view``). A line's last use is the edge's
 ``used`` date, i.e. ``view.line_used``: the later of the links' ``last_contact`` and the
-latest logged interaction in which both took part (nothing after the day counts), the rule
+latest logged interaction that used the line (``analysis.interactions``: an e-mail uses
+the sender's lines to its recipients only; nothing after the day counts), the rule
 ``STALE_LINK`` uses too.
 
 A reminder fires for each working line of each owner unused for more than N days (or never
@@ -26,8 +27,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from graphsvc.analysis.findings import Subject
-from graphsvc.analysis.timeline import valid_on
-from graphsvc.analysis.view import ProjectView, build_view, last_contacts
+from graphsvc.analysis.interactions import last_contacts
+from graphsvc.analysis.view import ProjectView, build_view
 from graphsvc.domain.bundle import Bundle
 from graphsvc.domain.defaults import REMINDER_DAYS
 from graphsvc.domain.model import Assignment, Contact, Responsibility, Stage
@@ -192,7 +193,7 @@ def view_reminders(
         lines = [(other, data) for other, data in sorted(view.graph[cid].items()) if data["communicates"]]
         if not lines:
             if logged is None:
-                logged = last_contacts(snapshot, day)
+                logged = last_contacts(snapshot.interactions, day)
             dates = [when for pair, when in logged.items() if cid in pair]
             latest = max(dates) if dates else None
             age = (day - latest).days if latest else None
@@ -255,11 +256,12 @@ def project_reminders(
 
 
 def _owner_projects(store: Store, contact_id: str, day: date) -> list[str]:
-    """Projects in which the contact holds an A or R assignment valid on ``day``."""
+    """Projects in which the contact holds an A or R assignment valid on ``day`` or later (a
+    planned stage is judged on its start: the view decides who owns what then)."""
     resp_ids = {
         a.responsibility
         for a in read_as(store, Assignment)
-        if a.contact == contact_id and a.raci in ("A", "R") and valid_on(a, day)
+        if a.contact == contact_id and a.raci in ("A", "R") and (a.valid_to is None or day < a.valid_to)
     }
     if not resp_ids:
         return []

@@ -22,6 +22,7 @@ from pydantic import (
     Field,
     Strict,
     StringConstraints,
+    ValidationInfo,
     field_validator,
 )
 
@@ -447,6 +448,7 @@ class Interaction(Row):
                     "channel": "meeting",
                     "summary": "周例会 weekly site meeting",
                     "project": "pd-yunting-complex",
+                    "sender": "c-zhao-zhiqiang",
                 }
             ]
         }
@@ -457,6 +459,10 @@ class Interaction(Row):
     channel: Line = ""
     summary: Text = ""
     project: Ref | None = None
+    #: who sent it (an e-mail) or organised it (a meeting): one of the participants; an
+    #: e-mail without one counts as sent by its first participant (participants are kept
+    #: in id order)
+    sender: Ref | None = None
     references: ClassVar[dict[str, str]] = {"project": "projects"}
 
     @field_validator("participants")
@@ -465,6 +471,19 @@ class Interaction(Row):
         if len(set(value)) != len(value):
             raise ValueError("participants must be distinct contact ids")
         return sorted(value)
+
+    @field_validator("sender")
+    @classmethod
+    def _participates(cls, value: str | None, info: ValidationInfo) -> str | None:
+        participants = info.data.get("participants")
+        if value is not None and participants is not None and value not in participants:
+            raise ValueError(not_a_participant(value))
+        return value
+
+
+def not_a_participant(sender: str) -> str:
+    """Why an interaction's ``sender`` is refused."""
+    return f"the sender {sender!r} must be one of the participants"
 
 
 #: bundle array name -> row class, in dependency order (referenced kinds first)

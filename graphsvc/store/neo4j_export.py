@@ -53,7 +53,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "responsibilities": ("id", "stage", "name", "description"),
     "assignments": ("id", "contact", "responsibility", "raci", "valid_from", "valid_to"),
     "links": ("id", "source", "target", "kind", "last_contact", "weight", "channel", "valid_from", "valid_to"),
-    "interactions": ("id", "at", "participants", "channel", "summary", "project"),
+    "interactions": ("id", "at", "participants", "channel", "summary", "project", "sender"),
 }
 
 #: fields holding a day, returned as text by the statements

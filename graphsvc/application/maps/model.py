@@ -29,8 +29,9 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel, Field
 
 from graphsvc.analysis.findings import Finding, Severity, Subject
+from graphsvc.analysis.interactions import last_contacts
 from graphsvc.analysis.timeline import valid_on
-from graphsvc.analysis.view import ProjectView, build_view, last_contacts
+from graphsvc.analysis.view import ProjectView, build_view, line_used
 from graphsvc.application.maps.layout import Group, compute_layout
 from graphsvc.domain.bundle import Bundle
 from graphsvc.domain.defaults import STALE_DAYS
@@ -244,14 +245,32 @@ class MapData(BaseModel):
             return self
         if stage_id not in self.stage_ids():
             raise KeyError(stage_id)
+        findings = [f for f in self.findings if stage_id in f.stages]
+        severity = {f.index: f.severity for f in findings}
         return self.model_copy(
             update={
                 "view_stage": stage_id,
-                "nodes": [n for n in self.nodes if stage_id in n.stages],
-                "edges": [e for e in self.edges if stage_id in e.stages],
-                "findings": [f for f in self.findings if stage_id in f.stages],
+                "nodes": [_only(n, severity) for n in self.nodes if stage_id in n.stages],
+                "edges": [_only(e, severity) for e in self.edges if stage_id in e.stages],
+                "findings": findings,
             }
         )
+
+
+_Drawn = TypeVar("_Drawn", "MapNode", "MapEdge")
+
+
+def _only(item: _Drawn, severity: dict[int, Severity]) -> _Drawn:
+    """A node or edge showing only the findings of one stage (``severity``: index -> its
+    severity): a person marked for another stage's finding wears no ring in this one."""
+    kept = [i for i in item.findings if i in severity]
+    if kept == item.findings:
+        return item
+    if not kept:
+        return item.model_copy(update={"findings": [], "marks": [], "severity": None})
+    worst = min((severity[i] for i in kept), key=lambda s: s.rank)
+    # severity is set where a finding marked the item; it is now the worst of this stage's
+    return item.model_copy(update={"findings": kept, "severity": None if item.severity is None else worst})
 
 
 # -- building it ------------------------------------------------------------------------
@@ -444,7 +463,7 @@ def build_map(
         )
         raci_edge[(source, target)].append(eid)
 
-    logged = last_contacts(snapshot, day)
+    logged = last_contacts(snapshot.interactions, day)
     for link in sorted(view.links, key=lambda link: link.id):
         source, target = f"c:{link.source}", f"c:{link.target}"
         if source not in nodes or target not in nodes:
@@ -452,10 +471,7 @@ def build_map(
         eid = f"l:{link.id}"
         extra = {}
         if link.kind == "communicates":
-            used = link.last_contact if link.last_contact and link.last_contact <= day else None
-            seen = logged.get(frozenset((link.source, link.target)))
-            if seen and (used is None or seen > used):
-                used = seen
+            used = line_used(link, logged, day)
             age = (day - used).days if used else None
             extra = {"last_used": used, "age_days": age, "stale": age is None or age > stale_days}
         edges[eid] = _edge(

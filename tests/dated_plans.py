@@ -301,23 +301,34 @@ def _backups(plan: _Plan) -> None:
 
 
 def _meetings(plan: _Plan) -> None:
-    """A few meetings; they use lines but make none (only links are working lines)."""
+    """A few meetings, calls and e-mails about the lines, mostly lines between owners; they
+    use lines but make none (only links are working lines). An e-mail uses only its
+    sender's lines to the recipients: half of them are sent by a third person to the two
+    ends of a line, which leaves that line unused."""
     rng = plan.rng
+    owners = {a["contact"] for a in plan.data["assignments"] if a["raci"] in "AR"}
     lines = [(lk["source"], lk["target"]) for lk in plan.data["links"] if lk["kind"] == "communicates"]
-    for _ in range(rng.randint(0, 6)):
-        # mostly the two ends of a line and a few others; sometimes people with no line
-        people = set(rng.choice(lines)) if lines and rng.random() < 0.8 else set()
-        people.update(rng.sample(plan.people, rng.randint(0 if people else 2, 2)))
-        day = plan.as_of - timedelta(days=rng.randint(-10, 60))  # some after the as-of day
-        plan.data["interactions"].append(
-            {
-                "id": plan.next_id("i"),
-                "at": f"{day.isoformat()}T{rng.choice(['10:00:00+00:00', '23:30:00-05:00'])}",
-                "participants": sorted(people),
-                "channel": rng.choice(["meeting", "call"]),
-                "project": plan.project,
-            }
-        )
+    between_owners = [line for line in lines if set(line) <= owners]
+    for _ in range(rng.randint(0, 8) if lines else 0):
+        a, b = rng.choice(between_owners if between_owners and rng.random() < 0.7 else lines)
+        channel = rng.choice(["meeting", "call", "email", "e-mail", "mail"])
+        others = [p for p in plan.people if p not in (a, b)]
+        people = {a, b, *rng.sample(others, min(len(others), rng.randint(0, 2)))}
+        sender: str | None = rng.choice(sorted(people))
+        if channel in ("email", "e-mail", "mail") and others and rng.random() < 0.5:
+            sender = rng.choice(others)  # to both ends of the line, not along it
+            people.add(sender)
+        if rng.random() < 0.2:
+            sender = None  # an e-mail's sender is then its first participant
+        day = plan.as_of - timedelta(days=rng.randint(-10, 25))  # some after the as-of day
+        row = {
+            "id": plan.next_id("i"),
+            "at": f"{day.isoformat()}T{rng.choice(['10:00:00+00:00', '23:30:00-05:00'])}",
+            "participants": sorted(people),
+            "channel": channel,
+            "project": plan.project,
+        }
+        plan.data["interactions"].append(_put(row, sender=sender))
 
 
 def merged(projects: list[dict[str, Any]]) -> dict[str, Any]:

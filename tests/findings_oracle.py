@@ -397,8 +397,9 @@ def stale_lines(project: Project) -> list[Expected]:
     """Working lines between two owners unused for more than STALE_DAYS.
 
     A line's last use is the later of its ``last_contact`` and the latest interaction up to
-    the as-of day that used it (a meeting or call uses every pair of its participants; the
-    generated projects log no e-mail). Readings: a line never used is stale; only
+    the as-of day that used it (an e-mail the lines between its sender, else its first
+    participant, and each recipient; a meeting, call or other channel every pair of its
+    participants). Readings: a line never used is stale; only
     ``communicates`` lines go stale (``last_contact`` is "only meaningful for communicates",
     model.py; a reporting line is not refreshed by use); a ``last_contact`` after the as-of
     day is not known on that day ("everything is judged as of a day"). Lines on a handover
@@ -413,16 +414,19 @@ def stale_lines(project: Project) -> list[Expected]:
         used = _day(link.get("last_contact"))
         known = used if used is not None and used <= project.day else None
         last[pair] = max(filter(None, (last.get(pair), known)), default=None)
-    for meeting in project.interactions:
+    for meeting in project.interactions:  # or call, e-mail
         held = _instant_day(meeting["at"])
         if held > project.day:
             continue  # not known on the as-of day
         people = sorted(set(meeting["participants"]))
-        for i, a in enumerate(people):
-            for b in people[i + 1 :]:
-                pair = frozenset((a, b))
-                if pair in last:
-                    last[pair] = max(filter(None, (last[pair], held)))
+        if meeting.get("channel") in ("email", "e-mail", "mail"):
+            sender = meeting.get("sender") or people[0]
+            pairs = [frozenset((sender, p)) for p in people if p != sender]
+        else:
+            pairs = [frozenset((a, b)) for i, a in enumerate(people) for b in people[i + 1 :]]
+        for pair in pairs:
+            if pair in last:
+                last[pair] = max(filter(None, (last[pair], held)))
     found = []
     for pair, used in sorted(last.items(), key=lambda item: sorted(item[0])):
         if pair <= owners and (used is None or (project.day - used).days > STALE_DAYS):

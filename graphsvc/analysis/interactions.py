@@ -15,6 +15,7 @@ from itertools import combinations
 
 from graphsvc.domain.model import Interaction
 
+
 def used_pairs(interaction: Interaction) -> Iterator[frozenset[str]]:
     """The lines (pairs of contact ids) one interaction used.
 

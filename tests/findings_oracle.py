@@ -40,14 +40,14 @@ STALE_DAYS = 14
 
 #: Reading of "one whose every path runs through one other person ... gives a
 #: HANDOVER_SINGLE_POINT naming that person" when every path runs through two or more
-#: people (a chain): True names each of them; False only the one nearest the outgoing
-#: accountables (what graphsvc does, main at b548cf2). See the report of issue #14.
+#: people (a chain): True names each of them (the README says so, graphsvc does); False
+#: only the one nearest the outgoing accountables.
 NAME_EVERY_CUT = True
 
 #: Reading of EXPIRING_ASSIGNMENT "ends before its stage does" for a stage with no ``end``:
 #: True, it ends the day before the next stage starts (an assignment dated up to the next
-#: stage's start is not expiring); False, it never ends, so any A or R end is before it
-#: (what graphsvc does, main at b548cf2). See the report of issue #14.
+#: stage's start is not expiring; the README says so, graphsvc does); False, it never
+#: ends, so any A or R end is before it.
 OPEN_STAGE_ENDS_BEFORE_NEXT = True
 
 

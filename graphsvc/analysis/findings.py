@@ -372,7 +372,8 @@ def _expiring(judge: _Judge, stage: Stage, resp: Responsibility, urgent: bool) -
             continue
         if not view.active(assignment.contact):
             continue  # already reported as inactive
-        if stage.end is not None and assignment.valid_to > stage.end:
+        ends = view.stage_end(stage)
+        if ends is not None and assignment.valid_to > ends:
             continue
         successor = any(
             other.raci == assignment.raci
@@ -384,7 +385,7 @@ def _expiring(judge: _Judge, stage: Stage, resp: Responsibility, urgent: bool) -
         if successor:
             continue
         role = "accountable" if assignment.raci == "A" else "responsible"
-        until = f"the stage ends on {stage.end}" if stage.end else "the stage ends"
+        until = f"the stage ends on {ends}" if ends else "the stage ends"
         out.append(
             judge.finding(
                 "EXPIRING_ASSIGNMENT",
@@ -536,8 +537,7 @@ def _handover(judge: _Judge, before: Stage, after: Stage) -> HandoverCheck:
         if not search.reaches(owner):
             unreachable.append(owner)
             continue
-        separator = search.first_separator(owner)
-        if separator is not None:
+        for separator in search.separators(owner):
             through.setdefault(cast(str, separator), []).append(owner)  # the merged root is never one
     if unreachable:
         everyone = len(unreachable) == len(right)

@@ -178,17 +178,17 @@ class DepthFirst(Generic[_N]):
     def reaches(self, node: _N) -> bool:
         return node in self.disc
 
-    def first_separator(self, target: _N) -> _N | None:
-        """The separator between the root and ``target`` nearest the root, if any."""
+    def separators(self, target: _N) -> list[_N]:
+        """Every separator between the root and ``target``, nearest the root first."""
         disc, low, parent, root = self.disc, self.low, self.parent, self.root
-        found = None
+        found = []
         child = target
         node = parent[target]
         while node is not None and node != root:
             if low[child] >= disc[node]:
-                found = node
+                found.append(node)
             child, node = node, parent[node]
-        return found
+        return found[::-1]
 
 
 def contracted(

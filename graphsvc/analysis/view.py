@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import networkx as nx
@@ -97,6 +97,16 @@ class ProjectView:
             if self.active(contact)
         }
         return sorted(found)
+
+    def stage_end(self, stage: Stage) -> date | None:
+        """A stage's last day: its ``end``, else the day before the next stage starts."""
+        if stage.end is not None:
+            return stage.end
+        position = self.stages.index(stage)
+        following = self.stages[position + 1] if position + 1 < len(self.stages) else None
+        if following is None or following.start is None:
+            return None
+        return following.start - timedelta(days=1)
 
     def outgoing_owners(self, stage: Stage) -> list[str]:
         """A stage's accountables on its last day: the outgoing side of its handover."""

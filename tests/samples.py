@@ -5,6 +5,9 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from graphsvc.domain.keys import Role, issue
+from graphsvc.store.base import Store
+
 _SMALL: dict[str, Any] = {
     "organizations": [
         {"id": "o-design", "name": "华东设计院", "kind": "design", "tags": ["tier-1"]},
@@ -115,3 +118,13 @@ _SMALL: dict[str, Any] = {
 def small() -> dict[str, Any]:
     """A fresh copy, so a test may change it freely."""
     return copy.deepcopy(_SMALL)
+
+
+def key_headers(store: Store, grants: list[tuple[str, Role, list[str]]]) -> dict[str, dict[str, str]]:
+    """Issue and save one key per (name, role, projects); role value -> its request headers."""
+    headers = {}
+    for name, role, projects in grants:
+        text, record = issue(name, role, projects, None)
+        store.save_key(record)
+        headers[role.value] = {"X-API-Key": text}
+    return headers

@@ -32,11 +32,12 @@ from graphsvc.application.spreadsheet.read import read_files
 from graphsvc.application.spreadsheet.report import run_import
 from graphsvc.cli.main import app as cli_app
 from graphsvc.domain.bundle import BundleError, canonical_dict, parse_bundle
-from graphsvc.domain.keys import Role, issue
+from graphsvc.domain.keys import Role
 from graphsvc.domain.model import Interaction
 from graphsvc.store.base import Store
 from graphsvc.web.app import create_app
 
+from samples import key_headers
 from scenarios import DAY, ago, edit, healthy
 
 LIMITS = Thresholds(stale_days=30)
@@ -276,11 +277,7 @@ PD, PD_PERSON, PD_OTHER, SW_PERSON = "pd-yunting-complex", "c-chen-xiaoyan", "c-
 
 def test_a_sender_outside_the_reach_is_not_shown_nor_guessable(store):
     import_bundle(store, demo_data())
-    headers = {}
-    for name, role, projects in [("root", Role.admin, []), ("pd manager", Role.manager, [PD])]:
-        text, record = issue(name, role, projects, None)
-        store.save_key(record)
-        headers[role.value] = {"X-API-Key": text}
+    headers = key_headers(store, [("root", Role.admin, []), ("pd manager", Role.manager, [PD])])
     admin, manager = headers["admin"], headers["manager"]
     row = {"at": YESTERDAY, "project": PD, "channel": "email", "summary": "sender reach"}
     with TestClient(create_app(store)) as client:
@@ -323,11 +320,7 @@ def test_a_scoped_key_counts_the_same_lines_as_an_admin_when_the_sender_is_hidde
     ]
     import_bundle(store, data, today=DAY)
     assert store.read("interactions", ["i1"])[0].sender == "d1"  # the first participant as written
-    headers = {}
-    for name, role, projects in [("root", Role.admin, []), ("tower", Role.manager, ["p"])]:
-        text, record = issue(name, role, projects, None)
-        store.save_key(record)
-        headers[role.value] = {"X-API-Key": text}
+    headers = key_headers(store, [("root", Role.admin, []), ("tower", Role.manager, ["p"])])
     with TestClient(create_app(store)) as client:
         seen = {}
         for who in ("admin", "manager"):

@@ -18,9 +18,11 @@ from fastapi.testclient import TestClient
 from graphsvc.application.demo import demo_data
 from graphsvc.application.importer import import_bundle
 from graphsvc.domain.bundle import parse_bundle
-from graphsvc.domain.keys import Role, issue
+from graphsvc.domain.keys import Role
 from graphsvc.store.base import Store
 from graphsvc.web.app import create_app
+
+from samples import key_headers
 
 PD, SW = "pd-yunting-complex", "sw-fieldops-3"
 PD_DUTY, PD_STAGE = "pd-r-as-built-documents", "pd-stage-handover"
@@ -33,11 +35,7 @@ SW_ORG, SW_STAGE, SW_DUTY = "org-lumen-product", "sw-stage-handover", "sw-r-budg
 @pytest.fixture
 def api(store: Store) -> Iterator[tuple[TestClient, dict[str, dict[str, str]], Store]]:
     import_bundle(store, demo_data())
-    headers = {}
-    for name, role, projects in [("root", Role.admin, []), ("pd manager", Role.manager, [PD])]:
-        text, record = issue(name, role, projects, None)
-        store.save_key(record)
-        headers[role.value] = {"X-API-Key": text}
+    headers = key_headers(store, [("root", Role.admin, []), ("pd manager", Role.manager, [PD])])
     with TestClient(create_app(store)) as client:
         yield client, headers, store
 

@@ -514,7 +514,7 @@ def _handover(judge: _Judge, before: Stage, after: Stage) -> HandoverCheck:
     Checked per incoming accountable, so that one reachable only through a single person is
     found even when the others have lines of their own. One depth-first search from the
     outgoing side (merged into one node) answers both for every incoming accountable: who
-    is reached, and the person nearest the outgoing side that every line runs through. A
+    is reached, and every person all its lines run through. A
     person accountable on both sides is a line across by themselves; when exactly one is,
     and nothing else joins the two sides, they carry the handover alone.
     """

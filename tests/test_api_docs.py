@@ -148,3 +148,36 @@ def test_the_assets_need_a_key_where_the_documents_do(embedded_store):
         assert kinds["png"] == "image/png"
         for name in ("nope.js", "..%2F..%2Fpyproject.toml", "swagger-ui-bundle.js.map", "LICENSE"):
             assert client.get(f"/docs/assets/{name}", headers=key).status_code == 404, name
+
+
+#: every HTML page the app serves (the OpenAPI document lists those in it; the test checks
+#: that none is missing here)
+HTML_PAGES = ("/", "/projects/{project}/map", "/projects/{project}/map?stage=all", "/signin", "/docs", "/redoc")
+#: where a page would name another host: an attribute or a style's url() or @import
+_OUTSIDE = re.compile(
+    r"""(?:src|href|action|srcset)\s*=\s*["']?\s*(?:https?:)?//|url\(\s*["']?\s*(?:https?:)?//|@import""", re.I
+)
+_INLINE_SCRIPTS = re.compile(r"(<script[^>]*>).*?(</script>)", re.S | re.I)
+
+
+def test_no_page_the_app_serves_names_another_host(embedded_store):
+    """Each page loads from this server only (its markup names no other host, its policy
+    allows none); what its scripts do at run time the browser tests above and in
+    test_maps_browser watch. Inline scripts are left out: vis-network carries URL strings
+    (licence, SVG namespace) that are never requested."""
+    import_bundle(embedded_store, demo_data())
+    project = "pd-yunting-complex"
+    with TestClient(create_app(embedded_store, host="127.0.0.1")) as client:
+        documented = {
+            path
+            for path, operations in client.get("/openapi.json").json()["paths"].items()
+            if "text/html" in operations.get("get", {}).get("responses", {}).get("200", {}).get("content", {})
+        }
+        assert documented and {path.replace("{project_id}", "{project}") for path in documented} <= set(HTML_PAGES)
+        for page in HTML_PAGES:
+            response = client.get(page.format(project=project))
+            assert response.status_code == 200 and response.headers["content-type"].startswith("text/html"), page
+            markup = _INLINE_SCRIPTS.sub(r"\1\2", response.text)
+            assert not _OUTSIDE.findall(markup), (page, _OUTSIDE.findall(markup))
+            policy = response.headers.get("Content-Security-Policy", "")
+            assert policy.startswith("default-src 'none'") and not re.search(r"https?:|//|\*", policy), (page, policy)

@@ -109,6 +109,18 @@ def test_a_signed_in_browser_reads_the_docs(browser, embedded_store):  # noqa: F
             render(page, guard, REDOC_MENU, "api-docs-redoc-signed-in.png")
             page.goto(f"{origin}/docs")
             render(page, guard, PROJECTS_OPERATION, "api-docs-swagger-signed-in.png")
+            # the key entered in Swagger UI's Authorize dialog goes with its calls (a form under form-action 'none')
+            page.click(".auth-wrapper .authorize")
+            page.fill('.auth-container:has-text("APIKeyHeader") input', text)
+            page.click('.auth-container:has-text("APIKeyHeader") button.authorize')
+            page.click(".auth-btn-wrapper .btn-done")
+            page.click(PROJECTS_OPERATION)
+            page.click(".opblock.is-open .try-out__btn")
+            page.click(".opblock.is-open .execute")
+            curl = page.wait_for_selector(".opblock.is-open .curl-command", timeout=10_000)
+            assert f"X-API-Key: {text}" in curl.inner_text()
+            status = ".opblock.is-open .live-responses-table tr.response .response-col_status"
+            assert page.inner_text(status).strip() == "200"
             check(guard)
         finally:
             page.close()

@@ -12,6 +12,8 @@ import yaml
 
 from graphsvc.domain.bundle import json_schema
 from graphsvc.support.settings import Settings
+from graphsvc.web.api_docs import ASSETS as DOCS_ASSETS
+from graphsvc.web.api_docs import REDOC, SWAGGER_UI
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -45,5 +47,8 @@ def test_wheel_ships_queries_visual_and_demo(tmp_path):
     queries = {p.name for p in (ROOT / "queries").glob("*.cypher")}
     assert {f"graphsvc/queries/{q}" for q in queries} <= names
     assert "graphsvc/visual/README.md" in names
+    # the API documents' viewers, served from the package (graphsvc.web.api_docs)
+    assert {f"graphsvc/visual/{path}" for path in DOCS_ASSETS.values()} <= names
+    assert {f"graphsvc/visual/{folder}/LICENSE" for folder in (SWAGGER_UI, REDOC)} <= names
     assert "graphsvc/application/demo/property_development.json" in names
     assert any(n.endswith("entry_points.txt") for n in names)

@@ -12,8 +12,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import Depends, FastAPI, Request
-from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import JSONResponse
 
 from graphsvc import __version__
 from graphsvc.application.access import Gate, Views, is_loopback
@@ -26,6 +25,7 @@ from graphsvc.web.access import (
     authenticate,
     single_valued_query,
 )
+from graphsvc.web.api_docs import documents
 from graphsvc.web.entities import router as entities_router
 from graphsvc.web.handover import router as handover_router
 from graphsvc.web.lifecycle import router as lifecycle_router
@@ -132,32 +132,3 @@ def create_app(store: Store | None = None, host: str | None = None, limits: Impo
     signin.install(app)
     errors.document(app, public=PUBLIC_PATHS, read_methods=READ_METHODS)
     return app
-
-
-def probes_need_no_key(document: dict[str, Any]) -> dict[str, Any]:
-    """The probes answer without a key, so their operations declare no security (the app-wide
-    key dependency would document one, and a client would then think the key is ignored)."""
-    for path, operations in document.get("paths", {}).items():
-        if path in PUBLIC_PATHS:
-            for operation in operations.values():
-                operation["security"] = []
-    return document
-
-
-def documents(app: FastAPI) -> None:
-    """The OpenAPI document and its two viewers, as routes behind the key check (FastAPI's
-    own would answer anyone); a signed-in browser reads them with its session."""
-
-    @app.get("/openapi.json", include_in_schema=False)
-    def openapi_document() -> JSONResponse:
-        return JSONResponse(probes_need_no_key(app.openapi()))
-
-    @app.get("/docs", include_in_schema=False, response_class=HTMLResponse)
-    def swagger_ui(request: Request) -> HTMLResponse:
-        root = request.scope.get("root_path", "").rstrip("/")
-        return get_swagger_ui_html(openapi_url=f"{root}/openapi.json", title=f"{app.title} - Swagger UI")
-
-    @app.get("/redoc", include_in_schema=False, response_class=HTMLResponse)
-    def redoc(request: Request) -> HTMLResponse:
-        root = request.scope.get("root_path", "").rstrip("/")
-        return get_redoc_html(openapi_url=f"{root}/openapi.json", title=f"{app.title} - ReDoc")

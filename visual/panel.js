@@ -133,7 +133,7 @@
       var toggle = el("button", "expand", expanded.has(code) ? "Hide" : "Show " + n);
       toggle.type = "button";
       toggle.setAttribute("aria-expanded", expanded.has(code) ? "true" : "false");
-      toggle.setAttribute("aria-label", (expanded.has(code) ? "Hide the " : "Show the ") + n + " " + code + " findings");
+      toggle.title = (expanded.has(code) ? "Hide the " : "Show the ") + n + " " + code + " findings";
       row.appendChild(toggle);
       li.appendChild(row);
       var members = el("ul", "members");
@@ -171,7 +171,7 @@
         var s = b.getAttribute("data-severity");
         b.setAttribute("aria-pressed", filter.severities.has(s) ? "true" : "false");
         b.querySelector(".n").textContent = String(countOf[s]);
-        b.setAttribute("aria-label", s + ": " + countOf[s] + (filter.severities.has(s) ? ", shown" : ", hidden"));
+        b.title = (filter.severities.has(s) ? "Hide " : "Show ") + s + " findings";
       });
       var total = 0;
       clear(list);

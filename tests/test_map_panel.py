@@ -12,9 +12,12 @@ evaluated into the page by the test driver: pages never load it.
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
+import pytest
 from test_maps_browser import (  # noqa: F401  (browser: a fixture)
     DAY,
     PD,
@@ -368,3 +371,70 @@ def test_axe_finds_no_serious_violation_on_the_index_and_handover(browser, embed
         guard.check()
     finally:
         page.close()
+
+
+# -- notebook users: to_pyvis -------------------------------------------------------------------
+
+
+def test_to_pyvis_draws_the_map_with_its_positions_colours_and_tooltips(embedded_store):
+    from pyvis.network import Network
+
+    import graphsvc.application.maps as maps
+
+    import_bundle(embedded_store, demo_data())
+    data = maps.project_graph(embedded_store, PD, None, DAY)
+    view = data.for_stage(CONSTRUCTION)
+    net = maps.to_pyvis(data, CONSTRUCTION)
+    assert isinstance(net, Network)
+    # physics off, every node where the page draws it
+    assert net.options.physics.enabled is False
+    drawn = {n["id"]: n for n in net.nodes}
+    assert set(drawn) == {n.id for n in view.nodes}
+    orgs = {o.id: o for o in data.organizations}
+    for node in view.nodes:
+        shown = drawn[node.id]
+        assert (shown["x"], shown["y"], shown["physics"]) == (node.x, node.y, False)
+        assert shown["label"] == node.label
+        assert node.label in shown["title"]
+        if node.kind == "person":
+            assert shown["shape"] == "dot"
+            if node.status != "left":
+                assert shown["color"]["background"] == (orgs[node.org or ""].color)
+            assert orgs[node.org or ""].name in shown["title"]
+        else:
+            assert shown["shape"] == "box"
+        for i in node.findings:
+            assert data.findings[i].explanation in shown["title"]
+    # a duty with a vacuum is bordered in its severity's colour, as on the page
+    vacuum = next(n for n in view.nodes if "vacuum" in n.marks)
+    assert drawn[vacuum.id]["color"]["border"] == data.legend.severity[vacuum.severity.value]
+    # every edge, coloured as in the legend, arrows only where it draws them
+    edges = {e["id"]: e for e in net.edges}
+    assert set(edges) == {e.id for e in view.edges}
+    accountable = next(e for e in view.edges if e.raci == "A" and not e.marks)
+    assert edges[accountable.id]["color"] == data.legend.edges["raci:A"].color
+    assert edges[accountable.id]["label"] == "A" and edges[accountable.id]["arrows"] == ""
+    reports = [e for e in view.edges if e.kind == "reports_to"]
+    assert all(edges[e.id]["arrows"] == "to" for e in reports)
+    # every stage at once, and an unknown stage refused
+    assert len(maps.to_pyvis(data).nodes) == len(data.nodes)
+    with pytest.raises(KeyError):
+        maps.to_pyvis(data, "no-such-stage")
+
+
+def test_to_pyvis_without_pyvis_names_the_extra():
+    """pyvis is optional: the maps package does not import it, and to_pyvis says how to get it."""
+    code = (
+        "import sys\n"
+        "import graphsvc.application.maps as maps\n"
+        "assert 'pyvis' not in sys.modules, 'imported with the maps package'\n"
+        "sys.modules['pyvis'] = None\n"  # as if it were not installed
+        "sys.modules['pyvis.network'] = None\n"
+        "try:\n"
+        "    maps.to_pyvis(maps.MapData.model_construct())\n"
+        "except ImportError as e:\n"
+        "    print(e)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == 'to_pyvis needs pyvis: pip install "graphsvc[notebook]"'

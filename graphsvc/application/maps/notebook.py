@@ -86,8 +86,7 @@ def edge_style(edge: MapEdge, data: MapData) -> dict[str, object]:
     if edge.kind == "communicates":
         title += f"\nlast used {edge.last_used}" if edge.last_used else "\nnever logged"
     out: dict[str, object] = {"color": colour, "width": width, "dashes": dashes, "title": title}
-    if style.arrow:
-        out["arrows"] = "to"
+    out["arrows"] = "to" if style.arrow else ""  # arrows only where the legend draws them
     if edge.raci:
         out["label"] = edge.raci
     return out

@@ -305,6 +305,19 @@ def test_nodes_and_findings_are_reachable_by_keyboard(browser, embedded_store, t
         assert target.explanation in text_of(page, "#details")
         page.keyboard.press("Escape")
         assert text_of(page, "#details h2") == "Details"
+
+        # grouped by organisation: each group is in the list, and Enter opens it
+        page.check("#cluster")
+        groups = page.evaluate("[...document.querySelectorAll('#node-list button')].map(b => b.dataset.node)")
+        orgs = {n.org or "" for n in view.nodes if n.kind == "person"}
+        assert {g for g in groups if g.startswith("o:")} == {f"o:{o}" for o in orgs}
+        assert not [g for g in groups if g.startswith("c:")]
+        page.focus("#node-list button[data-node='o:org-bafang-construction']")
+        page.keyboard.press("Enter")
+        assert text_of(page, "#details h2") == "浙江八方建设集团有限公司"
+        opened = page.evaluate("[...document.querySelectorAll('#node-list button')].map(b => b.dataset.node)")
+        assert {n.id for n in view.nodes if n.org == "org-bafang-construction"} <= set(opened)
+        page.uncheck("#cluster")
     guard.check()
 
 

@@ -682,8 +682,14 @@
       stage: function () { return state.stage; },
       setStage: setStage,
       org: function () { return state.org; },
-      visibleNodeIds: function () { return Array.from(state.nodes).filter(function (id) { return nodeById.has(id); }); },
-      focusNode: focusNode,
+      visibleNodeIds: function () { return Array.from(state.nodes); }, // with "o:" organisation groups
+      focusNode: function (id) {
+        if (id.indexOf("o:") !== 0) return focusNode(id);
+        state.expanded.add(id.slice(2)); // as a click on the group: open it, describe the organisation
+        refresh();
+        showOrg(id.slice(2));
+        return true;
+      },
       selectFinding: selectFinding,
       clearSelection: function () { network.unselectAll(); showHint(); },
     });

@@ -5,8 +5,8 @@
  *   data, legend            the page's MapData and Legend
  *   stage(), setStage(id)   the stage shown ('' for every stage)
  *   org()                   the header's organisation filter
- *   visibleNodeIds()        the people and duties drawn now
- *   focusNode(id)           select, centre and describe a node
+ *   visibleNodeIds()        the people, duties and organisation groups ("o:" ids) drawn now
+ *   focusNode(id)           select, centre and describe a node (open a group)
  *   selectFinding(f)        select and fit a finding's subjects, describe it
  *   clearSelection()        unselect, empty the details panel
  *
@@ -208,7 +208,9 @@
     var nodeList = document.getElementById("node-list");
     var current = null; // id of the node that holds the tab stop
 
-    function nodeText(n) {
+    function nodeText(id) {
+      if (id.indexOf("o:") === 0) return (orgNames.get(id.slice(2)) || id.slice(2)) + " · organisation, grouped (Enter opens)";
+      var n = nodeById.get(id);
       if (n.kind === "person") {
         var org = orgNames.get(n.org || "") || "";
         return n.label + (n.title ? " · " + n.title : "") + (org ? " · " + org : "");
@@ -217,18 +219,19 @@
     }
 
     function renderNodes() {
-      var ids = api.visibleNodeIds().filter(function (id) { return nodeById.has(id); });
-      ids.sort(function (a, b) {
-        var x = nodeById.get(a), y = nodeById.get(b);
-        if (x.kind !== y.kind) return x.kind === "duty" ? -1 : 1; // duties first: the stage's question
-        return x.label < y.label ? -1 : x.label > y.label ? 1 : 0;
+      var ids = api.visibleNodeIds().filter(function (id) { return nodeById.has(id) || id.indexOf("o:") === 0; });
+      var rank = function (id) { var n = nodeById.get(id); return !n ? 2 : n.kind === "duty" ? 0 : 1; };
+      var name = function (id) { var n = nodeById.get(id); return n ? n.label : orgNames.get(id.slice(2)) || ""; };
+      ids.sort(function (a, b) { // duties first (the stage's question), then people, then groups
+        var x = name(a), y = name(b);
+        return rank(a) - rank(b) || (x < y ? -1 : x > y ? 1 : 0);
       });
       if (ids.indexOf(current) < 0) current = ids.length ? ids[0] : null;
       var hadFocus = nodeList.contains(document.activeElement);
       clear(nodeList);
       ids.forEach(function (id) {
         var li = el("li");
-        var button = el("button", "node-item", nodeText(nodeById.get(id)));
+        var button = el("button", "node-item", nodeText(id));
         button.type = "button";
         button.setAttribute("data-node", id);
         button.tabIndex = id === current ? 0 : -1;

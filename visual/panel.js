@@ -103,9 +103,8 @@
     }
 
     function findingButton(f, text) {
-      var button = el("button", "finding");
+      var button = el("button", "finding"); // its severity is its group's heading
       button.type = "button";
-      button.appendChild(el("span", "sev " + f.severity, f.severity));
       button.appendChild(el("span", "code", f.code));
       button.appendChild(el("span", "text", text));
       button.addEventListener("click", function () { open(f, button); });
@@ -128,7 +127,7 @@
       var f = groupAsFinding(entry);
       var text = entry.group.explanation + (n < all ? " (" + n + " of " + all + " shown)" : "");
       var main = findingButton(f, text);
-      main.insertBefore(el("span", "members-count", String(n)), main.childNodes[1]);
+      main.insertBefore(el("span", "members-count", String(n)), main.firstChild);
       row.appendChild(main);
       var toggle = el("button", "expand", expanded.has(code) ? "Hide" : "Show " + n);
       toggle.type = "button";

@@ -285,6 +285,8 @@ def test_nodes_and_findings_are_reachable_by_keyboard(browser, embedded_store, t
         page.keyboard.press("ArrowDown")
         second = page.evaluate("document.activeElement.dataset.node")
         assert second == in_list[2]
+        assert page.evaluate("graphsvcMap.network.getSelectedNodes()") == [second], "the focused node is selected"
+        assert page.evaluate(ON_SCREEN, [second])
         assert page.evaluate("[...document.querySelectorAll('#node-list button[tabindex=\"0\"]')].length") == 1
         page.keyboard.press("End")
         last = page.evaluate("document.activeElement.dataset.node")

@@ -690,6 +690,14 @@
         showOrg(id.slice(2));
         return true;
       },
+      previewNode: function (id) { // select it, and bring it into view if it is off screen
+        if (!state.nodes.has(id)) return;
+        network.selectNodes([id]);
+        var at = network.getPositions([id])[id], dom = network.canvasToDOM(at);
+        if (dom.x < 0 || dom.y < 0 || dom.x > container.clientWidth || dom.y > container.clientHeight) {
+          network.moveTo({ position: at, animation: false });
+        }
+      },
       selectFinding: selectFinding,
       clearSelection: function () { network.unselectAll(); showHint(); },
     });

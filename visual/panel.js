@@ -7,6 +7,7 @@
  *   org()                   the header's organisation filter
  *   visibleNodeIds()        the people, duties and organisation groups ("o:" ids) drawn now
  *   focusNode(id)           select, centre and describe a node (open a group)
+ *   previewNode(id)         select a node and bring it into view, without describing it
  *   selectFinding(f)        select and fit a finding's subjects, describe it
  *   clearSelection()        unselect, empty the details panel
  *
@@ -264,6 +265,11 @@
       if (to === null) return;
       event.preventDefault();
       focusItem(buttons[to].getAttribute("data-node"));
+    });
+    // the node in focus is selected on the map, so a sighted keyboard user sees where it is
+    nodeList.addEventListener("focusin", function (event) {
+      var id = event.target.getAttribute && event.target.getAttribute("data-node");
+      if (id) { current = id; api.previewNode(id); }
     });
     nodeList.addEventListener("click", function (event) {
       var button = event.target.closest ? event.target.closest("button[data-node]") : null;

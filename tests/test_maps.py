@@ -282,9 +282,9 @@ def test_page_is_one_self_contained_file(embedded_store):
     demo_store(embedded_store)
     html = project_map_html(embedded_store, PD, None, DAY)
     page = parse_page(html)
-    # three scripts: the data (JSON, not run), vis-network, ours; no src, no link, no import
+    # four scripts: the data (JSON, not run), vis-network, the panel's, the map's; no src, no link, no import
     scripts = [attrs for tag, attrs in page.tags if tag == "script"]
-    assert len(scripts) == 3 and all("src" not in attrs for attrs in scripts)
+    assert len(scripts) == 4 and all("src" not in attrs for attrs in scripts)
     assert scripts[0] == {"type": "application/json", "id": "graphsvc-data"}
     assert not [tag for tag, _ in page.tags if tag in ("link", "iframe", "img", "object", "embed", "base")]
     assert not [name for _, attrs in page.tags for name in attrs if name in ("src", "srcset", "action", "poster")]
@@ -328,10 +328,10 @@ def test_hostile_strings_stay_text(embedded_store):
     import_bundle(embedded_store, hostile())
     html = project_map_html(embedded_store, "p", None, DAY, title=XSS_TITLE)
     page = parse_page(html)
-    # nothing injected: only our elements, no event-handler attribute, three scripts
+    # nothing injected: only our elements, no event-handler attribute, four scripts
     assert {tag for tag, _ in page.tags} <= OUR_TAGS
     assert not [(tag, name) for tag, attrs in page.tags for name in attrs if name.lower().startswith("on")]
-    assert len(page.scripts) == 3
+    assert len(page.scripts) == 4
     for text in XSS_STRINGS:
         assert text not in html  # neither raw in the markup nor raw in the JSON
     assert "</script" not in page.scripts["graphsvc-data"].lower()

@@ -228,7 +228,7 @@ def test_demo_map_in_chromium(browser, embedded_store, tmp_path):
         assert page.get_attribute('#stages button[data-stage="pd-stage-acceptance"]', "aria-pressed") == "true"
         assert page.evaluate("(id) => graphsvcMap.network.getPositions([id])[id]", both.id) == where
         findings_here = [f for f in data.findings if "pd-stage-acceptance" in f.stages]
-        assert page.locator("#findings-list li").count() == len(findings_here)
+        assert page.locator("#findings-list li[data-finding]").count() == len(findings_here)
         page.click('#stages button[data-stage=""]')
         assert visible(page) == expected(data, None)
         assert text_of(page, "#counts").startswith(f"{sum(n.kind == 'person' for n in data.nodes)} people")

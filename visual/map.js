@@ -277,7 +277,7 @@
     nodeView.refresh();
     edgeView.refresh();
     updateCounts();
-    renderFindings();
+    if (panel) panel.refresh();
   }
 
   var container = document.getElementById("map");
@@ -569,23 +569,8 @@
     details.appendChild(dl);
   }
 
-  // -- findings panel ---------------------------------------------------------------------------
-  var findingsList = document.getElementById("findings-list");
-  function renderFindings() {
-    clear(findingsList);
-    var shown = findings.filter(function (f) { return inStage(f, state.stage); });
-    shown.sort(function (a, b) { return SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || a.index - b.index; });
-    document.getElementById("findings-count").textContent = "(" + shown.length + ")";
-    shown.forEach(function (f) {
-      var li = el("li");
-      li.setAttribute("data-finding", String(f.index));
-      li.appendChild(el("span", "sev " + f.severity, f.severity));
-      li.appendChild(el("span", "code", f.code));
-      li.appendChild(el("span", "text", f.explanation));
-      li.addEventListener("click", function () { selectFinding(f); });
-      findingsList.appendChild(li);
-    });
-  }
+  // -- findings panel: visual/panel.js (window.graphsvcPanel), wired in below ------------------
+  var panel = null;
 
   function selectFinding(f) {
     var ns = f.nodes.filter(function (id) { return state.nodes.has(id); });
@@ -690,6 +675,35 @@
     }
   });
 
+  // -- hook: the findings panel and keyboard access (visual/panel.js) ---------------------------
+  if (window.graphsvcPanel) {
+    panel = window.graphsvcPanel.init({
+      data: data, legend: L,
+      stage: function () { return state.stage; },
+      setStage: setStage,
+      org: function () { return state.org; },
+      visibleNodeIds: function () { return Array.from(state.nodes); }, // with "o:" organisation groups
+      focusNode: function (id) {
+        if (id.indexOf("o:") !== 0) return focusNode(id);
+        state.expanded.add(id.slice(2)); // as a click on the group: open it, describe the organisation
+        refresh();
+        showOrg(id.slice(2));
+        return true;
+      },
+      previewNode: function (id) { // select it, and bring it into view if it is off screen
+        if (!state.nodes.has(id)) return;
+        network.selectNodes([id]);
+        var at = network.getPositions([id])[id], dom = network.canvasToDOM(at);
+        if (dom.x < 0 || dom.y < 0 || dom.x > container.clientWidth || dom.y > container.clientHeight) {
+          network.moveTo({ position: at, animation: false });
+        }
+      },
+      selectFinding: selectFinding,
+      clearSelection: function () { network.unselectAll(); showHint(); },
+    });
+  }
+  // -- end of hook ---------------------------------------------------------------------------------
+
   // -- start ------------------------------------------------------------------------------------
   window.graphsvcReady = false;
   network.once("afterDrawing", function () {
@@ -712,6 +726,7 @@
     search: function (q) { return search(q).map(function (n) { return n.id; }); },
     focusNode: focusNode,
     counts: counts,
+    panel: panel,
     visibleNodeIds: function () { return Array.from(state.nodes).filter(function (id) { return nodeById.has(id); }); },
     visibleEdgeIds: function () { return Array.from(state.edges).filter(function (id) { return edgeById.has(id); }); },
   };

@@ -929,6 +929,12 @@ _GROUP_TEXT = {
 }
 
 
+def group_wording(code: str, count: int) -> tuple[str, str]:
+    """How a group of ``count`` low findings of ``code`` reads: (explanation, remedy)."""
+    explanation, remedy = _GROUP_TEXT.get(code, ("{n} findings of this kind.", "See each member."))
+    return explanation.format(n=count), remedy
+
+
 def flat(findings: list[Finding]) -> list[Finding]:
     """Grouped entries replaced by their members: one entry per finding, most severe first."""
     return sorted((m for f in findings for m in (f.members or [f])), key=Finding.sort_key)
@@ -945,7 +951,7 @@ def grouped(findings: list[Finding]) -> list[Finding]:
         if len(members) < 2:
             continue
         members = sorted(members, key=Finding.sort_key)
-        explanation, remedy = _GROUP_TEXT.get(code, ("{n} findings of this kind.", "See each member."))
+        explanation, remedy = group_wording(code, len(members))
         own_stages = {m.stage.id if m.stage else None for m in members}
         out.append(
             Finding(
@@ -954,7 +960,7 @@ def grouped(findings: list[Finding]) -> list[Finding]:
                 project=members[0].project,
                 stage=members[0].stage if len(own_stages) == 1 else None,
                 subjects=_union(s for m in members for s in m.subjects),
-                explanation=explanation.format(n=len(members)),
+                explanation=explanation,
                 remedy=remedy,
                 stages=_in_order([m.stages for m in members]),
                 members=members,

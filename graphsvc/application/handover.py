@@ -44,6 +44,8 @@ from graphsvc.analysis.findings import Severity, Subject, Thresholds, flat, pres
 from graphsvc.analysis.health import Share
 from graphsvc.analysis.view import ProjectView, build_view
 from graphsvc.application.maps import ALL_STAGES, project_graph, render_html
+from graphsvc.application.maps.model import default_legend
+from graphsvc.application.maps.panel import severity_chips
 from graphsvc.application.reports import ProjectReport, project_report
 from graphsvc.application.safe_export import clean_graph, csv_bytes, finalize
 from graphsvc.domain.bundle import Bundle, _all_references, dump_bundle
@@ -368,7 +370,7 @@ def graphml(graph: nx.MultiDiGraph[str]) -> bytes:
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 _BASE = """<!DOCTYPE html>
-<html>
+<html lang="{{ lang }}">
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="{{ csp }}">
@@ -384,9 +386,9 @@ table { border-collapse: collapse; width: 100%; margin: .5rem 0; }
 th, td { text-align: left; vertical-align: top; padding: .35rem .5rem; border-bottom: 1px solid #e4e7eb; }
 th { background: #f5f7fa; }
 .sev { display: inline-block; min-width: 4.5rem; padding: 0 .4rem; border-radius: 3px; color: #fff; font-size: .85em; text-align: center; }
-.critical { background: #c62828; } .high { background: #e65100; } .medium { background: #f9a825; color: #1f2933; } .low { background: #607d8b; }
+{% for severity, (background, text) in chips.items() %}.{{ severity }} { background: {{ background }}; color: {{ text }}; } {% endfor %}
 .finding { border: 1px solid #e4e7eb; border-radius: 4px; padding: .6rem .8rem; margin: .6rem 0; }
-.finding p { margin: .3rem 0; } .muted { color: #7b8794; font-size: .9em; }
+.finding p { margin: .3rem 0; } .muted { color: #52606d; font-size: .9em; }
 ul.files li { margin: .2rem 0; }
 </style>
 </head>
@@ -473,6 +475,8 @@ _FINDINGS = """{% extends "base" %}
 {% endblock %}
 """
 
+_CJK = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
+
 _ENV = Environment(
     loader=DictLoader({"base": _BASE, "health": _HEALTH, "index": _INDEX, "findings": _FINDINGS}),
     autoescape=True,
@@ -482,10 +486,19 @@ _ENV = Environment(
 )
 
 
-def _render(template: str, **context: object) -> bytes:
+def _render(template: str, project: Subject, **context: object) -> bytes:
     return (
         _ENV.get_template(template)
-        .render(csp=_CSP, version=__version__, share=_share, stale_days=Thresholds().stale_days, **context)
+        .render(
+            csp=_CSP,
+            version=__version__,
+            share=_share,
+            stale_days=Thresholds().stale_days,
+            chips=severity_chips(default_legend()),  # the map's palette, text chosen to read
+            lang="zh-CN" if _CJK.search(project.name) else "en",
+            project=project,
+            **context,
+        )
         .encode("utf-8")
     )
 

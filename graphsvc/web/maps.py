@@ -18,7 +18,8 @@ from fastapi.responses import HTMLResponse
 
 from graphsvc.analysis.timeline import stage_phase
 from graphsvc.application.maps import ALL_STAGES, project_graph, project_map_html
-from graphsvc.application.maps.model import MapData
+from graphsvc.application.maps.model import MapData, default_legend
+from graphsvc.application.maps.panel import severity_chips
 from graphsvc.application.maps.render import environment
 from graphsvc.application.reports import project_report
 from graphsvc.domain.model import Day, Project, Stage
@@ -107,6 +108,7 @@ def index_page(request: Request, as_of: Day | None = AS_OF_QUERY) -> HTMLRespons
             as_of=day.isoformat(),
             lang="zh-CN" if _has_cjk(r["name"] for r in rows) else "en",
             account=account(request),
+            chips=severity_chips(default_legend()),
         )
     )
     return HTMLResponse(html, headers=PAGE_HEADERS | INDEX_HEADERS)

@@ -4,6 +4,7 @@
   (every stage at once, positions computed once so nobody moves between phases);
 - ``render.render_html``: ``MapData`` -> one self-contained, offline HTML page;
 - ``project_graph`` / ``project_map_html``: the same, read from a store;
+- ``notebook.to_pyvis``: ``MapData`` -> a pyvis ``Network`` for Jupyter (``graphsvc[notebook]``);
 - ``web.router``: the viewer in ``graphsvc serve``; ``cli.map_command``: ``graphsvc map``.
 """
 
@@ -19,6 +20,7 @@ from graphsvc.application.maps.model import (
     MapData,
     build_map,
 )
+from graphsvc.application.maps.notebook import to_pyvis
 from graphsvc.application.maps.render import render_html
 from graphsvc.store.base import NotFound, Store
 
@@ -84,4 +86,4 @@ def project_map_html(
     return render_html(data, title or data.project.name, initial_stage=initial)
 
 
-__all__ = ["ALL_STAGES", "MapData", "build_map", "project_graph", "project_map_html", "render_html"]
+__all__ = ["ALL_STAGES", "MapData", "build_map", "project_graph", "project_map_html", "render_html", "to_pyvis"]

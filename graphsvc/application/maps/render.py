@@ -4,7 +4,8 @@ The page is ``visual/map.html.j2`` rendered with Jinja2 **autoescape on**, so ev
 title and note that reaches the markup is HTML-escaped. Three values are inserted as
 ``Markup`` on purpose, each checked here:
 
-- our stylesheet (``visual/map.css``) and script (``visual/map.js``), and the vendored
+- our stylesheets (``visual/map.css``, ``visual/panel.css``) and scripts (``visual/map.js``,
+  ``visual/panel.js``: the findings panel and keyboard access), and the vendored
   vis-network build (``visual/vendor/vis-network-9.1.2/vis-network.min.js``): shipped
   files, checked once not to contain ``</script``, ``</style`` or ``<!--`` (and with the
   library's ``sourceMappingURL`` comment dropped, so no developer console fetches a map);
@@ -28,6 +29,7 @@ from markupsafe import Markup
 
 from graphsvc import __version__
 from graphsvc.application.maps.model import ALL_STAGES, MapData
+from graphsvc.application.maps.panel import panel_entries, severity_chips
 from graphsvc.application.safe_export import finalize
 from graphsvc.store.base import NotFound
 from graphsvc.support.resources import resource_dir
@@ -117,6 +119,8 @@ def render_html(data: MapData, title: str, initial_stage: str | None = None) -> 
         + data.model_dump_json(exclude_defaults=True)
         + ',"legend":'
         + data.legend.model_dump_json()
+        + ',"panel":'
+        + _panel_json(data)
         + ',"settings":{"initial_stage":'
         + _json_string(stage)
         + "}}"
@@ -135,9 +139,22 @@ def render_html(data: MapData, title: str, initial_stage: str | None = None) -> 
             css=asset("map.css"),
             vis_js=asset(VIS_JS),
             map_js=asset("map.js"),
+            panel_css=asset("panel.css"),
+            panel_js=asset("panel.js"),
+            chips=severity_chips(data.legend),
             data_json=json_for_script(envelope),
         )
     )
+
+
+def _panel_json(data: MapData) -> str:
+    """The findings panel's entries per view (see ``maps.panel``) and its chip colours."""
+    views = {
+        view: [entry if isinstance(entry, int) else entry.model_dump(mode="json") for entry in entries]
+        for view, entries in panel_entries(data).items()
+    }
+    chips = {severity: {"background": bg, "color": fg} for severity, (bg, fg) in severity_chips(data.legend).items()}
+    return json.dumps({"views": views, "chips": chips}, ensure_ascii=False, separators=(",", ":"))
 
 
 def _json_string(value: str) -> str:

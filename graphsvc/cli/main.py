@@ -20,6 +20,7 @@ from graphsvc.cli.data import (
 from graphsvc.cli.db import db_app
 from graphsvc.cli.handover import handover_command
 from graphsvc.cli.help import PlainCommand, PlainGroup
+from graphsvc.cli.listings import contacts_app, projects_app
 from graphsvc.cli.maps import map_command
 from graphsvc.cli.reminders import reminders_command
 from graphsvc.cli.reports import findings_command, path_command, portfolio_command
@@ -44,6 +45,8 @@ app.command("reminders", cls=PlainCommand)(reminders_command)
 app.add_typer(keys_app, name="keys")
 app.add_typer(audit_app, name="audit")
 app.add_typer(contact_app, name="contact")
+app.add_typer(projects_app, name="projects")
+app.add_typer(contacts_app, name="contacts")
 
 if __name__ == "__main__":
     app()

@@ -25,6 +25,16 @@ def first(items: list[_T], limit: int | None) -> tuple[list[_T], int]:
     return items[:limit], max(0, len(items) - limit)
 
 
+def most_urgent_first(findings: list[Finding], projects: list[ProjectSummary]) -> list[Finding]:
+    """Findings by severity, and within one severity by their project's place in
+    ``projects`` (ranked by ``by_urgency``); the given order otherwise."""
+    place = {p.project.id: i for i, p in enumerate(projects)}
+    ranked = sorted(
+        enumerate(findings), key=lambda f: (f[1].severity.rank, place.get(f[1].project.id, len(place)), f[0])
+    )
+    return [finding for _, finding in ranked]
+
+
 def by_urgency(projects: list[ProjectSummary]) -> list[ProjectSummary]:
     """Most critical findings first, then most high, medium, low; then by name and id."""
     return sorted(

@@ -120,16 +120,18 @@ def portfolio_command(
     """Scan every project: one line per project, most urgent first, then the top findings."""
     from graphsvc.analysis.findings import Thresholds
     from graphsvc.application.reports import portfolio_report
-    from graphsvc.application.triage import by_urgency
+    from graphsvc.application.triage import by_urgency, most_urgent_first
     from graphsvc.cli.report_text import portfolio_text
 
     with configured_store() as store:
         report = portfolio_report(store, as_of, Thresholds(stale_days=stale_days, overload=overload))
-    shown, more = _chosen(report.findings, severity, limit, as_json, PORTFOLIO_SHOWN)
-    if as_json:
+    if as_json:  # the API's order
+        shown, more = _chosen(report.findings, severity, limit, as_json, PORTFOLIO_SHOWN)
         typer.echo(_json(report, shown, more, severity is not None or limit is not None))
-    else:
-        echo(portfolio_text(report, by_urgency(report.projects), shown, more), no_color)
+        return
+    ranked = by_urgency(report.projects)
+    shown, more = _chosen(most_urgent_first(report.findings, ranked), severity, limit, as_json, PORTFOLIO_SHOWN)
+    echo(portfolio_text(report, ranked, shown, more), no_color)
 
 
 def path_command(

@@ -57,7 +57,7 @@ def contacts_list(
     status: str | None = typer.Option(
         None, "--status", metavar="STATUS", parser=_status, help="only people who are active, on_leave or left"
     ),
-    q: str | None = typer.Option(None, "--q", metavar="TEXT", help="only people with this in name, title or e-mail"),
+    q: str | None = typer.Option(None, "--q", metavar="WORDS", help="only people with this in name, title or e-mail"),
     limit: int | None = typer.Option(
         None, "--limit", min=0, metavar="N", help=f"show the first N (text default {CONTACTS_SHOWN}; 0: all)"
     ),

@@ -33,6 +33,7 @@ from graphsvc.domain.bundle import Bundle
 from graphsvc.domain.defaults import REMINDER_DAYS
 from graphsvc.domain.model import Assignment, Contact, Responsibility, Stage
 from graphsvc.store.base import NotFound, Store, read_as
+from graphsvc.support.text_width import COLUMNS, truncate, wrap
 
 
 class ReminderError(ValueError):
@@ -322,18 +323,8 @@ def reminders_report(
 # -- text -------------------------------------------------------------------------------------
 
 
-def _width(text: str) -> int:
-    from unicodedata import east_asian_width
-
-    return sum(2 if east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * max(0, width - _width(text))
-
-
 def reminders_text(report: RemindersReport) -> str:
-    """A readable table for the terminal."""
+    """A table for the terminal, two lines per reminder, at most ``COLUMNS`` wide."""
     if report.project is not None:
         scope = f"{report.project.name} ({report.project.id})"
         if report.owner is not None:
@@ -341,31 +332,21 @@ def reminders_text(report: RemindersReport) -> str:
     else:
         assert report.owner is not None
         scope = f"{report.owner.name} ({report.owner.id}) in {len(report.projects)} project(s)"
-    lines = [
-        f"reminders for {scope}, as of {report.as_of}: not in touch for more than {report.days} days",
-        "",
-    ]
+    lines = [*wrap(f"reminders for {scope}, as of {report.as_of}: not in touch for more than {report.days} days"), ""]
     if not report.reminders:
         lines.append("nothing overdue")
         return "\n".join(lines)
     across = report.project is None
-    header = ["DAYS", "LAST", *(["PROJECT"] if across else []), "OWNER", "NOT IN TOUCH WITH", "ORGANISATION", "DUTIES"]
-    rows = []
+    lead = " " * 19
+    lines.append(f"{'DAYS':>5}  {'LAST':10}  {'PROJECT: ' if across else ''}OWNER → NOT IN TOUCH WITH (ORGANISATION)")
+    lines.append(f"{lead}DUTIES")
     for r in report.reminders:
+        days = "never" if r.days_since is None else str(r.days_since)
+        other = _who(r.other) if r.other else "(no working line)"
+        line = f"{r.project.name}: " if across else ""
+        line += f"{r.owner.name} → {other}"
+        lines.append(f"{days:>5}  {str(r.last_contact or '—'):10}  " + truncate(line, COLUMNS - len(lead)))
         duties = "; ".join(f"{d.raci} {d.name} ({d.stage.name})" for d in r.responsibilities)
-        rows.append(
-            [
-                "never" if r.days_since is None else str(r.days_since),
-                str(r.last_contact) if r.last_contact else "—",
-                *([r.project.name] if across else []),
-                r.owner.name,
-                r.other.name if r.other else "(no working line)",
-                r.other.org.name if r.other and r.other.org else "",
-                duties,
-            ]
-        )
-    widths = [max(_width(row[i]) for row in [header, *rows]) for i in range(len(header) - 1)]
-    for row in [header, *rows]:
-        lines.append("  ".join(_pad(cell, w) for cell, w in zip(row, widths)) + "  " + row[-1])
+        lines += wrap(duties or "(no duty on the day)", lead)
     lines += ["", f"{report.count} reminder(s)"]
     return "\n".join(lines)

@@ -19,30 +19,36 @@ from graphsvc.cli.common import (
     EXIT_NOT_FOUND,
     actor,
     configured_store,
+    day_option,
     fail,
 )
+from graphsvc.cli.help import PlainCommand, PlainGroup
 from graphsvc.domain.keys import Role, issue
 from graphsvc.domain.sessions import SESSION_SECRET_NAME
 
 if TYPE_CHECKING:
     from graphsvc.application.lifecycle import LifecycleReport
 
-keys_app = typer.Typer(help="API keys: create, list, revoke.", no_args_is_help=True)
-audit_app = typer.Typer(help="The audit trail (read-only).", invoke_without_command=True)
-contact_app = typer.Typer(help="People's lifecycle: leave, merge duplicates, move.", no_args_is_help=True)
+keys_app = typer.Typer(cls=PlainGroup, help="API keys: create, list, revoke.", no_args_is_help=True)
+audit_app = typer.Typer(cls=PlainGroup, help="The audit trail (read-only).", invoke_without_command=True)
+contact_app = typer.Typer(
+    cls=PlainGroup, help="People's lifecycle: leave, merge duplicates, move.", no_args_is_help=True
+)
 
 # -- keys -------------------------------------------------------------------------------
 
 
-@keys_app.command("create")
+@keys_app.command("create", cls=PlainCommand)
 def keys_create(
-    name: str = typer.Option(..., "--name", help="who holds the key (recorded as the actor of their writes)"),
-    role: Role = typer.Option(..., "--role", help="admin, pmo, manager, member or external"),
+    name: str = typer.Option(
+        ..., "--name", metavar="NAME", help="who holds the key (recorded as the actor of their writes)"
+    ),
+    role: Role = typer.Option(..., "--role", metavar="ROLE", help="admin, pmo, manager, member or external"),
     project: list[str] = typer.Option(
-        [], "--project", help="a project the key reaches (repeat; manager/member/external)"
+        [], "--project", metavar="ID", help="a project the key reaches (repeat; manager/member/external)"
     ),
     org: str | None = typer.Option(
-        None, "--org", help="the holder's organisation (external: whose details stay visible)"
+        None, "--org", metavar="ID", help="the holder's organisation (external: whose details stay visible)"
     ),
 ) -> None:
     """Create a key and print it once; only its hash is stored."""
@@ -71,8 +77,8 @@ def keys_create(
     typer.echo(f"key {record.id} for {name} ({role.value}); shown once, store it safely", err=True)
 
 
-@keys_app.command("list")
-def keys_list(as_json: bool = typer.Option(False, "--json")) -> None:
+@keys_app.command("list", cls=PlainCommand)
+def keys_list(as_json: bool = typer.Option(False, "--json", help="print the keys as JSON")) -> None:
     """Stored keys (never their secrets)."""
     with configured_store() as store:
         records = store.keys()
@@ -84,7 +90,7 @@ def keys_list(as_json: bool = typer.Option(False, "--json")) -> None:
         typer.echo(f"{r.id}  {r.role.value:8}  {r.name}  ({reach}{'; org ' + r.org if r.org else ''})")
 
 
-@keys_app.command("revoke")
+@keys_app.command("revoke", cls=PlainCommand)
 def keys_revoke(key_id: str = typer.Argument(..., help="the key id (the part after gsk_)")) -> None:
     """Revoke a key; requests with it fail within seconds."""
     with configured_store() as store:
@@ -93,7 +99,7 @@ def keys_revoke(key_id: str = typer.Argument(..., help="the key id (the part aft
     typer.echo(f"revoked {key_id}")
 
 
-@keys_app.command("end-sessions")
+@keys_app.command("end-sessions", cls=PlainCommand)
 def keys_end_sessions() -> None:
     """Sign every browser out: the secret signing web sessions is renewed (within seconds)."""
     with configured_store() as store:
@@ -106,24 +112,31 @@ def keys_end_sessions() -> None:
 
 @audit_app.callback()
 def audit_command(
-    entity: str | None = typer.Option(None, "--entity", help="one entity's history"),
-    kind: str | None = typer.Option(None, "--kind", help="entity kind, e.g. contacts"),
-    actor_: str | None = typer.Option(None, "--actor", help="changes by this actor"),
-    since: datetime | None = typer.Option(None, "--since", formats=["%Y-%m-%d"], help="on or after this day"),
-    limit: int = typer.Option(100, "--limit", min=1, max=100000),
-    as_json: bool = typer.Option(False, "--json"),
+    entity: str | None = typer.Option(None, "--entity", metavar="ID", help="one entity's history"),
+    kind: str | None = typer.Option(None, "--kind", metavar="KIND", help="entity kind, e.g. contacts"),
+    actor_: str | None = typer.Option(None, "--actor", metavar="NAME", help="changes by this actor"),
+    since: date | None = day_option(None, "--since", help="on or after this day"),
+    limit: int = typer.Option(100, "--limit", min=0, metavar="N", help="show N entries (0: all)"),
+    oldest_first: bool = typer.Option(False, "--oldest-first", help="the oldest entries first"),
+    as_json: bool = typer.Option(False, "--json", help="print the entries as JSON (a list, as before)"),
 ) -> None:
-    """Who changed what, oldest first."""
+    """Who changed what, newest first, and how many more entries there are."""
+    from graphsvc.application.audit_trail import audit_page
     from graphsvc.domain.audit import AuditQuery
+    from graphsvc.support.text_width import COLUMNS, truncate
 
-    start = datetime.combine(since.date(), time(), tzinfo=UTC) if since else None
+    start = datetime.combine(since, time(), tzinfo=UTC) if since else None
+    query = AuditQuery(kind=kind, entity=entity, actor=actor_, since=start, limit=limit)
     with configured_store() as store:
-        entries = store.audit_log(AuditQuery(kind=kind, entity=entity, actor=actor_, since=start, limit=limit))
+        entries, more = audit_page(store, query, newest_first=not oldest_first)
     if as_json:
         typer.echo(json.dumps([e.model_dump(mode="json") for e in entries], ensure_ascii=False, indent=2))
-        return
-    for e in entries:
-        typer.echo(f"{e.at:%Y-%m-%d %H:%M:%S}  {e.actor:16}  {e.operation:7}  {e.kind}/{e.entity}")
+    else:
+        for e in entries:
+            line = f"{e.at:%Y-%m-%d %H:%M:%S}  {e.actor:16}  {e.operation:7}  {e.kind}/{e.entity}"
+            typer.echo(truncate(line, COLUMNS))
+    if more:  # on stderr with --json, which stays a list
+        typer.echo(f"… {more} more; --limit 0 shows all", err=as_json)
 
 
 # -- lifecycle ---------------------------------------------------------------------------
@@ -161,26 +174,28 @@ def _run(operation: Callable[[], _T]) -> _T:
         raise fail("error: " + "; ".join(f"{p.field}: {p.reason}" for p in exc.problems), EXIT_BAD_INPUT) from exc
 
 
-@contact_app.command("leave")
+@contact_app.command("leave", cls=PlainCommand)
 def contact_leave(
     contact: str = typer.Argument(..., help="who leaves"),
-    on: datetime = typer.Option(..., "--on", formats=["%Y-%m-%d"], help="the first day they are gone"),
-    successor: str | None = typer.Option(None, "--successor", help="who takes over open duties and lines"),
-    as_json: bool = typer.Option(False, "--json"),
+    on: date = day_option(..., "--on", help="the first day they are gone"),
+    successor: str | None = typer.Option(
+        None, "--successor", metavar="ID", help="who takes over open duties and lines"
+    ),
+    as_json: bool = typer.Option(False, "--json", help="print the answer as JSON"),
 ) -> None:
     """Someone leaves; their open assignments and working links continue with the successor."""
     from graphsvc.application.lifecycle import leave
 
     with configured_store() as store:
-        report = _run(lambda: leave(store, contact, on.date(), successor, actor()))
+        report = _run(lambda: leave(store, contact, on, successor, actor()))
     _print(report, as_json)
 
 
-@contact_app.command("merge")
+@contact_app.command("merge", cls=PlainCommand)
 def contact_merge(
     survivor: str = typer.Argument(..., help="the entry to keep"),
     duplicate: str = typer.Argument(..., help="the other entry of the same person (removed)"),
-    as_json: bool = typer.Option(False, "--json"),
+    as_json: bool = typer.Option(False, "--json", help="print the answer as JSON"),
 ) -> None:
     """Merge a duplicate entry into the survivor (history, duties, lines, interactions)."""
     from graphsvc.application.lifecycle import merge
@@ -190,17 +205,17 @@ def contact_merge(
     _print(report, as_json)
 
 
-@contact_app.command("move")
+@contact_app.command("move", cls=PlainCommand)
 def contact_move(
-    contact: str = typer.Argument(...),
-    on: datetime = typer.Option(..., "--on", formats=["%Y-%m-%d"], help="the day the change takes effect"),
-    org: str | None = typer.Option(None, "--org", help="new organisation id"),
-    title: str | None = typer.Option(None, "--title", help="new title"),
+    contact: str = typer.Argument(..., metavar="CONTACT", help="whose employer or title changes"),
+    on: date = day_option(..., "--on", help="the day the change takes effect"),
+    org: str | None = typer.Option(None, "--org", metavar="ID", help="new organisation id"),
+    title: str | None = typer.Option(None, "--title", metavar="TITLE", help="new title"),
 ) -> None:
     """Change employer and/or title from a day; the earlier state is kept as history."""
     from graphsvc.application.lifecycle import move
 
-    day: date = on.date()
+    day: date = on
     with configured_store() as store:
         row = _run(lambda: move(store, contact, day, org, title, actor()))
     typer.echo(f"{row.name}: {row.title or '-'} at {row.org or '-'} since {row.since}")

@@ -1,15 +1,18 @@
 """What every command shares: exit codes, the error exit, the configured store, the actor
-written to the audit trail, and the ``--as-of`` option."""
+written to the audit trail, colour, and the date options."""
 
 from __future__ import annotations
 
 import getpass
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
-from typing import TYPE_CHECKING
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
 import typer
+
+from graphsvc.domain.dates import parse_day
 
 if TYPE_CHECKING:
     from graphsvc.store import Store
@@ -62,9 +65,31 @@ def actor() -> str:
         return "cli"
 
 
-def day_of(value: datetime | None) -> date | None:
-    """The day of a parsed ``--as-of`` (None: today, decided by the report)."""
-    return value.date() if value else None
+def colour_wanted(no_color: bool) -> bool | None:
+    """False when ``--no-color`` or ``NO_COLOR`` (https://no-color.org) asks for none;
+    None lets ``typer.echo`` decide: colour on a terminal, none into a pipe or file."""
+    return False if no_color or os.environ.get("NO_COLOR") else None
 
 
-AS_OF = typer.Option(None, "--as-of", formats=["%Y-%m-%d"], help="judge as of this day (default today)")
+def echo(text: str, no_color: bool = False) -> None:
+    """Print coloured text to stdout, without the colour where it is not wanted."""
+    typer.echo(text, color=colour_wanted(no_color))
+
+
+NO_COLOR = typer.Option(False, "--no-color", help="no colours (also: NO_COLOR set, or output not a terminal)")
+
+
+def _day(text: str) -> date:
+    try:
+        return parse_day(text)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+
+
+def day_option(default: Any, *names: str, help: str) -> Any:
+    """A date option taking the forms imports take (``domain/dates.py``); anything else is
+    exit 2 with a message naming the option."""
+    return typer.Option(default, *names, parser=_day, metavar="DAY", help=help)
+
+
+AS_OF = day_option(None, "--as-of", help="judge as of this day (default today)")

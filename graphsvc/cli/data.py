@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
 
-from graphsvc.cli.common import EXIT_BAD_INPUT, actor, configured_store, fail
+from graphsvc.cli.common import EXIT_BAD_INPUT, actor, configured_store, day_option, fail
 
 if TYPE_CHECKING:
     from graphsvc.store import Store
@@ -100,11 +100,10 @@ def schema_command() -> None:
 
 
 def demo_command(
-    as_json: bool = typer.Option(False, "--json"),
-    on: datetime | None = typer.Option(
+    as_json: bool = typer.Option(False, "--json", help="print the answer as JSON"),
+    on: date | None = day_option(
         None,
         "--on",
-        formats=["%Y-%m-%d"],
         help="load as if today were this day: the demo's scenario day becomes it (default today)",
     ),
     scenario_dates: bool = typer.Option(
@@ -117,7 +116,7 @@ def demo_command(
 
     if on and scenario_dates:
         raise fail("error: give --on or --scenario-dates, not both", EXIT_BAD_INPUT)
-    day = SCENARIO_DAY if scenario_dates else on.date() if on else date.today()
+    day = SCENARIO_DAY if scenario_dates else on or date.today()
     try:
         data = demo_data_on(day)
     except DemoDayError as exc:

@@ -5,18 +5,19 @@ from __future__ import annotations
 import typer
 
 from graphsvc.cli.common import EXIT_INCONSISTENT, configured_store, fail
+from graphsvc.cli.help import PlainCommand, PlainGroup
 
-db_app = typer.Typer(help="Store administration.", no_args_is_help=True)
+db_app = typer.Typer(cls=PlainGroup, help="Store administration.", no_args_is_help=True)
 
 
-@db_app.command("init")
+@db_app.command("init", cls=PlainCommand)
 def db_init() -> None:
     """Create constraints and indexes (idempotent; also done on every start)."""
     with configured_store() as store:
         typer.echo(f"{store.name} store ready")
 
 
-@db_app.command("status")
+@db_app.command("status", cls=PlainCommand)
 def db_status() -> None:
     """How many rows of each kind are stored."""
     with configured_store() as store:
@@ -24,7 +25,7 @@ def db_status() -> None:
             typer.echo(f"{kind:18} {count}")
 
 
-@db_app.command("check")
+@db_app.command("check", cls=PlainCommand)
 def db_check() -> None:
     """Check that the stored data is consistent (references, unique ids, store invariants)."""
     from graphsvc.application.consistency import check

@@ -5,20 +5,18 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import typer
 
-from graphsvc.cli.common import EXIT_BAD_INPUT, EXIT_NOT_FOUND, configured_store, fail
+from graphsvc.cli.common import EXIT_BAD_INPUT, EXIT_NOT_FOUND, configured_store, day_option, fail
 
 
 def handover_command(
     project: str = typer.Option(..., "--project", help="project id"),
     out: Path = typer.Option(..., "--out", help="zip file to write"),
-    as_of: datetime | None = typer.Option(
-        None, "--as-of", formats=["%Y-%m-%d"], help="the package as of this day (default today)"
-    ),
+    as_of: date | None = day_option(None, "--as-of", help="the package as of this day (default today)"),
 ) -> None:
     """Write a handover package: maps per stage, findings, roster, GraphML, bundle, manifest."""
     from graphsvc.application.handover import Manifest, handover_files, package_zip
@@ -28,7 +26,7 @@ def handover_command(
         raise fail(f"error: {out} is a directory; give a file name such as {out / 'handover.zip'}", EXIT_BAD_INPUT)
     if not out.parent.is_dir():
         raise fail(f"error: cannot write {out}: no such directory {out.parent}", EXIT_BAD_INPUT)
-    day = as_of.date() if as_of else date.today()
+    day = as_of or date.today()
     with configured_store() as store:
         try:
             files = handover_files(store, project, day)

@@ -19,28 +19,34 @@ from graphsvc.cli.data import (
 )
 from graphsvc.cli.db import db_app
 from graphsvc.cli.handover import handover_command
+from graphsvc.cli.help import PlainCommand, PlainGroup
+from graphsvc.cli.listings import contacts_app, projects_app
 from graphsvc.cli.maps import map_command
 from graphsvc.cli.reminders import reminders_command
 from graphsvc.cli.reports import findings_command, path_command, portfolio_command
 from graphsvc.cli.serve import serve_command
 
-app = typer.Typer(help="graphsvc: who owns what, who talks to whom, phase by phase.", no_args_is_help=True)
+app = typer.Typer(
+    cls=PlainGroup, help="graphsvc: who owns what, who talks to whom, phase by phase.", no_args_is_help=True
+)
 app.add_typer(db_app, name="db")
-app.command("import")(import_command)
-app.command("export")(export_command)
-app.command("validate")(validate_command)
-app.command("schema")(schema_command)
-app.command("demo")(demo_command)
-app.command("findings")(findings_command)
-app.command("portfolio")(portfolio_command)
-app.command("path")(path_command)
-app.command("serve")(serve_command)
-app.command("handover")(handover_command)
-app.command("map")(map_command)
-app.command("reminders")(reminders_command)
+app.command("import", cls=PlainCommand)(import_command)
+app.command("export", cls=PlainCommand)(export_command)
+app.command("validate", cls=PlainCommand)(validate_command)
+app.command("schema", cls=PlainCommand)(schema_command)
+app.command("demo", cls=PlainCommand)(demo_command)
+app.command("findings", cls=PlainCommand)(findings_command)
+app.command("portfolio", cls=PlainCommand)(portfolio_command)
+app.command("path", cls=PlainCommand)(path_command)
+app.command("serve", cls=PlainCommand)(serve_command)
+app.command("handover", cls=PlainCommand)(handover_command)
+app.command("map", cls=PlainCommand)(map_command)
+app.command("reminders", cls=PlainCommand)(reminders_command)
 app.add_typer(keys_app, name="keys")
 app.add_typer(audit_app, name="audit")
 app.add_typer(contact_app, name="contact")
+app.add_typer(projects_app, name="projects")
+app.add_typer(contacts_app, name="contacts")
 
 if __name__ == "__main__":
     app()

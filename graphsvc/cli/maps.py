@@ -6,12 +6,12 @@ Registered on the main app in ``cli/main.py``.
 from __future__ import annotations
 
 import sys
-from datetime import datetime
+from datetime import date
 from pathlib import Path
 
 import typer
 
-from graphsvc.cli.common import EXIT_BAD_INPUT, EXIT_NOT_FOUND, configured_store, fail
+from graphsvc.cli.common import EXIT_BAD_INPUT, EXIT_NOT_FOUND, configured_store, day_option, fail
 
 
 def map_command(
@@ -20,9 +20,7 @@ def map_command(
         None, "--stage", help="stage the page opens on (default: the active one; 'all' for every stage)"
     ),
     out: Path = typer.Option(..., "--out", help="HTML file to write ('-' for standard output)"),
-    as_of: datetime | None = typer.Option(
-        None, "--as-of", formats=["%Y-%m-%d"], help="map as of this day (default today)"
-    ),
+    as_of: date | None = day_option(None, "--as-of", help="map as of this day (default today)"),
 ) -> None:
     """Write a project's phase map (every stage, switchable) as one HTML file that opens offline."""
     from graphsvc.application.maps import project_map_html
@@ -33,7 +31,7 @@ def map_command(
         raise fail(f"error: cannot write {out}: no such directory {out.parent}", EXIT_BAD_INPUT)
     with configured_store() as store:
         try:
-            html = project_map_html(store, project, stage, as_of.date() if as_of else None)
+            html = project_map_html(store, project, stage, as_of)
         except NotFound as exc:
             raise fail(f"error: {exc}", EXIT_NOT_FOUND) from exc
     if to_stdout:

@@ -5,27 +5,26 @@ Registered on the main app in ``cli/main.py``.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date
 
 import typer
 
-from graphsvc.cli.common import EXIT_BAD_INPUT, EXIT_NOT_FOUND, configured_store, fail
+from graphsvc.cli.common import AS_OF, EXIT_BAD_INPUT, EXIT_NOT_FOUND, configured_store, fail
 from graphsvc.domain.defaults import REMINDER_DAYS
 
 
 def reminders_command(
-    project: str | None = typer.Option(None, "--project", help="project id"),
+    project: str | None = typer.Option(None, "--project", metavar="ID", help="project id"),
     owner: str | None = typer.Option(
         None,
         "--owner",
+        metavar="ID",
         help="contact id: only this owner's reminders (without --project: across every project they own something in)",
     ),
     days: int = typer.Option(
-        REMINDER_DAYS, "--days", min=1, help="remind when a line is unused for more days than this"
+        REMINDER_DAYS, "--days", min=1, metavar="N", help="remind when a line is unused for more days than this"
     ),
-    as_of: datetime | None = typer.Option(
-        None, "--as-of", formats=["%Y-%m-%d"], help="judge as of this day (default today)"
-    ),
+    as_of: date | None = AS_OF,
     as_json: bool = typer.Option(False, "--json", help="print the reminders as JSON"),
 ) -> None:
     """Owners' working lines not used for more than N days, most overdue first."""
@@ -36,7 +35,7 @@ def reminders_command(
         raise fail("error: give --project ID, --owner ID, or both", EXIT_BAD_INPUT)
     with configured_store() as store:
         try:
-            report = reminders_report(store, project, owner, days, as_of.date() if as_of else None)
+            report = reminders_report(store, project, owner, days, as_of)
         except NotFound as exc:
             raise fail(f"error: {exc}", EXIT_NOT_FOUND) from exc
         except ReminderError as exc:

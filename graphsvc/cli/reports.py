@@ -1,8 +1,15 @@
-"""``graphsvc findings``, ``portfolio`` and ``path``: the reports, as text or JSON."""
+"""``graphsvc findings``, ``portfolio`` and ``path``: the reports, as text or JSON.
+
+Text shows the most severe findings first, ``--limit`` of them (a default keeps the
+terminal readable) and says how many more there are; ``--json`` shows every finding
+unless ``--severity`` or ``--limit`` is given, then adds ``more`` (how many were left out).
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+import json
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -10,22 +17,77 @@ from graphsvc.cli.common import (
     AS_OF,
     EXIT_NO_ANSWER,
     EXIT_NOT_FOUND,
+    NO_COLOR,
     configured_store,
-    day_of,
+    echo,
     fail,
 )
 
-STALE = typer.Option(14, "--stale-days", min=1, help="a line unused for longer is stale")
-OVERLOAD = typer.Option(5, "--overload", min=1, help="accountable for more duties than this is overload")
+if TYPE_CHECKING:
+    from graphsvc.analysis.findings import Finding
+
+#: the severities, mildest last (``analysis.findings.Severity``; that module is not loaded for --help)
+SEVERITIES = ("critical", "high", "medium", "low")
+
+
+def _severity(text: str) -> str:
+    name = text.strip().lower()
+    if name not in SEVERITIES:
+        raise typer.BadParameter(f"expected one of {', '.join(SEVERITIES)}, got {text!r}")
+    return name
+
+
+STALE = typer.Option(14, "--stale-days", min=1, metavar="N", help="a line unused for longer is stale")
+OVERLOAD = typer.Option(5, "--overload", min=1, metavar="N", help="accountable for more duties than this is overload")
+SEVERITY = typer.Option(
+    None,
+    "--severity",
+    metavar="LEVEL",
+    parser=_severity,
+    help="only findings this severe or worse: critical, high, medium or low (high: critical and high)",
+)
+JSON = typer.Option(False, "--json", help="print the report as JSON")
+
+#: findings the text shows without --limit
+FINDINGS_SHOWN = 30
+PORTFOLIO_SHOWN = 20
+
+
+def _limit(default: int) -> Any:
+    return typer.Option(
+        None, "--limit", min=0, metavar="N", help=f"show the first N findings (text default {default}; 0: all)"
+    )
+
+
+def _chosen(
+    findings: list[Finding], severity: str | None, limit: int | None, as_json: bool, default: int
+) -> tuple[list[Finding], int]:
+    from graphsvc.analysis.findings import Severity
+    from graphsvc.application.triage import first, severe_enough
+
+    minimum = Severity(severity) if severity else None
+    return first(severe_enough(findings, minimum), limit if limit is not None or as_json else default)
+
+
+def _json(report: Any, findings: list[Finding], more: int, filtered: bool) -> str:
+    if not filtered:
+        return str(report.model_dump_json(indent=2))
+    data = report.model_dump(mode="json")
+    data["findings"] = [f.model_dump(mode="json") for f in findings]
+    data["more"] = more
+    return json.dumps(data, ensure_ascii=False, indent=2)
 
 
 def findings_command(
-    project: str = typer.Option(..., "--project", help="project id"),
-    stage: str | None = typer.Option(None, "--stage", help="only findings about this stage"),
-    as_of: datetime | None = AS_OF,
+    project: str = typer.Option(..., "--project", metavar="ID", help="project id"),
+    stage: str | None = typer.Option(None, "--stage", metavar="ID", help="only findings about this stage"),
+    as_of: date | None = AS_OF,
     stale_days: int = STALE,
     overload: int = OVERLOAD,
-    as_json: bool = typer.Option(False, "--json"),
+    severity: str | None = SEVERITY,
+    limit: int | None = _limit(FINDINGS_SHOWN),
+    as_json: bool = JSON,
+    no_color: bool = NO_COLOR,
 ) -> None:
     """Responsibility vacuums and broken communication chains of one project."""
     from graphsvc.analysis.findings import Thresholds
@@ -36,36 +98,52 @@ def findings_command(
     limits = Thresholds(stale_days=stale_days, overload=overload)
     with configured_store() as store:
         try:
-            report = project_report(store, project, stage, day_of(as_of), limits)
+            report = project_report(store, project, stage, as_of, limits)
         except NotFound as exc:
             raise fail(f"error: {exc}", EXIT_NOT_FOUND) from exc
-    typer.echo(report.model_dump_json(indent=2) if as_json else project_text(report))
+    shown, more = _chosen(report.findings, severity, limit, as_json, FINDINGS_SHOWN)
+    if as_json:
+        typer.echo(_json(report, shown, more, severity is not None or limit is not None))
+    else:
+        echo(project_text(report, shown, more), no_color)
 
 
 def portfolio_command(
-    as_of: datetime | None = AS_OF,
+    as_of: date | None = AS_OF,
     stale_days: int = STALE,
     overload: int = OVERLOAD,
-    as_json: bool = typer.Option(False, "--json"),
+    severity: str | None = SEVERITY,
+    limit: int | None = _limit(PORTFOLIO_SHOWN),
+    as_json: bool = JSON,
+    no_color: bool = NO_COLOR,
 ) -> None:
-    """Scan every project: findings ranked by severity, health per project."""
+    """Scan every project: one line per project, most urgent first, then the top findings."""
     from graphsvc.analysis.findings import Thresholds
     from graphsvc.application.reports import portfolio_report
+    from graphsvc.application.triage import by_urgency, most_urgent_first
     from graphsvc.cli.report_text import portfolio_text
 
     with configured_store() as store:
-        report = portfolio_report(store, day_of(as_of), Thresholds(stale_days=stale_days, overload=overload))
-    typer.echo(report.model_dump_json(indent=2) if as_json else portfolio_text(report))
+        report = portfolio_report(store, as_of, Thresholds(stale_days=stale_days, overload=overload))
+    if as_json:  # the API's order
+        shown, more = _chosen(report.findings, severity, limit, as_json, PORTFOLIO_SHOWN)
+        typer.echo(_json(report, shown, more, severity is not None or limit is not None))
+        return
+    ranked = by_urgency(report.projects)
+    shown, more = _chosen(most_urgent_first(report.findings, ranked), severity, limit, as_json, PORTFOLIO_SHOWN)
+    echo(portfolio_text(report, ranked, shown, more), no_color)
 
 
 def path_command(
-    source: str = typer.Argument(..., help="contact id of the person asking"),
+    source: str = typer.Argument(..., metavar="SOURCE", help="contact id of the person asking"),
     target: str = typer.Argument(
-        ..., help="contact, organization or responsibility id, or org:ID, title:TEXT, responsibility:ID"
+        ...,
+        metavar="TARGET",
+        help="contact, organization or responsibility id, or org:ID, title:TEXT, responsibility:ID",
     ),
-    k: int = typer.Option(3, "--k", min=1, max=20, help="how many paths"),
-    as_of: datetime | None = AS_OF,
-    as_json: bool = typer.Option(False, "--json"),
+    k: int = typer.Option(3, "--k", min=1, max=20, metavar="N", help="how many paths"),
+    as_of: date | None = AS_OF,
+    as_json: bool = JSON,
 ) -> None:
     """Whom to contact about TARGET, and through whom SOURCE can reach them."""
     from graphsvc.analysis.paths import PathError
@@ -75,7 +153,7 @@ def path_command(
 
     with configured_store() as store:
         try:
-            answer = contact_paths(store, source, target, k, day_of(as_of))
+            answer = contact_paths(store, source, target, k, as_of)
         except PathError as exc:
             code = EXIT_NOT_FOUND if exc.status == 404 else EXIT_NO_ANSWER
             if as_json:  # the API's error body, on stdout as every --json answer

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Hashable, Iterable
+from dataclasses import replace
 from datetime import date
 from typing import TypeVar, cast
 
@@ -77,6 +78,11 @@ class Store(ABC):
     @abstractmethod
     def audit_log(self, query: AuditQuery) -> list[AuditEntry]:
         """Audit entries matching the query, oldest first."""
+
+    def audit_count(self, query: AuditQuery) -> int:
+        """How many audit entries match the query's filters (its offset and limit aside).
+        The stores count without reading the entries; this fallback reads them."""
+        return len(self.audit_log(replace(query, offset=0, limit=2**62)))
 
     @abstractmethod
     def save_key(self, key: KeyRecord) -> None:

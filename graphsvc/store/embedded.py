@@ -573,6 +573,27 @@ class EmbeddedStore(Store):
         return dict(found)
 
     def audit_log(self, query: AuditQuery) -> list[AuditEntry]:
+        where, args = self._audit_filter(query)
+        sql = (
+            "SELECT e.change || '-' || e.seq, e.change, e.seq, c.at, c.actor, c.operation,"
+            " e.kind, e.entity, e.before, e.after"
+            " FROM audit_entries e JOIN audit_changes c ON c.change = e.change" + where
+        )
+        sql += " ORDER BY c.at, e.change, e.seq LIMIT ? OFFSET ?"
+        with self._lock:
+            rows = self._db.execute(sql, [*args, query.limit, query.offset]).fetchall()
+        return [AuditEntry.from_stored(dict(zip(AUDIT_COLUMNS, row))) for row in rows]
+
+    def audit_count(self, query: AuditQuery) -> int:
+        where, args = self._audit_filter(query)
+        sql = "SELECT count(*) FROM audit_entries e JOIN audit_changes c ON c.change = e.change" + where
+        with self._lock:
+            total: int = self._db.execute(sql, args).fetchone()[0]
+        return total
+
+    @staticmethod
+    def _audit_filter(query: AuditQuery) -> tuple[str, list[object]]:
+        """The WHERE clause (fixed text, values as parameters) of an audit query."""
         where: list[str] = []
         args: list[object] = []
         for column, value in (("e.kind", query.kind), ("e.entity", query.entity), ("c.actor", query.actor)):
@@ -582,17 +603,7 @@ class EmbeddedStore(Store):
         if query.since is not None:
             where.append("c.at >= ?")
             args.append(query.since_text())
-        sql = (
-            "SELECT e.change || '-' || e.seq, e.change, e.seq, c.at, c.actor, c.operation,"
-            " e.kind, e.entity, e.before, e.after"
-            " FROM audit_entries e JOIN audit_changes c ON c.change = e.change"
-        )
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY c.at, e.change, e.seq LIMIT ? OFFSET ?"
-        with self._lock:
-            rows = self._db.execute(sql, [*args, query.limit, query.offset]).fetchall()
-        return [AuditEntry.from_stored(dict(zip(AUDIT_COLUMNS, row))) for row in rows]
+        return (" WHERE " + " AND ".join(where) if where else ""), args
 
     def save_key(self, key: KeyRecord) -> None:
         with self._lock:

@@ -102,6 +102,15 @@ def read_log(store: Neo4jStore, query: AuditQuery) -> list[AuditEntry]:
     return [_entry(r["entry"]) for r in found]
 
 
+def count_log(store: Neo4jStore, query: AuditQuery) -> int:
+    filters = {"kind": query.kind, "actor": query.actor, "since": query.since_text()}
+    if query.entity is None:
+        found = store._query("count_audit", **filters)
+    else:
+        found = store._query("count_audit_entity", token=entity_token(query.entity), entity=query.entity, **filters)
+    return int(found[0]["entries"])
+
+
 def _entry(stored: dict[str, Any]) -> AuditEntry:
     values = dict(stored)
     values["id"] = f"{values['change']}-{values['seq']}"

@@ -325,6 +325,9 @@ class Neo4jStore(Store):
     def audit_log(self, query: AuditQuery) -> list[AuditEntry]:
         return neo4j_audit.read_log(self, query)
 
+    def audit_count(self, query: AuditQuery) -> int:
+        return neo4j_audit.count_log(self, query)
+
     def save_key(self, key: KeyRecord) -> None:
         self._query("save_key", id=key.id, data=key.model_dump_json())
 

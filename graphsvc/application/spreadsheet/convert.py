@@ -38,6 +38,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from graphsvc.domain.bundle import Problem
+from graphsvc.domain.dates import iso_text
 from graphsvc.domain.model import KINDS, Participation
 
 PARTICIPATIONS = "project_organizations"
@@ -45,10 +46,6 @@ PARTICIPATIONS = "project_organizations"
 SHEETS: tuple[str, ...] = (*KINDS, PARTICIPATIONS)
 
 _SPLIT = re.compile(r"[;；\r\n]+")
-_LOOSE_DATE = re.compile(
-    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
-    r"(?:(?:\s+|T)(\d{1,2}):(\d{2})(?::(\d{2}))?)?$"
-)
 
 
 class Issue(BaseModel):
@@ -140,18 +137,6 @@ def column_letter(position: int) -> str:
     return letters
 
 
-def _iso(text: str) -> str:
-    """2025/3/1, 2025年3月1日 or 2025-3-1 9:30 -> ISO text; anything else unchanged."""
-    match = _LOOSE_DATE.match(text)
-    if not match:
-        return text
-    year, month, day, hour, minute, second = match.groups()
-    iso = f"{year}-{int(month):02d}-{int(day):02d}"
-    if hour is not None:
-        iso += f"T{int(hour):02d}:{minute}:{second or '00'}"
-    return iso
-
-
 def cell_value(value: Any, shape: str = "scalar") -> Any:
     """A cell's value as the bundle's JSON would hold it; None for an empty cell."""
     if value is None:
@@ -177,7 +162,7 @@ def cell_value(value: Any, shape: str = "scalar") -> Any:
         items = [item.strip() for item in _SPLIT.split(text)]
         return [item for item in items if item] or None
     if shape in ("date", "datetime"):
-        return _iso(text)
+        return iso_text(text)
     if shape in ("int", "float"):
         return _number(text, shape)
     return text

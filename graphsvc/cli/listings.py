@@ -1,0 +1,106 @@
+"""``graphsvc projects list``, ``contacts list`` and ``contacts show``: find the ids the
+other commands take. The command line acts as the local admin (it sees every project).
+
+Registered on the main app in ``cli/main.py``.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import typer
+
+from graphsvc.cli.common import AS_OF, EXIT_BAD_INPUT, EXIT_NOT_FOUND, configured_store, fail
+from graphsvc.cli.help import PlainCommand, PlainGroup
+
+projects_app = typer.Typer(
+    cls=PlainGroup, help="Projects: list them, with the stage active today.", no_args_is_help=True
+)
+contacts_app = typer.Typer(cls=PlainGroup, help="People: find them, see one in full.", no_args_is_help=True)
+
+#: contacts the text lists without --limit
+CONTACTS_SHOWN = 50
+STATUSES = ("active", "on_leave", "left")
+
+
+@projects_app.command("list", cls=PlainCommand)
+def projects_list(
+    as_of: date | None = AS_OF,
+    as_json: bool = typer.Option(False, "--json", help="print the projects as JSON"),
+) -> None:
+    """Every project: id, name, the stage active on the day, and how many stages,
+    organisations, people and duties it has."""
+    from graphsvc.application.listings import project_rows
+    from graphsvc.cli.listing_text import projects_text
+
+    day = as_of or date.today()
+    with configured_store() as store:
+        rows = project_rows(store, day)
+    if as_json:
+        typer.echo(json.dumps([r.model_dump(mode="json") for r in rows], ensure_ascii=False, indent=2))
+    else:
+        typer.echo(projects_text(rows, day))
+
+
+def _status(text: str) -> str:
+    name = text.strip().lower().replace("-", "_").replace(" ", "_")
+    if name not in STATUSES:
+        raise typer.BadParameter(f"expected one of {', '.join(STATUSES)}, got {text!r}")
+    return name
+
+
+@contacts_app.command("list", cls=PlainCommand)
+def contacts_list(
+    org: str | None = typer.Option(None, "--org", metavar="ID", help="only people employed by this organisation"),
+    project: str | None = typer.Option(None, "--project", metavar="ID", help="only people in this project"),
+    status: str | None = typer.Option(
+        None, "--status", metavar="STATUS", parser=_status, help="only people who are active, on_leave or left"
+    ),
+    q: str | None = typer.Option(None, "--q", metavar="WORDS", help="only people with this in name, title or e-mail"),
+    limit: int | None = typer.Option(
+        None, "--limit", min=0, metavar="N", help=f"show the first N (text default {CONTACTS_SHOWN}; 0: all)"
+    ),
+    as_json: bool = typer.Option(False, "--json", help="print the contacts as JSON (a list)"),
+) -> None:
+    """People by name, with their organisation, title and status."""
+    from graphsvc.application.listings import contact_rows
+    from graphsvc.application.triage import first
+    from graphsvc.cli.listing_text import contacts_text
+    from graphsvc.domain.model import ContactStatus
+    from graphsvc.store.base import NotFound
+
+    with configured_store() as store:
+        try:
+            rows = contact_rows(store, org, project, ContactStatus(status) if status else None, q)
+        except NotFound as exc:
+            raise fail(f"error: {exc}", EXIT_NOT_FOUND) from exc
+    shown, more = first(rows, limit if limit is not None or as_json else CONTACTS_SHOWN)
+    if as_json:
+        typer.echo(json.dumps([r.model_dump(mode="json") for r in shown], ensure_ascii=False, indent=2))
+    else:
+        typer.echo(contacts_text(shown))
+    if more:  # on stderr with --json, which stays a list
+        typer.echo(f"… {more} more; --limit 0 shows all", err=as_json)
+
+
+@contacts_app.command("show", cls=PlainCommand)
+def contacts_show(
+    contact: str = typer.Argument(..., metavar="ID", help="the contact's id"),
+    as_of: date | None = AS_OF,
+    as_json: bool = typer.Option(False, "--json", help="print the contact as JSON"),
+) -> None:
+    """One person: organisation, title, status, channels and details, the duties they hold
+    per project and stage, and their lines."""
+    from graphsvc.application.listings import contact_card
+    from graphsvc.cli.listing_text import card_text
+    from graphsvc.store.base import NotFound
+
+    if not contact.strip():
+        raise fail("error: give a contact id", EXIT_BAD_INPUT)
+    with configured_store() as store:
+        try:
+            card = contact_card(store, contact, as_of or date.today())
+        except NotFound as exc:
+            raise fail(f"error: {exc}", EXIT_NOT_FOUND) from exc
+    typer.echo(card.model_dump_json(indent=2) if as_json else card_text(card))

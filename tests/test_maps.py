@@ -275,6 +275,14 @@ OUR_TAGS = {
     "line",
     "polygon",
     "script",
+    # the RACI matrix under the map
+    "table",
+    "caption",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
 }
 
 
@@ -282,15 +290,17 @@ def test_page_is_one_self_contained_file(embedded_store):
     demo_store(embedded_store)
     html = project_map_html(embedded_store, PD, None, DAY)
     page = parse_page(html)
-    # three scripts: the data (JSON, not run), vis-network, ours; no src, no link, no import
+    # four scripts: the data (JSON, not run), vis-network, ours (map, RACI); no src, no link, no import
     scripts = [attrs for tag, attrs in page.tags if tag == "script"]
-    assert len(scripts) == 3 and all("src" not in attrs for attrs in scripts)
+    assert len(scripts) == 4 and all("src" not in attrs for attrs in scripts)
     assert scripts[0] == {"type": "application/json", "id": "graphsvc-data"}
     assert not [tag for tag, _ in page.tags if tag in ("link", "iframe", "img", "object", "embed", "base")]
     assert not [name for _, attrs in page.tags for name in attrs if name in ("src", "srcset", "action", "poster")]
     assert [attrs["href"] for tag, attrs in page.tags if "href" in attrs] == []
-    assert not re.search(r"@import|url\(", asset("map.css"))
-    assert not re.search(r"fetch\(|XMLHttpRequest|WebSocket|EventSource|sendBeacon|\.src\s*=|import\(", asset("map.js"))
+    for css in ("map.css", "raci.css", "print.css"):
+        assert not re.search(r"@import|url\(", asset(css))
+    for js in ("map.js", "raci.js"):
+        assert not re.search(r"fetch\(|XMLHttpRequest|WebSocket|EventSource|sendBeacon|\.src\s*=|import\(", asset(js))
     assert "sourceMappingURL" not in html
     # no URL at all outside the vendored library (whose URLs are licence text and constants)
     ours = html.replace(asset(VIS_JS), "")
@@ -328,16 +338,19 @@ def test_hostile_strings_stay_text(embedded_store):
     import_bundle(embedded_store, hostile())
     html = project_map_html(embedded_store, "p", None, DAY, title=XSS_TITLE)
     page = parse_page(html)
-    # nothing injected: only our elements, no event-handler attribute, three scripts
+    # nothing injected: only our elements, no event-handler attribute, four scripts
     assert {tag for tag, _ in page.tags} <= OUR_TAGS
     assert not [(tag, name) for tag, attrs in page.tags for name in attrs if name.lower().startswith("on")]
-    assert len(page.scripts) == 3
+    assert len(page.scripts) == 4
     for text in XSS_STRINGS:
         assert text not in html  # neither raw in the markup nor raw in the JSON
     assert "</script" not in page.scripts["graphsvc-data"].lower()
     # shown literally where the markup holds them (title, heading, stage button, select, legend)
     texts = "".join(page.texts)
     for text in (XSS_TITLE, XSS_STAGE, XSS_ORG, XSS_ROLE):
+        assert text in texts
+    # the RACI matrix names people, duties and organisations in its cells
+    for text in (XSS_NAME, XSS_DUTY):
         assert text in texts
     # and the data carries them unchanged for the page to show with textContent
     data = embedded_json(html)["map"]
@@ -350,10 +363,10 @@ def test_hostile_strings_stay_text(embedded_store):
 
 
 def test_shipped_assets_are_inert_inside_their_elements():
-    for name in ("map.js", "map.css", VIS_JS):
+    for name in ("map.js", "map.css", "raci.js", "raci.css", "print.css", VIS_JS):
         text = asset(name)
         assert "</script" not in text.lower() and "</style" not in text.lower() and "<!--" not in text
-    js = asset("map.js")
+    js = asset("map.js") + asset("raci.js")
     assert "innerHTML" not in js and "insertAdjacentHTML" not in js and "document.write" not in js
     assert "eval(" not in js and "new Function" not in js
 

@@ -392,8 +392,8 @@ def _rgb(color: str) -> tuple[int, int, int]:
 def drawing(graph: nx.MultiDiGraph[str], data: MapData) -> None:
     """Add the map's positions, colours, organisations and finding marks to the graph.
 
-    People and duties sit where the map puts them, organisations at the centre of their
-    disc; the project, the stages and organisations with nobody in the project (not on the
+    People and duties sit where the map puts them, organisations at the top of their disc
+    (where the map writes their name); the project, the stages and organisations with nobody in the project (not on the
     map) in rows above and below it. y grows downwards, as on the screen and in yEd.
     """
     nodes = {n.id: n for n in data.nodes}
@@ -425,7 +425,7 @@ def drawing(graph: nx.MultiDiGraph[str], data: MapData) -> None:
                 color = vacuum if "vacuum" in marks else data.legend.duty_color
         elif kind == "organization" and ref in orgs:
             org = orgs[ref]
-            x, y, size, color, org_name = org.x, org.y, org.radius, org.color, org.name
+            x, y, size, color, org_name = org.x, round(org.y - org.radius, 1), org.radius, org.color, org.name
         elif kind == "organization":
             x, y, color, org_name = (
                 row(len(unplaced), unplaced.index(key)),

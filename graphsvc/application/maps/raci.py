@@ -7,7 +7,7 @@ letters each person holds on each duty. A duty is marked from the findings, so t
 the map and the findings report never disagree:
 
 - **vacant**: nobody active is accountable and nobody stands in (NO_ACCOUNTABLE, or
-  OWNER_INACTIVE without a backup: any severity but low);
+  OWNER_INACTIVE without a backup, i.e. any severity but low, with no other active A);
 - **several accountable**: MULTIPLE_ACCOUNTABLE, with how many.
 
 Stages that are done have no duty findings, so their duties carry no marks. People who
@@ -99,7 +99,7 @@ def raci_matrices(view: ProjectView, findings: list[Finding]) -> list[RaciMatrix
         holders = sum(s.kind == "contact" for s in f.subjects)
         vacancy = f.code == "NO_ACCOUNTABLE" or (f.code == "OWNER_INACTIVE" and f.severity != Severity.low)
         for duty in duty_ids:
-            if vacancy:
+            if vacancy and not any(view.active(c) for c in view.holders(duty, "A")):
                 vacant[duty] = _worst(vacant.get(duty), f.severity)
             elif f.code == "MULTIPLE_ACCOUNTABLE":
                 count, before = several.get(duty, (0, None))

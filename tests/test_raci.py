@@ -355,4 +355,6 @@ def test_stage_svg_keeps_hostile_names_as_text(embedded_store):
     assert "<script>alert('svg')</script> & Co" in texts
     assert any(t and t.startswith(XSS_NAME) for t in texts)
     assert XSS_ORG in texts or any(t and t.startswith(XSS_ORG[:20]) for t in texts)
-    assert any(t and t.startswith(XSS_DUTY[:21]) for t in texts)
+    titles = {t.text for stage in data.stages for t in svg_tree(stage_svg(data, stage.id)).iter(f"{SVG}title")}
+    assert XSS_DUTY in titles and f"{XSS_NAME} (left)" in titles  # whole in the tooltips
+    assert any(t and t.endswith("…") and XSS_DUTY.startswith(t[:-1]) for t in texts)  # cut to fit its box

@@ -60,6 +60,17 @@ def _short(text: str, limit: int = 24) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _fit(text: str, width: float, size: float) -> str:
+    """The text, cut with '…' to about ``width`` px at ``size`` px (wide characters count double)."""
+    used, out = 0.0, list[str]()
+    for char in text:
+        used += size * (1.0 if ord(char) > 0x2E7F else 0.56)
+        if used > width - size:
+            return "".join(out) + "…"
+        out.append(char)
+    return text
+
+
 def _severity_color(data: MapData, severity: object) -> str:
     """The legend's colour of a severity (an enum member or its value); high if none."""
     key = str(getattr(severity, "value", severity or "high"))
@@ -109,11 +120,15 @@ def stage_svg(data: MapData, stage_id: str | None) -> str:
 
     drawing = _sub(svg, "g", class_="map")
     for org in discs:
-        group = _sub(drawing, "g", class_="org")
         _sub(
-            group, "circle", cx=org.x, cy=org.y, r=org.radius, fill=_tint(org.color, 0.9), stroke=_tint(org.color, 0.5)
+            drawing,
+            "circle",
+            cx=org.x,
+            cy=org.y,
+            r=org.radius,
+            fill=_tint(org.color, 0.9),
+            stroke=_tint(org.color, 0.5),
         )
-        _sub(group, "text", org.name, x=org.x, y=org.y - org.radius - 8, font_size=14, text_anchor="middle", fill=INK)
     lines = _sub(drawing, "g", class_="lines", fill="none")
     for edge in view.edges:
         if edge.source in nodes and edge.target in nodes:
@@ -124,6 +139,21 @@ def stage_svg(data: MapData, stage_id: str | None) -> str:
     for node in nodes.values():
         if node.kind == "person":
             _person(drawing, node, colors.get(node.org or "", legend.no_org_color), view)
+    for org in discs:  # names last, over the lines
+        _sub(
+            drawing,
+            "text",
+            org.name,
+            x=org.x,
+            y=org.y - org.radius - 8,
+            font_size=14,
+            text_anchor="middle",
+            fill=INK,
+            stroke="#ffffff",
+            stroke_width=3.0,
+            paint_order="stroke",
+            class_="org",
+        )
     _legend(svg, view, right, top + 70)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(svg, encoding="unicode") + "\n"
 
@@ -193,7 +223,14 @@ def _duty(parent: ET.Element, node: MapNode, data: MapData) -> None:
         stroke_width=stroke_width,
     )
     _sub(
-        group, "text", _short(node.label, 22), x=node.x, y=node.y + 4, font_size=DUTY_PX, text_anchor="middle", fill=ink
+        group,
+        "text",
+        _fit(node.label, DUTY_W - 8, DUTY_PX),
+        x=node.x,
+        y=node.y + 4,
+        font_size=DUTY_PX,
+        text_anchor="middle",
+        fill=ink,
     )
 
 

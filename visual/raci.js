@@ -36,8 +36,7 @@
   function refit() {
     var net = network();
     if (!net) return;
-    var box = document.getElementById("map");
-    net.setSize(box.clientWidth + "px", box.clientHeight + "px");
+    net.setSize("100%", "100%");
     net.redraw();
     net.fit({ animation: false });
   }

@@ -120,6 +120,7 @@ def test_printing_a_stage_on_a3_landscape(browser, embedded_store, tmp_path):  #
     import_bundle(embedded_store, demo_data())
     url = write_page(tmp_path, project_map_html(embedded_store, PD, BUILD, DAY))
     with open_page(browser, url) as (page, guard):
+        scale = page.evaluate("graphsvcMap.network.getScale()")
         # printed as a user prints it: A3 landscape, the map's own print stylesheet
         pdf = page.pdf(format="A3", landscape=True, print_background=True)
         pages = pdf_pages(pdf)
@@ -145,6 +146,11 @@ def test_printing_a_stage_on_a3_landscape(browser, embedded_store, tmp_path):  #
         assert abs(shown - boxes["map"]["width"]) <= 2 and abs(drawn - shown) <= 2
         page.set_viewport_size({"width": 1512, "height": 1047})  # about A3 landscape
         screenshot(page, "map-print-a3.png")
+        # back on screen: the reader's view again
+        page.set_viewport_size({"width": 1600, "height": 1000})
+        page.emulate_media(media="screen")
+        page.wait_for_timeout(300)
+        assert abs(page.evaluate("graphsvcMap.network.getScale()") - scale) < 1e-6
     guard.check()
 
 

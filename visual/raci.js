@@ -30,18 +30,39 @@
   if (stages) new MutationObserver(show).observe(stages, { subtree: true, attributes: true, attributeFilter: ["aria-pressed"] });
   show();
 
-  // Printing: draw the map at the size it has on paper, then fit it, and back afterwards.
+  // Printing: draw the map at the size it has on paper and fit it; afterwards, back to the
+  // size and view the reader had on screen (remembered at every drawing on screen, since the
+  // renderer may rescale on its own when the page changes size for print).
   var printing = window.matchMedia ? window.matchMedia("print") : null;
-  function network() { return window.graphsvcMap && window.graphsvcMap.network; }
+  var onScreen = null;
+  var away = false; // between printing and restoring: the renderer's own redraws are not the reader's view
+  var net = window.graphsvcMap && window.graphsvcMap.network;
+  function isPrinting() { return printing ? printing.matches : false; }
   function refit() {
-    var net = network();
     if (!net) return;
+    away = true;
     net.setSize("100%", "100%");
     net.redraw();
     net.fit({ animation: false });
   }
+  function restore() {
+    if (!net) return;
+    net.setSize("100%", "100%");
+    net.redraw();
+    if (onScreen) net.moveTo({ position: onScreen.position, scale: onScreen.scale, animation: false });
+    away = false;
+  }
+  function remember() {
+    if (!away && !isPrinting()) onScreen = { position: net.getViewPosition(), scale: net.getScale() };
+  }
+  if (net) {
+    remember();
+    net.on("afterDrawing", remember);
+  }
   window.addEventListener("beforeprint", refit);
-  window.addEventListener("afterprint", refit);
-  if (printing && printing.addEventListener) printing.addEventListener("change", refit);
-  window.graphsvcRaci = { show: show, setOpen: setOpen, refit: refit };
+  window.addEventListener("afterprint", restore);
+  if (printing && printing.addEventListener) {
+    printing.addEventListener("change", function (event) { (event.matches ? refit : restore)(); });
+  }
+  window.graphsvcRaci = { show: show, setOpen: setOpen, refit: refit, restore: restore };
 })();

@@ -15,6 +15,7 @@ from test_maps import XSS_NAME, hostile
 from test_maps_browser import Guard, browser, open_page, screenshot, write_page  # noqa: F401 (fixture)
 
 from graphsvc.application.demo import demo_data
+from graphsvc.application.handover import handover_files
 from graphsvc.application.importer import import_bundle
 from graphsvc.application.maps import project_graph, project_map_html
 from graphsvc.application.maps.svg import stage_svg
@@ -41,7 +42,7 @@ CONTRAST = """(root) => {
     return [255, 255, 255];
   };
   const out = [];
-  for (const el of document.querySelector(root).querySelectorAll('*')) {
+  for (const el of document.querySelectorAll(root)) {
     const own = Array.from(el.childNodes).some((n) => n.nodeType === 3 && n.textContent.trim());
     if (!own || !el.getClientRects().length) continue;
     const style = getComputedStyle(el);
@@ -79,12 +80,33 @@ def test_raci_matrix_under_the_map(browser, embedded_store, tmp_path):  # noqa: 
         page.click('#stages button[data-stage=""]')
         assert page.evaluate(SHOWN_TABLES) == [s.id for s in data.stages]
         # every text in the matrix reads at 4.5:1 or better
-        texts = page.evaluate(CONTRAST, "#raci")
+        texts = page.evaluate(CONTRAST, "#raci *")
         assert len(texts) > 100
         poor = [t for t in texts if t["ratio"] < 4.5]
         assert poor == [], poor
         page.click("#raci-toggle")
         assert not page.is_visible("#raci-body")
+    guard.check()
+
+
+def test_raci_page_of_the_handover_package(browser, embedded_store, tmp_path):  # noqa: F811
+    import_bundle(embedded_store, demo_data())
+    files = handover_files(embedded_store, PD, DAY)
+    path = tmp_path / "raci.html"
+    path.write_bytes(files["raci.html"])
+    page = browser.new_page()
+    guard = Guard(page, path.as_uri())
+    try:
+        page.goto(path.as_uri())
+        assert page.locator("table").count() == 7
+        texts = page.evaluate(CONTRAST, ".raci-key *, .raci-stage *")
+        assert len(texts) > 100
+        poor = [t for t in texts if t["ratio"] < 4.5]
+        assert poor == [], poor
+        page.locator(f"#raci-{BUILD}").scroll_into_view_if_needed()
+        screenshot(page, "raci-handover-construction.png")
+    finally:
+        page.close()
     guard.check()
 
 

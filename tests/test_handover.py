@@ -54,6 +54,8 @@ FIXED = {
     "bundle.json",
     "manifest.json",
     "maps/all-stages.html",
+    "raci.html",
+    "raci.csv",
 }
 
 
@@ -109,9 +111,10 @@ def package(demo) -> dict[str, bytes]:
 def test_every_file_is_there_and_the_manifest_matches(demo, package):
     stages = sorted(demo.project_snapshot(PID).stages, key=lambda s: s.order)
     assert len(stages) == 7
-    stage_maps = {path for path in package if path.startswith("maps/") and path != "maps/all-stages.html"}
+    stage_maps = {path for path in package if path.startswith("maps/") and path.endswith(".html")} - FIXED
     assert len(stage_maps) == 7 and all(re.fullmatch(r"maps/0\d-[a-z0-9-]+\.html", p) for p in stage_maps)
-    assert set(package) == FIXED | stage_maps
+    pictures = {path[: -len(".html")] + ".svg" for path in stage_maps}  # a picture beside each stage map
+    assert set(package) == FIXED | stage_maps | pictures
 
     manifest = Manifest.model_validate_json(package["manifest.json"])
     assert manifest.project.id == PID and manifest.project.name.startswith("云庭·滨江综合体")
@@ -132,7 +135,7 @@ def test_maps_are_the_project_maps_of_each_stage(demo, package):
     assert text(package, "maps/all-stages.html") == project_map_html(demo, PID, ALL_STAGES, DAY)
     stages = sorted(demo.project_snapshot(PID).stages, key=lambda s: s.order)
     for stage in stages:
-        (path,) = [p for p in package if p.startswith(f"maps/{stage.order:02d}-")]
+        (path,) = [p for p in package if p.startswith(f"maps/{stage.order:02d}-") and p.endswith(".html")]
         assert path == f"maps/{stage.order:02d}-{stage.id}.html"  # demo ids are already slugs
         assert text(package, path) == project_map_html(demo, PID, stage.id, DAY)
 
@@ -258,11 +261,11 @@ def test_index_links_resolve_inside_the_zip_and_nothing_is_online(package):
     for path in ("index.html", "findings.html"):
         page = text(package, path)
         assert "http://" not in page and "https://" not in page, path
-    for path in (p for p in package if p.startswith("maps/")):
+    for path in (p for p in package if p.startswith("maps/") or p == "raci.html"):
         page = text(package, path)
         remote = re.findall(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", page, re.IGNORECASE)
         assert not remote, f"{path} loads something from the network: {remote}"
-        assert "<html" in page.lower()
+        assert "<html" in page.lower() if path.endswith(".html") else page.startswith("<?xml")
 
 
 def test_the_same_data_gives_the_same_bytes(demo):

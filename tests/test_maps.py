@@ -275,6 +275,14 @@ OUR_TAGS = {
     "line",
     "polygon",
     "script",
+    # the RACI matrix under the map
+    "table",
+    "caption",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
 }
 
 
@@ -282,15 +290,17 @@ def test_page_is_one_self_contained_file(embedded_store):
     demo_store(embedded_store)
     html = project_map_html(embedded_store, PD, None, DAY)
     page = parse_page(html)
-    # four scripts: the data (JSON, not run), vis-network, the panel's, the map's; no src, no link, no import
+    # five scripts: the data (JSON, not run), vis-network, ours (panel, map, RACI); no src, no link, no import
     scripts = [attrs for tag, attrs in page.tags if tag == "script"]
-    assert len(scripts) == 4 and all("src" not in attrs for attrs in scripts)
+    assert len(scripts) == 5 and all("src" not in attrs for attrs in scripts)
     assert scripts[0] == {"type": "application/json", "id": "graphsvc-data"}
     assert not [tag for tag, _ in page.tags if tag in ("link", "iframe", "img", "object", "embed", "base")]
     assert not [name for _, attrs in page.tags for name in attrs if name in ("src", "srcset", "action", "poster")]
     assert [attrs["href"] for tag, attrs in page.tags if "href" in attrs] == []
-    assert not re.search(r"@import|url\(", asset("map.css"))
-    assert not re.search(r"fetch\(|XMLHttpRequest|WebSocket|EventSource|sendBeacon|\.src\s*=|import\(", asset("map.js"))
+    for css in ("map.css", "panel.css", "raci.css", "print.css"):
+        assert not re.search(r"@import|url\(", asset(css))
+    for js in ("map.js", "panel.js", "raci.js"):
+        assert not re.search(r"fetch\(|XMLHttpRequest|WebSocket|EventSource|sendBeacon|\.src\s*=|import\(", asset(js))
     assert "sourceMappingURL" not in html
     # no URL at all outside the vendored library (whose URLs are licence text and constants)
     ours = html.replace(asset(VIS_JS), "")
@@ -339,6 +349,9 @@ def test_hostile_strings_stay_text(embedded_store):
     texts = "".join(page.texts)
     for text in (XSS_TITLE, XSS_STAGE, XSS_ORG, XSS_ROLE):
         assert text in texts
+    # the RACI matrix names people, duties and organisations in its cells
+    for text in (XSS_NAME, XSS_DUTY):
+        assert text in texts
     # and the data carries them unchanged for the page to show with textContent
     data = embedded_json(html)["map"]
     nodes = {n["id"]: n for n in data["nodes"]}
@@ -350,10 +363,10 @@ def test_hostile_strings_stay_text(embedded_store):
 
 
 def test_shipped_assets_are_inert_inside_their_elements():
-    for name in ("map.js", "map.css", VIS_JS):
+    for name in ("map.js", "map.css", "raci.js", "raci.css", "print.css", VIS_JS):
         text = asset(name)
         assert "</script" not in text.lower() and "</style" not in text.lower() and "<!--" not in text
-    js = asset("map.js")
+    js = asset("map.js") + asset("raci.js")
     assert "innerHTML" not in js and "insertAdjacentHTML" not in js and "document.write" not in js
     assert "eval(" not in js and "new Function" not in js
 

@@ -7,9 +7,11 @@
 | ``index.html`` | start page: project, as-of date, health, findings counts, links to everything |
 | ``maps/all-stages.html`` | the relationship map of the whole project (``graphsvc.application.maps``) |
 | ``maps/<order>-<stage>.html`` | one map per stage |
+| ``maps/<order>-<stage>.svg`` | a static picture of each stage's map, same layout and marks |
+| ``raci.html`` / ``raci.csv`` | the RACI matrix of every stage (duties x people), readable and one row per letter held |
 | ``findings.html`` / ``findings.csv`` | the findings report, readable and one row per finding |
 | ``roster.csv`` | the project's people: contact data, state on the day, duties held with RACI letters |
-| ``graph.graphml`` | the project graph as of the day, for Gephi or yEd |
+| ``graph.graphml`` | the project graph as of the day, laid out as the map (x, y, colour, marks), for Gephi or yEd |
 | ``bundle.json`` | the project snapshot as a canonical bundle (``graphsvc import`` reads it) |
 | ``manifest.json`` | project, as-of date, generator, and sha256 and size of every other entry |
 
@@ -43,9 +45,12 @@ from graphsvc import __version__
 from graphsvc.analysis.findings import Severity, Subject, Thresholds, flat, present
 from graphsvc.analysis.health import Share
 from graphsvc.analysis.view import ProjectView, build_view
-from graphsvc.application.maps import ALL_STAGES, project_graph, render_html
+from graphsvc.application.maps import ALL_STAGES, MapData, project_graph, render_html
+from graphsvc.application.maps import raci as raci_matrix
 from graphsvc.application.maps.model import default_legend
 from graphsvc.application.maps.panel import severity_chips
+from graphsvc.application.maps.render import asset, render_raci
+from graphsvc.application.maps.svg import stage_svg
 from graphsvc.application.reports import ProjectReport, project_report
 from graphsvc.application.safe_export import clean_graph, csv_bytes, finalize
 from graphsvc.domain.bundle import Bundle, _all_references, dump_bundle
@@ -97,6 +102,13 @@ def stage_map_path(stage: Stage) -> str:
     return f"maps/{stage.order:02d}-{slug(stage.id, 'stage')}.html"
 
 
+def stage_svg_path(stage: Stage) -> str:
+    return f"maps/{stage.order:02d}-{slug(stage.id, 'stage')}.svg"
+
+
+RACI_PAGE = "raci.html"
+
+
 def _share(share: Share) -> str:
     if share.value is None:
         return "n/a"
@@ -123,6 +135,7 @@ class _Parts:
     bundle: Bundle  # the snapshot, closed over its references (bundle.json)
     view: ProjectView
     report: ProjectReport
+    data: MapData  # the map of every stage: positions, colours, marks, RACI matrices
     maps: dict[str, str]  # zip path -> HTML
 
 
@@ -141,7 +154,7 @@ def _read(store: Store, project_id: str, day: date) -> _Parts:
         for stage in view.stages:
             maps[stage_map_path(stage)] = render_html(data, data.project.name, initial_stage=stage.id)
         if store.data_version() == version or attempt == _ATTEMPTS - 1:
-            return _Parts(snapshot, bundle, view, report, maps)
+            return _Parts(snapshot, bundle, view, report, data, maps)
     raise AssertionError("unreachable")
 
 
@@ -270,7 +283,7 @@ def findings_csv(report: ProjectReport) -> bytes:
     return csv_bytes(FINDINGS_COLUMNS, rows)
 
 
-def handover_graph(snapshot: Bundle, view: ProjectView) -> nx.MultiDiGraph[str]:
+def handover_graph(snapshot: Bundle, view: ProjectView, data: MapData | None = None) -> nx.MultiDiGraph[str]:
     """The project as of the day: organisations, people, the project, stages, duties.
 
     Node ids are ``<type>:<id>``; every node has ``type``, ``ref`` (the bundle id) and
@@ -278,6 +291,11 @@ def handover_graph(snapshot: Bundle, view: ProjectView) -> nx.MultiDiGraph[str]:
     communicates / reports_to / backup_for (weight, last_contact, channel). Only what
     holds on the day is drawn; the full history is in bundle.json. Attribute values are
     strings, numbers or booleans, never None or lists, so GraphML readers take them.
+
+    With ``data`` (the project's map, every stage) every node also gets how the map draws
+    it (``drawing``): ``x``, ``y``, ``size``, ``color`` and ``r``/``g``/``b``, the
+    ``organization`` name, the finding ``marks`` (';'-joined) and worst ``severity``; edges
+    drawn on the map get their ``marks`` and ``severity`` too.
     """
     graph: nx.MultiDiGraph[str] = nx.MultiDiGraph(name=view.project.name, as_of=view.day.isoformat())
     project = view.project
@@ -355,7 +373,91 @@ def handover_graph(snapshot: Bundle, view: ProjectView) -> nx.MultiDiGraph[str]:
                 channel=link.channel,
                 last_contact=link.last_contact.isoformat() if link.last_contact else "",
             )
+    if data is not None:
+        drawing(graph, data)
     return graph
+
+
+#: colours of the nodes the map does not draw
+PROJECT_COLOR = "#2f4b7c"
+STAGE_COLOR = "#d9e2ec"
+#: map node id prefix of each graph node type drawn on the map
+_MAP_PREFIX = {"contact": "c:", "responsibility": "r:"}
+_MAP_EDGE_PREFIX = {"assigned": "a:", "communicates": "l:", "reports_to": "l:", "backup_for": "l:"}
+
+
+def _rgb(color: str) -> tuple[int, int, int]:
+    value = int(color.lstrip("#")[:6], 16)
+    return (value >> 16) & 255, (value >> 8) & 255, value & 255
+
+
+def drawing(graph: nx.MultiDiGraph[str], data: MapData) -> None:
+    """Add the map's positions, colours, organisations and finding marks to the graph.
+
+    People and duties sit where the map puts them, organisations at the top of their disc
+    (where the map writes their name); the project, the stages and organisations with nobody in the project (not on the
+    map) in rows above and below it. y grows downwards, as on the screen and in yEd.
+    """
+    nodes = {n.id: n for n in data.nodes}
+    orgs = {o.id: o for o in data.organizations}
+    ys = [n.y for n in data.nodes] + [o.y - o.radius for o in data.organizations] or [0.0]
+    top = min(ys) - 160.0
+    bottom = max([n.y for n in data.nodes] + [o.y + o.radius for o in data.organizations] or [0.0]) + 160.0
+
+    def row(count: int, index: int) -> float:
+        return round((index - (count - 1) / 2) * 220.0, 1)
+
+    stages = [k for k, attrs in graph.nodes(data=True) if attrs["type"] == "stage"]
+    unplaced = [
+        k for k, attrs in graph.nodes(data=True) if attrs["type"] == "organization" and attrs["ref"] not in orgs
+    ]
+    for key, attrs in graph.nodes(data=True):
+        kind, ref = attrs["type"], attrs["ref"]
+        node = nodes.get(_MAP_PREFIX.get(kind, "?") + ref)
+        color, size, marks, severity, org_name = STAGE_COLOR, 14.0, [], "", ""
+        if node is not None:
+            x, y, size = node.x, node.y, node.size
+            marks, severity = node.marks, _value(node.severity) if node.severity else ""
+            if kind == "contact":
+                org = orgs.get(node.org or "")
+                color = org.color if org else data.legend.no_org_color
+                org_name = org.name if org and org.id else ""
+            else:
+                vacuum = data.legend.severity.get(severity, data.legend.severity["high"])
+                color = vacuum if "vacuum" in marks else data.legend.duty_color
+        elif kind == "organization" and ref in orgs:
+            org = orgs[ref]
+            x, y, size, color, org_name = org.x, round(org.y - org.radius, 1), org.radius, org.color, org.name
+        elif kind == "organization":
+            x, y, color, org_name = (
+                row(len(unplaced), unplaced.index(key)),
+                bottom,
+                data.legend.no_org_color,
+                attrs["label"],
+            )
+        elif kind == "stage":
+            x, y = row(len(stages), stages.index(key)), top
+        else:  # the project, above its stages
+            x, y, color = 0.0, top - 160.0, PROJECT_COLOR
+        r, g, b = _rgb(color)
+        attrs.update(
+            x=float(x),
+            y=float(y),
+            size=float(size),
+            color=color,
+            r=r,
+            g=g,
+            b=b,
+            organization=org_name,
+            marks=";".join(marks),
+            severity=severity,
+        )
+    edges = {e.id: e for e in data.edges}
+    for _, _, key, attrs in graph.edges(keys=True, data=True):
+        edge_type, _, ref = str(key).partition(":")
+        drawn = edges.get(_MAP_EDGE_PREFIX.get(edge_type, "?") + ref)
+        attrs["marks"] = ";".join(drawn.marks) if drawn else ""
+        attrs["severity"] = _value(drawn.severity) if drawn and drawn.severity else ""
 
 
 def graphml(graph: nx.MultiDiGraph[str]) -> bytes:
@@ -390,6 +492,7 @@ th { background: #f5f7fa; }
 .finding { border: 1px solid #e4e7eb; border-radius: 4px; padding: .6rem .8rem; margin: .6rem 0; }
 .finding p { margin: .3rem 0; } .muted { color: #52606d; font-size: .9em; }
 ul.files li { margin: .2rem 0; }
+{% block style %}{% endblock %}
 </style>
 </head>
 <body>
@@ -432,10 +535,13 @@ _INDEX = """{% extends "base" %}
 <h2>Relationship maps</h2>
 <p><a href="{{ all_map }}">All stages</a></p>
 <table>
-<tr><th>#</th><th>stage</th><th>status on {{ as_of }}</th><th>start</th><th>end</th><th>duties</th><th>findings</th><th>map</th></tr>
+<tr><th>#</th><th>stage</th><th>status on {{ as_of }}</th><th>start</th><th>end</th><th>duties</th><th>findings</th><th>map</th><th>picture</th><th>RACI</th></tr>
 {% for s in stages %}<tr><td>{{ s.order }}</td><td>{{ s.name }}</td><td>{{ s.phase }}</td><td>{{ s.start }}</td><td>{{ s.end }}</td>
-<td>{{ s.duties }}</td><td>{{ s.findings }}</td><td><a href="{{ s.href }}">map</a></td></tr>
+<td>{{ s.duties }}</td><td>{{ s.findings }}</td><td><a href="{{ s.href }}">map</a></td><td><a href="{{ s.svg }}">SVG</a></td>
+<td><a href="{{ s.raci }}">matrix</a></td></tr>
 {% endfor %}</table>
+<p><a href="raci.html">RACI matrix of every stage</a> (duties × people; vacant duties and several accountables marked)
+ · <a href="raci.csv">raci.csv</a> (one row per duty and person holding a letter)</p>
 
 <h2>People</h2>
 <p><a href="roster.csv">roster.csv</a>: every person around the project, with organisation, title and status as of
@@ -443,7 +549,8 @@ _INDEX = """{% extends "base" %}
 
 <h2>Data</h2>
 <ul class="files">
-<li><a href="graph.graphml">graph.graphml</a>: organisations, people, stages and duties with their lines as of {{ as_of }}, for Gephi or yEd</li>
+<li><a href="graph.graphml">graph.graphml</a>: organisations, people, stages and duties with their lines as of {{ as_of }}, for Gephi or yEd,
+laid out as the map (node attributes <code>x</code>, <code>y</code>, <code>color</code>, <code>r</code>/<code>g</code>/<code>b</code>, <code>organization</code>, finding <code>marks</code> and <code>severity</code>)</li>
 <li><a href="bundle.json">bundle.json</a>: the project's data with its history, importable with <code>graphsvc import bundle.json</code></li>
 <li><a href="manifest.json">manifest.json</a>: the package contents with SHA-256 checksums</li>
 </ul>
@@ -477,8 +584,20 @@ _FINDINGS = """{% extends "base" %}
 
 _CJK = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
 
+_RACI = """{% extends "base" %}
+{% block title %}RACI: {{ project.name }} ({{ as_of }}){% endblock %}
+{% block style %}{{ raci_css }}{% endblock %}
+{% block body %}
+<p><a href="index.html">← handover index</a></p>
+<h1>RACI matrix: {{ project.name }}</h1>
+<p class="meta">project <code>{{ project.id }}</code> · as of <strong>{{ as_of }}</strong> · who holds which letter in each stage,
+at the stage's time · <a href="raci.csv">raci.csv</a></p>
+{{ tables }}
+{% endblock %}
+"""
+
 _ENV = Environment(
-    loader=DictLoader({"base": _BASE, "health": _HEALTH, "index": _INDEX, "findings": _FINDINGS}),
+    loader=DictLoader({"base": _BASE, "health": _HEALTH, "index": _INDEX, "findings": _FINDINGS, "raci": _RACI}),
     autoescape=True,
     undefined=StrictUndefined,
     keep_trailing_newline=True,
@@ -516,6 +635,8 @@ def index_html(parts: _Parts) -> bytes:
             "duties": len(view.responsibilities.get(s.id, [])),
             "findings": len(present(flat(report.findings), s.id)),
             "href": stage_map_path(s),
+            "svg": stage_svg_path(s),
+            "raci": f"{RACI_PAGE}#raci-{s.id}",
         }
         for s in view.stages
     ]
@@ -538,6 +659,22 @@ def findings_html(report: ProjectReport) -> bytes:
     return _render("findings", project=report.project, as_of=report.as_of, report=report)
 
 
+def raci_html(parts: _Parts) -> bytes:
+    """Every stage's RACI matrix, one table each (the tables of the map page)."""
+    day = parts.report.as_of.isoformat()
+    return _render(
+        "raci",
+        project=parts.report.project,
+        as_of=day,
+        tables=render_raci(parts.data.raci, day),
+        raci_css=asset("raci.css"),
+    )
+
+
+def raci_csv(data: MapData) -> bytes:
+    return csv_bytes(raci_matrix.CSV_COLUMNS, raci_matrix.csv_rows(data.raci))
+
+
 # -- the zip -----------------------------------------------------------------------------
 
 _MEDIA = {
@@ -545,6 +682,7 @@ _MEDIA = {
     ".csv": "text/csv; charset=utf-8",
     ".json": "application/json",
     ".graphml": "application/graphml+xml",
+    ".svg": "image/svg+xml",
 }
 
 
@@ -554,7 +692,9 @@ def _describe(path: str, view: ProjectView) -> str:
         "findings.html": "findings report",
         "findings.csv": "findings, one row per finding (UTF-8 with BOM)",
         "roster.csv": "contact roster with duties as of the day (UTF-8 with BOM)",
-        "graph.graphml": "project graph as of the day (GraphML)",
+        "graph.graphml": "project graph as of the day, laid out as the map (GraphML)",
+        RACI_PAGE: "RACI matrix of every stage",
+        "raci.csv": "RACI letters, one row per duty and person (UTF-8 with BOM)",
         "bundle.json": "project snapshot as a graphsvc bundle",
         ALL_STAGES_MAP: "relationship map, all stages",
     }
@@ -563,6 +703,8 @@ def _describe(path: str, view: ProjectView) -> str:
     for stage in view.stages:
         if stage_map_path(stage) == path:
             return f"relationship map, stage {stage.order}: {stage.name}"
+        if stage_svg_path(stage) == path:
+            return f"picture of the map (SVG), stage {stage.order}: {stage.name}"
     return ""
 
 
@@ -590,10 +732,13 @@ def handover_files(store: Store, project_id: str, as_of: date | None = None) -> 
         "findings.html": findings_html(parts.report),
         "findings.csv": findings_csv(parts.report),
         "roster.csv": roster_csv(parts.view),
-        "graph.graphml": graphml(handover_graph(parts.snapshot, parts.view)),
+        "graph.graphml": graphml(handover_graph(parts.snapshot, parts.view, parts.data)),
         "bundle.json": dump_bundle(parts.bundle).encode("utf-8"),
+        RACI_PAGE: raci_html(parts),
+        "raci.csv": raci_csv(parts.data),
     }
     files.update({path: html.encode("utf-8") for path, html in parts.maps.items()})
+    files.update({stage_svg_path(s): stage_svg(parts.data, s.id).encode("utf-8") for s in parts.view.stages})
     manifest = Manifest(
         project=parts.report.project,
         as_of=day,

@@ -33,6 +33,7 @@ from graphsvc.analysis.interactions import last_contacts
 from graphsvc.analysis.timeline import valid_on
 from graphsvc.analysis.view import ProjectView, build_view, line_used
 from graphsvc.application.maps.layout import Group, compute_layout
+from graphsvc.application.maps.raci import RaciMatrix, raci_matrices
 from graphsvc.domain.bundle import Bundle
 from graphsvc.domain.defaults import STALE_DAYS
 from graphsvc.domain.model import Contact
@@ -235,6 +236,9 @@ class MapData(BaseModel):
     edges: list[MapEdge]
     findings: list[MapFinding]
     legend: Legend = Field(default_factory=default_legend)
+    raci: list[RaciMatrix] = Field(
+        default_factory=list, description="the RACI matrix of every stage (the map page draws it as tables)"
+    )
 
     def stage_ids(self) -> list[str]:
         return [s.id for s in self.stages]
@@ -253,6 +257,7 @@ class MapData(BaseModel):
                 "nodes": [_only(n, severity) for n in self.nodes if stage_id in n.stages],
                 "edges": [_only(e, severity) for e in self.edges if stage_id in e.stages],
                 "findings": findings,
+                "raci": [m for m in self.raci if m.stage_id == stage_id],
             }
         )
 
@@ -610,6 +615,7 @@ def build_map(
         edges=[MapEdge.model_construct(**e) for e in edges.values()],
         findings=map_findings,
         legend=default_legend(),
+        raci=raci_matrices(view, findings),
     )
 
 

@@ -1,14 +1,16 @@
 """One self-contained HTML page per project map: no CDN, no remote host, no copied files.
 
 The page is ``visual/map.html.j2`` rendered with Jinja2 **autoescape on**, so every name,
-title and note that reaches the markup is HTML-escaped. Three values are inserted as
+title and note that reaches the markup is HTML-escaped. Four values are inserted as
 ``Markup`` on purpose, each checked here:
 
-- our stylesheets (``visual/map.css``, ``visual/panel.css``) and scripts (``visual/map.js``,
-  ``visual/panel.js``: the findings panel and keyboard access), and the vendored
+- our stylesheets (``visual/map.css``, ``panel.css``, ``raci.css``, ``print.css``) and
+  scripts (``visual/map.js``, ``panel.js``: the findings panel and keyboard access,
+  ``raci.js``), and the vendored
   vis-network build (``visual/vendor/vis-network-9.1.2/vis-network.min.js``): shipped
   files, checked once not to contain ``</script``, ``</style`` or ``<!--`` (and with the
   library's ``sourceMappingURL`` comment dropped, so no developer console fetches a map);
+- the RACI tables (``visual/raci.html.j2``), rendered by the same autoescaping environment;
 - the map data, as JSON in ``<script type="application/json">`` with every ``<``, ``>``
   and ``&`` (and U+2028/U+2029, U+FFFE/U+FFFF) written as a ``\\u`` escape, so no user string can end
   the script element; the page's script reads it with ``JSON.parse`` and puts strings on
@@ -30,6 +32,7 @@ from markupsafe import Markup
 from graphsvc import __version__
 from graphsvc.application.maps.model import ALL_STAGES, MapData
 from graphsvc.application.maps.panel import panel_entries, severity_chips
+from graphsvc.application.maps.raci import RaciMatrix
 from graphsvc.application.safe_export import finalize
 from graphsvc.store.base import NotFound
 from graphsvc.support.resources import resource_dir
@@ -116,7 +119,7 @@ def render_html(data: MapData, title: str, initial_stage: str | None = None) -> 
     stage = resolve_stage(data, initial_stage)
     envelope = (
         '{"map":'
-        + data.model_dump_json(exclude_defaults=True)
+        + data.model_dump_json(exclude_defaults=True, exclude={"raci"})  # drawn as HTML tables
         + ',"legend":'
         + data.legend.model_dump_json()
         + ',"panel":'
@@ -142,6 +145,10 @@ def render_html(data: MapData, title: str, initial_stage: str | None = None) -> 
             panel_css=asset("panel.css"),
             panel_js=asset("panel.js"),
             chips=severity_chips(data.legend),
+            raci=render_raci(data.raci, data.as_of.isoformat()),
+            raci_css=asset("raci.css"),
+            print_css=asset("print.css"),
+            raci_js=asset("raci.js"),
             data_json=json_for_script(envelope),
         )
     )
@@ -155,6 +162,11 @@ def _panel_json(data: MapData) -> str:
     }
     chips = {severity: {"background": bg, "color": fg} for severity, (bg, fg) in severity_chips(data.legend).items()}
     return json.dumps({"views": views, "chips": chips}, ensure_ascii=False, separators=(",", ":"))
+
+
+def render_raci(matrices: list[RaciMatrix], as_of: str) -> Markup:
+    """The RACI tables of ``matrices`` (``visual/raci.html.j2``, autoescaped) as markup."""
+    return Markup(environment().get_template("raci.html.j2").render(matrices=matrices, as_of=as_of))
 
 
 def _json_string(value: str) -> str:

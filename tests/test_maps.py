@@ -341,7 +341,7 @@ def test_hostile_strings_stay_text(embedded_store):
     # nothing injected: only our elements, no event-handler attribute, four scripts
     assert {tag for tag, _ in page.tags} <= OUR_TAGS
     assert not [(tag, name) for tag, attrs in page.tags for name in attrs if name.lower().startswith("on")]
-    assert len(page.scripts) == 4
+    assert len(page.scripts) == 5
     for text in XSS_STRINGS:
         assert text not in html  # neither raw in the markup nor raw in the JSON
     assert "</script" not in page.scripts["graphsvc-data"].lower()

@@ -338,7 +338,7 @@ def test_hostile_strings_stay_text(embedded_store):
     import_bundle(embedded_store, hostile())
     html = project_map_html(embedded_store, "p", None, DAY, title=XSS_TITLE)
     page = parse_page(html)
-    # nothing injected: only our elements, no event-handler attribute, four scripts
+    # nothing injected: only our elements, no event-handler attribute, five scripts
     assert {tag for tag, _ in page.tags} <= OUR_TAGS
     assert not [(tag, name) for tag, attrs in page.tags for name in attrs if name.lower().startswith("on")]
     assert len(page.scripts) == 5

@@ -44,6 +44,7 @@ from graphsvc.analysis.findings import Severity, Subject, Thresholds, flat, pres
 from graphsvc.analysis.health import Share
 from graphsvc.analysis.view import ProjectView, build_view
 from graphsvc.application.maps import ALL_STAGES, project_graph, render_html
+from graphsvc.application.maps.model import SEVERITY_COLORS, SEVERITY_INK
 from graphsvc.application.reports import ProjectReport, project_report
 from graphsvc.application.safe_export import clean_graph, csv_bytes, finalize
 from graphsvc.domain.bundle import Bundle, _all_references, dump_bundle
@@ -384,7 +385,7 @@ table { border-collapse: collapse; width: 100%; margin: .5rem 0; }
 th, td { text-align: left; vertical-align: top; padding: .35rem .5rem; border-bottom: 1px solid #e4e7eb; }
 th { background: #f5f7fa; }
 .sev { display: inline-block; min-width: 4.5rem; padding: 0 .4rem; border-radius: 3px; color: #fff; font-size: .85em; text-align: center; }
-.critical { background: #c62828; } .high { background: #e65100; } .medium { background: #f9a825; color: #1f2933; } .low { background: #607d8b; }
+{% for name, color in severity_colors.items() %}.{{ name }} { background: {{ color }}; color: {{ severity_ink[name] }}; } {% endfor %}
 .finding { border: 1px solid #e4e7eb; border-radius: 4px; padding: .6rem .8rem; margin: .6rem 0; }
 .finding p { margin: .3rem 0; } .muted { color: #7b8794; font-size: .9em; }
 ul.files li { margin: .2rem 0; }
@@ -485,7 +486,15 @@ _ENV = Environment(
 def _render(template: str, **context: object) -> bytes:
     return (
         _ENV.get_template(template)
-        .render(csp=_CSP, version=__version__, share=_share, stale_days=Thresholds().stale_days, **context)
+        .render(
+            csp=_CSP,
+            version=__version__,
+            share=_share,
+            stale_days=Thresholds().stale_days,
+            severity_colors=SEVERITY_COLORS,  # the map's palette: one place for both
+            severity_ink=SEVERITY_INK,
+            **context,
+        )
         .encode("utf-8")
     )
 

@@ -28,16 +28,20 @@ from dataclasses import dataclass
 LABEL_PX = 13.0
 #: height of one row in a block (px): a marker and a line of text with air around it
 ROW_H = 30.0
-#: room left of a name for its marker, and right of it before the next column (px)
-MARKER_W, CELL_PAD = 22.0, 22.0
+#: room left of a name for its marker and its relation letter, and right of it before the
+#: next column (px): the page draws the letter BADGE_W wide after the marker
+MARKER_W, BADGE_W, CELL_PAD = 22.0, 18.0, 26.0
 #: the widest a name's cell gets (px); longer names are cut with an ellipsis on the page
-MAX_LABEL_W = 210.0
+MAX_LABEL_W = 300.0
 #: a block's border: the organisation's name above its people, a margin around (px)
 BLOCK_TOP, BLOCK_PAD = 30.0, 12.0
 #: space between blocks (px)
 BLOCK_GAP = 26.0
-#: width / height the packed blocks aim for: a 1600×1000 window less header and panel
-ASPECT = 1.45
+#: the map's share of a 1600×1000 window (less header, legend and side panel): blocks are
+#: packed to be drawn as large as possible in it
+VIEW_W, VIEW_H = 1220.0, 690.0
+#: width / height a block aims for
+ASPECT = 1.7
 #: the key of the block of duties nobody owns (not an organisation id: those never start with a space)
 UNOWNED = " unowned"
 
@@ -76,12 +80,12 @@ def label_width(text: str) -> float:
     others about half; capped at ``MAX_LABEL_W`` (the page cuts what is longer)."""
     ems = 0.0
     for char in text:
-        ems += 1.0 if unicodedata.east_asian_width(char) in ("W", "F") else 0.58
+        ems += 1.0 if unicodedata.east_asian_width(char) in ("W", "F") else 0.6
     return min(ems * LABEL_PX, MAX_LABEL_W)
 
 
 def cell_width(text: str) -> float:
-    return MARKER_W + label_width(text) + CELL_PAD
+    return MARKER_W + BADGE_W + label_width(text) + CELL_PAD
 
 
 @dataclass
@@ -112,19 +116,37 @@ def _arrange(block: _Block, widths: dict[str, float]) -> None:
     block.height = BLOCK_TOP + rows * ROW_H + BLOCK_PAD
 
 
-def _pack(blocks: list[_Block]) -> dict[str, tuple[float, float]]:
-    """Top-left corners: blocks left to right in rows about ``ASPECT`` times as wide as the whole is high."""
-    area = sum((b.width + BLOCK_GAP) * (b.height + BLOCK_GAP) for b in blocks)
-    target = max(math.sqrt(area * ASPECT), max((b.width for b in blocks), default=0.0))
+def _shelves(blocks: list[_Block], target: float) -> tuple[dict[str, tuple[float, float]], float, float]:
+    """Top-left corners of blocks placed left to right in rows no wider than ``target``; and the size."""
     corners: dict[str, tuple[float, float]] = {}
-    x = y = shelf = 0.0
+    x = y = shelf = right = 0.0
     for block in blocks:
         if x > 0 and x + block.width > target:
             x, y, shelf = 0.0, y + shelf + BLOCK_GAP, 0.0
         corners[block.key] = (x, y)
         x += block.width + BLOCK_GAP
+        right = max(right, x - BLOCK_GAP)
         shelf = max(shelf, block.height)
-    return corners
+    return corners, right, y + shelf
+
+
+def _pack(blocks: list[_Block]) -> dict[str, tuple[float, float]]:
+    """Top-left corners: rows of blocks, the row width chosen (among a few) so the whole
+    is drawn largest in a ``VIEW_W`` × ``VIEW_H`` window."""
+    if not blocks:
+        return {}
+    widest = max(b.width for b in blocks)
+    total = sum(b.width + BLOCK_GAP for b in blocks)
+    best: tuple[float, dict[str, tuple[float, float]]] | None = None
+    target = widest
+    while True:
+        corners, width, height = _shelves(blocks, target)
+        scale = min(VIEW_W / max(width, 1.0), VIEW_H / max(height, 1.0))
+        if best is None or scale > best[0] + 1e-9:
+            best = (scale, corners)
+        if target >= total:
+            return best[1]
+        target = min(target * 1.15, total)
 
 
 def compute_layout(

@@ -271,12 +271,12 @@ def default_legend() -> Legend:
         ),
     }
     relations = {
-        "A": "accountable in this stage",
-        "R": "responsible in this stage",
-        "C": "consulted in this stage",
-        "I": "informed in this stage",
+        "A": "accountable",
+        "R": "responsible",
+        "C": "consulted",
+        "I": "informed",
         "H": "owner of the stage before or after (handover)",
-        "F": "named by a finding of this stage",
+        "F": "only named by a finding",
     }
     items = [
         Mark(key="person", label="person (fill: organisation)", shape="node", color="#4b5563", fill="#4e79a7"),
@@ -308,7 +308,6 @@ def default_legend() -> Legend:
             fill="#4e79a7",
             glow=True,
         ),
-        Mark(key="badge", label="letter: relation to the stage (A R C I H F)", shape="badge", color="#1d2330"),
         Mark(key="frame", label="organisation block", shape="frame", color="#8a94a6"),
     ]
     for key in (

@@ -135,9 +135,9 @@
   }
 
   /* One style per meaning (the legend lists each): RACI lines by colour and width,
-   * dotted when no longer in force; talk lines green, thicker when frequent, grey dashed
-   * when stale, very thick when a bridge; red where a finding points; red dash-dot for a
-   * broken handover. */
+   * dotted when no longer in force; talk lines green (their weight is in the details: width
+   * means a bridge), grey dashed when stale, thick when a bridge; red where a finding
+   * points; red dash-dot for a broken handover. */
   function edgeStyleKey(e) {
     if (e.marks.indexOf("broken_handover") >= 0 || e.kind === "handover_gap") return "handover_gap";
     if (e.marks.indexOf("conflict") >= 0) return "conflict";
@@ -154,7 +154,6 @@
     var s = L.edges[key] || L.edges.communicates;
     var v = { id: e.id, from: e.source, to: e.target };
     var width = s.width;
-    if (key === "communicates") width = 1 + 0.6 * Math.min(e.weight, 6);
     if (key === "conflict" && e.severity) v.color = { color: severityColor(e.severity) };
     if (s.arrow) v.arrows = { to: { enabled: true, scaleFactor: 0.6 } };
     if (e.kind === "reports_to" || e.kind === "backup_for") {
@@ -403,12 +402,13 @@
   function labelFont(px, bold) { return (bold ? "600 " : "") + px + "px " + FONT; }
 
   /* The text as drawn (cut with an ellipsis past the widest cell) and its width. */
-  function measured(ctx, text, px, bold) {
-    var key = px + (bold ? "b" : "") + "\u0000" + text;
+  function measured(ctx, text, px, bold, limit) {
+    limit = Math.floor(limit || LABEL_MAX_W * px / LABEL_PX);
+    var key = px + (bold ? "b" : "") + limit + "\u0000" + text;
     var found = widthCache.get(key);
     if (found) return found;
     ctx.font = labelFont(px, bold);
-    var limit = LABEL_MAX_W * px / LABEL_PX, shown = text, w = ctx.measureText(text).width;
+    var shown = text, w = ctx.measureText(text).width;
     if (w > limit) {
       var chars = Array.from(text);
       while (chars.length > 1 && w > limit) { chars.pop(); shown = chars.join("") + "…"; w = ctx.measureText(shown).width; }
@@ -488,7 +488,9 @@
       shownFrames().forEach(function (item) {
         var f = item.frame;
         var at = network.canvasToDOM({ x: f.x - f.width / 2 + 10, y: f.y - f.height / 2 + 15 });
-        var m = measured(ctx, item.name, px, true);
+        var room = f.width * scale - 14;  // a block's name stays inside its block
+        if (room < 3 * px) return;
+        var m = measured(ctx, item.name, px, true, room);
         var box = { id: "frame", x: at.x - 2, y: at.y - px * 0.65, w: m.w + 4, h: px * 1.3 };
         if (box.x > width || box.y > height || box.x + box.w < 0 || box.y + box.h < 0 || !taken.free(box)) return;
         taken.add(box);

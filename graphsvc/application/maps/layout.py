@@ -158,7 +158,8 @@ def compute_layout(
 
     ``groups`` are the organisations in the order their blocks are packed; ``duties`` are
     (duty id, owner id or None) in the order they follow their owner; ``labels`` the text
-    drawn next to each node (its width sets the node's cell).
+    drawn next to each node (its width sets the node's cell), and by a group's key, the
+    name drawn above its block (the block is at least as wide).
     """
     owned: dict[str, list[str]] = defaultdict(list)
     placed = {m for g in groups for m in g.members}
@@ -183,6 +184,10 @@ def compute_layout(
         for item in block.items:
             widths.setdefault(item, cell_width(item))
         _arrange(block, widths)
+        # wide enough for the organisation's name above its people (bold: a little wider)
+        name = labels.get(block.key)
+        if name:
+            block.width = max(block.width, label_width(name) * 1.08 + 2 * BLOCK_PAD + 6)
     corners = _pack(blocks)
     right = max((corners[b.key][0] + b.width for b in blocks), default=0.0)
     bottom = max((corners[b.key][1] + b.height for b in blocks), default=0.0)

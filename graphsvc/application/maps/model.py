@@ -260,7 +260,7 @@ def default_legend() -> Legend:
         "raci:C": EdgeStyle(label="Consulted (C)", color="#8a8f98", width=1.2),
         "raci:I": EdgeStyle(label="Informed (I)", color="#b8bcc4", width=1.0),
         "raci:ended": EdgeStyle(label="assignment no longer in force", color="#b8bcc4", width=1.0, dashes=[1, 4]),
-        "communicates": EdgeStyle(label="talks with (thicker: more often)", color="#4f8f5b", width=1.5),
+        "communicates": EdgeStyle(label="talks with", color="#4f8f5b", width=1.5),
         "stale": EdgeStyle(label="stale line: not used lately", color="#9aa5b1", width=1.5, dashes=[6, 5]),
         "bridge": EdgeStyle(label="bridge: the only line between two groups", color="#4f8f5b", width=5.0),
         "reports_to": EdgeStyle(label="reports to", color="#8e6c8a", width=1.5, arrow=True),
@@ -527,6 +527,7 @@ def build_map(
     org_order = sorted(members, key=org_key)
     labels = {f"c:{cid}": _person_label(c.name, view.state[cid].status) for cid, c in view.contacts.items()}
     labels.update({f"r:{d.id}": d.name for d in duties})
+    labels.update({oid: org_rows[oid].name for oid in org_order if oid in org_rows})
 
     def duty_owners(chosen: list[Any]) -> list[tuple[str, str | None]]:
         return [(f"r:{d.id}", f"c:{owner_of[d.id]}" if d.id in owner_of else None) for d in chosen]

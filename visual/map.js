@@ -173,10 +173,9 @@
   // stays readable when a few thousand people are in view.
   nodesDS.add(organizations.map(function (o) {
     return {
-      id: "o:" + o.id, x: o.x, y: o.y, shape: "dot", size: Math.max(20, o.radius * 0.3), label: o.name,
+      id: "o:" + o.id, x: o.x, y: o.y, shape: "dot", size: 20,
       color: { background: o.color, border: "#1d2330", highlight: { background: o.color, border: "#000000" } },
       borderWidth: 2,
-      font: { face: FONT, size: Math.max(18, o.radius * 0.2), color: "#1d2330", strokeWidth: 4, strokeColor: "#ffffff" },
     };
   }));
 
@@ -266,12 +265,18 @@
     if (state.aggregated.length) edgesDS.remove(state.aggregated);
     state.aggregated = aggregated.map(function (e) { return e.id; });
     if (aggregated.length) edgesDS.add(aggregated);
-    var labels = [];
+    var sizes = [];
+    groupNames = new Map();
     state.clusters.forEach(function (count, id) {
-      var o = orgById.get(id);
-      labels.push({ id: "o:" + id, label: (o ? o.name : id) + " (" + count + ")", size: 14 + 4 * Math.sqrt(count) });
+      var o = orgById.get(id), size = 14 + 4 * Math.sqrt(count);
+      sizes.push({ id: "o:" + id, size: size });
+      // named by the page's label renderer, like every node (see drawNames)
+      groupNames.set("o:" + id, {
+        id: "o:" + id, kind: "group", label: (o ? o.name : id) + " (" + count + ")", size: size,
+        marks: [], severity: null, relation: {}, status: "active",
+      });
     });
-    if (labels.length) nodesDS.update(labels);
+    if (sizes.length) nodesDS.update(sizes);
     nodeView.refresh();
     edgeView.refresh();
     updateCounts();
@@ -420,6 +425,7 @@
 
   /* Who is named first when not everyone fits: flagged nodes, then owners, then duties. */
   function labelRank(n) {
+    if (n.kind === "group") return -1;
     if (n.severity || n.marks.length) return 0;
     if (n.kind === "duty") return 2;
     var rel = state.stage ? n.relation[state.stage] : null;
@@ -427,9 +433,11 @@
     return 3;
   }
 
+  var groupNames = new Map();  // "o:" id -> the grouped organisation as a named item
+
   function orderLabels() {
     labelOrder = [];
-    state.nodes.forEach(function (id) { var n = nodeById.get(id); if (n) labelOrder.push(n); });
+    state.nodes.forEach(function (id) { var n = nodeById.get(id) || groupNames.get(id); if (n) labelOrder.push(n); });
     labelOrder.sort(function (a, b) {
       return labelRank(a) - labelRank(b) || b.size - a.size || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
     });

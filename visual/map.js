@@ -246,7 +246,7 @@
       shown.add(id);
       aggregated.push({
         id: id, from: ends[0], to: ends[1], width: Math.min(1 + Math.log2(count + 1) * 1.5, 12),
-        color: { color: "#8a94a6", highlight: "#000000", opacity: 0.6, inherit: false },
+        color: { color: L.edges.grouped.color, highlight: "#000000", opacity: 0.6, inherit: false },
         label: count > 1 ? String(count) : undefined,
         font: { face: FONT, size: 12, color: "#4b5563", strokeWidth: 3, strokeColor: "#ffffff" },
         smooth: false,
@@ -375,7 +375,7 @@
     });
     var layout = stageLayout();
     if (layout && layout.frames[UNOWNED] && !state.org) {
-      out.push({ name: "duties nobody owns", color: L.severity.high, frame: layout.frames[UNOWNED] });
+      out.push({ name: "duties nobody owns", color: L.severity.high, frame: layout.frames[UNOWNED] });  // legend: "unowned"
     }
     return out;
   }

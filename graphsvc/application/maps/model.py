@@ -259,16 +259,15 @@ def default_legend() -> Legend:
         "raci:R": EdgeStyle(label="Responsible (R)", color="#3a7ca5", width=2.0),
         "raci:C": EdgeStyle(label="Consulted (C)", color="#8a8f98", width=1.2),
         "raci:I": EdgeStyle(label="Informed (I)", color="#b8bcc4", width=1.0),
-        "raci:ended": EdgeStyle(label="assignment no longer in force", color="#b8bcc4", width=1.0, dashes=[1, 4]),
+        "raci:ended": EdgeStyle(label="assignment ended", color="#b8bcc4", width=1.0, dashes=[1, 4]),
         "communicates": EdgeStyle(label="talks with", color="#4f8f5b", width=1.5),
-        "stale": EdgeStyle(label="stale line: not used lately", color="#9aa5b1", width=1.5, dashes=[6, 5]),
-        "bridge": EdgeStyle(label="bridge: the only line between two groups", color="#4f8f5b", width=5.0),
+        "stale": EdgeStyle(label="stale line (not used lately)", color="#9aa5b1", width=1.5, dashes=[6, 5]),
+        "bridge": EdgeStyle(label="bridge (only line across)", color="#4f8f5b", width=5.0),
         "reports_to": EdgeStyle(label="reports to", color="#8e6c8a", width=1.5, arrow=True),
         "backup_for": EdgeStyle(label="backs up", color="#1a9bb0", width=1.5, arrow=True),
         "conflict": EdgeStyle(label="assignment a finding is about", color=sev["high"], width=2.5),
-        "handover_gap": EdgeStyle(
-            label="broken handover: no working line", color=sev["high"], width=3.0, dashes=[10, 4, 2, 4]
-        ),
+        "handover_gap": EdgeStyle(label="broken handover", color=sev["high"], width=3.0, dashes=[10, 4, 2, 4]),
+        "grouped": EdgeStyle(label="lines between groups (n)", color="#6f7a8c", width=3.0),
     }
     relations = {
         "A": "accountable",
@@ -279,13 +278,19 @@ def default_legend() -> Legend:
         "F": "only named by a finding",
     }
     items = [
-        Mark(key="person", label="person (fill: organisation)", shape="node", color="#4b5563", fill="#4e79a7"),
-        Mark(key="left", label="person who left", shape="node", color="#9e9e9e", fill="#e8e8e8"),
-        Mark(key="on_leave", label="person on leave (pale fill)", shape="node", color="#4b5563", fill="#b9cde3"),
+        Mark(
+            key="person",
+            label="person (larger: owns more)",
+            shape="node",
+            color="#4b5563",
+            fill="#4e79a7",
+        ),
+        Mark(key="left", label="left the organisation", shape="node", color="#9e9e9e", fill="#e8e8e8"),
+        Mark(key="on_leave", label="on leave (pale)", shape="node", color="#4b5563", fill="#b9cde3"),
         Mark(key="duty", label="duty", shape="box", color="#9a8420", fill="#fff6d5"),
         Mark(
             key="vacuum",
-            label="duty with a vacuum (fill: severity)",
+            label="duty with a vacuum",
             shape="box",
             color=sev["high"],
             width=3,
@@ -293,7 +298,7 @@ def default_legend() -> Legend:
         ),
         Mark(
             key="owner_flag",
-            label="owner a finding is about (ring: severity)",
+            label="owner a finding is about",
             shape="node",
             color=sev["high"],
             width=3.5,
@@ -301,14 +306,22 @@ def default_legend() -> Legend:
         ),
         Mark(
             key="single_point",
-            label="single point of failure (glow)",
+            label="single point of failure",
             shape="node",
             color=sev["high"],
             width=5,
             fill="#4e79a7",
             glow=True,
         ),
-        Mark(key="frame", label="organisation block", shape="frame", color="#8a94a6"),
+        Mark(
+            key="duty_done",
+            label="duty of a finished stage",
+            shape="box",
+            color="#c9c3a0",
+            fill="#fff6d5",
+        ),
+        Mark(key="frame", label="organisation", shape="frame", color="#8a94a6"),
+        Mark(key="unowned", label="duties nobody owns", shape="frame", color=sev["high"]),
     ]
     for key in (
         "raci:A",
@@ -323,6 +336,7 @@ def default_legend() -> Legend:
         "backup_for",
         "conflict",
         "handover_gap",
+        "grouped",
     ):
         e = edges[key]
         items.append(

@@ -16,7 +16,7 @@ import time
 from datetime import date
 
 import pytest
-from test_maps_browser import browser, open_page, record_timing, screenshot, write_page  # noqa: F401
+from test_maps_browser import ARRIVED, browser, open_page, record_timing, screenshot, write_page  # noqa: F401
 
 from graphsvc.analysis.findings import project_findings
 from graphsvc.analysis.view import build_view
@@ -236,14 +236,18 @@ def test_phase_filter_and_search_fit_the_view(browser, embedded_store, tmp_path)
         both = next(n for n in data.nodes if {CONSTRUCTION, "pd-stage-acceptance"} <= set(n.stages))
         page.click('#stages button[data-stage="pd-stage-acceptance"]')
         assert page.evaluate("graphsvcMap.moving()")
-        settle(page)
-        where = page.evaluate("(id) => graphsvcMap.network.getPositions([id])[id]", both.id)
         x, y = data.stage_layouts["pd-stage-acceptance"].positions[both.id]
-        assert abs(where["x"] - x) <= 0.5 and abs(where["y"] - y) <= 0.5  # (vis-network rounds)
+        page.wait_for_function(ARRIVED, arg=[both.id, x, y], timeout=5_000)
+        settle(page)
         assert_fitted(page)
         for stage in data.stage_ids():
             page.click(f'#stages button[data-stage="{stage}"]')
             settle(page)
+            # everyone shown is where the stage's own layout puts them (vis-network keeps whole numbers)
+            layout = data.stage_layouts[stage].positions
+            at = page.evaluate("graphsvcMap.network.getPositions(graphsvcMap.visibleNodeIds())")
+            assert set(at) == set(layout)
+            assert all(abs(at[i]["x"] - x) <= 0.5 and abs(at[i]["y"] - y) <= 0.5 for i, (x, y) in layout.items())
             assert_fitted(page)
             check_labels(page.evaluate(LABELS))
         page.click('#stages button[data-stage=""]')

@@ -183,6 +183,13 @@ NODE_ON_SCREEN = """(id) => {
 }"""
 
 
+# a node has glided to (x, y) (vis-network keeps whole numbers)
+ARRIVED = """([id, x, y]) => {
+  const at = graphsvcMap.network.getPositions([id])[id];
+  return !graphsvcMap.moving() && Math.abs(at.x - x) <= 0.5 && Math.abs(at.y - y) <= 0.5;
+}"""
+
+
 # Chinese drawn with the page's fonts differs from two unassigned code points (which draw as
 # the same "missing glyph" boxes): false when no CJK font is installed.
 CJK_GLYPHS = """() => {
@@ -229,10 +236,8 @@ def test_demo_map_in_chromium(browser, embedded_store, tmp_path):
         page.click('#stages button[data-stage="pd-stage-acceptance"]')
         assert visible(page) == expected(data, "pd-stage-acceptance")
         assert page.get_attribute('#stages button[data-stage="pd-stage-acceptance"]', "aria-pressed") == "true"
-        page.wait_for_function("() => !graphsvcMap.moving()")
-        where = page.evaluate("(id) => graphsvcMap.network.getPositions([id])[id]", both.id)
         x, y = data.stage_layouts["pd-stage-acceptance"].positions[both.id]
-        assert abs(where["x"] - x) <= 0.5 and abs(where["y"] - y) <= 0.5
+        page.wait_for_function(ARRIVED, arg=[both.id, x, y], timeout=5_000)
         findings_here = [f for f in data.findings if "pd-stage-acceptance" in f.stages]
         assert page.locator("#findings-list li").count() == len(findings_here)
         page.click('#stages button[data-stage=""]')

@@ -1020,7 +1020,7 @@
     fit: fit,
     labels: function () { return labelsDrawn.slice(); },
     styleOf: function (id) { var e = edgeById.get(id); return e ? edgeStyleKey(e) : null; },
-    moving: function () { return glide.frame !== 0; },
+    moving: function () { return glide.frame !== 0 || glide.moves.length > 0; },
     search: function (q) { return search(q).map(function (n) { return n.id; }); },
     focusNode: focusNode,
     counts: counts,

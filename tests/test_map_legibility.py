@@ -147,6 +147,7 @@ def test_stage_view_shows_its_people_and_their_relation(browser, embedded_store,
 def test_demo_stage_names_every_node_at_12px_without_overlap(browser, embedded_store, tmp_path):  # noqa: F811
     data, url = demo_page(embedded_store, tmp_path)
     with open_page(browser, url) as (page, _guard):
+        assert not page.evaluate("graphsvcMap.moving()"), "the first view opens in place, it does not glide there"
         settle(page)
         labels = page.evaluate(LABELS)
         shown = set(page.evaluate("graphsvcMap.visibleNodeIds()"))

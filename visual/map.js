@@ -306,7 +306,7 @@
     return o.width ? { x: o.x, y: o.y, width: o.width, height: o.height } : null;
   }
 
-  var glide = { frame: 0, moves: [] };
+  var glide = { frame: 0, moves: [], opened: false };  // opened: the first view is placed at once
   var GLIDE_MS = 350;
 
   /* Move the shown nodes to where this view puts them: gliding (so a person present in
@@ -324,7 +324,7 @@
     finishGlide(glide.moves);  // an interrupted glide ends where it was going
     glide.moves = moves;
     if (!moves.length) return;
-    if (moves.length > 1500 || !window.graphsvcReady) { finishGlide(moves); glide.moves = []; return; }
+    if (moves.length > 1500 || !glide.opened) { finishGlide(moves); glide.moves = []; return; }
     var start = performance.now();
     function step(now) {
       var t = Math.min(1, (now - start) / GLIDE_MS), k = t * t * (3 - 2 * t);
@@ -446,11 +446,7 @@
   /* A person's relation to the stage shown: the letter drawn before their name. */
   function relationOf(n) { return n.kind === "person" && state.stage ? n.relation[state.stage] || null : null; }
   function badgeColors(letter) {
-    var e = L.edges["raci:" + letter];
-    if (letter === "A" || letter === "R") return [e.color, "#ffffff"];
-    if (letter === "C") return ["#5f6670", "#ffffff"];
-    if (letter === "I") return ["#e5e7eb", "#1d2330"];
-    return ["#ffffff", "#1d2330"]; // H, F: outlined
+    return (L.relation_colors || {})[letter] || ["#ffffff", "#1d2330"];  // [background, letter]
   }
 
   /* Boxes taken on screen, hashed in a grid: a name is drawn only where it is free. */
@@ -1006,8 +1002,12 @@
     document.body.setAttribute("data-ready", "true");
   });
 
+  // on a narrow screen the map comes first: the legend starts folded
+  if (window.matchMedia && window.matchMedia("(max-width: 900px)").matches) document.getElementById("legend").open = false;
+
   var initial = settings.initial_stage || "";
   setStage(stageById.has(initial) ? initial : "");
+  glide.opened = true;
 
   window.graphsvcMap = {
     network: network,

@@ -245,6 +245,9 @@ class Legend(BaseModel):
     status: dict[str, str]
     marks: dict[str, str]
     relations: dict[str, str] = Field(default_factory=dict, description="badge letter -> what it means")
+    relation_colors: dict[str, tuple[str, str]] = Field(
+        default_factory=dict, description="badge letter -> (background, letter colour)"
+    )
     items: list[Mark] = Field(default_factory=list, description="every mark the map draws, once")
     duty_color: str = "#fff6d5"
     duty_border: str = "#9a8420"
@@ -354,6 +357,14 @@ def default_legend() -> Legend:
             "overloaded": "accountable for too many duties",
         },
         relations=relations,
+        relation_colors={
+            "A": (edges["raci:A"].color, "#ffffff"),
+            "R": (edges["raci:R"].color, "#ffffff"),
+            "C": ("#5f6670", "#ffffff"),
+            "I": ("#e5e7eb", "#1d2330"),
+            "H": ("#ffffff", "#1d2330"),
+            "F": ("#ffffff", "#1d2330"),
+        },
         items=items,
     )
 

@@ -192,7 +192,9 @@ def test_cli_keys_audit_lifecycle(tmp_path):
     assert run(tmp_path, "contact", "move", "c-li", "--on", "2026-11-21").returncode == 2
     assert run(tmp_path, "contact", "merge", "c-li", "c-none").returncode == 2
     audit = json.loads(run(tmp_path, "audit", "--entity", "c-ann", "--json").stdout)
-    assert [e["operation"] for e in audit] == ["leave", "import"] and audit[0]["actor"].startswith("cli")  # newest first
+    assert [e["operation"] for e in audit] == ["leave", "import"] and audit[0]["actor"].startswith(
+        "cli"
+    )  # newest first
     assert run(tmp_path, "db", "check").returncode == 0
     assert run(tmp_path, "keys", "revoke", listed[0]["id"]).returncode == 0
     assert run(tmp_path, "keys", "revoke", listed[0]["id"]).returncode == 4

@@ -23,6 +23,7 @@ from graphsvc.analysis.view import build_view
 from graphsvc.application.demo import demo_data
 from graphsvc.application.importer import import_bundle
 from graphsvc.application.maps import ALL_STAGES, project_graph, project_map_html
+from graphsvc.application.maps.layout import MARKER_W, ROW_H, cell_width
 from graphsvc.application.maps.model import MapData, build_map, stage_counts
 from graphsvc.application.maps.render import VIS_JS, asset, render_html
 from graphsvc.application.maps.sample import STAGE, stage_portfolio
@@ -136,13 +137,34 @@ def test_stage_membership(embedded_store):
     snapshot = embedded_store.project_snapshot(PD)
     stage_of = {r.id: r.stage for r in snapshot.responsibilities}
     assigned = {(a.contact, stage_of[a.responsibility]) for a in snapshot.assignments if a.responsibility in stage_of}
+    stage_ids = data.stage_ids()
+    # the owners on either side of a handover: accountable in the stage (any day of it)
+    owners = {
+        sid: {a.contact for a in snapshot.assignments if stage_of.get(a.responsibility) == sid and a.raci == "A"}
+        for sid in stage_ids
+    }
     for node in data.nodes:
         if node.kind == "duty":
             assert node.stages == [node.stage] == [stage_of[node.ref]]
-        else:  # assigned there, or a handover / duty finding about the stage names them
+        else:  # assigned there, an owner of the stage before or after, or named by a finding
+            assert list(node.relation) == node.stages
             for sid in node.stages:
                 named = any(sid in f.stages and f"c:{node.ref}" in f.nodes for f in data.findings)
-                assert (node.ref, sid) in assigned or named, (node.id, sid)
+                at = stage_ids.index(sid)
+                beside = {stage_ids[i] for i in (at - 1, at + 1) if 0 <= i < len(stage_ids)}
+                handover = any(node.ref in owners[b] for b in beside)
+                assert (node.ref, sid) in assigned or named or handover, (node.id, sid)
+                letter = node.relation[sid]
+                if (node.ref, sid) in assigned:
+                    assert letter in "ARCI"
+                    held = {
+                        a.raci
+                        for a in snapshot.assignments
+                        if a.contact == node.ref and stage_of.get(a.responsibility) == sid
+                    }
+                    assert letter == min(held, key="ARCI".index)
+                else:
+                    assert letter == ("H" if handover else "F")
     for edge in data.edges:
         if edge.kind == "raci":
             assert edge.stages == nodes[edge.target].stages
@@ -162,26 +184,38 @@ def test_stage_membership(embedded_store):
     assert project_graph(embedded_store, PD, ALL_STAGES, DAY) == data
 
 
-def test_positions_are_stable_and_deterministic(embedded_store):
+def test_positions_are_deterministic_and_sized_for_the_names(embedded_store):
     demo_store(embedded_store)
     data = full_map(embedded_store, PD)
     where = {n.id: (n.x, n.y) for n in data.nodes}
+    labels = {n.id: n.label + {"left": " (left)", "on_leave": " (on leave)"}.get(n.status, "") for n in data.nodes}
+    views = {"": (where, {o.id: o for o in data.organizations})}
     for sid in data.stage_ids():
-        for node in project_graph(embedded_store, PD, sid, DAY).nodes:
-            assert (node.x, node.y) == where[node.id]
+        # a stage map is drawn where its own compact layout puts it
+        layout = data.stage_layouts[sid]
+        stage_map = project_graph(embedded_store, PD, sid, DAY)
+        assert {n.id: (n.x, n.y) for n in stage_map.nodes} == {k: tuple(v) for k, v in layout.positions.items()}
+        assert set(stage_map.stage_layouts) == {sid}
+        views[sid] = ({k: tuple(v) for k, v in layout.positions.items()}, layout.frames)
     # the same data gives the same map, byte for byte
     assert full_map(embedded_store, PD).model_dump_json() == data.model_dump_json()
-    # nobody sits on anybody
-    points = list(where.values())
-    closest = min(
-        ((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2) ** 0.5 for i, a in enumerate(points) for b in points[i + 1 :]
-    )
-    assert closest >= 30
-    discs = {o.id: o for o in data.organizations}
-    for node in data.nodes:
-        if node.kind == "person":
-            disc = discs[node.org or ""]
-            assert ((node.x - disc.x) ** 2 + (node.y - disc.y) ** 2) ** 0.5 < disc.radius
+    for key, (points, frames) in views.items():
+        # every name's cell (marker, then the name) is clear of every other one
+        cells = sorted(
+            (x - MARKER_W / 2, y - ROW_H / 2, x - MARKER_W / 2 + cell_width(labels[nid]), y + ROW_H / 2, nid)
+            for nid, (x, y) in points.items()
+        )
+        for i, a in enumerate(cells):
+            for b in cells[i + 1 :]:
+                if b[0] >= a[2] - 0.5:  # (positions are rounded to 0.1)
+                    break
+                assert a[3] <= b[1] or b[3] <= a[1], (key, a[4], b[4])
+        # and people sit inside their organisation's block
+        for nid, (x, y) in points.items():
+            node = next(n for n in data.nodes if n.id == nid)
+            if node.kind == "person":
+                frame = frames[node.org or ""]
+                assert abs(x - frame.x) < frame.width / 2 and abs(y - frame.y) < frame.height / 2, (key, nid)
 
 
 def test_unknown_ids_are_not_found(embedded_store):
@@ -283,6 +317,9 @@ OUR_TAGS = {
     "tr",
     "th",
     "td",
+    "details",
+    "summary",
+    "b",
 }
 
 
@@ -345,7 +382,7 @@ def test_hostile_strings_stay_text(embedded_store):
     for text in XSS_STRINGS:
         assert text not in html  # neither raw in the markup nor raw in the JSON
     assert "</script" not in page.scripts["graphsvc-data"].lower()
-    # shown literally where the markup holds them (title, heading, stage button, select, legend)
+    # shown literally where the markup holds them (title, heading, stage button, organisation select)
     texts = "".join(page.texts)
     for text in (XSS_TITLE, XSS_STAGE, XSS_ORG, XSS_ROLE):
         assert text in texts

@@ -1,13 +1,20 @@
 /* graphsvc phase map: draws the embedded MapData with vis-network.
  *
  * Rules: every user string reaches the page through textContent (or is drawn on the
- * canvas), never parsed as markup; positions come from the server and never change
- * (physics off), so switching phases only hides and shows; every pass over nodes or
+ * canvas), never parsed as markup; positions come from the server (physics off): a stage
+ * view uses its stage's own compact layout, "all stages" and "everyone in the project"
+ * the project's, and a phase switch glides the nodes there; every pass over nodes or
  * edges is linear (Maps and Sets, no nested scans).
  *
- * For tests and scripts: window.graphsvcMap (network, setStage, setOrg, setClustered,
- * search, focusNode, counts, visibleNodeIds, visibleEdgeIds) and window.graphsvcReady
- * (true after the first drawing; window.graphsvcReadyAt is its performance.now()).
+ * Names are drawn by this script, not by vis-network: at LABEL_PX on screen whatever the
+ * zoom, in priority order (groups, flagged, owners, duties, the rest), each only where it
+ * overlaps no other name and no marker; what does not fit waits for the zoom (level of
+ * detail). Every change of what is shown fits the view to it.
+ *
+ * For tests and scripts: window.graphsvcMap (network, setStage, setOrg, setEveryone,
+ * setClustered, search, focusNode, fit, counts, visibleNodeIds, visibleEdgeIds, labels)
+ * and window.graphsvcReady (true after the first drawing; window.graphsvcReadyAt is its
+ * performance.now()); window.graphsvcMap.moving is true while nodes glide.
  */
 (function () {
   "use strict";
@@ -26,6 +33,7 @@
   var stages = data.stages || [];
   var organizations = data.organizations || [];
   var staleDays = data.stale_days || 14;
+  var stageLayouts = data.stage_layouts || {};
   var clusterThreshold = data.cluster_threshold || 2000;
   var nodeById = new Map();
   var edgeById = new Map();
@@ -42,6 +50,7 @@
     n.title = n.title || ""; n.org = n.org || ""; n.status = n.status || "active"; n.stage = n.stage || null;
     n.stages = n.stages || []; n.size = n.size || 12; n.language = n.language || ""; n.channels = n.channels || [];
     n.marks = n.marks || []; n.severity = n.severity || null; n.findings = n.findings || [];
+    n.relation = n.relation || {};
     nodeById.set(n.id, n);
     adjacency.set(n.id, []);
   });
@@ -90,82 +99,69 @@
     return n.label;
   }
 
+  /* The marker of a node: a dot for a person (fill: organisation; ring: a finding about
+   * them), a square for a duty (fill: a vacuum's severity). Names are drawn apart. */
   function visNode(n) {
-    var v = { id: n.id, x: n.x, y: n.y, label: n.kind === "person" ? personLabel(n) : n.label };
-    var font = { face: FONT, size: 16, color: "#1d2330", strokeWidth: 3, strokeColor: "#ffffff" };
+    var v = { id: n.id, x: n.x, y: n.y };
     var background, border, borderWidth = 1.5;
     if (n.kind === "duty") {
-      v.shape = "box";
-      v.margin = 7;
-      v.widthConstraint = { maximum: 170 };
-      v.shapeProperties = { borderRadius: 3 };
-      background = L.duty_color; border = "#c9b458";
-      font.strokeWidth = 0; font.size = 14;
+      v.shape = "square";
+      v.size = 8;
+      background = L.duty_color; border = L.duty_border || "#9a8420";
       if (n.marks.indexOf("vacuum") >= 0) {
         var sc = severityColor(n.severity);
-        background = tint(sc, 0.82); border = sc; borderWidth = 3; font.color = n.severity === "low" ? "#1d2330" : "#8b0000";
+        background = tint(sc, 0.75); border = sc; borderWidth = 3;
       }
-      if (n.status === "done") { font.color = "#7a7f87"; border = n.marks.length ? border : "#d8d2b0"; }
+      if (n.status === "done" && !n.marks.length) border = "#c9c3a0";
     } else {
       v.shape = "dot";
       v.size = n.size;
       var base = orgColor(n.org);
       background = base; border = "#4b5563";
-      if (n.status === "left") { background = "#e8e8e8"; border = "#9e9e9e"; font.color = "#7a7f87"; }
-      if (n.status === "on_leave") { background = tint(base, 0.6); v.shapeProperties = { borderDashes: [4, 3] }; }
+      if (n.status === "left") { background = "#e8e8e8"; border = "#9e9e9e"; }
+      if (n.status === "on_leave") { background = tint(base, 0.6); }
       if (n.marks.indexOf("inactive_owner") >= 0 || n.marks.indexOf("isolated") >= 0 || n.marks.indexOf("overloaded") >= 0) {
         border = severityColor(n.severity); borderWidth = 3.5;
       }
       if (n.marks.indexOf("single_point") >= 0) {
-        border = severityColor("high"); borderWidth = 6;
-        v.shadow = { enabled: true, color: "rgba(214,39,40,0.55)", size: 16, x: 0, y: 0 };
+        border = severityColor(n.severity || "high"); borderWidth = 5;
+        v.shadow = { enabled: true, color: rgba(severityColor(n.severity || "high"), 0.55), size: 14, x: 0, y: 0 };
       }
     }
     v.borderWidth = borderWidth;
     v.borderWidthSelected = borderWidth + 2;
     v.color = { background: background, border: border, highlight: { background: background, border: "#000000" } };
-    v.font = font;
     return v;
   }
 
-  function staleOpacity(e) {
-    if (e.last_used === null) return 0.18;
-    if (e.age_days <= staleDays) return 0.9;
-    return Math.max(0.2, 0.9 * staleDays / e.age_days);
+  /* One style per meaning (the legend lists each): RACI lines by colour and width,
+   * dotted when no longer in force; talk lines green (their weight is in the details: width
+   * means a bridge), grey dashed when stale, thick when a bridge; red where a finding
+   * points; red dash-dot for a broken handover. */
+  function edgeStyleKey(e) {
+    if (e.marks.indexOf("broken_handover") >= 0 || e.kind === "handover_gap") return "handover_gap";
+    if (e.marks.indexOf("conflict") >= 0) return "conflict";
+    if (e.kind === "raci") return e.current ? "raci:" + e.raci : "raci:ended";
+    if (e.kind === "communicates") {
+      if (e.marks.indexOf("bridge") >= 0) return "bridge";
+      if (e.stale || e.marks.indexOf("stale") >= 0) return "stale";
+    }
+    return e.kind;
   }
 
-  var manyEdges = edges.length > 4000;
-
   function visEdge(e) {
-    var key = e.kind === "raci" ? "raci:" + e.raci : e.kind;
+    var key = edgeStyleKey(e);
     var s = L.edges[key] || L.edges.communicates;
-    var color = s.color, opacity = 1, width = s.width, dashes = s.dashes || false;
     var v = { id: e.id, from: e.source, to: e.target };
+    var width = s.width;
+    if (key === "conflict" && e.severity) v.color = { color: severityColor(e.severity) };
     if (s.arrow) v.arrows = { to: { enabled: true, scaleFactor: 0.6 } };
     if (e.kind === "reports_to" || e.kind === "backup_for") {
       v.smooth = { enabled: true, type: e.kind === "reports_to" ? "curvedCW" : "curvedCCW", roundness: 0.18 };
     }
-    if (e.kind === "raci") {
-      if (!manyEdges) {
-        v.label = e.raci;
-        v.font = { face: FONT, size: 11, color: s.color, strokeWidth: 3, strokeColor: "#ffffff", align: "middle" };
-      }
-      if (!e.current) { opacity = 0.35; dashes = [2, 6]; }
-    }
-    if (e.kind === "communicates") {
-      width = 0.8 + 0.8 * Math.min(e.weight, 6);
-      opacity = staleOpacity(e);
-    }
-    if (e.marks.indexOf("conflict") >= 0) { color = severityColor(e.severity); opacity = 1; }
-    if (e.marks.indexOf("stale") >= 0) { dashes = [4, 4]; }
-    if (e.marks.indexOf("bridge") >= 0) { width += 1.5; }
-    if (e.marks.indexOf("broken_handover") >= 0) {
-      var gap = L.edges.handover_gap;
-      color = gap.color; opacity = 1; dashes = gap.dashes; width = Math.max(width, gap.width);
-    }
     v.width = width;
-    v.dashes = dashes;
-    v.color = { color: color, highlight: "#000000", opacity: opacity, inherit: false };
+    v.dashes = s.dashes || false;
+    v.color = { color: (v.color && v.color.color) || s.color, highlight: "#000000", opacity: key === "stale" ? 0.8 : 1, inherit: false };
     return v;
   }
 
@@ -177,15 +173,14 @@
   // stays readable when a few thousand people are in view.
   nodesDS.add(organizations.map(function (o) {
     return {
-      id: "o:" + o.id, x: o.x, y: o.y, shape: "dot", size: Math.max(20, o.radius * 0.3), label: o.name,
+      id: "o:" + o.id, x: o.x, y: o.y, shape: "dot", size: 20,
       color: { background: o.color, border: "#1d2330", highlight: { background: o.color, border: "#000000" } },
       borderWidth: 2,
-      font: { face: FONT, size: Math.max(18, o.radius * 0.2), color: "#1d2330", strokeWidth: 4, strokeColor: "#ffffff" },
     };
   }));
 
   var state = {
-    stage: "", org: "", clustered: false, clusterChosen: false, expanded: new Set(), hiddenDuties: 0,
+    stage: "", org: "", everyone: false, clustered: false, clusterChosen: false, expanded: new Set(), hiddenDuties: 0,
     nodes: new Set(), edges: new Set(), clusters: new Map(), aggregated: [], discs: [],
   };
 
@@ -195,10 +190,10 @@
   /* Which nodes and edges the current phase, organisation filter and grouping show:
    * one pass over the nodes, one over the edges. */
   function computeVisible() {
-    var stage = state.stage, org = state.org, clustered = state.clustered;
+    var stage = state.stage, org = state.org, clustered = state.clustered, everyone = state.everyone && !!stage;
     var visible = new Set(), collapsed = new Map(), clusterSize = new Map(), discCount = new Map();
     nodes.forEach(function (n) {
-      if (!inStage(n, stage)) return;
+      if (!inStage(n, stage) && !(everyone && n.kind === "person")) return;
       if (n.kind === "person") {
         if (org && n.org !== org) return;
         if (clustered && !state.expanded.has(n.org)) {
@@ -232,7 +227,9 @@
     }
     var shown = new Set(), aggregate = new Map();
     edges.forEach(function (e) {
-      if (!inStage(e, stage)) return;
+      // everyone in the project: every line among the people shown, this stage's duties only
+      var lineOfAnyone = everyone && e.kind !== "raci" && e.kind !== "handover_gap";
+      if (!inStage(e, stage) && !lineOfAnyone) return;
       if (visible.has(e.source) && visible.has(e.target)) { shown.add(e.id); return; }
       if (!clustered) return;
       var a = visible.has(e.source) ? e.source : collapsed.get(e.source);
@@ -249,7 +246,7 @@
       shown.add(id);
       aggregated.push({
         id: id, from: ends[0], to: ends[1], width: Math.min(1 + Math.log2(count + 1) * 1.5, 12),
-        color: { color: "#8a94a6", highlight: "#000000", opacity: 0.6, inherit: false },
+        color: { color: L.edges.grouped.color, highlight: "#000000", opacity: 0.6, inherit: false },
         label: count > 1 ? String(count) : undefined,
         font: { face: FONT, size: 12, color: "#4b5563", strokeWidth: 3, strokeColor: "#ffffff" },
         smooth: false,
@@ -268,16 +265,88 @@
     if (state.aggregated.length) edgesDS.remove(state.aggregated);
     state.aggregated = aggregated.map(function (e) { return e.id; });
     if (aggregated.length) edgesDS.add(aggregated);
-    var labels = [];
+    var sizes = [];
+    groupNames = new Map();
     state.clusters.forEach(function (count, id) {
-      var o = orgById.get(id);
-      labels.push({ id: "o:" + id, label: (o ? o.name : id) + " (" + count + ")", size: 14 + 4 * Math.sqrt(count) });
+      var o = orgById.get(id), size = 14 + 4 * Math.sqrt(count);
+      sizes.push({ id: "o:" + id, size: size });
+      // named by the page's label renderer, like every node (see drawNames)
+      groupNames.set("o:" + id, {
+        id: "o:" + id, kind: "group", label: (o ? o.name : id) + " (" + count + ")", size: size,
+        marks: [], severity: null, relation: {}, status: "active",
+      });
     });
-    if (labels.length) nodesDS.update(labels);
+    if (sizes.length) nodesDS.update(sizes);
     nodeView.refresh();
     edgeView.refresh();
     updateCounts();
     if (panel) panel.refresh();
+    orderLabels();
+    placeNodes();
+    fit();
+  }
+
+  // -- positions: the stage's own layout, or the project's ----------------------------------
+  /* A stage view (not grouped, not "everyone") uses its stage's compact layout. */
+  function stageLayout() {
+    if (!state.stage || state.everyone || state.clustered) return null;
+    return stageLayouts[state.stage] || null;
+  }
+
+  function target(n) {
+    var layout = stageLayout();
+    var at = layout && layout.positions[n.id];
+    return at ? at : [n.x, n.y];
+  }
+
+  /* Where an organisation's block is drawn in the current view (null: nowhere). */
+  function frameOf(o) {
+    var layout = stageLayout();
+    if (layout) return layout.frames[o.id] || null;
+    return o.width ? { x: o.x, y: o.y, width: o.width, height: o.height } : null;
+  }
+
+  var glide = { frame: 0, moves: [], opened: false };  // opened: the first view is placed at once
+  var GLIDE_MS = 350;
+
+  /* Move the shown nodes to where this view puts them: gliding (so a person present in
+   * both phases is followed by the eye), or at once for big views. */
+  function placeNodes() {
+    var moves = [], bodies = network.body.nodes;
+    state.nodes.forEach(function (id) {
+      var n = nodeById.get(id), body = bodies[id];
+      if (!n || !body) return;
+      var to = target(n);
+      if (body.x !== to[0] || body.y !== to[1]) moves.push({ id: id, fx: body.x, fy: body.y, tx: to[0], ty: to[1] });
+    });
+    if (glide.frame) cancelAnimationFrame(glide.frame);
+    glide.frame = 0;
+    finishGlide(glide.moves);  // an interrupted glide ends where it was going
+    glide.moves = moves;
+    if (!moves.length) return;
+    if (moves.length > 1500 || !glide.opened) { finishGlide(moves); glide.moves = []; return; }
+    var start = performance.now();
+    function step(now) {
+      var t = Math.min(1, (now - start) / GLIDE_MS), k = t * t * (3 - 2 * t);
+      moves.forEach(function (m) {
+        var body = bodies[m.id];
+        if (body) { body.x = m.fx + (m.tx - m.fx) * k; body.y = m.fy + (m.ty - m.fy) * k; }
+      });
+      if (t < 1) { glide.frame = requestAnimationFrame(step); network.redraw(); return; }
+      glide.frame = 0;
+      finishGlide(moves);
+      glide.moves = [];
+    }
+    glide.frame = requestAnimationFrame(step);
+  }
+
+  function finishGlide(moves) {
+    if (!moves.length) return;
+    // the data set too, so a node shown again later starts from here
+    nodesDS.update(moves.map(function (m) { return { id: m.id, x: m.tx, y: m.ty }; }));
+    var bodies = network.body.nodes;
+    moves.forEach(function (m) { var body = bodies[m.id]; if (body) { body.x = m.tx; body.y = m.ty; } });
+    network.redraw();
   }
 
   var container = document.getElementById("map");
@@ -294,31 +363,233 @@
     },
   });
 
-  // Organisation discs under the people, each named on its outer side (canvas text, so
-  // never markup), at a constant size on screen.
+  // -- organisation blocks, under everything ----------------------------------------------
+  var UNOWNED = " unowned";
+
+  /* The blocks of the organisations with someone shown (and of duties nobody owns). */
+  function shownFrames() {
+    var out = [];
+    state.discs.forEach(function (o) {
+      var f = frameOf(o);
+      if (f && f.width) out.push({ name: o.name, color: o.color, frame: f });
+    });
+    var layout = stageLayout();
+    if (layout && layout.frames[UNOWNED] && !state.org) {
+      out.push({ name: "duties nobody owns", color: L.severity.high, frame: layout.frames[UNOWNED] });  // legend: "unowned"
+    }
+    return out;
+  }
+
   network.on("beforeDrawing", function (ctx) {
     if (state.clustered && !state.expanded.size) return;
     ctx.save();
-    var fontSize = Math.max(14, 13 / network.getScale());
-    ctx.font = "600 " + fontSize + "px " + FONT;
-    ctx.fillStyle = "#4b5563";
-    state.discs.forEach(function (o) {
+    shownFrames().forEach(function (item) {
+      var f = item.frame;
       ctx.beginPath();
-      ctx.arc(o.x, o.y, o.radius, 0, 2 * Math.PI);
-      ctx.fillStyle = rgba(o.color, 0.08);
+      ctx.rect(f.x - f.width / 2, f.y - f.height / 2, f.width, f.height);
+      ctx.fillStyle = rgba(item.color, 0.07);
       ctx.fill();
-      ctx.lineWidth = 1.5;
-      ctx.strokeStyle = rgba(o.color, 0.45);
+      ctx.lineWidth = 1.2 / Math.max(network.getScale(), 0.2);
+      ctx.strokeStyle = rgba(item.color, 0.55);
       ctx.stroke();
-      var length = Math.sqrt(o.x * o.x + o.y * o.y) || 1;
-      var cos = o.x / length, sin = o.y / length;
-      ctx.textAlign = cos > 0.35 ? "left" : cos < -0.35 ? "right" : "center";
-      ctx.textBaseline = sin < -0.35 ? "bottom" : sin > 0.35 ? "top" : "middle";
-      ctx.fillStyle = "#4b5563";
-      ctx.fillText(o.name, o.x + cos * (o.radius + 6), o.y + sin * (o.radius + 6));
     });
     ctx.restore();
   });
+
+  // -- names: drawn here at a fixed size on screen, never over each other or a marker -------
+  var LABEL_PX = 13, LABEL_MAX_W = 300, BADGE_W = 15;
+  var widthCache = new Map();
+  var labelsDrawn = [];
+  var labelOrder = [];
+
+  function labelText(n) { return n.kind === "person" ? personLabel(n) : n.label; }
+  function labelPx() { return Math.min(16, Math.max(LABEL_PX, Math.round(LABEL_PX * network.getScale()))); }
+  function labelFont(px, bold) { return (bold ? "600 " : "") + px + "px " + FONT; }
+
+  /* The text as drawn (cut with an ellipsis past the widest cell) and its width. */
+  function measured(ctx, text, px, bold, limit) {
+    limit = Math.floor(limit || LABEL_MAX_W * px / LABEL_PX);
+    var key = px + (bold ? "b" : "") + limit + "\u0000" + text;
+    var found = widthCache.get(key);
+    if (found) return found;
+    ctx.font = labelFont(px, bold);
+    var shown = text, w = ctx.measureText(text).width;
+    if (w > limit) {
+      var chars = Array.from(text);
+      while (chars.length > 1 && w > limit) { chars.pop(); shown = chars.join("") + "…"; w = ctx.measureText(shown).width; }
+    }
+    found = { text: shown, w: w };
+    widthCache.set(key, found);
+    return found;
+  }
+
+  /* Who is named first when not everyone fits: flagged nodes, then owners, then duties. */
+  function labelRank(n) {
+    if (n.kind === "group") return -1;
+    if (n.severity || n.marks.length) return 0;
+    if (n.kind === "duty") return 2;
+    var rel = state.stage ? n.relation[state.stage] : null;
+    if (rel === "A" || rel === "R" || (!rel && n.size > 7)) return 1;
+    return 3;
+  }
+
+  var groupNames = new Map();  // "o:" id -> the grouped organisation as a named item
+
+  function orderLabels() {
+    labelOrder = [];
+    state.nodes.forEach(function (id) { var n = nodeById.get(id) || groupNames.get(id); if (n) labelOrder.push(n); });
+    labelOrder.sort(function (a, b) {
+      return labelRank(a) - labelRank(b) || b.size - a.size || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+    });
+  }
+
+  /* A person's relation to the stage shown: the letter drawn before their name. */
+  function relationOf(n) { return n.kind === "person" && state.stage ? n.relation[state.stage] || null : null; }
+  function badgeColors(letter) {
+    return (L.relation_colors || {})[letter] || ["#ffffff", "#1d2330"];  // [background, letter]
+  }
+
+  /* Boxes taken on screen, hashed in a grid: a name is drawn only where it is free. */
+  function Occupied() { this.cells = new Map(); }
+  Occupied.prototype.each = function (b, fn) {
+    var S = 64;
+    for (var cx = Math.floor(b.x / S); cx <= Math.floor((b.x + b.w) / S); cx++) {
+      for (var cy = Math.floor(b.y / S); cy <= Math.floor((b.y + b.h) / S); cy++) {
+        if (fn(cx + "," + cy) === false) return false;
+      }
+    }
+    return true;
+  };
+  Occupied.prototype.free = function (b, except) {
+    var cells = this.cells;
+    return this.each(b, function (k) {
+      var list = cells.get(k);
+      if (!list) return true;
+      for (var i = 0; i < list.length; i++) {
+        var o = list[i];
+        if (o.id !== except && o.x < b.x + b.w && b.x < o.x + o.w && o.y < b.y + b.h && b.y < o.y + o.h) return false;
+      }
+      return true;
+    });
+  };
+  Occupied.prototype.add = function (b) {
+    var cells = this.cells;
+    this.each(b, function (k) { var list = cells.get(k); if (!list) cells.set(k, list = []); list.push(b); });
+  };
+
+  function drawNames(ctx) {
+    labelsDrawn = [];
+    var scale = network.getScale(), px = labelPx();
+    var ratio = (network.canvas && network.canvas.pixelRatio) || window.devicePixelRatio || 1;
+    var width = container.clientWidth, height = container.clientHeight;
+    var taken = new Occupied(), bodies = network.body.nodes;
+    ctx.save();
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.textBaseline = "middle";
+    ctx.lineJoin = "round";
+    // the organisations' names, top left in their blocks
+    if (!(state.clustered && !state.expanded.size)) {
+      shownFrames().forEach(function (item) {
+        var f = item.frame;
+        var at = network.canvasToDOM({ x: f.x - f.width / 2 + 10, y: f.y - f.height / 2 + 15 });
+        var room = f.width * scale - 14;  // a block's name stays inside its block
+        if (room < 3 * px) return;
+        var m = measured(ctx, item.name, px, true, room);
+        var box = { id: "frame", x: at.x - 2, y: at.y - px * 0.65, w: m.w + 4, h: px * 1.3 };
+        if (box.x > width || box.y > height || box.x + box.w < 0 || box.y + box.h < 0 || !taken.free(box)) return;
+        taken.add(box);
+        ctx.font = labelFont(px, true);
+        ctx.fillStyle = "#374151";
+        ctx.fillText(m.text, at.x, at.y);
+      });
+    }
+    // every marker on screen is an obstacle
+    var onScreen = [];
+    labelOrder.forEach(function (n) {
+      var body = bodies[n.id];
+      if (!body || !state.nodes.has(n.id)) return;
+      var at = network.canvasToDOM({ x: body.x, y: body.y });
+      var r = (n.kind === "duty" ? 8 : n.size) * scale + 2;
+      if (at.x < -300 || at.y < -30 || at.x > width + 30 || at.y > height + 30) return;
+      taken.add({ id: n.id, x: at.x - r, y: at.y - r, w: 2 * r, h: 2 * r });
+      onScreen.push({ node: n, at: at, r: r });
+    });
+    // then the names, most important first, each where nothing else is
+    var names = new Occupied();
+    taken.cells.forEach(function (list) { list.forEach(function (b) { if (b.id === "frame") names.add(b); }); });
+    function labelsFree(box) { return names.free(box, null); }
+    onScreen.forEach(function (item) {
+      var n = item.node, at = item.at;
+      var m = measured(ctx, labelText(n), px, false);
+      var letter = relationOf(n);
+      var badge = letter ? BADGE_W * px / LABEL_PX : 0;
+      var pad = n.kind === "duty" ? 4 : 0;
+      var left = at.x + item.r + 2;
+      var box = { id: n.id, x: left, y: at.y - px * 0.7 - pad / 2, w: badge + m.w + 2 * pad + (badge ? 3 : 0), h: px * 1.4 + pad };
+      // flagged people and owners come first and may cover a marker (on a white ground);
+      // the rest only go where they cover nothing
+      var first = labelRank(n) <= 1;
+      if (box.x < 0 || box.y < 0 || box.x + box.w > width || box.y + box.h > height) return;  // whole or not at all
+      if (!(first ? labelsFree(box) : taken.free(box, n.id))) return;
+      taken.add(box);
+      names.add(box);
+      if (first && n.kind === "person") {
+        ctx.fillStyle = "rgba(255,255,255,0.85)";
+        ctx.fillRect(box.x + badge, box.y + 1, box.w - badge, box.h - 2);
+      }
+      var x = left;
+      if (letter) {
+        var colors = badgeColors(letter);
+        ctx.fillStyle = colors[0];
+        ctx.strokeStyle = "#1d2330";
+        ctx.lineWidth = 1;
+        ctx.beginPath();
+        ctx.rect(x, at.y - badge / 2, badge, badge);
+        ctx.fill();
+        if (colors[0] === "#ffffff") ctx.stroke();
+        ctx.font = labelFont(Math.round(px * 0.85), true);
+        ctx.fillStyle = colors[1];
+        ctx.textAlign = "center";
+        ctx.fillText(letter, x + badge / 2, at.y + 0.5);
+        ctx.textAlign = "left";
+        x += badge + 3;
+      }
+      if (n.kind === "duty") {
+        var vacuum = n.marks.indexOf("vacuum") >= 0;
+        ctx.fillStyle = vacuum ? tint(severityColor(n.severity), 0.85) : L.duty_color;
+        ctx.strokeStyle = vacuum ? severityColor(n.severity) : (L.duty_border || "#9a8420");
+        ctx.lineWidth = 1;
+        ctx.beginPath();
+        ctx.rect(x, box.y, m.w + 2 * pad, box.h);
+        ctx.fill();
+        ctx.stroke();
+        x += pad;
+      }
+      ctx.font = labelFont(px, false);
+      var faded = n.status === "left" || (n.kind === "duty" && n.status === "done");
+      if (n.kind === "person") {
+        ctx.strokeStyle = "rgba(255,255,255,0.9)";
+        ctx.lineWidth = 3;
+        ctx.strokeText(m.text, x, at.y);
+      }
+      ctx.fillStyle = faded ? "#5f6670" : "#1d2330";
+      ctx.fillText(m.text, x, at.y);
+      labelsDrawn.push({ id: n.id, text: m.text, x: box.x, y: box.y, w: box.w, h: box.h, px: px, badge: letter });
+    });
+    ctx.restore();
+  }
+
+  network.on("afterDrawing", drawNames);
+
+  /* The node whose name is at a point of the map (names are drawn here, so vis-network
+   * does not know them): a click on a name selects its node. */
+  function nameAt(x, y) {
+    for (var i = labelsDrawn.length - 1; i >= 0; i--) {
+      var b = labelsDrawn[i];
+      if (x >= b.x && x <= b.x + b.w && y >= b.y && y <= b.y + b.h) return b.id;
+    }
+    return null;
+  }
 
   // -- header: phase buttons, counts -------------------------------------------------------
   var stageButtons = Array.prototype.slice.call(document.querySelectorAll("#stages button[data-stage]"));
@@ -367,6 +638,16 @@
     setClustered(clusterBox.checked);
   });
 
+  var everyoneBox = document.getElementById("everyone");
+  everyoneBox.addEventListener("change", function () { setEveryone(everyoneBox.checked); });
+
+  /* "everyone in the project": the stage's duties with every person of the project. */
+  function setEveryone(on) {
+    state.everyone = !!on;
+    everyoneBox.checked = state.everyone;
+    refresh();
+  }
+
   function setClustered(on) {
     state.clustered = !!on;
     state.expanded = new Set();
@@ -399,11 +680,29 @@
     refresh();
   }
 
-  /* Fit the shown nodes, with room around them for the organisations' names (drawn on the
-   * canvas, so unknown to vis-network's own fit). */
+  /* Fit the view to what is shown (where it is going, if it glides): its nodes and its
+   * organisations' blocks, centred; never closer than 1.5, so a small view is not blown up. */
   function fit() {
-    network.fit({ animation: false });
-    network.moveTo({ scale: network.getScale() * 0.85, animation: false });
+    var minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+    function cover(x0, y0, x1, y1) {
+      if (x0 < minX) minX = x0; if (y0 < minY) minY = y0; if (x1 > maxX) maxX = x1; if (y1 > maxY) maxY = y1;
+    }
+    state.nodes.forEach(function (id) {
+      var n = nodeById.get(id);
+      if (n) { var t = target(n); cover(t[0] - n.size, t[1] - n.size, t[0] + n.size, t[1] + n.size); return; }
+      var o = nodesDS.get(id);
+      if (o) cover(o.x - o.size, o.y - o.size, o.x + o.size, o.y + o.size);
+    });
+    if (!(state.clustered && !state.expanded.size)) {
+      shownFrames().forEach(function (item) {
+        var f = item.frame;
+        cover(f.x - f.width / 2, f.y - f.height / 2, f.x + f.width / 2, f.y + f.height / 2);
+      });
+    }
+    if (minX === Infinity) return;
+    var width = container.clientWidth || 800, height = container.clientHeight || 600, pad = 20;
+    var scale = Math.min((width - 2 * pad) / Math.max(maxX - minX, 1), (height - 2 * pad) / Math.max(maxY - minY, 1), 1.5);
+    network.moveTo({ position: { x: (minX + maxX) / 2, y: (minY + maxY) / 2 }, scale: scale, animation: false });
   }
   document.getElementById("fit").addEventListener("click", fit);
 
@@ -652,7 +951,8 @@
     }
     if (!state.nodes.has(id)) return false;
     network.selectNodes([id]);
-    network.focus(id, { scale: Math.max(network.getScale(), 1.0), animation: false });
+    var t = target(n);
+    network.moveTo({ position: { x: t[0], y: t[1] }, scale: Math.max(network.getScale(), 1.0), animation: false });
     showNode(id);
     return true;
   }
@@ -668,6 +968,10 @@
         return;
       }
       showNode(id);
+    } else if (nameAt(params.pointer.DOM.x, params.pointer.DOM.y)) {
+      var named = nameAt(params.pointer.DOM.x, params.pointer.DOM.y);
+      network.selectNodes([named]);
+      showNode(named);
     } else if (params.edges.length) {
       showEdge(params.edges[0]);
     } else {
@@ -712,9 +1016,12 @@
     document.body.setAttribute("data-ready", "true");
   });
 
+  // on a narrow screen the map comes first: the legend starts folded
+  if (window.matchMedia && window.matchMedia("(max-width: 900px)").matches) document.getElementById("legend").open = false;
+
   var initial = settings.initial_stage || "";
   setStage(stageById.has(initial) ? initial : "");
-  fit();
+  glide.opened = true;
 
   window.graphsvcMap = {
     network: network,
@@ -723,6 +1030,11 @@
     setStage: setStage,
     setOrg: setOrg,
     setClustered: function (on) { state.clusterChosen = true; setClustered(on); },
+    setEveryone: setEveryone,
+    fit: fit,
+    labels: function () { return labelsDrawn.slice(); },
+    styleOf: function (id) { var e = edgeById.get(id); return e ? edgeStyleKey(e) : null; },
+    moving: function () { return glide.frame !== 0 || glide.moves.length > 0; },
     search: function (q) { return search(q).map(function (n) { return n.id; }); },
     focusNode: focusNode,
     counts: counts,

@@ -1,33 +1,49 @@
-"""Deterministic, organisation-grouped positions for a whole project, computed once.
+"""Deterministic positions sized for readable labels: organisations as blocks.
 
-Every stage view of a project reuses the same coordinates, so a person sits in the same
-place in every phase. The layout is O(n log n) and needs no force simulation:
+A map is read by its names, so the layout is built around them. Every node is a marker
+with its name to the right, drawn at ``LABEL_PX`` on screen; the layout gives each node a
+cell as wide as its name (estimated from its characters: CJK is about one em wide,
+Latin about half), so at scale 1 no two names touch:
 
-- each organisation is a disc; its people are placed on a sunflower (Vogel) spiral inside
-  it, the most involved people (most Accountable/Responsible duties) in the middle;
-- the discs sit on one ring, in a fixed order (by organisation kind, then name), each
-  taking an arc as wide as its disc, so no two discs overlap;
-- duties sit inside the ring, near the people assigned to them (the centroid of their
-  positions pulled inwards), snapped to a grid of free cells so no two duties overlap.
+- each organisation is a block: its people in columns, the most involved first, and each
+  duty right after (below) its owner, so a duty sits beside the person accountable for it;
+- duties nobody owns are a block of their own, first, where the eye starts;
+- blocks are packed in rows (organisation kind order: client, design, builders...) into a
+  rectangle about as wide as a screen is, so a fit shows it at a readable scale.
 
-Same input, same output: no randomness, no clock, ties broken by id.
+``compute_layout`` is called once for the whole project and once per stage (with only
+that stage's people and duties), so a stage opens compact; everything is O(n log n),
+with no randomness, no clock, and ties broken by id.
 """
 
 from __future__ import annotations
 
 import math
+import unicodedata
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
-#: distance scale of the sunflower spiral (px): roughly one label width between neighbours
-SPACING = 36.0
-#: empty border around the people of an organisation (px), room for the disc's name
-DISC_MARGIN = 32.0
-#: gap between neighbouring discs on the ring (px)
-DISC_GAP = 36.0
-#: grid cell of a duty box (px)
-CELL_W, CELL_H = 190.0, 64.0
+#: the size names are drawn at on screen (px); the page uses the same number
+LABEL_PX = 13.0
+#: height of one row in a block (px): a marker and a line of text with air around it
+ROW_H = 30.0
+#: room left of a name for its marker and its relation letter, and right of it before the
+#: next column (px): the page draws the letter BADGE_W wide after the marker
+MARKER_W, BADGE_W, CELL_PAD = 22.0, 18.0, 26.0
+#: the widest a name's cell gets (px); longer names are cut with an ellipsis on the page
+MAX_LABEL_W = 300.0
+#: a block's border: the organisation's name above its people, a margin around (px)
+BLOCK_TOP, BLOCK_PAD = 30.0, 12.0
+#: space between blocks (px)
+BLOCK_GAP = 26.0
+#: the map's share of a 1600×1000 window (less header, legend and side panel): blocks are
+#: packed to be drawn as large as possible in it
+VIEW_W, VIEW_H = 1220.0, 690.0
+#: width / height a block aims for
+ASPECT = 1.7
+#: the key of the block of duties nobody owns (not an organisation id: those never start with a space)
+UNOWNED = " unowned"
 
 
 @dataclass(frozen=True)
@@ -39,91 +55,156 @@ class Group:
 
 
 @dataclass(frozen=True)
-class Disc:
+class Frame:
+    """An organisation's block: its centre and size."""
+
     x: float
     y: float
-    radius: float
+    width: float
+    height: float
+
+    @property
+    def radius(self) -> float:
+        """Half the block's diagonal: the disc that holds it."""
+        return round(math.hypot(self.width, self.height) / 2, 1)
 
 
 @dataclass
 class Layout:
     positions: dict[str, tuple[float, float]]
-    discs: dict[str, Disc]
-    ring_radius: float
+    frames: dict[str, Frame]
 
 
-def disc_radius(count: int) -> float:
-    return SPACING * math.sqrt(max(count, 1)) + DISC_MARGIN
+def label_width(text: str) -> float:
+    """Estimated width (px) of ``text`` drawn at ``LABEL_PX``: wide (CJK) characters one em,
+    others about half; capped at ``MAX_LABEL_W`` (the page cuts what is longer)."""
+    ems = 0.0
+    for char in text:
+        ems += 1.0 if unicodedata.east_asian_width(char) in ("W", "F") else 0.6
+    return min(ems * LABEL_PX, MAX_LABEL_W)
 
 
-def sunflower(count: int) -> list[tuple[float, float]]:
-    """Offsets of ``count`` points filling a disc evenly, the first at the centre."""
-    return [
-        (SPACING * math.sqrt(k) * math.cos(k * GOLDEN_ANGLE), SPACING * math.sqrt(k) * math.sin(k * GOLDEN_ANGLE))
-        for k in range(count)
-    ]
+def cell_width(text: str) -> float:
+    return MARKER_W + BADGE_W + label_width(text) + CELL_PAD
 
 
-def compute_layout(groups: Sequence[Group], duties: Sequence[tuple[str, Sequence[str]]]) -> Layout:
-    """Positions of every member and every duty.
-
-    ``groups`` are placed on the ring in the order given; ``duties`` are (duty id, people
-    assigned) in the order they should claim grid cells (earlier ones get the cells
-    closest to their people).
-    """
-    radii = [disc_radius(len(g.members)) for g in groups]
-    max_r = max(radii, default=DISC_MARGIN)
-    # The inner area must hold every duty box with room to spare.
-    inner_needed = math.sqrt(max(len(duties), 1) * CELL_W * CELL_H / math.pi) * 1.5 + CELL_W
-    circumference = sum(2 * r + DISC_GAP for r in radii)
-    ring = max(circumference / (2 * math.pi), max_r + inner_needed) if groups else inner_needed
-
-    positions: dict[str, tuple[float, float]] = {}
-    discs: dict[str, Disc] = {}
-    total = circumference or 1.0
-    travelled = 0.0
-    for group, radius in zip(groups, radii):
-        angle = -math.pi / 2 + 2 * math.pi * (travelled + DISC_GAP / 2 + radius) / total
-        travelled += 2 * radius + DISC_GAP
-        cx, cy = ring * math.cos(angle), ring * math.sin(angle)
-        if len(groups) == 1:
-            cx, cy = 0.0, -ring
-        discs[group.key] = Disc(round(cx, 1), round(cy, 1), round(radius, 1))
-        for member, (dx, dy) in zip(group.members, sunflower(len(group.members))):
-            positions[member] = (round(cx + dx, 1), round(cy + dy, 1))
-
-    inner = max(ring - max_r - CELL_W / 2, CELL_W)
-    pull = inner / (ring + max_r) if ring + max_r else 0.0
-    taken: set[tuple[int, int]] = set()
-    for index, (duty, people) in enumerate(duties):
-        placed = [positions[p] for p in people if p in positions]
-        if placed:
-            tx = sum(p[0] for p in placed) / len(placed) * pull
-            ty = sum(p[1] for p in placed) / len(placed) * pull
-        else:  # nobody assigned: a spot on a small inner circle, in duty order
-            angle = -math.pi / 2 + index * GOLDEN_ANGLE
-            tx, ty = 0.3 * inner * math.cos(angle), 0.3 * inner * math.sin(angle)
-        col, row = _free_cell(round(tx / CELL_W), round(ty / CELL_H), taken)
-        taken.add((col, row))
-        positions[duty] = (round(col * CELL_W, 1), round(row * CELL_H, 1))
-    return Layout(positions=positions, discs=discs, ring_radius=round(ring, 1))
+@dataclass
+class _Block:
+    key: str
+    items: list[str]
+    width: float = 0.0
+    height: float = 0.0
+    offsets: dict[str, tuple[float, float]] | None = None
 
 
-def _free_cell(col: int, row: int, taken: set[tuple[int, int]]) -> tuple[int, int]:
-    """The free grid cell nearest to (col, row), searched in square rings outwards."""
-    if (col, row) not in taken:
-        return col, row
-    distance = 1
+def _arrange(block: _Block, widths: dict[str, float]) -> None:
+    """Items in columns, in order (top to bottom, then the next column); a near-square block."""
+    count = len(block.items)
+    mean = sum(widths[i] for i in block.items) / max(count, 1)
+    # columns × mean width ≈ ASPECT × rows × ROW_H, with rows = count / columns
+    columns = max(1, min(count, round(math.sqrt(count * ROW_H * ASPECT / mean))))
+    rows = math.ceil(count / columns)
+    offsets: dict[str, tuple[float, float]] = {}
+    x = BLOCK_PAD
+    for c in range(0, count, rows):
+        column = block.items[c : c + rows]
+        for r, item in enumerate(column):
+            offsets[item] = (x + MARKER_W / 2, BLOCK_TOP + r * ROW_H + ROW_H / 2)
+        x += max(widths[i] for i in column)
+    block.offsets = offsets
+    block.width = x + BLOCK_PAD
+    block.height = BLOCK_TOP + rows * ROW_H + BLOCK_PAD
+
+
+def _shelves(blocks: list[_Block], target: float) -> tuple[dict[str, tuple[float, float]], float, float]:
+    """Top-left corners of blocks placed left to right in rows no wider than ``target``; and the size."""
+    corners: dict[str, tuple[float, float]] = {}
+    x = y = shelf = right = 0.0
+    for block in blocks:
+        if x > 0 and x + block.width > target:
+            x, y, shelf = 0.0, y + shelf + BLOCK_GAP, 0.0
+        corners[block.key] = (x, y)
+        x += block.width + BLOCK_GAP
+        right = max(right, x - BLOCK_GAP)
+        shelf = max(shelf, block.height)
+    return corners, right, y + shelf
+
+
+def _pack(blocks: list[_Block]) -> dict[str, tuple[float, float]]:
+    """Top-left corners: rows of blocks, the row width chosen (among a few) so the whole
+    is drawn largest in a ``VIEW_W`` × ``VIEW_H`` window."""
+    if not blocks:
+        return {}
+    widest = max(b.width for b in blocks)
+    total = sum(b.width + BLOCK_GAP for b in blocks)
+    best: tuple[float, dict[str, tuple[float, float]]] | None = None
+    target = widest
     while True:
-        best = None
-        for dc in range(-distance, distance + 1):
-            for dr in range(-distance, distance + 1):
-                if max(abs(dc), abs(dr)) != distance or (col + dc, row + dr) in taken:
-                    continue
-                # cells are wider than high: prefer the visually nearest
-                cost = (dc * CELL_W) ** 2 + (dr * CELL_H) ** 2
-                if best is None or cost < best[0]:
-                    best = (cost, col + dc, row + dr)
-        if best is not None:
-            return best[1], best[2]
-        distance += 1
+        corners, width, height = _shelves(blocks, target)
+        scale = min(VIEW_W / max(width, 1.0), VIEW_H / max(height, 1.0))
+        if best is None or scale > best[0] + 1e-9:
+            best = (scale, corners)
+        if target >= total:
+            return best[1]
+        target = min(target * 1.15, total)
+
+
+def compute_layout(
+    groups: Sequence[Group],
+    duties: Sequence[tuple[str, str | None]],
+    labels: dict[str, str],
+) -> Layout:
+    """Positions of every member and every duty, centred on (0, 0).
+
+    ``groups`` are the organisations in the order their blocks are packed; ``duties`` are
+    (duty id, owner id or None) in the order they follow their owner; ``labels`` the text
+    drawn next to each node (its width sets the node's cell), and by a group's key, the
+    name drawn above its block (the block is at least as wide).
+    """
+    owned: dict[str, list[str]] = defaultdict(list)
+    placed = {m for g in groups for m in g.members}
+    unowned: list[str] = []
+    for duty, owner in duties:
+        if owner is not None and owner in placed:
+            owned[owner].append(duty)
+        else:
+            unowned.append(duty)
+    widths = {node: cell_width(text) for node, text in labels.items()}
+    blocks: list[_Block] = []
+    if unowned:
+        blocks.append(_Block(UNOWNED, unowned))
+    for group in groups:
+        items: list[str] = []
+        for member in group.members:
+            items.append(member)
+            items.extend(owned.get(member, ()))
+        if items:
+            blocks.append(_Block(group.key, items))
+    for block in blocks:
+        for item in block.items:
+            widths.setdefault(item, cell_width(item))
+        _arrange(block, widths)
+        # wide enough for the organisation's name above its people (bold: a little wider)
+        name = labels.get(block.key)
+        if name:
+            block.width = max(block.width, label_width(name) * 1.08 + 2 * BLOCK_PAD + 6)
+    corners = _pack(blocks)
+    right = max((corners[b.key][0] + b.width for b in blocks), default=0.0)
+    bottom = max((corners[b.key][1] + b.height for b in blocks), default=0.0)
+    shift_x, shift_y = right / 2, bottom / 2
+    positions: dict[str, tuple[float, float]] = {}
+    frames: dict[str, Frame] = {}
+    for block in blocks:
+        cx, cy = corners[block.key]
+        assert block.offsets is not None
+        for item, (dx, dy) in block.offsets.items():
+            positions[item] = (round(cx + dx - shift_x, 1), round(cy + dy - shift_y, 1))
+        frames[block.key] = Frame(
+            round(cx + block.width / 2 - shift_x, 1),
+            round(cy + block.height / 2 - shift_y, 1),
+            round(block.width, 1),
+            round(block.height, 1),
+        )
+    for group in groups:  # an organisation with nobody here still has a (empty) place
+        frames.setdefault(group.key, Frame(0.0, 0.0, 0.0, 0.0))
+    return Layout(positions=positions, frames=frames)

@@ -3,14 +3,16 @@
 ``build_map`` is pure: a project snapshot, a day and the project's findings in, a
 ``MapData`` out. It holds every stage of the project at once (each node and edge lists
 the stages it belongs to), so one page can switch phases without asking the server, and
-positions are computed once for the whole project so nobody moves between phases.
+positions are computed for the whole project (the "all stages" and "everyone" views) and
+for each stage (compact, so its names are readable when it opens).
 
 Stage membership:
 
 - a duty belongs to its stage; a RACI edge to the stage of its duty;
 - a person belongs to every stage where they hold an assignment (any letter, current or
-  not), and to the stages a handover or duty finding about them concerns (so a handover
-  view shows the owners on both sides);
+  not), to the stages next to one where they are accountable (the owners of the stages
+  before and after are the other side of its handovers), and to the stages a handover or
+  duty finding about them concerns; ``MapNode.relation`` says which, per stage;
 - a line between two people belongs to the stages both of them belong to;
 - the "all stages" view (``view_stage`` None) shows everything, including people of the
   project's organisations who hold no duty.
@@ -32,7 +34,7 @@ from graphsvc.analysis.findings import Finding, Severity, Subject
 from graphsvc.analysis.interactions import last_contacts
 from graphsvc.analysis.timeline import valid_on
 from graphsvc.analysis.view import ProjectView, build_view, line_used
-from graphsvc.application.maps.layout import Group, compute_layout
+from graphsvc.application.maps.layout import Frame, Group, Layout, compute_layout
 from graphsvc.application.maps.raci import RaciMatrix, raci_matrices
 from graphsvc.domain.bundle import Bundle
 from graphsvc.domain.defaults import STALE_DAYS
@@ -84,6 +86,17 @@ DUTY_CODES = {
 }
 HANDOVER_CODES = {"HANDOVER_NO_PATH", "HANDOVER_SINGLE_POINT"}
 
+#: a person's relation to a stage, strongest first: a RACI letter they hold there, "H" an
+#: owner of the stage before or after (the other side of a handover), "F" only named by a
+#: finding of the stage
+RELATION_ORDER = "ARCIHF"
+
+#: severity colours: the map, its legend and the handover package's chips (one place).
+#: Each is dark enough for white text (contrast at least 4.5:1) except where ``SEVERITY_INK`` says.
+SEVERITY_COLORS = {"critical": "#a50e1f", "high": "#c62828", "medium": "#b45309", "low": "#5f6b7a"}
+#: text colour on a severity chip
+SEVERITY_INK = {"critical": "#ffffff", "high": "#ffffff", "medium": "#ffffff", "low": "#ffffff"}
+
 
 # -- the data ---------------------------------------------------------------------------
 
@@ -112,9 +125,11 @@ class MapOrganization(BaseModel):
     role: str = Field("", description="its role in the project")
     engaged: bool = Field(True, description="takes part in the project on the map's day")
     color: str
-    x: float
+    x: float = Field(description="centre of its block in the whole-project layout")
     y: float
-    radius: float
+    radius: float = Field(description="half the block's diagonal")
+    width: float = 0.0
+    height: float = 0.0
     people: int
 
 
@@ -144,6 +159,27 @@ class MapNode(BaseModel):
     )
     severity: Severity | None = Field(None, description="most severe finding drawn on the node")
     findings: list[int] = Field(default_factory=list, description="indexes into MapData.findings")
+    relation: dict[str, str] = Field(
+        default_factory=dict,
+        description="person: per stage of ``stages``, A/R/C/I (the strongest letter held there), "
+        "H (owner of the stage before or after) or F (named by a finding of the stage)",
+    )
+
+
+class MapFrame(BaseModel):
+    """An organisation's block in one view's layout (centre and size)."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+class StageLayout(BaseModel):
+    """Where a stage's own view draws its nodes: compact, made for that stage alone."""
+
+    positions: dict[str, tuple[float, float]]
+    frames: dict[str, MapFrame] = Field(description="organisation id ('' for none) -> its block")
 
 
 class MapEdge(BaseModel):
@@ -186,30 +222,133 @@ class EdgeStyle(BaseModel):
     arrow: bool = False
 
 
+class Mark(BaseModel):
+    """One thing the map draws and what it means: the legend lists each exactly once."""
+
+    key: str
+    label: str
+    shape: Literal["line", "node", "badge", "box", "frame"]
+    color: str
+    width: float = 1.5
+    dashes: list[int] | None = None
+    arrow: bool = False
+    fill: str = ""
+    glow: bool = False
+
+
 class Legend(BaseModel):
-    """The visual vocabulary, shared by the page's legend and its drawing code."""
+    """The visual vocabulary, shared by the page's legend, its drawing code and the
+    handover package: every colour the map uses is here, every mark means one thing."""
 
     edges: dict[str, EdgeStyle]
     severity: dict[str, str]
+    severity_ink: dict[str, str] = Field(default_factory=lambda: dict(SEVERITY_INK))
     status: dict[str, str]
     marks: dict[str, str]
+    relations: dict[str, str] = Field(default_factory=dict, description="badge letter -> what it means")
+    relation_colors: dict[str, tuple[str, str]] = Field(
+        default_factory=dict, description="badge letter -> (background, letter colour)"
+    )
+    items: list[Mark] = Field(default_factory=list, description="every mark the map draws, once")
     duty_color: str = "#fff6d5"
+    duty_border: str = "#9a8420"
     no_org_color: str = NO_ORG_COLOR
+    stale_color: str = "#9aa5b1"
 
 
 def default_legend() -> Legend:
+    sev = SEVERITY_COLORS
+    edges = {
+        "raci:A": EdgeStyle(label="Accountable (A)", color="#1f2d5a", width=3.0),
+        "raci:R": EdgeStyle(label="Responsible (R)", color="#3a7ca5", width=2.0),
+        "raci:C": EdgeStyle(label="Consulted (C)", color="#8a8f98", width=1.2),
+        "raci:I": EdgeStyle(label="Informed (I)", color="#b8bcc4", width=1.0),
+        "raci:ended": EdgeStyle(label="assignment ended", color="#b8bcc4", width=1.0, dashes=[1, 4]),
+        "communicates": EdgeStyle(label="talks with", color="#4f8f5b", width=1.5),
+        "stale": EdgeStyle(label="stale line (not used lately)", color="#9aa5b1", width=1.5, dashes=[6, 5]),
+        "bridge": EdgeStyle(label="bridge (only line across)", color="#4f8f5b", width=5.0),
+        "reports_to": EdgeStyle(label="reports to", color="#8e6c8a", width=1.5, arrow=True),
+        "backup_for": EdgeStyle(label="backs up", color="#1a9bb0", width=1.5, arrow=True),
+        "conflict": EdgeStyle(label="assignment a finding is about", color=sev["high"], width=2.5),
+        "handover_gap": EdgeStyle(label="broken handover", color=sev["high"], width=3.0, dashes=[10, 4, 2, 4]),
+        "grouped": EdgeStyle(label="lines between groups (n)", color="#6f7a8c", width=3.0),
+    }
+    relations = {
+        "A": "accountable",
+        "R": "responsible",
+        "C": "consulted",
+        "I": "informed",
+        "H": "owner of the stage before or after (handover)",
+        "F": "only named by a finding",
+    }
+    items = [
+        Mark(
+            key="person",
+            label="person (larger: owns more)",
+            shape="node",
+            color="#4b5563",
+            fill="#4e79a7",
+        ),
+        Mark(key="left", label="left the organisation", shape="node", color="#9e9e9e", fill="#e8e8e8"),
+        Mark(key="on_leave", label="on leave (pale)", shape="node", color="#4b5563", fill="#b9cde3"),
+        Mark(key="duty", label="duty", shape="box", color="#9a8420", fill="#fff6d5"),
+        Mark(
+            key="vacuum",
+            label="duty with a vacuum",
+            shape="box",
+            color=sev["high"],
+            width=3,
+            fill="#f6d4d4",
+        ),
+        Mark(
+            key="owner_flag",
+            label="owner a finding is about",
+            shape="node",
+            color=sev["high"],
+            width=3.5,
+            fill="#4e79a7",
+        ),
+        Mark(
+            key="single_point",
+            label="single point of failure",
+            shape="node",
+            color=sev["high"],
+            width=5,
+            fill="#4e79a7",
+            glow=True,
+        ),
+        Mark(
+            key="duty_done",
+            label="duty of a finished stage",
+            shape="box",
+            color="#c9c3a0",
+            fill="#fff6d5",
+        ),
+        Mark(key="frame", label="organisation", shape="frame", color="#8a94a6"),
+        Mark(key="unowned", label="duties nobody owns", shape="frame", color=sev["high"]),
+    ]
+    for key in (
+        "raci:A",
+        "raci:R",
+        "raci:C",
+        "raci:I",
+        "raci:ended",
+        "communicates",
+        "stale",
+        "bridge",
+        "reports_to",
+        "backup_for",
+        "conflict",
+        "handover_gap",
+        "grouped",
+    ):
+        e = edges[key]
+        items.append(
+            Mark(key=key, label=e.label, shape="line", color=e.color, width=e.width, dashes=e.dashes, arrow=e.arrow)
+        )
     return Legend(
-        edges={
-            "raci:A": EdgeStyle(label="Accountable (A)", color="#1f2d5a", width=3.5),
-            "raci:R": EdgeStyle(label="Responsible (R)", color="#3a7ca5", width=2.5),
-            "raci:C": EdgeStyle(label="Consulted (C)", color="#7a7a7a", width=1.5, dashes=[6, 4]),
-            "raci:I": EdgeStyle(label="Informed (I)", color="#a8a8a8", width=1.0, dashes=[2, 4]),
-            "communicates": EdgeStyle(label="communicates (width: weight; faded: stale)", color="#4f8f5b", width=1.0),
-            "reports_to": EdgeStyle(label="reports to", color="#8e6c8a", width=1.5, arrow=True),
-            "backup_for": EdgeStyle(label="backup for", color="#1a9bb0", width=1.5, dashes=[10, 5], arrow=True),
-            "handover_gap": EdgeStyle(label="broken handover", color="#d62728", width=3.0, dashes=[8, 6]),
-        },
-        severity={"critical": "#b00020", "high": "#d62728", "medium": "#f28e2b", "low": "#c9a227"},
+        edges=edges,
+        severity=dict(sev),
         status={"active": "active", "on_leave": "on leave", "left": "left"},
         marks={
             "vacuum": "duty with a responsibility vacuum",
@@ -218,6 +357,16 @@ def default_legend() -> Legend:
             "isolated": "owner with no working line",
             "overloaded": "accountable for too many duties",
         },
+        relations=relations,
+        relation_colors={
+            "A": (edges["raci:A"].color, "#ffffff"),
+            "R": (edges["raci:R"].color, "#ffffff"),
+            "C": ("#5f6670", "#ffffff"),
+            "I": ("#e5e7eb", "#1d2330"),
+            "H": ("#ffffff", "#1d2330"),
+            "F": ("#ffffff", "#1d2330"),
+        },
+        items=items,
     )
 
 
@@ -239,6 +388,9 @@ class MapData(BaseModel):
     raci: list[RaciMatrix] = Field(
         default_factory=list, description="the RACI matrix of every stage (the map page draws it as tables)"
     )
+    stage_layouts: dict[str, StageLayout] = Field(
+        default_factory=dict, description="stage id -> its own view's positions (node x, y: the whole project)"
+    )
 
     def stage_ids(self) -> list[str]:
         return [s.id for s in self.stages]
@@ -251,15 +403,25 @@ class MapData(BaseModel):
             raise KeyError(stage_id)
         findings = [f for f in self.findings if stage_id in f.stages]
         severity = {f.index: f.severity for f in findings}
+        layout = self.stage_layouts.get(stage_id)
         return self.model_copy(
             update={
                 "view_stage": stage_id,
-                "nodes": [_only(n, severity) for n in self.nodes if stage_id in n.stages],
+                "nodes": [_placed(_only(n, severity), layout) for n in self.nodes if stage_id in n.stages],
                 "edges": [_only(e, severity) for e in self.edges if stage_id in e.stages],
                 "findings": findings,
                 "raci": [m for m in self.raci if m.stage_id == stage_id],
+                "stage_layouts": {stage_id: layout} if layout else {},
             }
         )
+
+
+def _placed(node: MapNode, layout: StageLayout | None) -> MapNode:
+    """The node where its stage's own layout draws it (a stage map reads on its own)."""
+    at = layout.positions.get(node.id) if layout else None
+    if at is None or (node.x, node.y) == at:
+        return node
+    return node.model_copy(update={"x": at[0], "y": at[1]})
 
 
 _Drawn = TypeVar("_Drawn", "MapNode", "MapEdge")
@@ -327,18 +489,43 @@ def build_map(
             duty_stage[resp.id] = stage.id
             duties.append(resp)
     person_stages: dict[str, set[str]] = defaultdict(set)
+    #: (person, stage) -> their relation there (see RELATION_ORDER), the strongest kept
+    relation: dict[tuple[str, str], str] = {}
+
+    def relate(cid: str, sid: str, code: str) -> None:
+        person_stages[cid].add(sid)
+        held = relation.get((cid, sid))
+        if held is None or RELATION_ORDER.index(code) < RELATION_ORDER.index(held):
+            relation[(cid, sid)] = code
+
     assignments = [a for a in sorted(snapshot.assignments, key=lambda a: a.id) if a.responsibility in duty_stage]
     load: dict[str, int] = defaultdict(int)
     assigned_to: dict[str, list[str]] = defaultdict(list)
+    owner_of: dict[str, str] = {}  # duty -> the person it is drawn beside
+    owner_rank: dict[str, tuple[bool, bool, str]] = {}
     for a in assignments:
         if a.contact not in view.contacts:
             continue
-        person_stages[a.contact].add(duty_stage[a.responsibility])
+        relate(a.contact, duty_stage[a.responsibility], a.raci)
         current = valid_on(a, day)
         if current and a.raci in ("A", "R"):
             load[a.contact] += 2 if a.raci == "A" else 1
+            # drawn beside its active Accountable, else an active Responsible, else any of them
+            rank = (a.raci != "A", not view.active(a.contact), a.contact)
+            if a.responsibility not in owner_rank or rank < owner_rank[a.responsibility]:
+                owner_rank[a.responsibility] = rank
+                owner_of[a.responsibility] = a.contact
         if current:
             assigned_to[a.responsibility].append(a.contact)
+
+    # -- the other side of each handover: owners of the stages before and after -------------
+    for i, stage in enumerate(stages):
+        if i > 0:
+            for cid in view.outgoing_owners(stages[i - 1]):
+                relate(cid, stage.id, "H")
+        if i + 1 < len(stages):
+            for cid in view.owners(stages[i + 1].id):
+                relate(cid, stage.id, "H")
 
     # -- findings: which stages they concern, who they add to a stage ----------------------
     def finding_stages(f: Finding) -> set[str]:
@@ -350,9 +537,10 @@ def build_map(
             concerned = finding_stages(f)
             for subject in f.subjects:
                 if subject.kind == "contact" and subject.id in view.contacts:
-                    person_stages[subject.id] |= concerned
+                    for sid in concerned:
+                        relate(subject.id, sid, "F")
 
-    # -- organisations and layout ---------------------------------------------------------
+    # -- organisations and layouts: the whole project, then each stage on its own ----------
     members: dict[str, list[str]] = defaultdict(list)
     for cid in view.contacts:
         members[view.org_of(cid) or ""].append(cid)
@@ -367,8 +555,32 @@ def build_map(
         return (oid == "", rank, row.name if row else oid, oid)
 
     org_order = sorted(members, key=org_key)
-    duty_people = [(f"r:{d.id}", [f"c:{c}" for c in assigned_to.get(d.id, [])]) for d in duties]
-    layout = compute_layout([Group(oid, [f"c:{c}" for c in members[oid]]) for oid in org_order], duty_people)
+    labels = {f"c:{cid}": _person_label(c.name, view.state[cid].status) for cid, c in view.contacts.items()}
+    labels.update({f"r:{d.id}": d.name for d in duties})
+    labels.update({oid: org_rows[oid].name for oid in org_order if oid in org_rows})
+
+    def duty_owners(chosen: list[Any]) -> list[tuple[str, str | None]]:
+        return [(f"r:{d.id}", f"c:{owner_of[d.id]}" if d.id in owner_of else None) for d in chosen]
+
+    layout = compute_layout(
+        [Group(oid, [f"c:{c}" for c in members[oid]]) for oid in org_order], duty_owners(duties), labels
+    )
+    stage_layouts: dict[str, StageLayout] = {}
+    by_stage: dict[str, list[str]] = defaultdict(list)
+    for oid in org_order:
+        for cid in members[oid]:
+            for sid in person_stages.get(cid, ()):
+                by_stage[sid].append(cid)
+    for stage in stages:
+        here = by_stage.get(stage.id, [])
+        strength = {cid: RELATION_ORDER.index(relation[(cid, stage.id)]) for cid in here}
+        groups: dict[str, list[str]] = defaultdict(list)
+        for cid in sorted(here, key=lambda c: (strength[c], -load.get(c, 0), names[c], c)):
+            groups[view.org_of(cid) or ""].append(f"c:{cid}")
+        chosen = [d for d in duties if duty_stage[d.id] == stage.id]
+        stage_layouts[stage.id] = _stage_layout(
+            compute_layout([Group(oid, groups[oid]) for oid in org_order if oid in groups], duty_owners(chosen), labels)
+        )
 
     roles: dict[str, tuple[str, bool]] = {}
     for part in project.organizations:
@@ -378,7 +590,7 @@ def build_map(
     organizations = []
     for i, oid in enumerate(org_order):
         row = org_rows.get(oid)
-        disc = layout.discs[oid]
+        frame = layout.frames[oid]
         role, engaged = roles.get(oid, ("", False))
         organizations.append(
             MapOrganization.model_construct(
@@ -388,9 +600,11 @@ def build_map(
                 role=role,
                 engaged=engaged if oid else False,
                 color=ORG_PALETTE[i % len(ORG_PALETTE)] if oid else NO_ORG_COLOR,
-                x=disc.x,
-                y=disc.y,
-                radius=disc.radius,
+                x=frame.x,
+                y=frame.y,
+                radius=frame.radius,
+                width=frame.width,
+                height=frame.height,
                 people=len(members[oid]),
             )
         )
@@ -412,9 +626,12 @@ def build_map(
                 org=state.org,
                 status=state.status,
                 stages=sorted(person_stages.get(cid, ()), key=stage_order.__getitem__),
+                relation={
+                    sid: relation[(cid, sid)] for sid in sorted(person_stages.get(cid, ()), key=stage_order.__getitem__)
+                },
                 x=x,
                 y=y,
-                size=round(10 + 1.5 * min(load.get(cid, 0), 8), 1),
+                size=round(7 + 0.6 * min(load.get(cid, 0), 8), 1),
                 language=contact.language,
                 channels=_channels(contact, channels),
             )
@@ -433,7 +650,7 @@ def build_map(
             stages=[sid],
             x=x,
             y=y,
-            size=14.0,
+            size=8.0,
         )
 
     # -- edges ----------------------------------------------------------------------------
@@ -616,10 +833,31 @@ def build_map(
         findings=map_findings,
         legend=default_legend(),
         raci=raci_matrices(view, findings),
+        stage_layouts=stage_layouts,
     )
 
 
-_NODE_DEFAULTS = {
+def _person_label(name: str, status: str) -> str:
+    """The name as the page draws it (the page adds the same suffixes)."""
+    if status == "left":
+        return name + " (left)"
+    if status == "on_leave":
+        return name + " (on leave)"
+    return name
+
+
+def _stage_layout(layout: Layout) -> StageLayout:
+    return StageLayout.model_construct(
+        positions=layout.positions,
+        frames={key: _frame(f) for key, f in layout.frames.items()},
+    )
+
+
+def _frame(frame: Frame) -> MapFrame:
+    return MapFrame.model_construct(x=frame.x, y=frame.y, width=frame.width, height=frame.height)
+
+
+_NODE_DEFAULTS: dict[str, Any] = {
     "title": "",
     "org": None,
     "status": "active",
@@ -627,6 +865,7 @@ _NODE_DEFAULTS = {
     "size": 12.0,
     "language": "",
     "channels": (),
+    "relation": {},
 }
 _EDGE_DEFAULTS = {
     "ref": None,

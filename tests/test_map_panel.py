@@ -135,8 +135,10 @@ def test_severity_chips_read_at_4_5_to_1():
     assert list(chips) == SEVERITIES
     for severity, (background, text) in chips.items():
         assert contrast(background, text) >= 4.5, severity
-    # the palette stays the legend's: only the text adapts (white on the low chip was 2.41:1)
-    assert chips["low"][0] == "#c9a227" and contrast("#c9a227", "#ffffff") < 2.5
+    # the palette stays the legend's: only the text adapts (white on a light chip would not read)
+    legend = MapData.model_fields["legend"].default_factory()
+    assert {severity: chips[severity][0] for severity in SEVERITIES} == {s: legend.severity[s] for s in SEVERITIES}
+    assert contrast("#c9a227", "#ffffff") < 2.5
     assert readable_text("#c9a227") == "#1d2330" and readable_text("#b00020") == "#ffffff"
 
 

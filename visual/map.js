@@ -700,11 +700,24 @@
       });
     }
     if (minX === Infinity) return;
+    showBox(minX, minY, maxX, maxY);
+  }
+  function showBox(minX, minY, maxX, maxY) {
     var width = container.clientWidth || 800, height = container.clientHeight || 600, pad = 20;
     var scale = Math.min((width - 2 * pad) / Math.max(maxX - minX, 1), (height - 2 * pad) / Math.max(maxY - minY, 1), 1.5);
     network.moveTo({ position: { x: (minX + maxX) / 2, y: (minY + maxY) / 2 }, scale: scale, animation: false });
   }
   document.getElementById("fit").addEventListener("click", fit);
+
+  /* Open a grouped organisation: its people take their places in its block, and the view
+   * shows that block (a few thousand people fitted at once would be named only as dots). */
+  function expandOrg(id) {
+    state.expanded.add(id);
+    refresh();
+    var o = orgById.get(id), f = o && frameOf(o);
+    if (f && f.width) showBox(f.x - f.width / 2, f.y - f.height / 2, f.x + f.width / 2, f.y + f.height / 2);
+    showOrg(id);
+  }
 
   // -- details panel -------------------------------------------------------------------------
   var details = document.getElementById("details");
@@ -962,9 +975,7 @@
     if (params.nodes.length) {
       var id = params.nodes[0];
       if (id.indexOf("o:") === 0 && state.clustered) {
-        state.expanded.add(id.slice(2));
-        refresh();
-        showOrg(id.slice(2));
+        expandOrg(id.slice(2));
         return;
       }
       showNode(id);
@@ -989,9 +1000,7 @@
       visibleNodeIds: function () { return Array.from(state.nodes); }, // with "o:" organisation groups
       focusNode: function (id) {
         if (id.indexOf("o:") !== 0) return focusNode(id);
-        state.expanded.add(id.slice(2)); // as a click on the group: open it, describe the organisation
-        refresh();
-        showOrg(id.slice(2));
+        expandOrg(id.slice(2)); // as a click on the group: open it, describe the organisation
         return true;
       },
       previewNode: function (id) { // select it, and bring it into view if it is off screen

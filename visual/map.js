@@ -34,6 +34,7 @@
   var organizations = data.organizations || [];
   var staleDays = data.stale_days || 14;
   var stageLayouts = data.stage_layouts || {};
+  var everyoneLayouts = data.everyone_layouts || {};
   var clusterThreshold = data.cluster_threshold || 2000;
   var nodeById = new Map();
   var edgeById = new Map();
@@ -287,9 +288,11 @@
   }
 
   // -- positions: the stage's own layout, or the project's ----------------------------------
-  /* A stage view (not grouped, not "everyone") uses its stage's compact layout. */
+  /* A stage view (not grouped) uses its stage's compact layout; "everyone in the project"
+   * its own (every person, the stage's duties) where the server made one. */
   function stageLayout() {
-    if (!state.stage || state.everyone || state.clustered) return null;
+    if (!state.stage || state.clustered) return null;
+    if (state.everyone) return everyoneLayouts[state.stage] || null;
     return stageLayouts[state.stage] || null;
   }
 

@@ -391,6 +391,11 @@ class MapData(BaseModel):
     stage_layouts: dict[str, StageLayout] = Field(
         default_factory=dict, description="stage id -> its own view's positions (node x, y: the whole project)"
     )
+    everyone_layouts: dict[str, StageLayout] = Field(
+        default_factory=dict,
+        description="stage id -> positions of its 'everyone in the project' view (every person, the stage's "
+        "duties); only for projects of up to cluster_threshold people (bigger ones open grouped)",
+    )
 
     def stage_ids(self) -> list[str]:
         return [s.id for s in self.stages]
@@ -404,6 +409,7 @@ class MapData(BaseModel):
         findings = [f for f in self.findings if stage_id in f.stages]
         severity = {f.index: f.severity for f in findings}
         layout = self.stage_layouts.get(stage_id)
+        everyone = self.everyone_layouts.get(stage_id)
         return self.model_copy(
             update={
                 "view_stage": stage_id,
@@ -412,6 +418,7 @@ class MapData(BaseModel):
                 "findings": findings,
                 "raci": [m for m in self.raci if m.stage_id == stage_id],
                 "stage_layouts": {stage_id: layout} if layout else {},
+                "everyone_layouts": {stage_id: everyone} if everyone else {},
             }
         )
 
@@ -566,6 +573,7 @@ def build_map(
         [Group(oid, [f"c:{c}" for c in members[oid]]) for oid in org_order], duty_owners(duties), labels
     )
     stage_layouts: dict[str, StageLayout] = {}
+    everyone_layouts: dict[str, StageLayout] = {}
     by_stage: dict[str, list[str]] = defaultdict(list)
     for oid in org_order:
         for cid in members[oid]:
@@ -581,6 +589,15 @@ def build_map(
         stage_layouts[stage.id] = _stage_layout(
             compute_layout([Group(oid, groups[oid]) for oid in org_order if oid in groups], duty_owners(chosen), labels)
         )
+        if len(view.contacts) <= CLUSTER_THRESHOLD:
+            # everyone, with only this stage's duties: the whole project's layout would leave
+            # holes where the other stages' duties are, and open smaller
+            everyone = []
+            for oid in org_order:
+                inside = set(groups.get(oid, ()))
+                rest = [f"c:{c}" for c in members[oid] if f"c:{c}" not in inside]
+                everyone.append(Group(oid, [*groups.get(oid, ()), *rest]))
+            everyone_layouts[stage.id] = _stage_layout(compute_layout(everyone, duty_owners(chosen), labels))
 
     roles: dict[str, tuple[str, bool]] = {}
     for part in project.organizations:
@@ -834,6 +851,7 @@ def build_map(
         legend=default_legend(),
         raci=raci_matrices(view, findings),
         stage_layouts=stage_layouts,
+        everyone_layouts=everyone_layouts,
     )
 
 

@@ -197,6 +197,13 @@ def test_positions_are_deterministic_and_sized_for_the_names(embedded_store):
         assert {n.id: (n.x, n.y) for n in stage_map.nodes} == {k: tuple(v) for k, v in layout.positions.items()}
         assert set(stage_map.stage_layouts) == {sid}
         views[sid] = ({k: tuple(v) for k, v in layout.positions.items()}, layout.frames)
+        # "everyone in the project": every person and this stage's duties, on a layout of its own
+        everyone = data.everyone_layouts[sid]
+        assert set(stage_map.everyone_layouts) == {sid}
+        people = {n.id for n in data.nodes if n.kind == "person"}
+        duties = {n.id for n in stage_map.nodes if n.kind == "duty"}
+        assert set(everyone.positions) == people | duties
+        views["everyone " + sid] = ({k: tuple(v) for k, v in everyone.positions.items()}, everyone.frames)
     # the same data gives the same map, byte for byte
     assert full_map(embedded_store, PD).model_dump_json() == data.model_dump_json()
     for key, (points, frames) in views.items():

@@ -82,6 +82,7 @@ def test_phone_map_first_and_details_card_on_screen(phone, embedded_store, tmp_p
         assert board["y"] == pytest.approx(header["h"], abs=1)  # the map comes right after the header
         # the title on one line, cut; the phase as a select; search and filters behind a button
         assert rect(page, "#map-title")["h"] <= 24
+        screenshot(page, "map-phone-opened.png")
         assert not page.is_visible("#stages") and page.is_visible("#stage-select")
         assert page.input_value("#stage-select") == CONSTRUCTION
         assert not page.is_visible("#search") and not page.is_visible("#org-filter")
@@ -102,9 +103,11 @@ def test_phone_map_first_and_details_card_on_screen(phone, embedded_store, tmp_p
         page.tap("#sheet-tabs [data-sheet=findings]")
         assert page.is_visible("#findings") and not page.is_visible("#legend")
         assert inside(rect(page, ".side"))
+        screenshot(page, "map-phone-findings.png")
         page.tap("#sheet-tabs [data-sheet=legend]")
         assert page.is_visible("#legend") and not page.is_visible("#findings")
         assert inside(rect(page, "#legend"))
+        screenshot(page, "map-phone-legend.png")
         page.tap("#sheet-tabs [data-sheet=legend]")
         assert not page.is_visible("#legend")
         # a tapped person: their card opens, wholly on screen
@@ -117,6 +120,13 @@ def test_phone_map_first_and_details_card_on_screen(phone, embedded_store, tmp_p
         card = rect(page, "#details")
         assert card["h"] > 50 and inside(card), card
         assert not page.is_visible("#findings")
+        # and the person stays in sight above it
+        at = page.evaluate(
+            """(id) => { const net = graphsvcMap.network, box = document.getElementById('map').getBoundingClientRect();
+                         const p = net.canvasToDOM(net.getPositions([id])[id]); return {x: box.x + p.x, y: box.y + p.y}; }""",
+            person["id"],
+        )
+        assert 0 < at["x"] < PHONE["width"] and rect(page, "#map")["y"] < at["y"] < card["y"], (at, card)
         screenshot(page, "map-phone.png")
         DOCS.mkdir(exist_ok=True)
         page.screenshot(path=str(DOCS / "map-phone.png"))

@@ -1169,8 +1169,22 @@
     new MutationObserver(function () {
       if (!phone.matches) return;
       var hint = !!details.querySelector(".hint");
-      if (!hint) openSheet("details"); else if (sheet() === "details") openSheet("");
+      if (!hint) { openSheet("details"); keepSelectionInView(); } else if (sheet() === "details") openSheet("");
     }).observe(details, { childList: true });
+  }
+
+  /* The selected node stays in sight above the open sheet: unless it is well inside what
+   * the sheet leaves of the map, the map moves (same zoom) to put it in the middle of that. */
+  function keepSelectionInView() {
+    var selected = network.getSelectedNodes();
+    if (!selected.length) return;
+    var at = network.getPositions([selected[0]])[selected[0]];
+    if (!at) return;
+    var box = container.getBoundingClientRect(), cover = document.querySelector(".side").getBoundingClientRect();
+    var free = Math.max(Math.min(cover.top, box.bottom) - box.top, 60);  // the map's height above the sheet
+    var dom = network.canvasToDOM(at);  // already well in sight: left where it is
+    if (dom.x > 40 && dom.x < box.width - 40 && dom.y > free * 0.2 && dom.y < free * 0.8) return;
+    network.moveTo({ position: at, scale: network.getScale(), offset: { x: 0, y: free / 2 - box.height / 2 }, animation: false });
   }
   setupPhone();
   // -- end of phone ---------------------------------------------------------------------------

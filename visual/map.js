@@ -1053,7 +1053,8 @@
     out.toBlob(function (blob) { download(blob, pictureName("png")); }, "image/png");
   }
 
-  var SVG_NS = "http://www.w3.org/2000/svg";
+  // the SVG namespace, as the HTML parser gave it to the legend's line samples (no URL in this file)
+  var SVG_NS = document.querySelector("#legend svg").namespaceURI;
   /* Text XML 1.0 cannot carry (C0 controls, noncharacters) is dropped; the serialiser
    * escapes the rest (<, &, quotes), so no name can become markup. */
   function xmlText(text) { return String(text).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, ""); }

@@ -1105,6 +1105,7 @@
       if (Array.isArray(e.dashes)) attrs["stroke-dasharray"] = e.dashes.join(" "); else if (e.dashes) attrs["stroke-dasharray"] = "5 5";
       svgEl(lines, "line", attrs);
     });
+    var scratch = document.createElement("canvas").getContext("2d");  // measures the duties' names
     var markers = svgEl(svg, "g", { "class": "nodes" }), names = svgEl(svg, "g", { "class": "names", "font-size": 13 });
     ids.forEach(function (id) {
       var v = nodesDS.get(id), p = positions[id], n = nodeById.get(id) || groupNames.get(id);
@@ -1119,6 +1120,13 @@
         svgEl(names, "rect", { x: x, y: p.y - 7.5, width: 15, height: 15, fill: colors[0], stroke: "#1d2330" });
         svgEl(names, "text", { x: x + 7.5, y: p.y + 4, "text-anchor": "middle", "font-size": 11, "font-weight": 700, fill: colors[1] }, letter);
         x += 18;
+      }
+      if (n.kind === "duty") {  // a duty's name on its box, as on the page
+        var vacuum = n.marks.indexOf("vacuum") >= 0, textW = measured(scratch, labelText(n), LABEL_PX, false, 1e6).w;
+        svgEl(names, "rect", {
+          x: x - 4, y: p.y - 9.5, width: textW + 8, height: 19,
+          fill: vacuum ? tint(severityColor(n.severity), 0.85) : L.duty_color, stroke: vacuum ? severityColor(n.severity) : (L.duty_border || "#9a8420"),
+        });
       }
       var faded = n.status === "left" || (n.kind === "duty" && n.status === "done");
       svgEl(names, "text", { x: x, y: p.y + 4.5, fill: faded ? "#5f6670" : "#1d2330", stroke: "#ffffff", "stroke-width": 3, "paint-order": "stroke", "data-node": id }, labelText(n));

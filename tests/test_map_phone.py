@@ -2,13 +2,11 @@
 map comes first, under a header of at most 15 % of the height (title on one line, the phase
 as a select, search and filters behind a button) and takes at least 60 % of the screen; the
 details, findings and legend are bottom sheets, one at a time; a tapped person's details
-card is wholly on screen. Same rules as ``test_maps_browser``; the picture is kept as
-docs/map-phone.png for the README.
+card is wholly on screen. Same rules as ``test_maps_browser``; test-artifacts/map-phone.png
+is the README's docs/map-phone.png.
 """
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 from test_maps_browser import ARGS, CHROMIUM, DAY, PD, open_page, screenshot, write_page
@@ -18,7 +16,6 @@ from graphsvc.application.importer import import_bundle
 from graphsvc.application.maps import project_graph, project_map_html
 
 CONSTRUCTION = "pd-stage-construction"
-DOCS = Path(__file__).resolve().parent.parent / "docs"
 PHONE = {"width": 390, "height": 844}
 
 SETTLED = "() => !graphsvcMap.moving()"
@@ -128,8 +125,6 @@ def test_phone_map_first_and_details_card_on_screen(phone, embedded_store, tmp_p
         )
         assert 0 < at["x"] < PHONE["width"] and rect(page, "#map")["y"] < at["y"] < card["y"], (at, card)
         screenshot(page, "map-phone.png")
-        DOCS.mkdir(exist_ok=True)
-        page.screenshot(path=str(DOCS / "map-phone.png"))
         # a tap on nothing closes it
         page.touchscreen.tap(board["x"] + 8, board["y"] + 8)
         page.wait_for_function("!document.body.dataset.sheet")

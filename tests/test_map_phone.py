@@ -9,6 +9,7 @@ is the README's docs/map-phone.png.
 from __future__ import annotations
 
 import pytest
+from test_map_panel import axe_violations
 from test_maps_browser import ARGS, CHROMIUM, DAY, PD, open_page, screenshot, write_page
 
 from graphsvc.application.demo import demo_data
@@ -101,6 +102,7 @@ def test_phone_map_first_and_details_card_on_screen(phone, embedded_store, tmp_p
         assert page.is_visible("#findings") and not page.is_visible("#legend")
         assert inside(rect(page, ".side"))
         screenshot(page, "map-phone-findings.png")
+        assert axe_violations(page) == []
         page.tap("#sheet-tabs [data-sheet=legend]")
         assert page.is_visible("#legend") and not page.is_visible("#findings")
         assert inside(rect(page, "#legend"))

@@ -665,6 +665,7 @@
     stageButtons.forEach(function (b) {
       b.setAttribute("aria-pressed", b.getAttribute("data-stage") === stage ? "true" : "false");
     });
+    syncStageSelect(stage);  // the phone's phase select
     if (!state.clusterChosen) {
       state.clustered = viewSize(stage) > clusterThreshold;
       state.expanded = new Set();
@@ -1019,6 +1020,195 @@
     });
   }
   // -- end of hook ---------------------------------------------------------------------------------
+
+
+  // -- pictures out of the page: PNG and SVG of the current view (no network) ----------------
+  /* A file handed to the browser's download: a Blob behind an <a download>, nothing sent. */
+  function download(blob, name) {
+    var a = document.createElement("a");
+    a.href = URL.createObjectURL(blob);
+    a.download = name;
+    a.style.display = "none";
+    document.body.appendChild(a);
+    a.click();
+    document.body.removeChild(a);
+    setTimeout(function () { URL.revokeObjectURL(a.href); }, 1000);
+  }
+
+  function pictureName(ext) {
+    var project = String((data.project && data.project.id) || "map"), view = state.stage || "all-stages";
+    return (project + "-" + view).replace(/[^A-Za-z0-9._-]+/g, "_").slice(0, 120) + "." + ext;
+  }
+
+  /* The view as it is on screen, at twice its size in CSS pixels on white: vis-network and
+   * the names (drawNames reads the canvas's pixel ratio) redraw once at ratio 2, are copied,
+   * and the screen is redrawn as it was. */
+  function exportPng() {
+    finishGlide(glide.moves); glide.moves = [];
+    var width = container.clientWidth, height = container.clientHeight, canvas = network.canvas.frame.canvas;
+    var scale = network.getScale(), position = network.getViewPosition();
+    var own = Object.getOwnPropertyDescriptor(window, "devicePixelRatio");  // put back as it was
+    var out = document.createElement("canvas");
+    out.width = 2 * width; out.height = 2 * height;
+    try {
+      Object.defineProperty(window, "devicePixelRatio", { value: 2, configurable: true, writable: true });
+      network.redraw();  // setSize at the new ratio, then a synchronous draw
+      var ctx = out.getContext("2d");
+      ctx.fillStyle = "#ffffff";
+      ctx.fillRect(0, 0, out.width, out.height);
+      ctx.drawImage(canvas, 0, 0, out.width, out.height);
+    } finally {
+      if (own) Object.defineProperty(window, "devicePixelRatio", own); else delete window.devicePixelRatio;
+      network.redraw();
+      network.moveTo({ position: position, scale: scale, animation: false });
+    }
+    out.toBlob(function (blob) { download(blob, pictureName("png")); }, "image/png");
+  }
+
+  // the SVG namespace, as the HTML parser gave it to the legend's line samples (no URL in this file)
+  var SVG_NS = document.querySelector("#legend svg").namespaceURI;
+  /* Text XML 1.0 cannot carry (C0 controls, noncharacters) is dropped; the serialiser
+   * escapes the rest (<, &, quotes), so no name can become markup. */
+  function xmlText(text) { return String(text).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, ""); }
+  function svgEl(parent, tag, attrs, text) {
+    var node = document.createElementNS(SVG_NS, tag);
+    Object.keys(attrs).forEach(function (k) { node.setAttribute(k, String(attrs[k])); });
+    if (text !== undefined) node.textContent = xmlText(text);
+    parent.appendChild(node);
+    return node;
+  }
+
+  /* The current view as an SVG document, drawn from what the page has: the view's
+   * positions, the organisations' blocks, every shown line and marker in its colours and
+   * every shown node's name at 13 px (the drawing zooms, so every name is in it). */
+  function viewSvg() {
+    var ids = Array.from(state.nodes), positions = {};
+    ids.forEach(function (id) {
+      var n = nodeById.get(id), o = nodesDS.get(id);
+      if (n) { var t = target(n); positions[id] = { x: t[0], y: t[1] }; } else if (o) positions[id] = { x: o.x, y: o.y };
+    });
+    var minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+    function cover(x0, y0, x1, y1) { minX = Math.min(minX, x0); minY = Math.min(minY, y0); maxX = Math.max(maxX, x1); maxY = Math.max(maxY, y1); }
+    var frames = (state.clustered && !state.expanded.size) ? [] : shownFrames();
+    frames.forEach(function (item) { var f = item.frame; cover(f.x - f.width / 2, f.y - f.height / 2, f.x + f.width / 2, f.y + f.height / 2); });
+    ids.forEach(function (id) { var p = positions[id]; if (p) cover(p.x - 30, p.y - 30, p.x + 260, p.y + 30); });
+    if (minX === Infinity) { minX = 0; minY = 0; maxX = 400; maxY = 300; }
+    var pad = 20, x0 = minX - pad, y0 = minY - pad - 30, w = maxX - minX + 2 * pad, h = maxY - minY + 2 * pad + 30;
+    var doc = document.implementation.createDocument(SVG_NS, "svg", null), svg = doc.documentElement;
+    svg.setAttribute("viewBox", [x0, y0, w, h].map(Math.round).join(" "));
+    svg.setAttribute("width", Math.round(w)); svg.setAttribute("height", Math.round(h));
+    svg.setAttribute("font-family", FONT.replace(/"/g, "'"));
+    var title = (data.project && data.project.name ? data.project.name : "Map") + " · " + (state.stage ? stageName(state.stage) : "All stages");
+    svgEl(svg, "title", {}, title);
+    svgEl(svg, "rect", { x: x0, y: y0, width: w, height: h, fill: "#ffffff" });
+    svgEl(svg, "text", { x: x0 + pad, y: y0 + 22, "font-size": 16, "font-weight": 600, fill: "#1d2330" }, title);
+    var blocks = svgEl(svg, "g", { "class": "frames" });
+    frames.forEach(function (item) {
+      var f = item.frame;
+      svgEl(blocks, "rect", { x: f.x - f.width / 2, y: f.y - f.height / 2, width: f.width, height: f.height, fill: item.color, "fill-opacity": 0.07, stroke: item.color, "stroke-opacity": 0.55 });
+      svgEl(blocks, "text", { x: f.x - f.width / 2 + 10, y: f.y - f.height / 2 + 19, "font-size": 13, "font-weight": 600, fill: "#374151" }, item.name);
+    });
+    var lines = svgEl(svg, "g", { "class": "lines" });
+    state.edges.forEach(function (id) {
+      var e = edgesDS.get(id), a = e && positions[e.from], b = e && positions[e.to];
+      if (!a || !b) return;
+      var attrs = { x1: a.x, y1: a.y, x2: b.x, y2: b.y, stroke: (e.color && e.color.color) || "#888888", "stroke-width": e.width || 1 };
+      if (e.color && e.color.opacity !== undefined && e.color.opacity < 1) attrs["stroke-opacity"] = e.color.opacity;
+      if (Array.isArray(e.dashes)) attrs["stroke-dasharray"] = e.dashes.join(" "); else if (e.dashes) attrs["stroke-dasharray"] = "5 5";
+      svgEl(lines, "line", attrs);
+    });
+    var scratch = document.createElement("canvas").getContext("2d");  // measures the duties' names
+    var markers = svgEl(svg, "g", { "class": "nodes" }), names = svgEl(svg, "g", { "class": "names", "font-size": 13 });
+    ids.forEach(function (id) {
+      var v = nodesDS.get(id), p = positions[id], n = nodeById.get(id) || groupNames.get(id);
+      if (!v || !p || !n) return;
+      var color = v.color || {}, size = n.kind === "group" ? n.size : (v.size || 10);
+      var style = { fill: color.background || "#cccccc", stroke: color.border || "#4b5563", "stroke-width": v.borderWidth || 1 };
+      if (v.shape === "square") svgEl(markers, "rect", Object.assign({ x: p.x - size, y: p.y - size, width: 2 * size, height: 2 * size }, style));
+      else svgEl(markers, "circle", Object.assign({ cx: p.x, cy: p.y, r: size }, style));
+      var x = p.x + size + 4, letter = relationOf(n);
+      if (letter) {
+        var colors = badgeColors(letter);
+        svgEl(names, "rect", { x: x, y: p.y - 7.5, width: 15, height: 15, fill: colors[0], stroke: "#1d2330" });
+        svgEl(names, "text", { x: x + 7.5, y: p.y + 4, "text-anchor": "middle", "font-size": 11, "font-weight": 700, fill: colors[1] }, letter);
+        x += 18;
+      }
+      if (n.kind === "duty") {  // a duty's name on its box, as on the page
+        var vacuum = n.marks.indexOf("vacuum") >= 0, textW = measured(scratch, labelText(n), LABEL_PX, false, 1e6).w;
+        svgEl(names, "rect", {
+          x: x - 4, y: p.y - 9.5, width: textW + 8, height: 19,
+          fill: vacuum ? tint(severityColor(n.severity), 0.85) : L.duty_color, stroke: vacuum ? severityColor(n.severity) : (L.duty_border || "#9a8420"),
+        });
+      }
+      var faded = n.status === "left" || (n.kind === "duty" && n.status === "done");
+      svgEl(names, "text", { x: x, y: p.y + 4.5, fill: faded ? "#5f6670" : "#1d2330", stroke: "#ffffff", "stroke-width": 3, "paint-order": "stroke", "data-node": id }, labelText(n));
+    });
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + new XMLSerializer().serializeToString(doc);
+  }
+
+  function exportSvg() {
+    finishGlide(glide.moves); glide.moves = [];
+    download(new Blob([viewSvg()], { type: "image/svg+xml;charset=utf-8" }), pictureName("svg"));
+  }
+
+  document.getElementById("export-png").addEventListener("click", exportPng);
+  document.getElementById("export-svg").addEventListener("click", exportSvg);
+  // -- end of pictures ------------------------------------------------------------------------
+
+  // -- phone: the phase select, the tools button and the bottom sheets (map.css, max-width 600px)
+  var stageSelect = document.getElementById("stage-select");
+  var legendBox = document.getElementById("legend");
+  var sheetButtons = Array.prototype.slice.call(document.querySelectorAll("#sheet-tabs button[data-sheet]"));
+
+  function syncStageSelect(stage) { if (stageSelect) stageSelect.value = stage; }
+
+  /* One sheet at a time ("" closes them); pressing a sheet's tab again closes it. */
+  function openSheet(name) {
+    name = name || "";
+    if (name) document.body.setAttribute("data-sheet", name); else document.body.removeAttribute("data-sheet");
+    sheetButtons.forEach(function (b) { b.setAttribute("aria-pressed", b.getAttribute("data-sheet") === name ? "true" : "false"); });
+    if (name === "legend") legendBox.open = true;
+  }
+  function sheet() { return document.body.getAttribute("data-sheet") || ""; }
+
+  function setupPhone() {
+    var phone = window.matchMedia ? window.matchMedia("(max-width: 600px)") : { matches: false };
+    stageSelect.addEventListener("change", function () { setStage(stageSelect.value); });
+    var toolsToggle = document.getElementById("tools-toggle");
+    toolsToggle.addEventListener("click", function () {
+      var open = !document.body.classList.contains("tools-open");
+      document.body.classList.toggle("tools-open", open);
+      toolsToggle.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+    sheetButtons.forEach(function (b) {
+      b.addEventListener("click", function () {
+        var name = b.getAttribute("data-sheet");
+        openSheet(sheet() === name ? "" : name);
+      });
+    });
+    // on a phone, what the details panel shows opens its sheet; its hint (a tap on nothing) closes it
+    new MutationObserver(function () {
+      if (!phone.matches) return;
+      var hint = !!details.querySelector(".hint");
+      if (!hint) { openSheet("details"); keepSelectionInView(); } else if (sheet() === "details") openSheet("");
+    }).observe(details, { childList: true });
+  }
+
+  /* The selected node stays in sight above the open sheet: unless it is well inside what
+   * the sheet leaves of the map, the map moves (same zoom) to put it in the middle of that. */
+  function keepSelectionInView() {
+    var selected = network.getSelectedNodes();
+    if (!selected.length) return;
+    var at = network.getPositions([selected[0]])[selected[0]];
+    if (!at) return;
+    var box = container.getBoundingClientRect(), cover = document.querySelector(".side").getBoundingClientRect();
+    var free = Math.max(Math.min(cover.top, box.bottom) - box.top, 60);  // the map's height above the sheet
+    var dom = network.canvasToDOM(at);  // already well in sight: left where it is
+    if (dom.x > 40 && dom.x < box.width - 40 && dom.y > free * 0.2 && dom.y < free * 0.8) return;
+    network.moveTo({ position: at, scale: network.getScale(), offset: { x: 0, y: free / 2 - box.height / 2 }, animation: false });
+  }
+  setupPhone();
+  // -- end of phone ---------------------------------------------------------------------------
 
   // -- start ------------------------------------------------------------------------------------
   window.graphsvcReady = false;

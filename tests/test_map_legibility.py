@@ -235,8 +235,12 @@ def test_phase_filter_and_search_fit_the_view(browser, embedded_store, tmp_path)
         assert_fitted(page)
         # a person present in both phases glides to their place in the next one
         both = next(n for n in data.nodes if {CONSTRUCTION, "pd-stage-acceptance"} <= set(n.stages))
-        page.click('#stages button[data-stage="pd-stage-acceptance"]')
-        assert page.evaluate("graphsvcMap.moving()")
+        # clicked and asked in one go: a busy machine could finish the 350 ms glide in between
+        started = page.evaluate(
+            """() => { document.querySelector('#stages button[data-stage="pd-stage-acceptance"]').click();
+                       return graphsvcMap.moving(); }"""
+        )
+        assert started, "the people glide to the next phase's places"
         x, y = data.stage_layouts["pd-stage-acceptance"].positions[both.id]
         page.wait_for_function(ARRIVED, arg=[both.id, x, y], timeout=5_000)
         settle(page)

@@ -15,6 +15,7 @@ from html.parser import HTMLParser
 from xml.etree import ElementTree as ET
 
 import networkx as nx
+import pytest
 from test_maps import XSS_DUTY, XSS_NAME, XSS_ORG, hostile
 
 from graphsvc.analysis.findings import project_findings
@@ -291,6 +292,23 @@ def test_graphml_opens_laid_out_as_the_map(store):
         ("b", "long"),
     ):
         assert f'for="node" attr.name="{name}" attr.type="{kind}"' in text
+    # and yEd's own drawing (y:ShapeNode), which yEd needs to open it laid out: its box
+    # is centred on the map's position, filled with the node's colour, labelled with its name
+    yed = "{http://www.yworks.com/xml/graphml}"
+    root = ET.fromstring(files["graph.graphml"])
+    assert root.find('{http://graphml.graphdrawing.org/xmlns}key[@yfiles.type="nodegraphics"]') is not None
+    drawn = 0
+    for element in root.iter("{http://graphml.graphdrawing.org/xmlns}node"):
+        shape = element.find(f"*/{yed}ShapeNode")
+        assert shape is not None, element.get("id")
+        box = shape.find(f"{yed}Geometry")
+        attrs = graph.nodes[element.get("id")]
+        centre = (float(box.get("x")) + float(box.get("width")) / 2, float(box.get("y")) + float(box.get("height")) / 2)
+        assert centre == pytest.approx((attrs["x"], attrs["y"]), abs=0.11)
+        assert shape.find(f"{yed}Fill").get("color") == attrs["color"]
+        assert shape.find(f"{yed}NodeLabel").text == attrs["label"]
+        drawn += 1
+    assert drawn == graph.number_of_nodes()
 
 
 # -- SVG ---------------------------------------------------------------------------------

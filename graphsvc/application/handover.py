@@ -35,9 +35,11 @@ from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 from pathlib import Path
-from typing import Final, Literal
+from typing import Any, Final, Literal
+from xml.etree import ElementTree
 
 import networkx as nx
+from defusedxml import ElementTree as safe_xml
 from jinja2 import DictLoader, Environment, StrictUndefined
 from pydantic import BaseModel, Field
 
@@ -460,11 +462,62 @@ def drawing(graph: nx.MultiDiGraph[str], data: MapData) -> None:
         attrs["severity"] = _value(drawn.severity) if drawn and drawn.severity else ""
 
 
+GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
+#: yEd's GraphML extension: a namespace name, nothing is fetched from it
+YED_NS = "http://www.yworks.com/xml/graphml"
+_YED_SHAPES = {"contact": "ellipse", "responsibility": "rectangle", "organization": "roundrectangle"}
+
+
 def graphml(graph: nx.MultiDiGraph[str]) -> bytes:
-    """The graph as GraphML; text XML cannot carry (stored before the model refused it) replaced."""
+    """The graph as GraphML; text XML cannot carry (stored before the model refused it) replaced.
+
+    Besides the plain attributes (Gephi takes ``x``, ``y``, ``size``, ``r``/``g``/``b``),
+    each placed node carries yEd's own drawing (``y:ShapeNode``: geometry, fill, label), so
+    the file opens laid out in yEd too. networkx's writer has no yEd support, so the drawing
+    is added to what it wrote; it comes first in each node, so that networkx's reader, which
+    takes x and y from it too, ends with the plain centre values.
+    """
+    cleaned = clean_graph(graph)
     buffer = io.BytesIO()
-    nx.write_graphml(clean_graph(graph), buffer, encoding="utf-8", prettyprint=True)
-    return buffer.getvalue()
+    nx.write_graphml(cleaned, buffer, encoding="utf-8", prettyprint=False)
+    ElementTree.register_namespace("", GRAPHML_NS)
+    ElementTree.register_namespace("y", YED_NS)
+    ElementTree.register_namespace("xsi", "http://www.w3.org/2001/XMLSchema-instance")
+    root = safe_xml.fromstring(buffer.getvalue())  # our own output; parsed the safe way all the same
+    key = ElementTree.Element(f"{{{GRAPHML_NS}}}key", {"for": "node", "id": "yed_node", "yfiles.type": "nodegraphics"})
+    root.insert(0, key)
+    for element in root.iter(f"{{{GRAPHML_NS}}}node"):
+        attrs = cleaned.nodes[str(element.get("id"))]
+        if "x" not in attrs:
+            continue
+        element.insert(0, _yed_drawing(attrs))
+    ElementTree.indent(root)
+    written: bytes = ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)
+    return written + b"\n"
+
+
+def _yed_drawing(attrs: dict[str, Any]) -> ElementTree.Element:
+    """A node's ``<data key="yed_node"><y:ShapeNode>``: yEd places a node by its top-left corner."""
+    size = max(float(attrs.get("size", 14.0)), 10.0) * 2
+    data = ElementTree.Element(f"{{{GRAPHML_NS}}}data", {"key": "yed_node"})
+    shape = ElementTree.SubElement(data, f"{{{YED_NS}}}ShapeNode")
+    ElementTree.SubElement(
+        shape,
+        f"{{{YED_NS}}}Geometry",
+        {
+            "x": f"{float(attrs['x']) - size / 2:.1f}",
+            "y": f"{float(attrs['y']) - size / 2:.1f}",
+            "width": f"{size:.1f}",
+            "height": f"{size:.1f}",
+        },
+    )
+    ElementTree.SubElement(
+        shape, f"{{{YED_NS}}}Fill", {"color": str(attrs.get("color", STAGE_COLOR)), "transparent": "false"}
+    )
+    label = ElementTree.SubElement(shape, f"{{{YED_NS}}}NodeLabel", {"modelName": "sides", "modelPosition": "e"})
+    label.text = str(attrs.get("label", ""))
+    ElementTree.SubElement(shape, f"{{{YED_NS}}}Shape", {"type": _YED_SHAPES.get(str(attrs.get("type")), "ellipse")})
+    return data
 
 
 # -- HTML --------------------------------------------------------------------------------

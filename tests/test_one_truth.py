@@ -22,7 +22,7 @@ from graphsvc.cli.main import app as cli_app
 from graphsvc.store.embedded import EmbeddedStore
 from graphsvc.web.app import create_app
 
-SEEDS = range(16)
+SEEDS = range(12)
 DAYS = [AS_OF, AS_OF + timedelta(days=75), AS_OF - timedelta(days=60)]
 
 
@@ -55,7 +55,7 @@ def test_a_stage_has_the_same_findings_in_every_view(loaded, monkeypatch, settin
     checked = 0
     # every seed on the embedded store; the Neo4j server answers the same reads slower, and
     # the cross-store tests hold the two stores' snapshots equal
-    seeds = SEEDS if isinstance(loaded, EmbeddedStore) else SEEDS[:5]
+    seeds = SEEDS if isinstance(loaded, EmbeddedStore) else SEEDS[:4]
     with TestClient(create_app(loaded)) as http:
         for seed in seeds:
             pid = f"t{seed}-p"

@@ -248,7 +248,7 @@ def test_portfolio_ranks_projects_by_urgency_and_stays_short(tmp_path, monkeypat
     keys = [tuple(-counts[pid][s] for s in ("critical", "high", "medium", "low")) for pid in shown]
     assert keys == sorted(keys) and shown != sorted(shown), "most urgent first, not by id"
     assert [p["project"]["id"] for p in report["projects"]] == sorted(counts), "the JSON keeps the API's order"
-    top = [line.split("  ")[-1].split(" / ")[0] for line in text.splitlines() if re.match(r"CRITICAL ", line)]
+    top = [line.split("  ")[-1].strip().split(" / ")[0] for line in text.splitlines() if re.match(r"CRITICAL ", line)]
     names = {p["project"]["id"]: p["project"]["name"] for p in report["projects"]}
     critical = [names[pid] for pid in shown for _ in range(counts[pid]["critical"])]
     assert top == critical, "the critical findings of the most urgent projects first"

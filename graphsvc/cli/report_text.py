@@ -65,7 +65,8 @@ def finding_lines(finding: Finding, with_project: bool = False) -> list[str]:
         where = ", ".join(s.name for s in finding.stages) or "project-wide"
     if with_project:
         where = f"{finding.project.name} / {where}"
-    head = f"{finding.severity.value.upper():8}  {finding.code:22}  "
+    # codes are at most 23 characters (SINGLE_POINT_OF_FAILURE): the stage column lines up
+    head = f"{finding.severity.value.upper():8}  {finding.code:23}  "
     lines = [styled(finding.severity, head[:8]) + head[8:] + truncate(where, COLUMNS - len(head))]
     lines += wrap(finding.explanation, " " * 10)
     for member in finding.members[:MEMBERS_SHOWN]:

@@ -246,13 +246,9 @@ def duty_checks(view: ProjectView, resp: Responsibility) -> list[tuple[str, tupl
     return out
 
 
-def responsibility_findings(view: ProjectView, limits: Thresholds, checks: Checks | None = None) -> list[Finding]:
+def _responsibility(judge: _Judge, checks: Checks | None) -> list[Finding]:
     """``checks``: the pattern checks answered elsewhere (the portfolio query on Neo4j) for
     the project's open duties; None to answer them here."""
-    return _responsibility(_Judge(view, limits), checks)
-
-
-def _responsibility(judge: _Judge, checks: Checks | None) -> list[Finding]:
     view = judge.view
     out: list[Finding] = []
     for stage in view.stages:
@@ -471,10 +467,6 @@ def handover_checks(judge: _Judge) -> list[HandoverCheck]:
         for before, after in zip(view.stages, view.stages[1:])
         if view.phase[after.id] != "done"
     ]
-
-
-def communication_findings(view: ProjectView, limits: Thresholds) -> list[Finding]:
-    return _communication(_Judge(view, limits))[0]
 
 
 def _communication(judge: _Judge) -> tuple[list[Finding], list[HandoverCheck], list[OwnerLine]]:
@@ -872,7 +864,7 @@ class ProjectAnalysis:
 
 
 def analyse(view: ProjectView, limits: Thresholds | None = None, checks: Checks | None = None) -> ProjectAnalysis:
-    """Judge one project (``checks``: see responsibility_findings)."""
+    """Judge one project (``checks``: see _responsibility)."""
     limits = limits or Thresholds()
     judge = _Judge(view, limits)
     duties = _responsibility(judge, checks)
@@ -884,7 +876,7 @@ def project_findings(
     view: ProjectView, limits: Thresholds | None = None, checks: Checks | None = None
 ) -> list[Finding]:
     """All findings of one project, one entry each, most severe first (``checks``: see
-    responsibility_findings). Lists shown to people go through ``present``."""
+    _responsibility). Lists shown to people go through ``present``."""
     return analyse(view, limits, checks).findings
 
 

@@ -53,6 +53,8 @@ def pytest_configure(config: pytest.Config) -> None:
             "NEO4J_USER": "neo4j",
             "NEO4J_PASSWORD": "",
             "NEO4J_DATABASE": "neo4j",
+            # the tests read the interface in English unless they ask for a language
+            "GRAPHSVC_LANG": "en",
         }
     )
 

@@ -51,13 +51,14 @@ from graphsvc.application.maps import ALL_STAGES, MapData, project_graph, render
 from graphsvc.application.maps import raci as raci_matrix
 from graphsvc.application.maps.model import default_legend
 from graphsvc.application.maps.panel import severity_chips
-from graphsvc.application.maps.render import asset, render_raci
+from graphsvc.application.maps.render import asset, install_translations, render_raci
 from graphsvc.application.maps.svg import stage_svg
 from graphsvc.application.reports import ProjectReport, project_report
 from graphsvc.application.safe_export import clean_graph, csv_bytes, finalize
 from graphsvc.domain.bundle import Bundle, _all_references, dump_bundle
 from graphsvc.domain.model import KINDS, Row, Stage
 from graphsvc.store.base import Store
+from graphsvc.support.i18n import current_language
 
 FORMAT: Final = "graphsvc-handover"
 VERSION: Final = 1
@@ -635,7 +636,6 @@ _FINDINGS = """{% extends "base" %}
 {% endblock %}
 """
 
-_CJK = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
 
 _RACI = """{% extends "base" %}
 {% block title %}RACI: {{ project.name }} ({{ as_of }}){% endblock %}
@@ -655,7 +655,9 @@ _ENV = Environment(
     undefined=StrictUndefined,
     keep_trailing_newline=True,
     finalize=finalize,
+    extensions=["jinja2.ext.i18n"],
 )
+install_translations(_ENV)
 
 
 def _render(template: str, project: Subject, **context: object) -> bytes:
@@ -667,7 +669,7 @@ def _render(template: str, project: Subject, **context: object) -> bytes:
             share=_share,
             stale_days=Thresholds().stale_days,
             chips=severity_chips(default_legend()),  # the map's palette, text chosen to read
-            lang="zh-CN" if _CJK.search(project.name) else "en",
+            lang=current_language(),
             project=project,
             **context,
         )

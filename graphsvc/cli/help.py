@@ -11,7 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import click
 import typer.core
+
+from graphsvc.support.i18n import N_, gettext
+
+# click's own words in a help page, for the catalogs
+N_("Show this message and exit.")
 
 
 def _metavar(param: Any) -> str:
@@ -29,7 +35,7 @@ def _option_name(param: Any) -> str:
 
 
 def _help(param: Any) -> str:
-    return ((param.help or "") + _extras(param)).strip()
+    return ((gettext(param.help) if param.help else "") + _extras(param)).strip()
 
 
 def _extras(param: Any) -> str:
@@ -43,9 +49,9 @@ def _extras(param: Any) -> str:
         and param.show_default is not False
         and not callable(default)
     ):
-        shown.append(f"default: {getattr(default, 'value', default)}")
+        shown.append(gettext("default: {value}").format(value=getattr(default, "value", default)))
     if param.required:
-        shown.append("required")
+        shown.append(gettext("required"))
     return f"  [{'; '.join(shown)}]" if shown else ""
 
 
@@ -54,6 +60,15 @@ def _usage(param: Any) -> str:
     if param.nargs != 1:
         name += "..."
     return name if param.required else f"[{name}]"
+
+
+def _short_help(command: Any, limit: int) -> str:
+    """A command's one-line help in a group's list, translated before it is cut."""
+    if command.short_help:
+        return gettext(command.short_help)
+    if not command.help:
+        return ""
+    return click.utils.make_default_short_help(gettext(command.help), limit)
 
 
 class _PlainHelp:
@@ -67,14 +82,14 @@ class _PlainHelp:
         group = isinstance(self, typer.core.TyperGroup) and bool(command.list_commands(ctx))
         if group:
             pieces.append(command.subcommand_metavar or "COMMAND [ARGS]...")
-        formatter.write_usage(ctx.command_path, " ".join(pieces))
+        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=gettext("Usage: "))
         if command.help:
             formatter.write_paragraph()
             with formatter.indentation():
-                formatter.write_text(command.help)
+                formatter.write_text(gettext(command.help))
         arguments = [(_metavar(p), _help(p)) for p in params if p.param_type_name == "argument"]
         options = [(_option_name(p), _help(p)) for p in params if p.param_type_name == "option" and not p.hidden]
-        for title, rows in (("Arguments", arguments), ("Options", options)):
+        for title, rows in ((gettext("Arguments"), arguments), (gettext("Options"), options)):
             if rows:
                 with formatter.section(title):
                     formatter.write_dl(rows)
@@ -83,9 +98,9 @@ class _PlainHelp:
             for name in command.list_commands(ctx):
                 sub = command.get_command(ctx, name)
                 if sub is not None and not sub.hidden:
-                    commands.append((name, sub.get_short_help_str(limit=formatter.width - 6 - len(name))))
+                    commands.append((name, _short_help(sub, limit=formatter.width - 6 - len(name))))
             if commands:
-                with formatter.section("Commands"):
+                with formatter.section(gettext("Commands")):
                     formatter.write_dl(commands)
 
 

@@ -25,10 +25,39 @@ from graphsvc.cli.maps import map_command
 from graphsvc.cli.reminders import reminders_command
 from graphsvc.cli.reports import findings_command, path_command, portfolio_command
 from graphsvc.cli.serve import serve_command
+from graphsvc.support.i18n import UnknownLanguage, from_environment, language_named, set_process_language
 
 app = typer.Typer(
     cls=PlainGroup, help="graphsvc: who owns what, who talks to whom, phase by phase.", no_args_is_help=True
 )
+
+
+def _choose_language(ctx: typer.Context, value: str | None) -> str | None:
+    """``--lang``, else ``GRAPHSVC_LANG``, else the locale: before anything is printed (eager),
+    for this run only (a caller running commands in its own process keeps its language)."""
+    try:
+        set_process_language(language_named(value) if value else from_environment())
+    except UnknownLanguage as error:
+        raise typer.BadParameter(str(error), param_hint="--lang / GRAPHSVC_LANG") from None
+    ctx.call_on_close(lambda: set_process_language(None))
+    return value
+
+
+@app.callback()
+def language(
+    lang: str | None = typer.Option(
+        None,
+        "--lang",
+        metavar="LANGUAGE",
+        is_eager=True,
+        expose_value=False,
+        callback=_choose_language,
+        help="zh-CN or en (default: GRAPHSVC_LANG, else the locale)",
+    ),
+) -> None:
+    """graphsvc: who owns what, who talks to whom, phase by phase."""
+
+
 app.add_typer(db_app, name="db")
 app.command("import", cls=PlainCommand)(import_command)
 app.command("export", cls=PlainCommand)(export_command)

@@ -28,6 +28,7 @@ from graphsvc.web.access import (
 from graphsvc.web.api_docs import documents
 from graphsvc.web.entities import router as entities_router
 from graphsvc.web.handover import router as handover_router
+from graphsvc.web.language import RequestLanguage
 from graphsvc.web.lifecycle import router as lifecycle_router
 from graphsvc.web.maps import router as maps_router
 from graphsvc.web.reminders import router as reminders_router
@@ -120,6 +121,7 @@ def create_app(store: Store | None = None, host: str | None = None, limits: Impo
 
     app.state.limits = limits
     app.add_middleware(UploadLimit, paths=UPLOAD_PATHS, max_bytes=limits.max_bytes)
+    app.add_middleware(RequestLanguage)  # outermost: every answer, errors included, in the asker's language
     app.include_router(reports_router)
     app.include_router(entities_router)
     app.include_router(lifecycle_router)

@@ -8,7 +8,6 @@ app turns into 404 ``{"detail": ...}``. Pages are rendered with Jinja2 autoescap
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
 from typing import Any, Literal
 from urllib.parse import quote, urlencode
@@ -24,6 +23,7 @@ from graphsvc.application.maps.render import environment
 from graphsvc.application.reports import project_report
 from graphsvc.domain.model import Day, Project, Stage
 from graphsvc.store.base import Store, read_as
+from graphsvc.support.i18n import current_language
 from graphsvc.web.access import store_of
 from graphsvc.web.response_cache import cache_of
 from graphsvc.web.signin import account
@@ -106,7 +106,7 @@ def index_page(request: Request, as_of: Day | None = AS_OF_QUERY) -> HTMLRespons
         .render(
             projects=rows,
             as_of=day.isoformat(),
-            lang="zh-CN" if _has_cjk(r["name"] for r in rows) else "en",
+            lang=current_language(),
             account=account(request),
             chips=severity_chips(default_legend()),
         )
@@ -154,7 +154,3 @@ def project_graph_json(
         ("graph", project_id, stage, as_of, channels),
         lambda: project_graph(store_of(request), project_id, stage, as_of, channels=channels),
     )
-
-
-def _has_cjk(names: Iterable[str]) -> bool:
-    return any("\u3400" <= ch <= "\u9fff" for name in names for ch in name)

@@ -3,7 +3,8 @@ lookup instead of a recomputation (findings, maps, portfolio are pure functions 
 and the day).
 
 The key always holds the caller's view of the store (scoped keys see other data), the
-store's data version (any write invalidates) and the day (answers default to "as of today").
+store's data version (any write invalidates), the day (answers default to "as of today")
+and the language (explanations and remedies are written in it).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from fastapi import Request, Response
 from pydantic import BaseModel
 
 from graphsvc.store.base import cache_token
+from graphsvc.support.i18n import current_language
 from graphsvc.web.access import store_of
 
 #: answers kept; each is one serialised response
@@ -33,7 +35,7 @@ class ResponseCache:
     def json(self, request: Request, key: tuple[Hashable, ...], build: Callable[[], BaseModel]) -> Response:
         """The cached serialisation of ``build()`` for this caller, data version and day."""
         store = store_of(request)
-        full_key = (cache_token(store), store.data_version(), date.today(), *key)
+        full_key = (cache_token(store), store.data_version(), date.today(), current_language(), *key)
         body = self._lookup(full_key)
         if body is None:
             # One build per key: concurrent askers wait for it instead of repeating it.

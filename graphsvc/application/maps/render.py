@@ -26,6 +26,7 @@ import re
 from functools import cache, lru_cache
 from pathlib import Path
 
+from babel.messages.extract import extract_javascript
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
@@ -35,6 +36,7 @@ from graphsvc.application.maps.panel import panel_entries, severity_chips
 from graphsvc.application.maps.raci import RaciMatrix
 from graphsvc.application.safe_export import finalize
 from graphsvc.store.base import NotFound
+from graphsvc.support.i18n import current_language, gettext, ngettext, translations_of
 from graphsvc.support.resources import resource_dir
 
 VIS_JS = "vendor/vis-network-9.1.2/vis-network.min.js"
@@ -50,7 +52,6 @@ _JSON_ESCAPES = {
     "\ufffe": "\\ufffe",
     "\uffff": "\\uffff",
 }
-_CJK = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
 _SOURCE_MAP = re.compile(r"^//# sourceMappingURL=.*$", re.MULTILINE)
 _UNSAFE_IN_RAW_TEXT = re.compile(r"</script|</style|<!--", re.IGNORECASE)
 
@@ -61,14 +62,39 @@ def visual_dir() -> Path:
 
 @lru_cache(maxsize=1)
 def environment() -> Environment:
-    return Environment(
+    env = Environment(
         loader=FileSystemLoader(str(visual_dir())),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         finalize=finalize,  # text XML cannot carry, stored before the model refused it, replaced
+        extensions=["jinja2.ext.i18n"],
     )
+    install_translations(env)
+    return env
+
+
+def install_translations(env: Environment) -> None:
+    """``{{ _("...") }}`` in a template speaks the current language (read at each render)."""
+    env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+
+
+@cache
+def script_messages() -> tuple[str, ...]:
+    """Every message the page scripts (``visual/*.js``) write with ``_()``, as extracted for the catalogs."""
+    found: list[str] = []
+    for path in sorted(visual_dir().glob("*.js")):
+        with path.open("rb") as source:
+            for _lineno, _function, message, _comments in extract_javascript(source, {"_": None}, [], {}):
+                if isinstance(message, str) and message not in found:
+                    found.append(message)
+    return tuple(found)
+
+
+def page_text() -> Markup:
+    """The scripts' messages in the current language, as JSON for ``graphsvc-text``."""
+    return json_for_script(json.dumps(translations_of(script_messages()), ensure_ascii=False, separators=(",", ":")))
 
 
 @cache
@@ -91,11 +117,6 @@ def json_for_script(text: str) -> Markup:
     for char, escape in _JSON_ESCAPES.items():
         text = text.replace(char, escape)
     return Markup(text)
-
-
-def page_language(data: MapData) -> str:
-    names = (data.project.name, *(n.label for n in data.nodes[:500]))
-    return "zh-CN" if any(_CJK.search(name) for name in names) else "en"
 
 
 def resolve_stage(data: MapData, initial_stage: str | None) -> str:
@@ -133,7 +154,9 @@ def render_html(data: MapData, title: str, initial_stage: str | None = None) -> 
         .get_template(TEMPLATE)
         .render(
             title=title,
-            lang=page_language(data),
+            lang=current_language(),
+            text_json=page_text(),
+            i18n_js=asset("i18n.js"),
             version=__version__,
             as_of=data.as_of.isoformat(),
             stages=data.stages,

@@ -1,0 +1,143 @@
+"""Which interface words of the wrong language a text shows, data aside.
+
+The demo's data is bilingual ("交付经理 Handover Manager", "Harbourline Façade Consultants"),
+so the data is taken out first: every string of the stored bundle (names, titles, ids,
+e-mails, notes...), also where a table cut it short ("James Whita…") or wrapped it over
+lines (whitespace is ignored on both sides). What is left is the interface: under zh-CN it
+must hold no English word (identifiers aside: finding codes, ``--options``, file formats),
+under en no Chinese character.
+"""
+
+from __future__ import annotations
+
+import html.parser
+import re
+from functools import lru_cache
+from typing import Any
+
+#: words that are names of formats, products and the tool itself, in every language
+NAMES = (
+    "GraphML",
+    "graphsvc",
+    "RACI",
+    "yEd",
+    "Gephi",
+    "JSON",
+    "CSV",
+    "PNG",
+    "SVG",
+    "PDF",
+    "HTML",
+    "API",
+    "A3",
+    "SQLite",
+)
+_WHITESPACE = re.compile(r"\s+")
+_IDENTIFIERS = re.compile(
+    r"--[a-z][a-z-]*"  # command-line options
+    r"|\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b"  # finding codes, NO_COLOR
+    r"|\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b"  # JSON keys, statuses written as values (on_leave)
+    r"|https?://\S+"
+    r"|[\w.+-]+@[\w-]+\.[\w.-]+"  # e-mail addresses
+    r"|\b[\w-]+\.(?:html|csv|json|graphml|svg|png|zip|md|xlsx)\b"  # file names
+)
+_ENGLISH = re.compile(r"[A-Za-z]{2,}")
+_CHINESE = re.compile("[\u3400-\u9fff\uf900-\ufaff]+")
+
+
+def data_strings(bundle: Any) -> list[str]:
+    """Every string the stored data holds, longest first, whitespace taken out."""
+    found: set[str] = set()
+
+    def walk(value: Any) -> None:
+        if isinstance(value, str):
+            squeezed = _WHITESPACE.sub("", value)
+            if squeezed:
+                found.add(squeezed)
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                walk(item)
+
+    walk(bundle)
+    return sorted(found, key=len, reverse=True)
+
+
+def without_data(text: str, data: list[str]) -> str:
+    """``text`` with whitespace, data (whole or cut short with …) and identifiers taken out."""
+    text = _IDENTIFIERS.sub(" ", text)
+    for name in NAMES:
+        text = text.replace(name, " ")
+    squeezed = _WHITESPACE.sub("", text)
+    squeezed = _without_cut_data(squeezed, _prefixes(tuple(data)))
+    for value in data:
+        if len(value) > 1 and value in squeezed:
+            squeezed = squeezed.replace(value, "\x00")
+    return squeezed
+
+
+@lru_cache(maxsize=4)
+def _prefixes(data: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(value[:end] for value in data for end in range(1, len(value)))
+
+
+def _without_cut_data(text: str, prefixes: frozenset[str]) -> str:
+    """Each "…" a table put after a value it cut: the longest data prefix before it goes."""
+    parts = text.split("…")
+    for index in range(len(parts) - 1):
+        before = parts[index]
+        for size in range(min(len(before), 80), 0, -1):
+            if before[-size:] in prefixes:
+                parts[index] = before[:-size] + "\x00"
+                break
+    return "".join(parts)
+
+
+def english_words(text: str, data: list[str]) -> list[str]:
+    """English left in ``text`` once the data is out (what a zh-CN reader must not see)."""
+    left = without_data(text, data)
+    return [_around(left, m) for m in _ENGLISH.finditer(left)]
+
+
+def chinese_words(text: str, data: list[str]) -> list[str]:
+    """Chinese left in ``text`` once the data is out (what an en reader must not see)."""
+    left = without_data(text, data)
+    return [_around(left, m) for m in _CHINESE.finditer(left)]
+
+
+def _around(text: str, match: re.Match[str]) -> str:
+    return text[max(0, match.start() - 12) : match.end() + 12].replace("\x00", "·")
+
+
+class _PageText(html.parser.HTMLParser):
+    """The text a reader meets on a page: its text and the attributes read out or shown."""
+
+    SHOWN = ("title", "alt", "aria-label", "placeholder", "value")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style"):
+            self._skip += 1
+        for name, value in attrs:
+            if name in self.SHOWN and value and not (tag == "meta" or (tag == "input" and name == "value")):
+                self.parts.append(value)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style") and self._skip:
+            self._skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+
+def page_text(markup: str) -> str:
+    parser = _PageText()
+    parser.feed(markup)
+    return "\n".join(parser.parts)

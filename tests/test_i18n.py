@@ -8,8 +8,8 @@ import re
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
-import click
 import pytest
 import typer.main
 from babel.messages.pofile import read_po
@@ -109,9 +109,9 @@ def test_days_and_numbers_are_written_the_reader_s_way() -> None:
         assert format_day(date(2026, 11, 22)) == "Nov 22, 2026"
 
 
-def _commands(command: click.Command, path: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], click.Command]]:
+def _commands(command: Any, path: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], Any]]:
     found = [(path, command)]
-    if isinstance(command, click.Group):
+    if hasattr(command, "commands"):
         for name, sub in command.commands.items():
             found += _commands(sub, (*path, name))
     return found

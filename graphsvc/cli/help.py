@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import click
 import typer.core
 
 from graphsvc.support.i18n import N_, gettext
+from graphsvc.support.text_width import truncate, width
 
 # click's own words in a help page, for the catalogs
 N_("Show this message and exit.")
@@ -68,7 +68,22 @@ def _short_help(command: Any, limit: int) -> str:
         return gettext(command.short_help)
     if not command.help:
         return ""
-    return click.utils.make_default_short_help(gettext(command.help), limit)
+    return _first_sentence(gettext(command.help), limit)
+
+
+def _first_sentence(text: str, limit: int) -> str:
+    """The help's first sentence (English or Chinese), cut to ``limit`` columns with "..."."""
+    words = " ".join(text.split("\n\n")[0].split())
+    for end in (". ", "。"):
+        if end in words:
+            words = words[: words.index(end) + len(end)].rstrip()
+            break
+    if width(words) <= limit:
+        return words
+    cut = truncate(words, max(limit - 2, 1)).rstrip("…")
+    if " " in cut and not cut.endswith(" "):
+        cut = cut[: cut.rindex(" ")]  # English: at a word's end
+    return cut.rstrip(" ,;:") + "..."
 
 
 class _PlainHelp:
@@ -94,11 +109,10 @@ class _PlainHelp:
                 with formatter.section(title):
                     formatter.write_dl(rows)
         if group:
-            commands = []
-            for name in command.list_commands(ctx):
-                sub = command.get_command(ctx, name)
-                if sub is not None and not sub.hidden:
-                    commands.append((name, _short_help(sub, limit=formatter.width - 6 - len(name))))
+            shown = [(name, command.get_command(ctx, name)) for name in command.list_commands(ctx)]
+            shown = [(name, sub) for name, sub in shown if sub is not None and not sub.hidden]
+            room = formatter.width - 6 - max((len(name) for name, _ in shown), default=0)
+            commands = [(name, _short_help(sub, limit=room)) for name, sub in shown]
             if commands:
                 with formatter.section(gettext("Commands")):
                     formatter.write_dl(commands)

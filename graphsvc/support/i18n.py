@@ -20,9 +20,6 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-from babel.dates import format_date
-from babel.numbers import format_decimal
-
 #: the languages the interface speaks, as BCP 47 tags
 LANGUAGES = ("zh-CN", "en")
 #: what is used when nothing says otherwise (the code's own words)
@@ -191,10 +188,14 @@ def babel_locale(language: str | None = None) -> str:
 
 def format_day(day: date) -> str:
     """A day as the reader writes it: 2026年11月22日, Nov 22, 2026."""
+    from babel.dates import format_date  # loaded on first use: it costs --help 30 ms
+
     return format_date(day, "medium", locale=babel_locale())
 
 
 def format_number(number: float, digits: int = 2) -> str:
     """A number with the reader's separators and at most ``digits`` decimals."""
+    from babel.numbers import format_decimal  # loaded on first use, like babel.dates
+
     pattern = "#,##0." + "#" * digits if digits else "#,##0"
     return format_decimal(number, format=pattern, locale=babel_locale())

@@ -41,6 +41,7 @@ from graphsvc.analysis.timeline import valid_on
 from graphsvc.analysis.view import ProjectView, edges_among
 from graphsvc.domain.defaults import OVERLOAD, STALE_DAYS
 from graphsvc.domain.model import Responsibility, Stage
+from graphsvc.support.i18n import N_, _, format_day, ngettext
 
 
 class Severity(str, Enum):
@@ -55,6 +56,29 @@ class Severity(str, Enum):
 
 
 _RANK = {severity: i for i, severity in enumerate(Severity)}
+
+#: how each severity reads for people (the JSON keeps ``critical`` etc.)
+_SEVERITY_LABELS = {
+    Severity.critical: N_("critical"),
+    Severity.high: N_("high"),
+    Severity.medium: N_("medium"),
+    Severity.low: N_("low"),
+}
+
+
+def severity_label(severity: Severity | str) -> str:
+    """A severity as a reader of the current language names it (严重 / critical)."""
+    return _(_SEVERITY_LABELS[Severity(severity)])
+
+
+def names_list(names: Iterable[str]) -> str:
+    """Names joined as the reader's language lists them (``A, B`` / ``A、B``)."""
+    return _(", ").join(names)
+
+
+def quoted_list(names: Iterable[str]) -> str:
+    """Names each in quotes, joined as the reader's language lists them."""
+    return names_list(f"“{name}”" for name in names)
 
 
 class Subject(BaseModel):
@@ -192,7 +216,7 @@ class _Judge:
                 continue
             score = (state.org not in orgs, state.title not in titles, cid not in linked_to_team, cid not in team)
             scored.append((score, view.name(cid), cid))
-        return [self.person(cid) for _, _, cid in sorted(scored)[:limit]]
+        return [self.person(cid) for _score, _name, cid in sorted(scored)[:limit]]
 
     def _team(self, stage_id: str) -> tuple[set[str], set[str]]:
         """A stage's team, and the people with a working line to someone in it (cached)."""
@@ -269,7 +293,7 @@ def _judge_duty(
     view = judge.view
     duty = judge.duty(resp)
     active_a = [c for c in view.holders(resp.id, "A") if view.active(c)]  # for the engagement check
-    fired = {code for code, _ in checks}
+    fired = {code for code, _who in checks}
     out: list[Finding] = []
     if "NO_ACCOUNTABLE" in fired:
         out.append(
@@ -278,49 +302,59 @@ def _judge_duty(
                 _pick(urgent, Severity.critical, Severity.high),
                 stage,
                 [duty],
-                f"Nobody is accountable for “{resp.name}” in stage {stage.name}.",
-                "Name exactly one accountable person.",
+                _("Nobody is accountable for “{duty}” in stage {stage}.").format(duty=resp.name, stage=stage.name),
+                _("Name exactly one accountable person."),
                 candidates=judge.candidates(stage, []),
             )
         )
     for code, several in checks:
         if code != "MULTIPLE_ACCOUNTABLE":
             continue
-        names = ", ".join(view.name(c) for c in several)
+        names = names_list(view.name(c) for c in several)
         out.append(
             judge.finding(
                 "MULTIPLE_ACCOUNTABLE",
                 _pick(urgent, Severity.high, Severity.medium),
                 stage,
                 [duty, *(judge.person(c) for c in several)],
-                f"{len(several)} people are accountable for “{resp.name}” ({names}); each may rely on the other.",
-                "Keep one accountable person; make the others Responsible or Consulted.",
+                _("{count} people are accountable for “{duty}” ({names}); each may rely on the other.").format(
+                    count=len(several), duty=resp.name, names=names
+                ),
+                _("Keep one accountable person; make the others Responsible or Consulted."),
             )
         )
     for cid in sorted(who[0] for code, who in checks if code == "OWNER_INACTIVE"):
-        status = view.state[cid].phrase
+        left = view.state[cid].status == "left"
         backups = view.backups.get(cid, [])
         if backups:
-            backup_names = ", ".join(view.name(b) for b in backups)
+            backup_names = names_list(view.name(b) for b in backups)
+            if left:
+                explanation = _("{person}, accountable for “{duty}”, has left; {backups} stands in as backup.")
+            else:
+                explanation = _("{person}, accountable for “{duty}”, is on leave; {backups} stands in as backup.")
             out.append(
                 judge.finding(
                     "OWNER_INACTIVE",
                     Severity.low,
                     stage,
                     [duty, judge.person(cid), *(judge.person(b) for b in backups)],
-                    f"{view.name(cid)}, accountable for “{resp.name}”, {status}; {backup_names} stands in as backup.",
-                    f"Confirm that {backup_names} covers the duty, or reassign it.",
+                    explanation.format(person=view.name(cid), duty=resp.name, backups=backup_names),
+                    _("Confirm that {backups} covers the duty, or reassign it.").format(backups=backup_names),
                 )
             )
         else:
+            if left:
+                explanation = _("{person}, accountable for “{duty}”, has left and has no active backup.")
+            else:
+                explanation = _("{person}, accountable for “{duty}”, is on leave and has no active backup.")
             out.append(
                 judge.finding(
                     "OWNER_INACTIVE",
                     _pick(urgent, Severity.critical, Severity.high),
                     stage,
                     [duty, judge.person(cid)],
-                    f"{view.name(cid)}, accountable for “{resp.name}”, {status} and has no active backup.",
-                    "Hand the duty to an active person or name a backup.",
+                    explanation.format(person=view.name(cid), duty=resp.name),
+                    _("Hand the duty to an active person or name a backup."),
                     candidates=judge.candidates(stage, [cid]),
                 )
             )
@@ -331,27 +365,30 @@ def _judge_duty(
                 _pick(urgent, Severity.medium, Severity.low),
                 stage,
                 [duty],
-                f"Nobody active is responsible for doing “{resp.name}”.",
-                "Assign an active person as Responsible.",
+                _("Nobody active is responsible for doing “{duty}”.").format(duty=resp.name),
+                _("Assign an active person as Responsible."),
                 candidates=judge.candidates(stage, []),
             )
         )
     for cid in active_a:
         org = view.org_of(cid)
         if org is None or org not in view.engaged:
-            where = (
-                f"{view.org_names.get(org, org)} no longer takes part in the project"
-                if org
-                else "they belong to no organisation"
-            )
+            if org:
+                explanation = _(
+                    "{person} is accountable for “{duty}”, but {organisation} no longer takes part in the project."
+                ).format(person=view.name(cid), duty=resp.name, organisation=view.org_names.get(org, org))
+            else:
+                explanation = _("{person} is accountable for “{duty}”, but they belong to no organisation.").format(
+                    person=view.name(cid), duty=resp.name
+                )
             out.append(
                 judge.finding(
                     "OWNER_ORG_NOT_ENGAGED",
                     _pick(urgent, Severity.high, Severity.medium),
                     stage,
                     [duty, judge.person(cid), *([judge.org(org)] if org else [])],
-                    f"{view.name(cid)} is accountable for “{resp.name}”, but {where}.",
-                    "Confirm the engagement or hand the duty to someone from an engaged organisation.",
+                    explanation,
+                    _("Confirm the engagement or hand the duty to someone from an engaged organisation."),
                     candidates=judge.candidates(stage, [cid]),
                 )
             )
@@ -380,20 +417,35 @@ def _expiring(judge: _Judge, stage: Stage, resp: Responsibility, urgent: bool) -
         )
         if successor:
             continue
-        role = "accountable" if assignment.raci == "A" else "responsible"
-        until = f"the stage ends on {ends}" if ends else "the stage ends"
+        explanation = _expiry_text(assignment.raci == "A", ends is not None).format(
+            person=view.name(assignment.contact),
+            duty=resp.name,
+            day=format_day(assignment.valid_to),
+            end=format_day(ends) if ends else "",
+        )
         out.append(
             judge.finding(
                 "EXPIRING_ASSIGNMENT",
                 _pick(urgent and assignment.valid_to - view.day <= timedelta(days=30), Severity.high, Severity.medium),
                 stage,
                 [judge.duty(resp), judge.person(assignment.contact)],
-                f"{view.name(assignment.contact)} stops being {role} for “{resp.name}” on {assignment.valid_to}, before {until}.",
-                "Line up a successor before the assignment ends.",
+                explanation,
+                _("Line up a successor before the assignment ends."),
                 candidates=judge.candidates(stage, [assignment.contact]),
             )
         )
     return out
+
+
+def _expiry_text(accountable: bool, stage_end_known: bool) -> str:
+    """The EXPIRING_ASSIGNMENT sentence, placeholders {person}, {duty}, {day} and {end}."""
+    if accountable:
+        if stage_end_known:
+            return _("{person} stops being accountable for “{duty}” on {day}, before the stage ends on {end}.")
+        return _("{person} stops being accountable for “{duty}” on {day}, before the stage ends.")
+    if stage_end_known:
+        return _("{person} stops being responsible for “{duty}” on {day}, before the stage ends on {end}.")
+    return _("{person} stops being responsible for “{duty}” on {day}, before the stage ends.")
 
 
 def _overload(judge: _Judge) -> list[Finding]:
@@ -412,8 +464,10 @@ def _overload(judge: _Judge) -> list[Finding]:
             Severity.medium,
             None,
             [judge.person(cid)],
-            f"{view.name(cid)} is accountable for {count} duties in active stages (limit {judge.limits.overload}).",
-            "Spread the accountable roles over more people.",
+            _("{person} is accountable for {count} duties in active stages (limit {limit}).").format(
+                person=view.name(cid), count=count, limit=judge.limits.overload
+            ),
+            _("Spread the accountable roles over more people."),
             stages=[s for s in judge.stages_of({cid}, "A") if view.phase[s.id] == "active"],
         )
         for cid, count in sorted(load.items())
@@ -520,7 +574,7 @@ def _handover(judge: _Judge, before: Stage, after: Stage) -> HandoverCheck:
     urgent = view.phase[before.id] == "active" or view.phase[after.id] == "active"
     stages = [judge.stage(before), judge.stage(after)]
     both = [before, after]
-    names: Callable[[list[str]], str] = lambda group: ", ".join(view.name(c) for c in group)  # noqa: E731
+    names: Callable[[list[str]], str] = lambda group: names_list(view.name(c) for c in group)  # noqa: E731
     unreachable: list[str] = []
     through: dict[str, list[str]] = {}
     neighbours = contracted(adjacency(view.graph), {_FROM: left})
@@ -532,20 +586,22 @@ def _handover(judge: _Judge, before: Stage, after: Stage) -> HandoverCheck:
         for separator in search.separators(owner):
             through.setdefault(cast(str, separator), []).append(owner)  # the merged root is never one
     if unreachable:
-        everyone = len(unreachable) == len(right)
+        if len(unreachable) == len(right):
+            explanation = _(
+                "No working line joins the accountables of {before} ({outgoing}) to those of {after} ({incoming})."
+            ).format(before=before.name, outgoing=names(left), after=after.name, incoming=names(right))
+        else:
+            explanation = _(
+                "No working line joins the accountables of {before} ({outgoing}) to {unreachable}, accountable in {after}."
+            ).format(before=before.name, outgoing=names(left), unreachable=names(unreachable), after=after.name)
         check.findings.append(
             judge.finding(
                 "HANDOVER_NO_PATH",
                 _pick(urgent, Severity.critical, Severity.high),
                 after,
                 stages + [judge.person(c) for c in left + unreachable],
-                f"No working line joins the accountables of {before.name} ({names(left)}) to "
-                + (
-                    f"those of {after.name} ({names(right)})."
-                    if everyone
-                    else f"{names(unreachable)}, accountable in {after.name}."
-                ),
-                "Introduce the owners on both sides to each other and log the contact.",
+                explanation,
+                _("Introduce the owners on both sides to each other and log the contact."),
                 stages=both,
             )
         )
@@ -556,9 +612,10 @@ def _handover(judge: _Judge, before: Stage, after: Stage) -> HandoverCheck:
                 _pick(urgent, Severity.high, Severity.medium),
                 after,
                 stages + [judge.person(point)] + [judge.person(c) for c in owners],
-                f"Every working line from the accountables of {before.name} to {names(owners)} in {after.name} "
-                f"runs through {view.name(point)}.",
-                f"Give them a direct line, or a second route that avoids {view.name(point)}.",
+                _(
+                    "Every working line from the accountables of {before} to {incoming} in {after} runs through {person}."
+                ).format(before=before.name, incoming=names(owners), after=after.name, person=view.name(point)),
+                _("Give them a direct line, or a second route that avoids {person}.").format(person=view.name(point)),
                 stages=both,
             )
         )
@@ -567,22 +624,36 @@ def _handover(judge: _Judge, before: Stage, after: Stage) -> HandoverCheck:
         others_left = [c for c in left if c != carrier]
         others_right = [c for c in right if c != carrier]
         if not others_left or not others_right:
-            why = f"no one else is accountable in {before.name if not others_left else after.name}"
+            why = _(
+                "{person} is accountable in both {before} and {after} and carries the handover alone: "
+                "no one else is accountable in {alone}."
+            )
         elif not _joined_without(view.graph, others_left, others_right, carrier):
-            why = f"no working line joins {names(others_left)} to {names(others_right)} without them"
+            why = _(
+                "{person} is accountable in both {before} and {after} and carries the handover alone: "
+                "no working line joins {outgoing} to {incoming} without them."
+            )
         else:
             why = ""
         if why:
+            explanation = why.format(
+                person=view.name(carrier),
+                before=before.name,
+                after=after.name,
+                alone=before.name if not others_left else after.name,
+                outgoing=names(others_left),
+                incoming=names(others_right),
+            )
             check.findings.append(
                 judge.finding(
                     "HANDOVER_SINGLE_POINT",
                     _pick(urgent, Severity.high, Severity.medium),
                     after,
                     stages + [judge.person(carrier)] + [judge.person(c) for c in others_left + others_right],
-                    f"{view.name(carrier)} is accountable in both {before.name} and {after.name} and carries "
-                    f"the handover alone: {why}.",
-                    f"Name a second person who knows both stages, or connect the other owners without "
-                    f"{view.name(carrier)}.",
+                    explanation,
+                    _(
+                        "Name a second person who knows both stages, or connect the other owners without {person}."
+                    ).format(person=view.name(carrier)),
                     stages=both,
                 )
             )
@@ -667,8 +738,10 @@ def _structure(judge: _Judge) -> list[Finding]:
                 Severity.medium if apart else Severity.low,
                 None,
                 [judge.person(point)],
-                f"If {view.name(point)} leaves, the project's working lines split into {len(groups)} groups ({sizes} people).",
-                f"Add lines that bypass {view.name(point)}, or name a backup.",
+                _("If {person} leaves, the project's working lines split into {count} groups ({sizes} people).").format(
+                    person=view.name(point), count=len(groups), sizes=sizes
+                ),
+                _("Add lines that bypass {person}, or name a backup.").format(person=view.name(point)),
                 groups=[[judge.person(c) for c in g] for g in groups],
                 stages=judge.stages_of(_cut_off(parts) | {point}),
             )
@@ -694,8 +767,10 @@ def _structure(judge: _Judge) -> list[Finding]:
                     judge.person(v),
                     *(Subject(kind="link", id=lid, name=f"{view.name(u)} – {view.name(v)}") for lid in link_ids),
                 ],
-                f"The line between {view.name(u)} and {view.name(v)} is the only one joining two parts of the project.",
-                "Add a second line between the two parts.",
+                _("The line between {person} and {other} is the only one joining two parts of the project.").format(
+                    person=view.name(u), other=view.name(v)
+                ),
+                _("Add a second line between the two parts."),
                 stages=judge.stages_of(_cut_off(parts) | {u, v}),
             )
         )
@@ -761,11 +836,14 @@ def _stale(judge: _Judge, lines: list[OwnerLine]) -> list[Finding]:
             continue
         a, b = line.pair
         used: date | None = line.data["used"]
-        when = (
-            f"was last used {(view.day - used).days} days ago ({used})" if used else "has never been recorded as used"
-        )
         on_handover = bool(line.handover_stages)
-        where = "on a handover path" if on_handover else "both owners"
+        explanation = _stale_text(on_handover, used is not None).format(
+            person=view.name(a),
+            other=view.name(b),
+            days=(view.day - used).days if used else 0,
+            day=format_day(used) if used else "",
+            limit=limit,
+        )
         concerned = {s.id for s in judge.stages_of({a, b}, "AR")} | {s.id for s in line.handover_stages}
         out.append(
             judge.finding(
@@ -780,12 +858,34 @@ def _stale(judge: _Judge, lines: list[OwnerLine]) -> list[Finding]:
                         for lid in line.data["communicates"]
                     ),
                 ],
-                f"The line between {view.name(a)} and {view.name(b)} ({where}) {when}; the limit is {limit} days.",
-                f"Have {view.name(a)} and {view.name(b)} get in touch and log it.",
+                explanation,
+                _("Have {person} and {other} get in touch and log it.").format(person=view.name(a), other=view.name(b)),
                 stages=[s for s in view.stages if s.id in concerned],
             )
         )
     return out
+
+
+def _stale_text(on_handover: bool, used: bool) -> str:
+    """The STALE_LINK sentence, placeholders {person}, {other}, {days}, {day} and {limit}."""
+    if on_handover:
+        if used:
+            return _(
+                "The line between {person} and {other} (on a handover path) was last used {days} days ago ({day}); "
+                "the limit is {limit} days."
+            )
+        return _(
+            "The line between {person} and {other} (on a handover path) has never been recorded as used; "
+            "the limit is {limit} days."
+        )
+    if used:
+        return _(
+            "The line between {person} and {other} (both owners) was last used {days} days ago ({day}); "
+            "the limit is {limit} days."
+        )
+    return _(
+        "The line between {person} and {other} (both owners) has never been recorded as used; the limit is {limit} days."
+    )
 
 
 def _silos(judge: _Judge) -> list[Finding]:
@@ -819,16 +919,22 @@ def _silos(judge: _Judge) -> list[Finding]:
             other = people[b]
             if any(x in adj and not other.isdisjoint(adj[x]) for x in people[a]):
                 continue
-            titles = ", ".join(f"“{d.name}”" for d in duties)
+            titles = quoted_list(d.name for d in duties)
             out.append(
                 judge.finding(
                     "ORG_SILO",
                     _pick(phase == "active", Severity.medium, Severity.low),
                     stage,
                     [judge.org(a), judge.org(b), *(judge.duty(d) for d in duties)],
-                    f"{view.org_names.get(a, a)} and {view.org_names.get(b, b)} share {titles} in {stage.name}, "
-                    "but none of their people have a direct line.",
-                    "Introduce a counterpart on each side.",
+                    _(
+                        "{organisation} and {other} share {duties} in {stage}, but none of their people have a direct line."
+                    ).format(
+                        organisation=view.org_names.get(a, a),
+                        other=view.org_names.get(b, b),
+                        duties=titles,
+                        stage=stage.name,
+                    ),
+                    _("Introduce a counterpart on each side."),
                 )
             )
     return out
@@ -843,8 +949,8 @@ def _isolated(judge: _Judge) -> list[Finding]:
             _pick(cid in urgent_people, Severity.high, Severity.medium),
             None,
             [judge.person(cid)],
-            f"{view.name(cid)} owns a duty but has no working line to anyone in the project.",
-            f"Connect {view.name(cid)} with the stage team.",
+            _("{person} owns a duty but has no working line to anyone in the project.").format(person=view.name(cid)),
+            _("Connect {person} with the stage team.").format(person=view.name(cid)),
             stages=judge.stages_of({cid}, "AR"),
         )
         for cid in view.all_owners()
@@ -895,36 +1001,53 @@ def present(findings: list[Finding], stage_id: str | None = None) -> list[Findin
     return grouped(chosen)
 
 
-#: how a group of low findings of one code reads: (explanation, remedy); {n}: how many
-_GROUP_TEXT = {
-    "STALE_LINK": ("{n} lines between owners are worth refreshing.", "Have each pair get in touch and log it."),
-    "BRIDGE_LINK": (
-        "{n} lines are each the only one joining a person with a duty to the owners.",
-        "Add a second line for each.",
-    ),
-    "SINGLE_POINT_OF_FAILURE": (
-        "{n} people each connect someone with a duty to the owners on their own.",
-        "Add lines that bypass them, or name backups.",
-    ),
-    "OWNER_INACTIVE": (
-        "{n} absent accountables are covered by an active backup.",
-        "Confirm that each backup covers the duty, or reassign it.",
-    ),
-    "NO_RESPONSIBLE": (
-        "{n} duties in coming stages have nobody active responsible yet.",
-        "Assign an active person as Responsible to each.",
-    ),
-    "ORG_SILO": (
-        "{n} pairs of organisations sharing a duty in a coming stage have no direct line.",
-        "Introduce a counterpart on each side.",
-    ),
-}
-
-
 def group_wording(code: str, count: int) -> tuple[str, str]:
     """How a group of ``count`` low findings of ``code`` reads: (explanation, remedy)."""
-    explanation, remedy = _GROUP_TEXT.get(code, ("{n} findings of this kind.", "See each member."))
-    return explanation.format(n=count), remedy
+    n = count
+    if code == "STALE_LINK":
+        explanation = ngettext(
+            "{n} line between owners is worth refreshing.", "{n} lines between owners are worth refreshing.", n
+        )
+        remedy = _("Have each pair get in touch and log it.")
+    elif code == "BRIDGE_LINK":
+        explanation = ngettext(
+            "{n} line is the only one joining a person with a duty to the owners.",
+            "{n} lines are each the only one joining a person with a duty to the owners.",
+            n,
+        )
+        remedy = _("Add a second line for each.")
+    elif code == "SINGLE_POINT_OF_FAILURE":
+        explanation = ngettext(
+            "{n} person connects someone with a duty to the owners on their own.",
+            "{n} people each connect someone with a duty to the owners on their own.",
+            n,
+        )
+        remedy = _("Add lines that bypass them, or name backups.")
+    elif code == "OWNER_INACTIVE":
+        explanation = ngettext(
+            "{n} absent accountable is covered by an active backup.",
+            "{n} absent accountables are covered by an active backup.",
+            n,
+        )
+        remedy = _("Confirm that each backup covers the duty, or reassign it.")
+    elif code == "NO_RESPONSIBLE":
+        explanation = ngettext(
+            "{n} duty in a coming stage has nobody active responsible yet.",
+            "{n} duties in coming stages have nobody active responsible yet.",
+            n,
+        )
+        remedy = _("Assign an active person as Responsible to each.")
+    elif code == "ORG_SILO":
+        explanation = ngettext(
+            "{n} pair of organisations sharing a duty in a coming stage has no direct line.",
+            "{n} pairs of organisations sharing a duty in a coming stage have no direct line.",
+            n,
+        )
+        remedy = _("Introduce a counterpart on each side.")
+    else:
+        explanation = ngettext("{n} finding of this kind.", "{n} findings of this kind.", n)
+        remedy = _("See each member.")
+    return explanation.format(n=n), remedy
 
 
 def flat(findings: list[Finding]) -> list[Finding]:

@@ -5,6 +5,20 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from graphsvc.analysis.findings import ProjectAnalysis
+from graphsvc.support.i18n import N_, _
+
+#: how each health share is named for people (the JSON keeps the field names)
+HEALTH_LABELS = {
+    "single_accountable": N_("one accountable"),
+    "robust_handovers": N_("robust handovers"),
+    "fresh_owner_links": N_("fresh owner links"),
+    "contact_completeness": N_("complete contacts"),
+}
+
+
+def health_label(field: str) -> str:
+    """A health share's name in the reader's language (a field of ``Health``)."""
+    return _(HEALTH_LABELS[field])
 
 
 class Share(BaseModel):

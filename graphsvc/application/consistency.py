@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from graphsvc.domain.bundle import BundleError, canonical_dict, parse_bundle
 from graphsvc.store.base import Store
+from graphsvc.support.i18n import _
 
 
 def check(store: Store) -> list[str]:
@@ -21,7 +22,7 @@ def check(store: Store) -> list[str]:
         if isinstance(rows, list):
             ids = [row["id"] for row in rows]
             if len(ids) != len(set(ids)):
-                problems.append(f"{kind}: duplicate ids")
+                problems.append(_("{kind}: duplicate ids").format(kind=kind))
     try:
         parse_bundle(data)
     except BundleError as exc:

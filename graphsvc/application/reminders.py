@@ -33,7 +33,8 @@ from graphsvc.domain.bundle import Bundle
 from graphsvc.domain.defaults import REMINDER_DAYS
 from graphsvc.domain.model import Assignment, Contact, Responsibility, Stage
 from graphsvc.store.base import NotFound, Store, read_as
-from graphsvc.support.text_width import COLUMNS, truncate, wrap
+from graphsvc.support.i18n import _, format_day
+from graphsvc.support.text_width import COLUMNS, pad, truncate, width, wrap
 
 
 class ReminderError(ValueError):
@@ -174,7 +175,13 @@ def _stages(duties: list[Duty]) -> list[Subject]:
 
 
 def _who(person: Person) -> str:
-    return f"{person.name} ({person.org.name})" if person.org else person.name
+    if person.org is None:
+        return person.name
+    return _("{person} ({organisation})").format(person=person.name, organisation=person.org.name)
+
+
+def _days_error(days: int) -> ReminderError:
+    return ReminderError(_("days must be at least 1, got {days}").format(days=days))
 
 
 def view_reminders(
@@ -182,7 +189,7 @@ def view_reminders(
 ) -> list[Reminder]:
     """The reminders of one resolved project view (``snapshot`` is the data it was built from)."""
     if days < 1:
-        raise ReminderError(f"days must be at least 1, got {days}")
+        raise _days_error(days)
     day = view.day
     project = Subject(kind="project", id=view.project.id, name=view.project.name)
     owners = [c for c in view.all_owners() if owner is None or c == owner]
@@ -200,7 +207,15 @@ def view_reminders(
             age = (day - latest).days if latest else None
             if age is not None and age <= days:
                 continue
-            since = f"last logged contact {latest}, {age} days ago" if latest else "no logged contact at all"
+            if latest:
+                message = _(
+                    "{owner} has no working communication line in {project}; "
+                    "last logged contact {day}, {days} days ago (limit {limit})."
+                ).format(owner=me.name, project=project.name, day=format_day(latest), days=age, limit=days)
+            else:
+                message = _(
+                    "{owner} has no working communication line in {project}; no logged contact at all (limit {limit})."
+                ).format(owner=me.name, project=project.name, limit=days)
             out.append(
                 Reminder(
                     project=project,
@@ -211,7 +226,7 @@ def view_reminders(
                     links=[],
                     responsibilities=duties,
                     stages=_stages(duties),
-                    message=f"{me.name} has no working communication line in {project.name}; {since} (limit {days}).",
+                    message=message,
                 )
             )
             continue
@@ -222,11 +237,13 @@ def view_reminders(
                 continue
             them = _person(view, other)
             if used:
-                message = (
-                    f"{me.name} has not been in touch with {_who(them)} for {age} days (last {used}; limit {days})."
-                )
+                message = _(
+                    "{owner} has not been in touch with {other} for {days} days (last {day}; limit {limit})."
+                ).format(owner=me.name, other=_who(them), days=age, day=format_day(used), limit=days)
             else:
-                message = f"{me.name} has never been recorded in touch with {_who(them)} (limit {days})."
+                message = _("{owner} has never been recorded in touch with {other} (limit {limit}).").format(
+                    owner=me.name, other=_who(them), limit=days
+                )
             out.append(
                 Reminder(
                     project=project,
@@ -249,7 +266,7 @@ def project_reminders(
 ) -> list[Reminder]:
     """Reminders of one project as of ``day``: a pure function of its snapshot."""
     if days < 1:
-        raise ReminderError(f"days must be at least 1, got {days}")
+        raise _days_error(days)
     return view_reminders(build_view(snapshot, project_id, day), snapshot, days, owner)
 
 
@@ -281,15 +298,15 @@ def reminders_report(
     project they own something in. Raises NotFound for an unknown project or contact and
     ReminderError for days below 1 or neither project nor owner given."""
     if days < 1:
-        raise ReminderError(f"days must be at least 1, got {days}")
+        raise _days_error(days)
     if project_id is None and owner is None:
-        raise ReminderError("give a project, an owner, or both")
+        raise ReminderError(_("give a project, an owner, or both"))
     day = as_of or date.today()
     contact = None
     if owner is not None:
         found = read_as(store, Contact, [owner])
         if not found:
-            raise NotFound(f"no contact {owner!r}")
+            raise NotFound(_("no contact {contact!r}").format(contact=owner))
         contact = found[0]
     if project_id is not None:
         project_ids = [project_id]
@@ -323,30 +340,65 @@ def reminders_report(
 # -- text -------------------------------------------------------------------------------------
 
 
+def _right(text: str, columns: int) -> str:
+    return " " * max(0, columns - width(text)) + text
+
+
 def reminders_text(report: RemindersReport) -> str:
     """A table for the terminal, two lines per reminder, at most ``COLUMNS`` wide."""
-    if report.project is not None:
-        scope = f"{report.project.name} ({report.project.id})"
-        if report.owner is not None:
-            scope += f", owner {report.owner.name} ({report.owner.id})"
+    day = report.as_of.isoformat()  # a table's heading: ISO, as its LAST column
+    if report.project is not None and report.owner is not None:
+        heading = _(
+            "reminders for {project} ({project_id}), owner {owner} ({owner_id}), as of {day}: "
+            "not in touch for more than {days} days"
+        ).format(
+            project=report.project.name,
+            project_id=report.project.id,
+            owner=report.owner.name,
+            owner_id=report.owner.id,
+            day=day,
+            days=report.days,
+        )
+    elif report.project is not None:
+        heading = _(
+            "reminders for {project} ({project_id}), as of {day}: not in touch for more than {days} days"
+        ).format(project=report.project.name, project_id=report.project.id, day=day, days=report.days)
     else:
         assert report.owner is not None
-        scope = f"{report.owner.name} ({report.owner.id}) in {len(report.projects)} project(s)"
-    lines = [*wrap(f"reminders for {scope}, as of {report.as_of}: not in touch for more than {report.days} days"), ""]
+        heading = _(
+            "reminders for {owner} ({owner_id}) in {count} project(s), as of {day}: "
+            "not in touch for more than {days} days"
+        ).format(
+            owner=report.owner.name, owner_id=report.owner.id, count=len(report.projects), day=day, days=report.days
+        )
+    lines = [*wrap(heading), ""]
     if not report.reminders:
-        lines.append("nothing overdue")
+        lines.append(_("nothing overdue"))
         return "\n".join(lines)
     across = report.project is None
     lead = " " * 19
-    lines.append(f"{'DAYS':>5}  {'LAST':10}  {'PROJECT: ' if across else ''}OWNER → NOT IN TOUCH WITH (ORGANISATION)")
-    lines.append(f"{lead}DUTIES")
+    columns = (
+        _("PROJECT: OWNER → NOT IN TOUCH WITH (ORGANISATION)")
+        if across
+        else _("OWNER → NOT IN TOUCH WITH (ORGANISATION)")
+    )
+    lines.append(_right(_("DAYS"), 5) + "  " + pad(_("LAST"), 10) + "  " + columns)
+    lines.append(lead + _("DUTIES"))
     for r in report.reminders:
-        days = "never" if r.days_since is None else str(r.days_since)
-        other = _who(r.other) if r.other else "(no working line)"
-        line = f"{r.project.name}: " if across else ""
-        line += f"{r.owner.name} → {other}"
-        lines.append(f"{days:>5}  {str(r.last_contact or '—'):10}  " + truncate(line, COLUMNS - len(lead)))
-        duties = "; ".join(f"{d.raci} {d.name} ({d.stage.name})" for d in r.responsibilities)
-        lines += wrap(duties or "(no duty on the day)", lead)
-    lines += ["", f"{report.count} reminder(s)"]
+        days = _("never") if r.days_since is None else str(r.days_since)
+        other = _who(r.other) if r.other else _("(no working line)")
+        line = _("{owner} → {other}").format(owner=r.owner.name, other=other)
+        if across:
+            line = _("{project}: {line}").format(project=r.project.name, line=line)
+        last = str(r.last_contact or "—")
+        lines.append(_right(days, 5) + "  " + pad(last, 10) + "  " + truncate(line, COLUMNS - len(lead)))
+        duties = _("; ").join(
+            _("{letter} {duty} ({stage})").format(letter=d.raci, duty=d.name, stage=d.stage.name)
+            for d in r.responsibilities
+        )
+        lines += wrap(duties or _("(no duty on the day)"), lead)
+    lines += [
+        "",
+        _("{count} reminder(s)").format(count=report.count),
+    ]
     return "\n".join(lines)

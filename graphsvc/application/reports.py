@@ -27,6 +27,7 @@ from graphsvc.domain.bundle import Bundle
 from graphsvc.domain.model import Row
 from graphsvc.store.base import NotFound, Store, cache_token
 from graphsvc.support.gc_pause import paused_gc
+from graphsvc.support.i18n import _
 
 
 class ProjectReport(BaseModel):
@@ -71,7 +72,7 @@ def project_report(
     if stage_id is not None:
         match = [s for s in view.stages if s.id == stage_id]
         if not match:
-            raise NotFound(f"project {project_id!r} has no stage {stage_id!r}")
+            raise NotFound(_("project {project!r} has no stage {stage!r}").format(project=project_id, stage=stage_id))
         stage = Subject(kind="stage", id=match[0].id, name=match[0].name)
     analysis = analyse(view, limits)
     findings = present(analysis.findings, stage_id)

@@ -28,6 +28,7 @@ from graphsvc.analysis.findings import Severity, present, project_findings
 from graphsvc.analysis.view import build_view
 from graphsvc.application.demo import SCENARIO_DAY
 from graphsvc.domain.bundle import parse_bundle
+from graphsvc.support.i18n import use_language
 
 HERE = Path(__file__).resolve().parent
 TODAY = SCENARIO_DAY.isoformat()
@@ -1140,7 +1141,8 @@ def _findings_section(builders: dict[str, Builder]) -> list[str]:
     ]
     for b in builders.values():
         bundle = parse_bundle(b.bundle())
-        shown = present(project_findings(build_view(bundle, b.project_id, SCENARIO_DAY)))
+        with use_language("en"):  # the README is English, whatever the shell's locale
+            shown = present(project_findings(build_view(bundle, b.project_id, SCENARIO_DAY)))
         counts = Counter(f.severity.value for f in shown)
         summary = ", ".join(f"{counts[s.value]} {s.value}" for s in Severity)
         out += ["", f"### `{b.project_id}`: {len(shown)} entries ({summary})", ""]

@@ -74,5 +74,8 @@ def _path_lines(path: ContactPath) -> list[str]:
     )
     lines = wrap(head, rest="    ")
     for hop in path.hops:
-        lines += wrap(f"{hop.source.name} → {hop.target.name}: {hop.reason}", "      ", "        ")
+        step = _("{source} → {target}: {reason}").format(
+            source=hop.source.name, target=hop.target.name, reason=hop.reason
+        )
+        lines += wrap(step, "      ", "        ")
     return lines

@@ -97,7 +97,7 @@ class PathAnswer(BaseModel):
     candidates: list[Subject]
     as_of: date
     #: the person to contact: the one the cheapest path reaches
-    contact: ContactCard | None
+    contact: ContactCard
     #: set when the target has left: whom the answer reaches instead
     successor: Successor | None = None
     paths: list[ContactPath]

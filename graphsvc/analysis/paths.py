@@ -263,22 +263,21 @@ def successors(data: Bundle) -> dict[str, str]:
     continue from that day with the successor in their place. The successor is whoever
     most of those continuations went to (ties: the smaller id); nobody if none did."""
     left_on = {c.id: c.since for c in data.contacts if c.status == "left" and c.since is not None}
-    if not left_on:
-        return {}
+    days = set(left_on.values())
     begun: dict[tuple[object, ...], list[str]] = defaultdict(list)  # the holder left out -> holders
     for link in data.links:
-        if link.valid_from is not None:
+        if link.valid_from in days:
             begun["source", link.kind, link.target, link.valid_from].append(link.source)
             begun["target", link.kind, link.source, link.valid_from].append(link.target)
     for assignment in data.assignments:
-        if assignment.valid_from is not None:
+        if assignment.valid_from in days:
             begun["duty", assignment.responsibility, assignment.raci, assignment.valid_from].append(assignment.contact)
     taken: dict[str, Counter[str]] = defaultdict(Counter)
     rows: list[Link | Assignment] = [*data.links, *data.assignments]
-    for row in rows:
+    for row in (row for row in rows if row.valid_to in days):
         for holder, place in _holders(row):
-            if row.valid_to is not None and left_on.get(holder) == row.valid_to:
-                taken[holder].update(c for c in begun[(*place, row.valid_to)] if c != holder)
+            if left_on.get(holder) == row.valid_to:
+                taken[holder].update(c for c in begun.get((*place, row.valid_to), []) if c != holder)
     return {leaver: min(counts, key=lambda c: (-counts[c], c)) for leaver, counts in taken.items() if counts}
 
 

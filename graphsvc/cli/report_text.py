@@ -7,7 +7,6 @@ import typer
 
 from graphsvc.analysis.findings import Finding, Severity
 from graphsvc.analysis.health import Health, Share
-from graphsvc.analysis.paths import PathAnswer
 from graphsvc.application.reports import PortfolioReport, ProjectReport, ProjectSummary
 from graphsvc.support.text_width import COLUMNS, pad, truncate, width, wrap
 
@@ -140,17 +139,4 @@ def portfolio_text(report: PortfolioReport, projects: list[ProjectSummary], find
     if not findings:
         lines.append("no findings")
     lines += more_line(more)
-    return "\n".join(lines)
-
-
-def paths_text(answer: PathAnswer) -> str:
-    lines = [
-        f"from {answer.source.name} to {answer.target_kind} {answer.target!r}, as of {answer.as_of}",
-        f"resolved as {answer.resolved_as}: " + ", ".join(c.name for c in answer.candidates),
-        "",
-    ]
-    for path in answer.paths:
-        lines.append(f"#{path.rank}  cost {path.cost:g}  {path.summary}")
-        for hop in path.hops:
-            lines.append(f"      {hop.source.name} → {hop.target.name}: {hop.reason}")
     return "\n".join(lines)

@@ -149,7 +149,8 @@ def path_command(
     from graphsvc.analysis.paths import PathError
     from graphsvc.application.error_body import path_error_body
     from graphsvc.application.reports import contact_paths
-    from graphsvc.cli.report_text import paths_text
+    from graphsvc.cli.path_text import paths_text
+    from graphsvc.support.i18n import _
 
     with configured_store() as store:
         try:
@@ -158,6 +159,7 @@ def path_command(
             code = EXIT_NOT_FOUND if exc.status == 404 else EXIT_NO_ANSWER
             if as_json:  # the API's error body, on stdout as every --json answer
                 typer.echo(path_error_body(exc).model_dump_json(indent=2))
-            nearest = f"\nnearest reachable: {', '.join(n.name for n in exc.nearest)}" if exc.nearest else ""
+            people = _(", ").join(n.name for n in exc.nearest)
+            nearest = "\n" + _("nearest reachable: {people}").format(people=people) if exc.nearest else ""
             raise fail(f"error: {exc}{nearest}", code) from exc
     typer.echo(answer.model_dump_json(indent=2) if as_json else paths_text(answer))

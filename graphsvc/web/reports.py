@@ -87,7 +87,9 @@ def get_paths(
     k: int = Query(3, ge=1, le=20, description="how many paths"),
     as_of: Day | None = Query(None, description="as of this day (default today)"),
 ) -> PathAnswer:
-    """Whom to contact about a target, and through whom: the k cheapest working paths."""
+    """Whom to contact about a target and how (title, organisation, preferred channel, phones
+    and e-mails as the key may see them; a successor for someone who left), and through
+    whom: the k cheapest working paths."""
     return contact_paths(store_of(request), source, target, k, as_of)
 
 

@@ -40,6 +40,7 @@ from pydantic import BaseModel
 from graphsvc.domain.bundle import Problem
 from graphsvc.domain.dates import iso_text
 from graphsvc.domain.model import KINDS, Participation
+from graphsvc.support.i18n import gettext as _
 
 PARTICIPATIONS = "project_organizations"
 #: every sheet name a spreadsheet may hold
@@ -59,16 +60,26 @@ class Issue(BaseModel):
     message: str
 
     def __str__(self) -> str:
-        where = [
-            part
-            for part in (
-                self.sheet,
-                f"row {self.row}" if self.row is not None else None,
-                f"column {self.column}" if self.column else None,
-            )
-            if part
-        ]
-        return f"{', '.join(where)}: {self.message}" if where else self.message
+        """The issue with its place, in the reader's language: "contacts, row 3, column emails: ..."."""
+        return self._place().format(sheet=self.sheet, row=self.row, column=self.column, message=self.message)
+
+    def _place(self) -> str:
+        row, column = self.row is not None, bool(self.column)
+        if self.sheet:
+            if row and column:
+                return _("{sheet}, row {row}, column {column}: {message}")
+            if row:
+                return _("{sheet}, row {row}: {message}")
+            if column:
+                return _("{sheet}, column {column}: {message}")
+            return _("{sheet}: {message}")
+        if row and column:
+            return _("row {row}, column {column}: {message}")
+        if row:
+            return _("row {row}: {message}")
+        if column:
+            return _("column {column}: {message}")
+        return "{message}"
 
 
 @dataclass
@@ -230,10 +241,12 @@ class Conversion:
 
     def locate_all(self, problems: Iterable[Problem]) -> list[Issue]:
         """Every problem located, less the per-row echoes of a missing required column."""
+        # the bundle's reason for a missing field, in English or as it reads translated
+        required_missing = {"required field is missing", _("required field is missing")}
         return [
             self.locate(p)
             for p in problems
-            if not ((p.array, p.field) in self.missing_columns and p.reason == "required field is missing")
+            if not ((p.array, p.field) in self.missing_columns and p.reason in required_missing)
         ]
 
     @staticmethod
@@ -255,18 +268,27 @@ def sheets_to_bundle(sheets: Iterable[Sheet]) -> Conversion:
         key = sheet.name.strip().lower()
         if key not in SHEETS:
             if not sheet.header and not sheet.rows:
-                conversion.warnings.append(Issue(sheet=sheet.name, message=f"empty sheet ignored (in {sheet.source})"))
+                conversion.warnings.append(
+                    Issue(sheet=sheet.name, message=_("empty sheet ignored (in {file})").format(file=sheet.source))
+                )
             else:
                 conversion.errors.append(
                     Issue(
                         sheet=sheet.name,
-                        message=f"unknown sheet {sheet.name!r} in {sheet.source}; expected one of {', '.join(SHEETS)}",
+                        message=_("unknown sheet {sheet!r} in {file}; expected one of {sheets}").format(
+                            sheet=sheet.name, file=sheet.source, sheets=", ".join(SHEETS)
+                        ),
                     )
                 )
             continue
         if key in by_name:
             conversion.errors.append(
-                Issue(sheet=sheet.name, message=f"sheet {key!r} given twice ({by_name[key].source} and {sheet.source})")
+                Issue(
+                    sheet=sheet.name,
+                    message=_("sheet {sheet!r} given twice ({first} and {second})").format(
+                        sheet=key, first=by_name[key].source, second=sheet.source
+                    ),
+                )
             )
             continue
         by_name[key] = sheet
@@ -296,34 +318,40 @@ def _columns(conversion: Conversion, key: str, sheet: Sheet) -> list[str | None]
                     row=sheet.header_row,
                     column=name,
                     cell=f"{column_letter(position)}{sheet.header_row}",
-                    message=f"column {name!r} given twice",
+                    message=_("column {column!r} given twice").format(column=name),
                 )
             )
             columns.append(None)
         elif name not in allowed:
-            hint = (
-                f"list a project's organisations in the {PARTICIPATIONS} sheet"
-                if key == "projects" and name == "organizations"
-                else f"expected one of {', '.join(allowed)}"
-            )
+            if key == "projects" and name == "organizations":
+                message = _("unknown column {column!r}; list a project's organisations in the {sheet} sheet").format(
+                    column=name, sheet=PARTICIPATIONS
+                )
+            else:
+                message = _("unknown column {column!r}; expected one of {columns}").format(
+                    column=name, columns=", ".join(allowed)
+                )
             conversion.errors.append(
                 Issue(
                     sheet=sheet.name,
                     row=sheet.header_row,
                     column=name,
                     cell=f"{column_letter(position)}{sheet.header_row}",
-                    message=f"unknown column {name!r}; {hint}",
+                    message=message,
                 )
             )
             columns.append(None)
         else:
             placed.positions[name] = position
             columns.append(name)
-    for name, (_, required) in allowed.items():
+    for name, (_shape_of, required) in allowed.items():
         if required and name not in placed.positions and sheet.rows:
             conversion.errors.append(
                 Issue(
-                    sheet=sheet.name, row=sheet.header_row, column=name, message=f"required column {name!r} is missing"
+                    sheet=sheet.name,
+                    row=sheet.header_row,
+                    column=name,
+                    message=_("required column {column!r} is missing").format(column=name),
                 )
             )
             conversion.missing_columns.add((key, name))
@@ -354,7 +382,9 @@ def _records(conversion: Conversion, key: str, sheet: Sheet) -> list[dict[str, A
                         sheet=sheet.name,
                         row=number,
                         cell=f"{column_letter(position)}{number}",
-                        message=f"a value in column {column_letter(position)}, which has no name in the header row",
+                        message=_("a value in column {letter}, which has no name in the header row").format(
+                            letter=column_letter(position)
+                        ),
                     )
                 )
             elif name:
@@ -363,7 +393,7 @@ def _records(conversion: Conversion, key: str, sheet: Sheet) -> list[dict[str, A
             skipped.append(number)
             continue
         for empty in skipped:  # only empty rows followed by data: trailing ones are Excel's padding
-            conversion.warnings.append(Issue(sheet=sheet.name, row=empty, message="empty row skipped"))
+            conversion.warnings.append(Issue(sheet=sheet.name, row=empty, message=_("empty row skipped")))
         skipped = []
         records.append(record)
         placed.rows.append(number)
@@ -390,7 +420,7 @@ def _attach_participations(conversion: Conversion, sheet: Sheet) -> None:
         if project_id is None:
             if (PARTICIPATIONS, "project") not in conversion.missing_columns:
                 conversion.errors.append(
-                    conversion.issue(PARTICIPATIONS, number, "project", "required field is missing")
+                    conversion.issue(PARTICIPATIONS, number, "project", _("required field is missing"))
                 )
             continue
         if project_id not in index_of:
@@ -399,14 +429,16 @@ def _attach_participations(conversion: Conversion, sheet: Sheet) -> None:
                     PARTICIPATIONS,
                     number,
                     "project",
-                    f"project {project_id!r} is not in the projects sheet (a project's organisations are "
-                    "replaced as a whole, so list the project there too)",
+                    _(
+                        "project {project!r} is not in the projects sheet (a project's organisations are "
+                        "replaced as a whole, so list the project there too)"
+                    ).format(project=project_id),
                 )
             )
             continue
         items.setdefault(index_of[project_id], []).append((record, number))
     for index, entries in items.items():
         entries.sort(key=lambda entry: _participation_key(entry[0]))
-        projects[index]["organizations"] = [record for record, _ in entries]
-        for position, (_, number) in enumerate(entries):
+        projects[index]["organizations"] = [record for record, _number in entries]
+        for position, (_record, number) in enumerate(entries):
             conversion.participation_rows[(index, position)] = number

@@ -325,6 +325,7 @@ def test_the_package_over_http_and_the_command_line_is_in_the_asked_language(cli
     with _client(cli_env) as client:
         asked = client.get(f"/api/v1/projects/{PID}/handover.zip", params={"as_of": "2026-11-22", "lang": "zh-CN"})
         assert asked.content == chinese
+        assert Manifest.model_validate_json(unzip(chinese)["manifest.json"]).language == "zh-CN"
         header = client.get(
             f"/api/v1/projects/{PID}/handover.zip", params={"as_of": "2026-11-22"}, headers={"Accept-Language": "zh-CN"}
         )

@@ -54,7 +54,12 @@ def store():
 def data_and_codes() -> list[str]:
     """What a message may quote as it is: the file's cells, file and sheet names, column names."""
     words = {str(v) for rows in SHEET_ROWS.values() for row in rows for v in row if v not in (None, "")}
-    words |= {name for name, _ in FILES} | set(SHEET_ROWS) | set(SHEETS) | {c for columns in COLUMNS.values() for c in columns}
+    words |= (
+        {name for name, _ in FILES}
+        | set(SHEET_ROWS)
+        | set(SHEETS)
+        | {c for columns in COLUMNS.values() for c in columns}
+    )
     words |= {"s-zhao", "赵磊", "13700007777", "13900001001"}
     return sorted((w.replace(" ", "") for w in words), key=len, reverse=True)
 
@@ -126,3 +131,37 @@ def test_the_upload_s_dry_run_answers_in_the_asked_language(store):
     ]
     assert all(english_words(text, data_and_codes()) == [] for text in messages), messages
     assert "已跳过空行" in {w.message for w in chinese.warnings}
+
+
+def test_sheets_and_columns_may_be_named_in_chinese():
+    """A workbook with Chinese tab and column names imports as its English-named twin."""
+    english = {
+        "organizations": [["id", "name", "kind"], ["o-b", "滨江建设", "contractor"]],
+        "contacts": [
+            ["id", "name", "org", "title", "emails", "phones"],
+            ["c-wang", "王建国", "o-b", "项目经理", "wang@b.example.cn", "139 0000 1001"],
+        ],
+        "projects": [["id", "name"], ["p-1", "云庭"]],
+        "project_organizations": [["project", "org", "role"], ["p-1", "o-b", "施工"]],
+        "stages": [["id", "project", "name", "order"], ["s-1", "p-1", "施工", 1]],
+        "responsibilities": [["id", "stage", "name"], ["r-1", "s-1", "消防验收"]],
+        "assignments": [["id", "contact", "responsibility", "raci"], ["a-1", "c-wang", "r-1", "A"]],
+    }
+    chinese = {
+        "单位": [["编号", "名称", "类型"], english["organizations"][1]],
+        "联系人": [["编号", "姓名", "单位", "职务", "邮箱", "电话"], english["contacts"][1]],
+        "项目": [["编号", "名称"], english["projects"][1]],
+        "项目参与单位": [["项目", "单位", "角色"], english["project_organizations"][1]],
+        "阶段": [["编号", "项目", "名称", "序号"], english["stages"][1]],
+        "职责": [["编号", "阶段", "名称"], english["responsibilities"][1]],
+        "职责分工": [["编号", "联系人", "职责", "角色"], english["assignments"][1]],
+    }
+    exports = []
+    for sheets in (english, chinese):
+        with EmbeddedStore() as fresh:
+            files = [(f"{name}.csv", _csv(rows)) for name, rows in sheets.items()]
+            report = run_import(fresh, read_files(files), dry_run=False)
+            assert report.committed and not report.errors, report.errors
+            exports.append(fresh.export())
+    assert exports[0] == exports[1]
+    assert exports[1].assignments[0].raci == "A" and exports[1].projects[0].organizations[0].role == "施工"

@@ -13,8 +13,9 @@ Conventions (the README's "Spreadsheet import" says the same):
   ``project_organizations`` (columns project, org, role, valid_from, valid_to), holds the
   organisations taking part in each project, one per row.
 - The first non-empty row holds the column names: the field names (case and surrounding
-  spaces ignored). Unknown sheets and unknown columns are errors naming them; a sheet with
-  nothing in it is ignored with a warning.
+  spaces ignored), or their Chinese names (``COLUMN_ALIASES``: 姓名, 电话, 邮件...); sheets
+  may be named in Chinese too (``SHEET_ALIASES``: 联系人, 单位...). Unknown sheets and
+  unknown columns are errors naming them; a sheet with nothing in it is ignored with a warning.
 - An empty cell means "not given": the field's default applies.
 - List fields (emails, phones, tags, participants): items separated by ``;`` (or the
   full-width ``；``) or by line breaks within the cell. Commas are kept as text.
@@ -47,6 +48,75 @@ PARTICIPATIONS = "project_organizations"
 SHEETS: tuple[str, ...] = (*KINDS, PARTICIPATIONS)
 
 _SPLIT = re.compile(r"[;；\r\n]+")
+
+#: Chinese sheet names, as a team names its tabs, for the bundle arrays
+SHEET_ALIASES: dict[str, str] = {
+    "单位": "organizations",
+    "联系人": "contacts",
+    "人员": "contacts",
+    "人员履历": "contact_history",
+    "项目": "projects",
+    "阶段": "stages",
+    "职责": "responsibilities",
+    "职责分工": "assignments",
+    "联络线": "links",
+    "沟通记录": "interactions",
+    "项目参与单位": PARTICIPATIONS,
+}
+#: Chinese column names, each standing for the first of its fields the sheet has (角色 is
+#: ``raci`` in assignments, ``role`` in project_organizations); the report names the field
+COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
+    "编号": ("id",),
+    "姓名": ("name",),
+    "名称": ("name",),
+    "单位": ("org",),
+    "单位编号": ("org",),
+    "职务": ("title",),
+    "状态": ("status",),
+    "起始日期": ("since",),
+    "邮件": ("emails",),
+    "邮箱": ("emails",),
+    "电话": ("phones",),
+    "首选联系方式": ("preferred_channel",),
+    "语言": ("language",),
+    "标签": ("tags",),
+    "备注": ("notes",),
+    "类型": ("kind",),
+    "项目": ("project",),
+    "项目编号": ("project",),
+    "阶段": ("stage",),
+    "阶段编号": ("stage",),
+    "序号": ("order",),
+    "开始日期": ("start",),
+    "结束日期": ("end",),
+    "说明": ("description",),
+    "描述": ("description",),
+    "联系人": ("contact",),
+    "人员": ("contact",),
+    "人员编号": ("contact",),
+    "职责": ("responsibility",),
+    "职责编号": ("responsibility",),
+    "角色": ("raci", "role"),
+    "生效日期": ("valid_from",),
+    "失效日期": ("valid_to",),
+    "发起人": ("source",),
+    "对方": ("target",),
+    "最近联系": ("last_contact",),
+    "权重": ("weight",),
+    "渠道": ("channel",),
+    "时间": ("at",),
+    "参与人": ("participants",),
+    "摘要": ("summary",),
+    "发件人": ("sender",),
+}
+
+
+def field_named(name: str, allowed: Iterable[str]) -> str:
+    """The field a column name stands for in a sheet with these fields (itself if none)."""
+    fields = set(allowed)
+    if name in fields:
+        return name
+    return next((field for field in COLUMN_ALIASES.get(name, ()) if field in fields), name)
 
 
 class Issue(BaseModel):
@@ -266,6 +336,7 @@ def sheets_to_bundle(sheets: Iterable[Sheet]) -> Conversion:
     by_name: dict[str, Sheet] = {}
     for sheet in sheets:
         key = sheet.name.strip().lower()
+        key = SHEET_ALIASES.get(key, key)
         if key not in SHEETS:
             if not sheet.header and not sheet.rows:
                 conversion.warnings.append(
@@ -307,7 +378,7 @@ def _columns(conversion: Conversion, key: str, sheet: Sheet) -> list[str | None]
     placed = conversion.placed[key]
     for position, raw in enumerate(sheet.header):
         text = cell_value(raw)
-        name = text.lower() if isinstance(text, str) else ""
+        name = field_named(text.lower(), allowed) if isinstance(text, str) else ""
         if not name:
             columns.append("")
             continue

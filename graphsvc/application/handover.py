@@ -57,7 +57,7 @@ from graphsvc.application.maps.panel import severity_chips
 from graphsvc.application.maps.render import asset, install_translations, render_raci, visual_dir
 from graphsvc.application.maps.svg import stage_svg
 from graphsvc.application.reports import ProjectReport, project_report
-from graphsvc.application.safe_export import clean_graph, csv_bytes, finalize
+from graphsvc.application.safe_export import clean_graph, csv_bytes, finalize, xml_text
 from graphsvc.domain.bundle import Bundle, _all_references, dump_bundle
 from graphsvc.domain.model import KINDS, Row, Stage, StageStatus
 from graphsvc.store.base import Store
@@ -633,7 +633,9 @@ def _render(template: str, project: Subject, as_of: date, **context: object) -> 
             stale_days=Thresholds().stale_days,
             chips=severity_chips(default_legend()),  # the map's palette, text chosen to read
             lang=current_language(),
-            project=project,
+            # a value put into a message (``_("...%(project)s", project=...)``) bypasses
+            # ``finalize``: the project's name is made XML-safe here
+            project=project.model_copy(update={"name": xml_text(project.name)}),
             **context,
         )
         .encode("utf-8")

@@ -38,6 +38,7 @@ from graphsvc.cli.main import app as main_app
 from graphsvc.domain.bundle import dump_bundle
 from graphsvc.store.base import NotFound
 from graphsvc.store.embedded import EmbeddedStore
+from graphsvc.support.i18n import use_language
 from graphsvc.web.app import create_app
 
 from scenarios import healthy
@@ -278,6 +279,63 @@ def test_the_same_data_gives_the_same_bytes(demo):
     later = build_handover(demo, PID, date(2026, 12, 1))
     assert later != first
     assert Manifest.model_validate_json(unzip(later)["manifest.json"]).as_of == date(2026, 12, 1)
+
+
+def test_the_package_speaks_the_language_it_is_built_in_and_stays_deterministic(demo):
+    """zh-CN and en packages differ in their words (pages, CSV headers, manifest descriptions),
+    not in their codes, ids or data; each is the same bytes for the same data."""
+    packages = {}
+    for language in ("zh-CN", "en"):
+        with use_language(language):
+            packages[language] = build_handover(demo, PID, DAY)
+            assert build_handover(demo, PID, DAY) == packages[language], language
+    assert packages["zh-CN"] != packages["en"]
+    zh, en = unzip(packages["zh-CN"]), unzip(packages["en"])
+    assert set(zh) == set(en)
+    for path in ("index.html", "findings.html", "raci.html", "findings.csv", "roster.csv", "raci.csv"):
+        assert zh[path] != en[path], path
+    assert zh["bundle.json"] == en["bundle.json"]
+
+    assert '<html lang="zh-CN">' in text(zh, "index.html") and '<html lang="en">' in text(en, "index.html")
+    assert "截至 2026年11月22日" in text(zh, "index.html") and "as of Nov 22, 2026" in text(en, "index.html")
+    assert "交接包" in text(zh, "index.html") and "Handover package" in text(en, "index.html")
+
+    zh_columns, zh_roster = csv_rows(zh, "roster.csv")
+    en_columns, en_roster = csv_rows(en, "roster.csv")
+    assert en_columns == ROSTER_COLUMNS and zh_columns[:3] == ["编号", "姓名", "单位编号"]
+    assert [list(r.values()) for r in zh_roster] == [list(r.values()) for r in en_roster]  # codes and data stay
+    zh_columns, zh_findings = csv_rows(zh, "findings.csv")
+    assert zh_columns[:2] == ["严重程度", "问题代码"] and csv_rows(en, "findings.csv")[0] == FINDINGS_COLUMNS
+    assert [r["问题代码"] for r in zh_findings] == [r["code"] for r in csv_rows(en, "findings.csv")[1]]
+    assert {r["严重程度"] for r in zh_findings} <= {s.value for s in Severity}
+
+    zh_manifest, en_manifest = (Manifest.model_validate_json(p["manifest.json"]) for p in (zh, en))
+    assert (zh_manifest.language, en_manifest.language) == ("zh-CN", "en")
+    descriptions = {f.path: f.description for f in zh_manifest.files}
+    assert (
+        descriptions["index.html"] == "首页"
+        and {f.path: f.description for f in en_manifest.files}["index.html"] == "start page"
+    )
+    assert [f.path for f in zh_manifest.files] == [f.path for f in en_manifest.files]
+
+
+def test_the_package_over_http_and_the_command_line_is_in_the_asked_language(cli_env, tmp_path):
+    with use_language("zh-CN"):
+        chinese = build_handover(cli_env, PID, DAY)
+    with _client(cli_env) as client:
+        asked = client.get(f"/api/v1/projects/{PID}/handover.zip", params={"as_of": "2026-11-22", "lang": "zh-CN"})
+        assert asked.content == chinese
+        assert Manifest.model_validate_json(unzip(chinese)["manifest.json"]).language == "zh-CN"
+        header = client.get(
+            f"/api/v1/projects/{PID}/handover.zip", params={"as_of": "2026-11-22"}, headers={"Accept-Language": "zh-CN"}
+        )
+        assert header.content == chinese
+    out = tmp_path / "handover.zip"
+    done = CliRunner().invoke(
+        _cli_app(), ["--lang", "zh-CN", "handover", "--project", PID, "--out", str(out), "--as-of", "2026-11-22"]
+    )
+    assert done.exit_code == 0, done.output
+    assert out.read_bytes() == chinese
 
 
 @pytest.mark.neo4j

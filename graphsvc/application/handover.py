@@ -15,8 +15,11 @@
 | ``bundle.json`` | the project snapshot as a canonical bundle (``graphsvc import`` reads it) |
 | ``manifest.json`` | project, as-of date, generator, and sha256 and size of every other entry |
 
+The package speaks the language in force (``graphsvc.support.i18n``): our pages
+(``visual/handover_*.html.j2``), the maps, the CSV headers and the manifest's descriptions;
+codes, ids, GraphML attribute names and the CSV cells' codes stay as they are.
 The zip is deterministic: entries in sorted order, every timestamp the as-of day at 00:00,
-fixed permissions, so the same data and day give byte-identical zips. Every HTML page
+fixed permissions, so the same data, day and language give byte-identical zips. Every HTML page
 (ours and the maps) is self-contained; ours escape every stored string (Jinja2 autoescape)
 and carry a Content-Security-Policy that forbids scripts and network access. CSV files are
 UTF-8 with a byte-order mark so that Excel opens Chinese text correctly, and every cell
@@ -40,7 +43,7 @@ from xml.etree import ElementTree
 
 import networkx as nx
 from defusedxml import ElementTree as safe_xml
-from jinja2 import DictLoader, Environment, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from pydantic import BaseModel, Field
 
 from graphsvc import __version__
@@ -51,14 +54,15 @@ from graphsvc.application.maps import ALL_STAGES, MapData, project_graph, render
 from graphsvc.application.maps import raci as raci_matrix
 from graphsvc.application.maps.model import default_legend
 from graphsvc.application.maps.panel import severity_chips
-from graphsvc.application.maps.render import asset, install_translations, render_raci
+from graphsvc.application.maps.render import asset, install_translations, render_raci, visual_dir
 from graphsvc.application.maps.svg import stage_svg
 from graphsvc.application.reports import ProjectReport, project_report
-from graphsvc.application.safe_export import clean_graph, csv_bytes, finalize
+from graphsvc.application.safe_export import clean_graph, csv_bytes, finalize, xml_text
 from graphsvc.domain.bundle import Bundle, _all_references, dump_bundle
-from graphsvc.domain.model import KINDS, Row, Stage
+from graphsvc.domain.model import KINDS, Row, Stage, StageStatus
 from graphsvc.store.base import Store
-from graphsvc.support.i18n import current_language
+from graphsvc.support.i18n import N_, current_language, format_day, gettext
+from graphsvc.support.i18n import gettext as _
 
 FORMAT: Final = "graphsvc-handover"
 VERSION: Final = 1
@@ -86,6 +90,10 @@ class Manifest(BaseModel):
     project: Subject
     as_of: date
     generated_by: str = Field(description="the graphsvc version that wrote the package")
+    language: str = Field(
+        "en",
+        description="the language of the pages, CSV headers and descriptions (zh-CN or en); codes and ids never change",
+    )
     stages: list[Subject] = Field(description="the project's stages, in order")
     findings: dict[Severity, int] = Field(description="findings per severity as of the day")
     rows: dict[str, int] = Field(description="rows per kind in bundle.json")
@@ -114,8 +122,83 @@ RACI_PAGE = "raci.html"
 
 def _share(share: Share) -> str:
     if share.value is None:
-        return "n/a"
+        return _("n/a")
     return f"{share.value:.0%} ({share.count}/{share.total})"
+
+
+def in_context(message: str) -> str:
+    """The text of a message written ``context|text``, in the current language.
+
+    The context tells translators what a bare word is (a CSV header, a severity, a stage's
+    status) and keeps it apart from the same English word meaning something else
+    elsewhere; English shows the text after the last ``|``.
+    """
+    return gettext(message).rpartition("|")[2]
+
+
+SEVERITY_WORDS: Final = {
+    Severity.critical: N_("severity|critical"),
+    Severity.high: N_("severity|high"),
+    Severity.medium: N_("severity|medium"),
+    Severity.low: N_("severity|low"),
+}
+PHASE_WORDS: Final = {
+    StageStatus.planned: N_("stage status|planned"),
+    StageStatus.active: N_("stage status|active"),
+    StageStatus.done: N_("stage status|done"),
+}
+
+
+def severity_word(severity: Severity) -> str:
+    return in_context(SEVERITY_WORDS[severity])
+
+
+def phase_word(phase: StageStatus | str) -> str:
+    words: dict[str, str] = {status.value: message for status, message in PHASE_WORDS.items()}
+    value = _value(phase)
+    return in_context(words[value]) if value in words else value
+
+
+#: the header of each CSV column in the reader's language: in English the column's name
+#: (stable, what scripts read), in Chinese words; the cells' codes and ids never change
+CSV_HEADERS: Final = {
+    "id": N_("CSV header|id"),
+    "name": N_("CSV header|name"),
+    "org_id": N_("CSV header|org_id"),
+    "org_name": N_("CSV header|org_name"),
+    "title": N_("CSV header|title"),
+    "status": N_("CSV header|status"),
+    "emails": N_("CSV header|emails"),
+    "phones": N_("CSV header|phones"),
+    "preferred_channel": N_("CSV header|preferred_channel"),
+    "language": N_("CSV header|language"),
+    "duties": N_("CSV header|duties"),
+    "duty_ids": N_("CSV header|duty_ids"),
+    "tags": N_("CSV header|tags"),
+    "severity": N_("CSV header|severity"),
+    "code": N_("CSV header|code"),
+    "project_id": N_("CSV header|project_id"),
+    "stage_id": N_("CSV header|stage_id"),
+    "stage_name": N_("CSV header|stage_name"),
+    "subject_ids": N_("CSV header|subject_ids"),
+    "subject_names": N_("CSV header|subject_names"),
+    "explanation": N_("CSV header|explanation"),
+    "remedy": N_("CSV header|remedy"),
+    "candidate_ids": N_("CSV header|candidate_ids"),
+    "candidate_names": N_("CSV header|candidate_names"),
+    "stage_order": N_("CSV header|stage_order"),
+    "duty_id": N_("CSV header|duty_id"),
+    "duty_name": N_("CSV header|duty_name"),
+    "duty_flag": N_("CSV header|duty_flag"),
+    "person_id": N_("CSV header|person_id"),
+    "person_name": N_("CSV header|person_name"),
+    "raci": N_("CSV header|raci"),
+}
+
+
+def csv_headers(columns: list[str]) -> list[str]:
+    """The header row of a CSV file in the reader's language (a column without words: its name)."""
+    return [in_context(CSV_HEADERS[column]) if column in CSV_HEADERS else column for column in columns]
 
 
 def _value(value: object) -> str:
@@ -170,7 +253,7 @@ def importable(store: Store, snapshot: Bundle) -> Bundle:
     missing the snapshot is returned unchanged.
     """
     rows: dict[str, dict[str, Row]] = {kind: {row.id: row for row in snapshot.rows(kind)} for kind in KINDS}
-    for _ in range(10):
+    for _attempt in range(10):
         raw = {
             kind: [(i, row.model_dump(mode="json")) for i, row in enumerate(found.values())]
             for kind, found in rows.items()
@@ -248,7 +331,7 @@ def roster_csv(view: ProjectView) -> bytes:
                 ],
             )
         )
-    return csv_bytes(ROSTER_COLUMNS, [row for _, row in sorted(people)])
+    return csv_bytes(csv_headers(ROSTER_COLUMNS), [row for _, row in sorted(people)])
 
 
 FINDINGS_COLUMNS = [
@@ -283,7 +366,7 @@ def findings_csv(report: ProjectReport) -> bytes:
         ]
         for f in flat(report.findings)
     ]
-    return csv_bytes(FINDINGS_COLUMNS, rows)
+    return csv_bytes(csv_headers(FINDINGS_COLUMNS), rows)
 
 
 def handover_graph(snapshot: Bundle, view: ProjectView, data: MapData | None = None) -> nx.MultiDiGraph[str]:
@@ -456,8 +539,8 @@ def drawing(graph: nx.MultiDiGraph[str], data: MapData) -> None:
             severity=severity,
         )
     edges = {e.id: e for e in data.edges}
-    for _, _, key, attrs in graph.edges(keys=True, data=True):
-        edge_type, _, ref = str(key).partition(":")
+    for _source, _target, key, attrs in graph.edges(keys=True, data=True):
+        edge_type, _colon, ref = str(key).partition(":")
         drawn = edges.get(_MAP_EDGE_PREFIX.get(edge_type, "?") + ref)
         attrs["marks"] = ";".join(drawn.marks) if drawn else ""
         attrs["severity"] = _value(drawn.severity) if drawn and drawn.severity else ""
@@ -525,132 +608,8 @@ def _yed_drawing(attrs: dict[str, Any]) -> ElementTree.Element:
 
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
-_BASE = """<!DOCTYPE html>
-<html lang="{{ lang }}">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="{{ csp }}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="graphsvc {{ version }}">
-<title>{% block title %}{% endblock %}</title>
-<style>
-body { font-family: system-ui, -apple-system, "Segoe UI", "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif;
-       margin: 2rem auto; max-width: 72rem; padding: 0 1rem; color: #1f2933; line-height: 1.45; }
-h1 { margin-bottom: .2rem; } h2 { margin-top: 2rem; border-bottom: 1px solid #d9e2ec; padding-bottom: .2rem; }
-.meta { color: #52606d; } code { background: #f0f4f8; padding: 0 .25rem; border-radius: 3px; }
-table { border-collapse: collapse; width: 100%; margin: .5rem 0; }
-th, td { text-align: left; vertical-align: top; padding: .35rem .5rem; border-bottom: 1px solid #e4e7eb; }
-th { background: #f5f7fa; }
-.sev { display: inline-block; min-width: 4.5rem; padding: 0 .4rem; border-radius: 3px; color: #fff; font-size: .85em; text-align: center; }
-{% for severity, (background, text) in chips.items() %}.{{ severity }} { background: {{ background }}; color: {{ text }}; } {% endfor %}
-.finding { border: 1px solid #e4e7eb; border-radius: 4px; padding: .6rem .8rem; margin: .6rem 0; }
-.finding p { margin: .3rem 0; } .muted { color: #52606d; font-size: .9em; }
-ul.files li { margin: .2rem 0; }
-{% block style %}{% endblock %}
-</style>
-</head>
-<body>
-{% block body %}{% endblock %}
-<p class="muted">graphsvc {{ version }} · {{ project.id }} · as of {{ as_of }}</p>
-</body>
-</html>
-"""
-
-_HEALTH = """<table>
-<tr><th>measure</th><th>value</th><th>what it counts</th></tr>
-<tr><td>one accountable</td><td>{{ share(report.health.single_accountable) }}</td><td>duties of open stages with exactly one active Accountable</td></tr>
-<tr><td>robust handovers</td><td>{{ share(report.health.robust_handovers) }}</td><td>checked handovers into open stages (someone accountable on both sides) with no handover finding</td></tr>
-<tr><td>fresh owner links</td><td>{{ share(report.health.fresh_owner_links) }}</td><td>working lines between owners used in the last {{ stale_days }} days</td></tr>
-<tr><td>complete contacts</td><td>{{ share(report.health.contact_completeness) }}</td><td>people with a title, an organisation and an e-mail or phone</td></tr>
-</table>
-<p>{% for severity, n in report.counts.items() %}<span class="sev {{ severity.value }}">{{ n }} {{ severity.value }}</span> {% endfor %}</p>
-"""
-
-_INDEX = """{% extends "base" %}
-{% block title %}Handover: {{ project.name }} ({{ as_of }}){% endblock %}
-{% block body %}
-<h1>{{ project.name }}</h1>
-<p class="meta">Handover package · project <code>{{ project.id }}</code> · as of <strong>{{ as_of }}</strong>
- · {{ people }} people · {{ orgs }} organisations · {{ stages|length }} stages</p>
-{% if description %}<p>{{ description }}</p>{% endif %}
-
-<h2>Health and findings</h2>
-{% include "health" %}
-<p><a href="findings.html">Findings report</a> · <a href="findings.csv">findings.csv</a> (one row per finding)</p>
-{% if urgent %}
-<table>
-<tr><th>severity</th><th>stage</th><th>finding</th></tr>
-{% for f in urgent %}<tr><td><span class="sev {{ f.severity.value }}">{{ f.severity.value }}</span></td>
-<td>{{ f.stage.name if f.stage else "project-wide" }}</td><td>{{ f.explanation }}</td></tr>
-{% endfor %}</table>
-{% if more %}<p class="muted">{{ more }} more in the <a href="findings.html">findings report</a>.</p>{% endif %}
-{% endif %}
-
-<h2>Relationship maps</h2>
-<p><a href="{{ all_map }}">All stages</a></p>
-<table>
-<tr><th>#</th><th>stage</th><th>status on {{ as_of }}</th><th>start</th><th>end</th><th>duties</th><th>findings</th><th>map</th><th>picture</th><th>RACI</th></tr>
-{% for s in stages %}<tr><td>{{ s.order }}</td><td>{{ s.name }}</td><td>{{ s.phase }}</td><td>{{ s.start }}</td><td>{{ s.end }}</td>
-<td>{{ s.duties }}</td><td>{{ s.findings }}</td><td><a href="{{ s.href }}">map</a></td><td><a href="{{ s.svg }}">SVG</a></td>
-<td><a href="{{ s.raci }}">matrix</a></td></tr>
-{% endfor %}</table>
-<p><a href="raci.html">RACI matrix of every stage</a> (duties × people; vacant duties and several accountables marked)
- · <a href="raci.csv">raci.csv</a> (one row per duty and person holding a letter)</p>
-
-<h2>People</h2>
-<p><a href="roster.csv">roster.csv</a>: every person around the project, with organisation, title and status as of
-{{ as_of }}, e-mails, phones, preferred channel and the duties they hold (RACI letters). UTF-8; opens in Excel.</p>
-
-<h2>Data</h2>
-<ul class="files">
-<li><a href="graph.graphml">graph.graphml</a>: organisations, people, stages and duties with their lines as of {{ as_of }}, for Gephi or yEd,
-laid out as the map (node attributes <code>x</code>, <code>y</code>, <code>color</code>, <code>r</code>/<code>g</code>/<code>b</code>, <code>organization</code>, finding <code>marks</code> and <code>severity</code>)</li>
-<li><a href="bundle.json">bundle.json</a>: the project's data with its history, importable with <code>graphsvc import bundle.json</code></li>
-<li><a href="manifest.json">manifest.json</a>: the package contents with SHA-256 checksums</li>
-</ul>
-<p class="muted">Everything here works offline: open the files from the unzipped folder.</p>
-{% endblock %}
-"""
-
-_FINDINGS = """{% extends "base" %}
-{% block title %}Findings: {{ project.name }} ({{ as_of }}){% endblock %}
-{% block body %}
-<p><a href="index.html">← handover index</a></p>
-<h1>Findings: {{ project.name }}</h1>
-<p class="meta">project <code>{{ project.id }}</code> · as of <strong>{{ as_of }}</strong> · {{ report.findings|length }} findings, most severe first</p>
-{% include "health" %}
-{% for f in report.findings %}
-<div class="finding">
-<p><span class="sev {{ f.severity.value }}">{{ f.severity.value }}</span> <code>{{ f.code }}</code>
- · {{ f.stage.name if f.stage else "project-wide" }}</p>
-<p>{{ f.explanation }}</p>
-<p><strong>Remedy:</strong> {{ f.remedy }}</p>
-<p class="muted">Concerns: {% for s in f.subjects %}{{ s.name }} <code>{{ s.id }}</code>{% if not loop.last %}, {% endif %}{% endfor %}</p>
-{% if f.candidates %}<p>Could take over: {% for c in f.candidates %}{{ c.name }} <code>{{ c.id }}</code>{% if not loop.last %}, {% endif %}{% endfor %}</p>{% endif %}
-{% if f.groups %}<p class="muted">Groups: {% for g in f.groups %}[{% for c in g %}{{ c.name }}{% if not loop.last %}, {% endif %}{% endfor %}]{% if not loop.last %} / {% endif %}{% endfor %}</p>{% endif %}
-{% if f.members %}<ul>{% for m in f.members %}<li>{{ m.explanation }}</li>{% endfor %}</ul>{% endif %}
-</div>
-{% else %}
-<p>No findings.</p>
-{% endfor %}
-{% endblock %}
-"""
-
-
-_RACI = """{% extends "base" %}
-{% block title %}RACI: {{ project.name }} ({{ as_of }}){% endblock %}
-{% block style %}{{ raci_css }}{% endblock %}
-{% block body %}
-<p><a href="index.html">← handover index</a></p>
-<h1>RACI matrix: {{ project.name }}</h1>
-<p class="meta">project <code>{{ project.id }}</code> · as of <strong>{{ as_of }}</strong> · who holds which letter in each stage,
-at the stage's time · <a href="raci.csv">raci.csv</a></p>
-{{ tables }}
-{% endblock %}
-"""
-
 _ENV = Environment(
-    loader=DictLoader({"base": _BASE, "health": _HEALTH, "index": _INDEX, "findings": _FINDINGS, "raci": _RACI}),
+    loader=FileSystemLoader(str(visual_dir())),
     autoescape=True,
     undefined=StrictUndefined,
     keep_trailing_newline=True,
@@ -660,17 +619,23 @@ _ENV = Environment(
 install_translations(_ENV)
 
 
-def _render(template: str, project: Subject, **context: object) -> bytes:
+def _render(template: str, project: Subject, as_of: date, **context: object) -> bytes:
+    """One of our pages (``visual/handover_<template>.html.j2``) in the current language."""
     return (
-        _ENV.get_template(template)
+        _ENV.get_template(f"handover_{template}.html.j2")
         .render(
             csp=_CSP,
             version=__version__,
             share=_share,
+            severity_word=severity_word,
+            as_of=as_of.isoformat(),
+            day=format_day(as_of),
             stale_days=Thresholds().stale_days,
             chips=severity_chips(default_legend()),  # the map's palette, text chosen to read
             lang=current_language(),
-            project=project,
+            # a value put into a message (``_("...%(project)s", project=...)``) bypasses
+            # ``finalize``: the project's name is made XML-safe here
+            project=project.model_copy(update={"name": xml_text(project.name)}),
             **context,
         )
         .encode("utf-8")
@@ -684,7 +649,7 @@ def index_html(parts: _Parts) -> bytes:
         {
             "order": s.order,
             "name": s.name,
-            "phase": _value(view.phase[s.id]),
+            "phase": phase_word(view.phase[s.id]),
             "start": s.start.isoformat() if s.start else "",
             "end": s.end.isoformat() if s.end else "",
             "duties": len(view.responsibilities.get(s.id, [])),
@@ -716,18 +681,17 @@ def findings_html(report: ProjectReport) -> bytes:
 
 def raci_html(parts: _Parts) -> bytes:
     """Every stage's RACI matrix, one table each (the tables of the map page)."""
-    day = parts.report.as_of.isoformat()
     return _render(
         "raci",
         project=parts.report.project,
-        as_of=day,
-        tables=render_raci(parts.data.raci, day),
+        as_of=parts.report.as_of,
+        tables=render_raci(parts.data.raci, parts.report.as_of.isoformat()),
         raci_css=asset("raci.css"),
     )
 
 
 def raci_csv(data: MapData) -> bytes:
-    return csv_bytes(raci_matrix.CSV_COLUMNS, raci_matrix.csv_rows(data.raci))
+    return csv_bytes(csv_headers(raci_matrix.CSV_COLUMNS), raci_matrix.csv_rows(data.raci))
 
 
 # -- the zip -----------------------------------------------------------------------------
@@ -742,24 +706,25 @@ _MEDIA = {
 
 
 def _describe(path: str, view: ProjectView) -> str:
+    """What a file of the package is, for the manifest's reader, in the current language."""
     fixed = {
-        "index.html": "start page",
-        "findings.html": "findings report",
-        "findings.csv": "findings, one row per finding (UTF-8 with BOM)",
-        "roster.csv": "contact roster with duties as of the day (UTF-8 with BOM)",
-        "graph.graphml": "project graph as of the day, laid out as the map (GraphML)",
-        RACI_PAGE: "RACI matrix of every stage",
-        "raci.csv": "RACI letters, one row per duty and person (UTF-8 with BOM)",
-        "bundle.json": "project snapshot as a graphsvc bundle",
-        ALL_STAGES_MAP: "relationship map, all stages",
+        "index.html": _("start page"),
+        "findings.html": _("findings report"),
+        "findings.csv": _("findings, one row per finding (UTF-8 with BOM)"),
+        "roster.csv": _("contact roster with duties as of the day (UTF-8 with BOM)"),
+        "graph.graphml": _("project graph as of the day, laid out as the map (GraphML)"),
+        RACI_PAGE: _("RACI matrix of every stage"),
+        "raci.csv": _("RACI letters, one row per duty and person (UTF-8 with BOM)"),
+        "bundle.json": _("project snapshot as a graphsvc bundle"),
+        ALL_STAGES_MAP: _("relationship map, all stages"),
     }
     if path in fixed:
         return fixed[path]
     for stage in view.stages:
         if stage_map_path(stage) == path:
-            return f"relationship map, stage {stage.order}: {stage.name}"
+            return _("relationship map, stage {order}: {stage}").format(order=stage.order, stage=stage.name)
         if stage_svg_path(stage) == path:
-            return f"picture of the map (SVG), stage {stage.order}: {stage.name}"
+            return _("picture of the map (SVG), stage {order}: {stage}").format(order=stage.order, stage=stage.name)
     return ""
 
 
@@ -798,6 +763,7 @@ def handover_files(store: Store, project_id: str, as_of: date | None = None) -> 
         project=parts.report.project,
         as_of=day,
         generated_by=f"graphsvc {__version__}",
+        language=current_language(),
         stages=[Subject(kind="stage", id=s.id, name=s.name) for s in parts.view.stages],
         findings=parts.report.counts,
         rows=parts.bundle.counts(),

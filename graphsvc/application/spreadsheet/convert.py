@@ -13,8 +13,9 @@ Conventions (the README's "Spreadsheet import" says the same):
   ``project_organizations`` (columns project, org, role, valid_from, valid_to), holds the
   organisations taking part in each project, one per row.
 - The first non-empty row holds the column names: the field names (case and surrounding
-  spaces ignored). Unknown sheets and unknown columns are errors naming them; a sheet with
-  nothing in it is ignored with a warning.
+  spaces ignored), or their Chinese names (``COLUMN_ALIASES``: 姓名, 电话, 邮件...); sheets
+  may be named in Chinese too (``SHEET_ALIASES``: 联系人, 单位...). Unknown sheets and
+  unknown columns are errors naming them; a sheet with nothing in it is ignored with a warning.
 - An empty cell means "not given": the field's default applies.
 - List fields (emails, phones, tags, participants): items separated by ``;`` (or the
   full-width ``；``) or by line breaks within the cell. Commas are kept as text.
@@ -40,12 +41,82 @@ from pydantic import BaseModel
 from graphsvc.domain.bundle import Problem
 from graphsvc.domain.dates import iso_text
 from graphsvc.domain.model import KINDS, Participation
+from graphsvc.support.i18n import gettext as _
 
 PARTICIPATIONS = "project_organizations"
 #: every sheet name a spreadsheet may hold
 SHEETS: tuple[str, ...] = (*KINDS, PARTICIPATIONS)
 
 _SPLIT = re.compile(r"[;；\r\n]+")
+
+#: Chinese sheet names, as a team names its tabs, for the bundle arrays
+SHEET_ALIASES: dict[str, str] = {
+    "单位": "organizations",
+    "联系人": "contacts",
+    "人员": "contacts",
+    "人员履历": "contact_history",
+    "项目": "projects",
+    "阶段": "stages",
+    "职责": "responsibilities",
+    "职责分工": "assignments",
+    "联络线": "links",
+    "沟通记录": "interactions",
+    "项目参与单位": PARTICIPATIONS,
+}
+#: Chinese column names, each standing for the first of its fields the sheet has (角色 is
+#: ``raci`` in assignments, ``role`` in project_organizations); the report names the field
+COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
+    "编号": ("id",),
+    "姓名": ("name",),
+    "名称": ("name",),
+    "单位": ("org",),
+    "单位编号": ("org",),
+    "职务": ("title",),
+    "状态": ("status",),
+    "起始日期": ("since",),
+    "邮件": ("emails",),
+    "邮箱": ("emails",),
+    "电话": ("phones",),
+    "首选联系方式": ("preferred_channel",),
+    "语言": ("language",),
+    "标签": ("tags",),
+    "备注": ("notes",),
+    "类型": ("kind",),
+    "项目": ("project",),
+    "项目编号": ("project",),
+    "阶段": ("stage",),
+    "阶段编号": ("stage",),
+    "序号": ("order",),
+    "开始日期": ("start",),
+    "结束日期": ("end",),
+    "说明": ("description",),
+    "描述": ("description",),
+    "联系人": ("contact",),
+    "人员": ("contact",),
+    "人员编号": ("contact",),
+    "职责": ("responsibility",),
+    "职责编号": ("responsibility",),
+    "角色": ("raci", "role"),
+    "生效日期": ("valid_from",),
+    "失效日期": ("valid_to",),
+    "发起人": ("source",),
+    "对方": ("target",),
+    "最近联系": ("last_contact",),
+    "权重": ("weight",),
+    "渠道": ("channel",),
+    "时间": ("at",),
+    "参与人": ("participants",),
+    "摘要": ("summary",),
+    "发件人": ("sender",),
+}
+
+
+def field_named(name: str, allowed: Iterable[str]) -> str:
+    """The field a column name stands for in a sheet with these fields (itself if none)."""
+    fields = set(allowed)
+    if name in fields:
+        return name
+    return next((field for field in COLUMN_ALIASES.get(name, ()) if field in fields), name)
 
 
 class Issue(BaseModel):
@@ -59,16 +130,26 @@ class Issue(BaseModel):
     message: str
 
     def __str__(self) -> str:
-        where = [
-            part
-            for part in (
-                self.sheet,
-                f"row {self.row}" if self.row is not None else None,
-                f"column {self.column}" if self.column else None,
-            )
-            if part
-        ]
-        return f"{', '.join(where)}: {self.message}" if where else self.message
+        """The issue with its place, in the reader's language: "contacts, row 3, column emails: ..."."""
+        return self._place().format(sheet=self.sheet, row=self.row, column=self.column, message=self.message)
+
+    def _place(self) -> str:
+        row, column = self.row is not None, bool(self.column)
+        if self.sheet:
+            if row and column:
+                return _("{sheet}, row {row}, column {column}: {message}")
+            if row:
+                return _("{sheet}, row {row}: {message}")
+            if column:
+                return _("{sheet}, column {column}: {message}")
+            return _("{sheet}: {message}")
+        if row and column:
+            return _("row {row}, column {column}: {message}")
+        if row:
+            return _("row {row}: {message}")
+        if column:
+            return _("column {column}: {message}")
+        return "{message}"
 
 
 @dataclass
@@ -230,10 +311,12 @@ class Conversion:
 
     def locate_all(self, problems: Iterable[Problem]) -> list[Issue]:
         """Every problem located, less the per-row echoes of a missing required column."""
+        # the bundle's reason for a missing field, in English or as it reads translated
+        required_missing = {"required field is missing", _("required field is missing")}
         return [
             self.locate(p)
             for p in problems
-            if not ((p.array, p.field) in self.missing_columns and p.reason == "required field is missing")
+            if not ((p.array, p.field) in self.missing_columns and p.reason in required_missing)
         ]
 
     @staticmethod
@@ -253,20 +336,30 @@ def sheets_to_bundle(sheets: Iterable[Sheet]) -> Conversion:
     by_name: dict[str, Sheet] = {}
     for sheet in sheets:
         key = sheet.name.strip().lower()
+        key = SHEET_ALIASES.get(key, key)
         if key not in SHEETS:
             if not sheet.header and not sheet.rows:
-                conversion.warnings.append(Issue(sheet=sheet.name, message=f"empty sheet ignored (in {sheet.source})"))
+                conversion.warnings.append(
+                    Issue(sheet=sheet.name, message=_("empty sheet ignored (in {file})").format(file=sheet.source))
+                )
             else:
                 conversion.errors.append(
                     Issue(
                         sheet=sheet.name,
-                        message=f"unknown sheet {sheet.name!r} in {sheet.source}; expected one of {', '.join(SHEETS)}",
+                        message=_("unknown sheet {sheet!r} in {file}; expected one of {sheets}").format(
+                            sheet=sheet.name, file=sheet.source, sheets=", ".join(SHEETS)
+                        ),
                     )
                 )
             continue
         if key in by_name:
             conversion.errors.append(
-                Issue(sheet=sheet.name, message=f"sheet {key!r} given twice ({by_name[key].source} and {sheet.source})")
+                Issue(
+                    sheet=sheet.name,
+                    message=_("sheet {sheet!r} given twice ({first} and {second})").format(
+                        sheet=key, first=by_name[key].source, second=sheet.source
+                    ),
+                )
             )
             continue
         by_name[key] = sheet
@@ -285,7 +378,7 @@ def _columns(conversion: Conversion, key: str, sheet: Sheet) -> list[str | None]
     placed = conversion.placed[key]
     for position, raw in enumerate(sheet.header):
         text = cell_value(raw)
-        name = text.lower() if isinstance(text, str) else ""
+        name = field_named(text.lower(), allowed) if isinstance(text, str) else ""
         if not name:
             columns.append("")
             continue
@@ -296,34 +389,40 @@ def _columns(conversion: Conversion, key: str, sheet: Sheet) -> list[str | None]
                     row=sheet.header_row,
                     column=name,
                     cell=f"{column_letter(position)}{sheet.header_row}",
-                    message=f"column {name!r} given twice",
+                    message=_("column {column!r} given twice").format(column=name),
                 )
             )
             columns.append(None)
         elif name not in allowed:
-            hint = (
-                f"list a project's organisations in the {PARTICIPATIONS} sheet"
-                if key == "projects" and name == "organizations"
-                else f"expected one of {', '.join(allowed)}"
-            )
+            if key == "projects" and name == "organizations":
+                message = _("unknown column {column!r}; list a project's organisations in the {sheet} sheet").format(
+                    column=name, sheet=PARTICIPATIONS
+                )
+            else:
+                message = _("unknown column {column!r}; expected one of {columns}").format(
+                    column=name, columns=", ".join(allowed)
+                )
             conversion.errors.append(
                 Issue(
                     sheet=sheet.name,
                     row=sheet.header_row,
                     column=name,
                     cell=f"{column_letter(position)}{sheet.header_row}",
-                    message=f"unknown column {name!r}; {hint}",
+                    message=message,
                 )
             )
             columns.append(None)
         else:
             placed.positions[name] = position
             columns.append(name)
-    for name, (_, required) in allowed.items():
+    for name, (_shape_of, required) in allowed.items():
         if required and name not in placed.positions and sheet.rows:
             conversion.errors.append(
                 Issue(
-                    sheet=sheet.name, row=sheet.header_row, column=name, message=f"required column {name!r} is missing"
+                    sheet=sheet.name,
+                    row=sheet.header_row,
+                    column=name,
+                    message=_("required column {column!r} is missing").format(column=name),
                 )
             )
             conversion.missing_columns.add((key, name))
@@ -354,7 +453,9 @@ def _records(conversion: Conversion, key: str, sheet: Sheet) -> list[dict[str, A
                         sheet=sheet.name,
                         row=number,
                         cell=f"{column_letter(position)}{number}",
-                        message=f"a value in column {column_letter(position)}, which has no name in the header row",
+                        message=_("a value in column {letter}, which has no name in the header row").format(
+                            letter=column_letter(position)
+                        ),
                     )
                 )
             elif name:
@@ -363,7 +464,7 @@ def _records(conversion: Conversion, key: str, sheet: Sheet) -> list[dict[str, A
             skipped.append(number)
             continue
         for empty in skipped:  # only empty rows followed by data: trailing ones are Excel's padding
-            conversion.warnings.append(Issue(sheet=sheet.name, row=empty, message="empty row skipped"))
+            conversion.warnings.append(Issue(sheet=sheet.name, row=empty, message=_("empty row skipped")))
         skipped = []
         records.append(record)
         placed.rows.append(number)
@@ -390,7 +491,7 @@ def _attach_participations(conversion: Conversion, sheet: Sheet) -> None:
         if project_id is None:
             if (PARTICIPATIONS, "project") not in conversion.missing_columns:
                 conversion.errors.append(
-                    conversion.issue(PARTICIPATIONS, number, "project", "required field is missing")
+                    conversion.issue(PARTICIPATIONS, number, "project", _("required field is missing"))
                 )
             continue
         if project_id not in index_of:
@@ -399,14 +500,16 @@ def _attach_participations(conversion: Conversion, sheet: Sheet) -> None:
                     PARTICIPATIONS,
                     number,
                     "project",
-                    f"project {project_id!r} is not in the projects sheet (a project's organisations are "
-                    "replaced as a whole, so list the project there too)",
+                    _(
+                        "project {project!r} is not in the projects sheet (a project's organisations are "
+                        "replaced as a whole, so list the project there too)"
+                    ).format(project=project_id),
                 )
             )
             continue
         items.setdefault(index_of[project_id], []).append((record, number))
     for index, entries in items.items():
         entries.sort(key=lambda entry: _participation_key(entry[0]))
-        projects[index]["organizations"] = [record for record, _ in entries]
-        for position, (_, number) in enumerate(entries):
+        projects[index]["organizations"] = [record for record, _number in entries]
+        for position, (_record, number) in enumerate(entries):
             conversion.participation_rows[(index, position)] = number

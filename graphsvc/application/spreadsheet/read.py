@@ -32,6 +32,7 @@ from graphsvc.application.spreadsheet.convert import (
     cell_value,
     column_letter,
 )
+from graphsvc.support.i18n import gettext as _
 from graphsvc.support.settings import ImportLimits
 
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
@@ -64,7 +65,13 @@ def decode_csv(name: str, data: bytes) -> tuple[str, str]:
     """The text of a CSV file and the encoding it was read with, or SpreadsheetError."""
     if b"\x00" in data:
         raise SpreadsheetError(
-            [Issue(message=f"{name} is not a text CSV file (it holds NUL bytes: UTF-16?); save it as CSV UTF-8")]
+            [
+                Issue(
+                    message=_(
+                        "{file} is not a text CSV file (it holds NUL bytes: UTF-16?); save it as CSV UTF-8"
+                    ).format(file=name)
+                )
+            ]
         )
     candidates = CSV_ENCODINGS if data.startswith(codecs.BOM_UTF8) else CSV_ENCODINGS[1:]
     for encoding in candidates:
@@ -74,7 +81,13 @@ def decode_csv(name: str, data: bytes) -> tuple[str, str]:
             if encoding == "utf-8-sig":
                 break  # a BOM promises UTF-8: broken UTF-8 after it is not GB18030
     raise SpreadsheetError(
-        [Issue(message=f"{name} is neither UTF-8 (with or without BOM) nor GB18030; save it as CSV UTF-8")]
+        [
+            Issue(
+                message=_("{file} is neither UTF-8 (with or without BOM) nor GB18030; save it as CSV UTF-8").format(
+                    file=name
+                )
+            )
+        ]
     )
 
 
@@ -88,10 +101,10 @@ class _Budget:
     def take_row(self, sheet: str, number: int, source: str) -> None:
         self.rows += 1
         if self.rows > self.limits.max_rows:
-            message = (
-                f"{source} holds more than {self.limits.max_rows} rows (GRAPHSVC_IMPORT_MAX_ROWS), "
-                "empty ones included; reading stopped here: split the file"
-            )
+            message = _(
+                "{file} holds more than {limit} rows (GRAPHSVC_IMPORT_MAX_ROWS), empty ones included; "
+                "reading stopped here: split the file"
+            ).format(file=source, limit=self.limits.max_rows)
             raise SpreadsheetError([Issue(sheet=sheet, row=number, message=message)])
 
     def checked(self, cells: Any, header: list[Any], sheet: str, number: int) -> tuple[Any, ...]:
@@ -101,7 +114,9 @@ class _Budget:
             if tail.count(None) + tail.count("") != len(tail):
                 position = MAX_COLUMNS + next(i for i, value in enumerate(tail) if value not in (None, ""))
                 ref = f"{column_letter(position)}{number}"
-                message = f"cell {ref} lies beyond column {column_letter(MAX_COLUMNS - 1)}, the last one read"
+                message = _("cell {cell} lies beyond column {last}, the last one read").format(
+                    cell=ref, last=column_letter(MAX_COLUMNS - 1)
+                )
                 raise SpreadsheetError([Issue(sheet=sheet, row=number, cell=ref, message=message)])
             cells = cells[:MAX_COLUMNS]
         limit = self.limits.max_cell_chars
@@ -109,9 +124,9 @@ class _Budget:
             if isinstance(value, str) and len(value) > limit:
                 ref = f"{column_letter(position)}{number}"
                 name = header[position] if position < len(header) and isinstance(header[position], str) else None
-                message = (
-                    f"cell {ref} holds {len(value)} characters, more than {limit} (GRAPHSVC_IMPORT_MAX_CELL_CHARS)"
-                )
+                message = _(
+                    "cell {cell} holds {count} characters, more than {limit} (GRAPHSVC_IMPORT_MAX_CELL_CHARS)"
+                ).format(cell=ref, count=len(value), limit=limit)
                 raise SpreadsheetError([Issue(sheet=sheet, row=number, column=name, cell=ref, message=message)])
         return tuple(cells)
 
@@ -148,7 +163,13 @@ def read_csv(
         return _body(enumerate(reader, start=1), _stem(name), name, tick, budget or _Budget(limits), encoding)
     except csv.Error as exc:
         raise SpreadsheetError(
-            [Issue(message=f"{name} is not a readable CSV file: {exc} (line {reader.line_num})")]
+            [
+                Issue(
+                    message=_("{file} is not a readable CSV file: {reason} (line {line})").format(
+                        file=name, reason=exc, line=reader.line_num
+                    )
+                )
+            ]
         ) from exc
 
 
@@ -162,7 +183,9 @@ def unpacked_size(name: str, data: bytes) -> int:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             return sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise SpreadsheetError([Issue(message=f"{name} is not an XLSX workbook ({exc})")]) from exc
+        raise SpreadsheetError(
+            [Issue(message=_("{file} is not an XLSX workbook ({reason})").format(file=name, reason=exc))]
+        ) from exc
 
 
 def check_unpacked(name: str, data: bytes, limits: ImportLimits) -> None:
@@ -172,8 +195,10 @@ def check_unpacked(name: str, data: bytes, limits: ImportLimits) -> None:
         raise SpreadsheetError(
             [
                 Issue(
-                    message=f"{name} unpacks to {size} bytes, more than {limits.max_uncompressed_bytes} "
-                    "(GRAPHSVC_UPLOAD_MAX_UNCOMPRESSED_BYTES); nothing of it was read"
+                    message=_(
+                        "{file} unpacks to {size} bytes, more than {limit} "
+                        "(GRAPHSVC_UPLOAD_MAX_UNCOMPRESSED_BYTES); nothing of it was read"
+                    ).format(file=name, size=size, limit=limits.max_uncompressed_bytes)
                 )
             ]
         )
@@ -185,7 +210,7 @@ def _defused() -> None:
 
     if not DEFUSEDXML:
         raise SpreadsheetError(
-            [Issue(message="XLSX reading is off: openpyxl does not use defusedxml here (OPENPYXL_DEFUSEDXML?)")]
+            [Issue(message=_("XLSX reading is off: openpyxl does not use defusedxml here (OPENPYXL_DEFUSEDXML?)"))]
         )
 
 
@@ -195,9 +220,13 @@ def _unreadable(name: str, exc: BaseException) -> str:
     while (cause := causes[-1].__cause__ or causes[-1].__context__) is not None and len(causes) < 10:
         causes.append(cause)
     if any(isinstance(cause, DefusedXmlException) for cause in causes):
-        return f"{name} is not a readable XLSX workbook: its XML declares entities, which are refused"
+        return _("{file} is not a readable XLSX workbook: its XML declares entities, which are refused").format(
+            file=name
+        )
     first = causes[-1]
-    return f"{name} is not a readable XLSX workbook ({type(first).__name__}: {first})"
+    return _("{file} is not a readable XLSX workbook ({reason})").format(
+        file=name, reason=f"{type(first).__name__}: {first}"
+    )
 
 
 def read_xlsx(
@@ -264,8 +293,9 @@ def check_size(files: list[tuple[str, int]], limits: ImportLimits) -> None:
         raise SpreadsheetError(
             [
                 Issue(
-                    message=f"{names}: {total} bytes, more than {limits.max_bytes} (GRAPHSVC_UPLOAD_MAX_BYTES); "
-                    "nothing was read"
+                    message=_(
+                        "{files}: {size} bytes, more than {limit} (GRAPHSVC_UPLOAD_MAX_BYTES); nothing was read"
+                    ).format(files=names, size=total, limit=limits.max_bytes)
                 )
             ]
         )
@@ -279,18 +309,20 @@ def read_files(
     Within ``limits``: reading stops at the first limit passed, with an error naming it.
     """
     if not files:
-        raise SpreadsheetError([Issue(message="no file given: one .xlsx, or one or more .csv files")])
+        raise SpreadsheetError([Issue(message=_("no file given: one .xlsx, or one or more .csv files"))])
     problems: list[Issue] = []
-    for name, _ in files:
+    for name, _data in files:
         suffix = _suffix(name)
         if suffix == ".xls":
-            problems.append(Issue(message=f"{name}: the old .xls format is not read; save it as .xlsx"))
+            problems.append(
+                Issue(message=_("{file}: the old .xls format is not read; save it as .xlsx").format(file=name))
+            )
         elif suffix not in XLSX_SUFFIXES + CSV_SUFFIXES:
-            problems.append(Issue(message=f"{name}: not a spreadsheet (expected .xlsx or .csv)"))
+            problems.append(Issue(message=_("{file}: not a spreadsheet (expected .xlsx or .csv)").format(file=name)))
     workbooks = [name for name, _ in files if _suffix(name) in XLSX_SUFFIXES]
     if workbooks and len(files) > 1:
         problems.append(
-            Issue(message="give one .xlsx workbook, or one or more .csv files, not several files with a workbook")
+            Issue(message=_("give one .xlsx workbook, or one or more .csv files, not several files with a workbook"))
         )
     if problems:
         raise SpreadsheetError(problems)

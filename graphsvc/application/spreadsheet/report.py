@@ -24,12 +24,15 @@ from graphsvc.application.spreadsheet.convert import (
 from graphsvc.domain.bundle import BundleError
 from graphsvc.domain.model import Contact
 from graphsvc.store.base import Store, read_as
+from graphsvc.support.i18n import N_
+from graphsvc.support.i18n import gettext as _
 
+#: each reason code of a suspected duplicate in words (translated where it is shown)
 _REASON_TEXT = {
-    "same_name_different_phones": "the same name with different phones",
-    "same_phone_different_names": "the same phone under different names",
-    "same_email_different_names": "the same e-mail under different names",
-    "same_name_shared_channel": "the same name and phone/e-mail under two ids (entered twice?)",
+    "same_name_different_phones": N_("the same name with different phones"),
+    "same_phone_different_names": N_("the same phone under different names"),
+    "same_email_different_names": N_("the same e-mail under different names"),
+    "same_name_shared_channel": N_("the same name and phone/e-mail under two ids (entered twice?)"),
 }
 
 
@@ -95,7 +98,7 @@ def review(conversion: Conversion, stored: list[Contact]) -> tuple[list[Issue], 
     sheet = conversion.placed["contacts"].sheet if "contacts" in conversion.placed else "contacts"
     for row, number in _contact_rows(conversion):
         if not _texts(row.get("emails")) and not _texts(row.get("phones")):
-            warnings.append(Issue(sheet=sheet, row=number, message="contact has no e-mail and no phone"))
+            warnings.append(Issue(sheet=sheet, row=number, message=_("contact has no e-mail and no phone")))
         if isinstance(row.get("id"), str) and isinstance(row.get("name"), str):
             people.append(
                 Person(
@@ -116,14 +119,24 @@ def _ref(person: Person) -> ContactRef:
 
 
 def _where(ref: ContactRef) -> str:
-    return "stored" if ref.stored else f"{ref.sheet} row {ref.row}"
+    if ref.stored:
+        return _("stored")
+    return _("{sheet} row {row}").format(sheet=ref.sheet, row=ref.row)
 
 
 def _described(suspicion: Suspicion) -> SuspectedDuplicate:
     first, second = _ref(suspicion.first), _ref(suspicion.second)
-    message = (
-        f"{_REASON_TEXT[suspicion.reason]} ({suspicion.value}): "
-        f"{first.name} ({first.id}, {_where(first)}) and {second.name} ({second.id}, {_where(second)})"
+    message = _(
+        "{reason} ({value}): {first} ({first_id}, {first_where}) and {second} ({second_id}, {second_where})"
+    ).format(
+        reason=_(_REASON_TEXT[suspicion.reason]),
+        value=suspicion.value,
+        first=first.name,
+        first_id=first.id,
+        first_where=_where(first),
+        second=second.name,
+        second_id=second.id,
+        second_where=_where(second),
     )
     return SuspectedDuplicate(
         reason=suspicion.reason, value=suspicion.value, first=first, second=second, message=message

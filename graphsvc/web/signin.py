@@ -24,8 +24,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from graphsvc.application.access import Gate, Principal, Unauthenticated
+from graphsvc.domain.keys import Role
 from graphsvc.domain.sessions import SESSION_SECONDS, form_token
-from graphsvc.support.i18n import _, current_language
+from graphsvc.support.i18n import N_, _, current_language
 from graphsvc.web.access import SESSION_COOKIE, SignInRequired
 
 router = APIRouter(include_in_schema=False)
@@ -106,6 +107,24 @@ def session_of(request: Request) -> str | None:
         return None
 
 
+# the pages' words used inside f-strings (where the catalog's extractor cannot see a call)
+SIGNED_IN, PROJECTS, API_DOCS, SIGN_OUT = N_("Signed in"), N_("Projects"), N_("API docs"), N_("Sign out")
+NO_SIGN_IN, NOT_SIGNED_OUT, BACK = N_("No sign-in needed"), N_("Not signed out"), N_("Back")
+
+#: each role as a page names it (the CLI's ``--role`` takes the codes)
+ROLE_NAMES = {
+    Role.admin: N_("admin"),
+    Role.pmo: N_("pmo"),
+    Role.manager: N_("manager"),
+    Role.member: N_("member"),
+    Role.external: N_("external"),
+}
+
+
+def role_name(role: Role) -> str:
+    return _(ROLE_NAMES[role])
+
+
 def account(request: Request) -> dict[str, str] | None:
     """Who is signed in and the sign-out form's values, for a page to show (None when the
     request came with a key in a header, or authentication is off)."""
@@ -115,7 +134,7 @@ def account(request: Request) -> dict[str, str] | None:
     principal: Principal = request.state.principal
     return {
         "name": principal.name,
-        "role": principal.role.value,
+        "role": role_name(principal.role),
         "action": _root(request) + "/signout",
         "csrf": form_token(_gate(request).session_secret(), "signout", token),
     }
@@ -165,21 +184,23 @@ def _signin_form(request: Request, next_url: str, message: str | None = None, st
             )
         )
     else:
-        hint = f'<p class="muted">{escape(_("Ask the administrator of this server for a key if you have none."))}</p>'
+        ask = _("Ask the administrator of this server for a key if you have none.")
+        hint = f'<p class="muted">{escape(ask)}</p>'
     stays = _(
         "Enter your API key once; this browser then stays signed in for {hours} hours "
         "(or until you sign out or the key is revoked). You see what the key may see."
     ).format(hours=SESSION_SECONDS // 3600)
-    body = f"""<h1>{escape(_("Sign in"))}</h1>
+    sign_in, key_label = escape(_("Sign in")), escape(_("API key"))
+    body = f"""<h1>{sign_in}</h1>
 <p>{escape(stays)}</p>
 {error}
 <form method="post" action="{escape(_root(request) + "/signin")}">
-<label for="key">{escape(_("API key"))}</label>
+<label for="key">{key_label}</label>
 <input type="password" id="key" name="key" required autofocus autocomplete="current-password"
- spellcheck="false" placeholder="gsk_…">
+ spellcheck="false">
 <input type="hidden" name="csrf" value="{escape(csrf)}">
 <input type="hidden" name="next" value="{escape(next_url)}">
-<button type="submit">{escape(_("Sign in"))}</button>
+<button type="submit">{sign_in}</button>
 </form>
 {hint}"""
     response = _page(request, _("Sign in"), body, status)
@@ -191,15 +212,16 @@ def _signed_in(request: Request, principal: Principal, token: str) -> HTMLRespon
     csrf = form_token(_gate(request).session_secret(), "signout", token)
     reach = ", ".join(sorted(principal.projects)) if principal.scoped else _("all projects")
     who = escape(_("as {name} ({role}; {reach}).")).replace("{name}", f"<strong>{escape(principal.name)}</strong>")
-    who = who.replace("{role}", escape(principal.role.value)).replace("{reach}", escape(reach))
-    body = f"""<h1>{escape(_("Signed in"))}</h1>
+    who = who.replace("{role}", escape(role_name(principal.role))).replace("{reach}", escape(reach))
+    signed_in, projects, docs, sign_out = (escape(_(text)) for text in (SIGNED_IN, PROJECTS, API_DOCS, SIGN_OUT))
+    body = f"""<h1>{signed_in}</h1>
 <p>{who}</p>
-<p><a href="{escape(_root(request) + "/")}">{escape(_("Projects"))}</a> · <a href="{escape(_root(request) + "/docs")}">{escape(_("API docs"))}</a></p>
+<p><a href="{escape(_root(request) + "/")}">{projects}</a> · <a href="{escape(_root(request) + "/docs")}">{docs}</a></p>
 <form method="post" action="{escape(_root(request) + "/signout")}">
 <input type="hidden" name="csrf" value="{escape(csrf)}">
-<button type="submit">{escape(_("Sign out"))}</button>
+<button type="submit">{sign_out}</button>
 </form>"""
-    return _page(request, _("Signed in"), body)
+    return _page(request, _(SIGNED_IN), body)
 
 
 async def _form(request: Request) -> dict[str, str] | None:
@@ -230,10 +252,10 @@ def signin_page(request: Request, next_url: str | None = Query(None, alias="next
     if gate.open_access():
         off = _("Authentication is off: this server runs on a loopback address and no API key exists.")
         body = (
-            f"<h1>{escape(_('No sign-in needed'))}</h1><p>{escape(off)}</p>"
-            f'<p><a href="{escape(_root(request) + "/")}">{escape(_("Projects"))}</a></p>'
+            f"<h1>{escape(_(NO_SIGN_IN))}</h1><p>{escape(off)}</p>"
+            f'<p><a href="{escape(_root(request) + "/")}">{escape(_(PROJECTS))}</a></p>'
         )
-        return _page(request, _("No sign-in needed"), body)
+        return _page(request, _(NO_SIGN_IN), body)
     token = request.cookies.get(SESSION_COOKIE)
     if token:
         try:
@@ -292,9 +314,9 @@ def _sign_out(request: Request, form: dict[str, str]) -> Response:
         not _same_origin(request) or not _valid(form_token(gate.session_secret(), "signout", token), form.get("csrf"))
     ):
         expired = _("The sign-out form came from another site or expired.")
-        body = f"<h1>{escape(_('Not signed out'))}</h1><p>{escape(expired)}</p>"
-        body += f'<p><a href="{escape(_root(request) + "/signin")}">{escape(_("Back"))}</a></p>'
-        return _page(request, _("Not signed out"), body, 403)
+        body = f"<h1>{escape(_(NOT_SIGNED_OUT))}</h1><p>{escape(expired)}</p>"
+        body += f'<p><a href="{escape(_root(request) + "/signin")}">{escape(_(BACK))}</a></p>'
+        return _page(request, _(NOT_SIGNED_OUT), body, 403)
     response = RedirectResponse(_root(request) + "/signin", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path=_root(request) or "/", httponly=True, samesite="strict")
     return response

@@ -89,6 +89,15 @@
     contact: _("person"), organization: _("organisation"), responsibility: _("duty"), stage: _("stage"),
     link: _("line"), project: _("project"),
   };
+  /* A channel as the reader says it: the usual ones named, any other shown as stored. */
+  var CHANNEL_NAMES = {
+    phone: _("phone"), email: _("e-mail"), "e-mail": _("e-mail"), wechat: _("WeChat"), wecom: _("WeCom"),
+    dingtalk: _("DingTalk"), feishu: _("Feishu"), meeting: _("meeting"), video: _("video call"), sms: _("text message"),
+  };
+  function channelName(channel) {
+    var known = CHANNEL_NAMES[String(channel || "").trim().toLowerCase()];
+    return known || channel;
+  }
   /* "3 people" / "1 person": a count in words (Chinese has one form, English two). */
   function counted(n, one, many) { return fill(n === 1 ? one : many, { count: n }); }
   function stageName(id) { var s = stageById.get(id); return s ? s.name : id; }
@@ -809,7 +818,8 @@
       addRow(dl, _("Stages"), n.stages.map(stageName).join(", ") || _("none"));
       var CHANNEL_TEXT = { preferred: _("prefers {value}"), email: _("e-mail: {value}"), phone: _("phone: {value}") };
       var channelItems = n.channels.map(function (c) {
-        return CHANNEL_TEXT[c.kind] ? fill(CHANNEL_TEXT[c.kind], { value: c.value }) : c.kind + ": " + c.value;
+        var value = c.kind === "preferred" ? channelName(c.value) : c.value;
+        return CHANNEL_TEXT[c.kind] ? fill(CHANNEL_TEXT[c.kind], { value: value }) : c.kind + ": " + value;
       });
       addRow(dl, _("Channels"), channelItems.length ? list(channelItems) : "—");
       var duties = [], lines = [];
@@ -823,7 +833,7 @@
             ? _("talks with {name}") : e.kind === "reports_to"
               ? (e.source === n.id ? _("reports to {name}") : _("manages {name}")) : (e.source === n.id ? _("backs up {name}") : _("backed up by {name}"));
           var extra = e.kind === "communicates"
-            ? (e.channel ? " · " + e.channel : "") + (e.last_used ? " · " + fill(_("last {day}"), { day: e.last_used }) : " · " + _("never logged")) + (e.stale ? " · " + _("stale") : "")
+            ? (e.channel ? " · " + channelName(e.channel) : "") + (e.last_used ? " · " + fill(_("last {day}"), { day: e.last_used }) : " · " + _("never logged")) + (e.stale ? " · " + _("stale") : "")
             : "";
           lines.push(nodeLink(other.id, fill(how, { name: other.label }) + extra));
         }
@@ -864,7 +874,7 @@
     }
     if (e.kind === "communicates") {
       addRow(dl, _("Weight"), e.weight);
-      addRow(dl, _("Channel"), e.channel);
+      addRow(dl, _("Channel"), channelName(e.channel));
       addRow(dl, _("Last used"), e.last_used ? fill(_("{day} ({days} days ago)"), { day: e.last_used, days: e.age_days }) : _("never recorded"));
       addRow(dl, _("Stale"), e.stale ? fill(_("yes (limit {days} days)"), { days: staleDays }) : _("no"));
     }

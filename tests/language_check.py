@@ -40,6 +40,8 @@ _IDENTIFIERS = re.compile(
     r"|https?://\S+"
     r"|[\w.+-]+@[\w-]+\.[\w.-]+"  # e-mail addresses
     r"|\b[\w-]+\.(?:html|csv|json|graphml|svg|png|zip|md|xlsx)\b"  # file names
+    r"|\b[ARCIHF](?:/[ARCI])*\b"  # RACI letters (a matrix's cells, read one after the other)
+    r"|\{\w+\}|%\(\w+\)s"  # placeholders of a message a page script fills in
 )
 _ENGLISH = re.compile(r"[A-Za-z]{2,}")
 _CHINESE = re.compile("[\u3400-\u9fff\uf900-\ufaff]+")

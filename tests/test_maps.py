@@ -334,10 +334,12 @@ def test_page_is_one_self_contained_file(embedded_store):
     demo_store(embedded_store)
     html = project_map_html(embedded_store, PD, None, DAY)
     page = parse_page(html)
-    # five scripts: the data (JSON, not run), vis-network, ours (panel, map, RACI); no src, no link, no import
+    # seven scripts: the data and the page's words (JSON, not run), vis-network, ours (i18n, panel,
+    # map, RACI); no src, no link, no import
     scripts = [attrs for tag, attrs in page.tags if tag == "script"]
-    assert len(scripts) == 5 and all("src" not in attrs for attrs in scripts)
+    assert len(scripts) == 7 and all("src" not in attrs for attrs in scripts)
     assert scripts[0] == {"type": "application/json", "id": "graphsvc-data"}
+    assert scripts[1] == {"type": "application/json", "id": "graphsvc-text"}
     assert not [tag for tag, _ in page.tags if tag in ("link", "iframe", "img", "object", "embed", "base")]
     assert not [name for _, attrs in page.tags for name in attrs if name in ("src", "srcset", "action", "poster")]
     assert [attrs["href"] for tag, attrs in page.tags if "href" in attrs] == []
@@ -382,10 +384,10 @@ def test_hostile_strings_stay_text(embedded_store):
     import_bundle(embedded_store, hostile())
     html = project_map_html(embedded_store, "p", None, DAY, title=XSS_TITLE)
     page = parse_page(html)
-    # nothing injected: only our elements, no event-handler attribute, five scripts
+    # nothing injected: only our elements, no event-handler attribute, seven scripts
     assert {tag for tag, _ in page.tags} <= OUR_TAGS
     assert not [(tag, name) for tag, attrs in page.tags for name in attrs if name.lower().startswith("on")]
-    assert len(page.scripts) == 5
+    assert len(page.scripts) == 7
     for text in XSS_STRINGS:
         assert text not in html  # neither raw in the markup nor raw in the JSON
     assert "</script" not in page.scripts["graphsvc-data"].lower()

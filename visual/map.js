@@ -77,7 +77,29 @@
     return node;
   }
   function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
-  function orgName(id) { var o = orgById.get(id || ""); return o ? o.name : (id || "(no organisation)"); }
+  function orgName(id) { var o = orgById.get(id || ""); return o ? o.name : (id || _("(no organisation)")); }
+  function severityName(sev) { return (L.severity_names || {})[sev] || sev; }
+  function phaseName(phase) { return (L.phase_names || {})[phase] || phase; }
+  var KIND_TEXT = {
+    client: _("client"), design: _("design"), contractor: _("contractor"), supervisor: _("supervisor"),
+    vendor: _("vendor"), regulator: _("regulator"), property: _("property management"), internal: _("internal"),
+    other: _("other"),
+  };
+  var SUBJECT_TEXT = {
+    contact: _("person"), organization: _("organisation"), responsibility: _("duty"), stage: _("stage"),
+    link: _("line"), project: _("project"),
+  };
+  /* A channel as the reader says it: the usual ones named, any other shown as stored. */
+  var CHANNEL_NAMES = {
+    phone: _("phone"), email: _("e-mail"), "e-mail": _("e-mail"), wechat: _("WeChat"), wecom: _("WeCom"),
+    dingtalk: _("DingTalk"), feishu: _("Feishu"), meeting: _("meeting"), video: _("video call"), sms: _("text message"),
+  };
+  function channelName(channel) {
+    var known = CHANNEL_NAMES[String(channel || "").trim().toLowerCase()];
+    return known || channel;
+  }
+  /* "3 people" / "1 person": a count in words (Chinese has one form, English two). */
+  function counted(n, one, many) { return fill(n === 1 ? one : many, { count: n }); }
   function stageName(id) { var s = stageById.get(id); return s ? s.name : id; }
   function inStage(item, stage) { return !stage || item.stages.indexOf(stage) >= 0; }
 
@@ -95,8 +117,8 @@
   function severityColor(sev) { return L.severity[sev] || L.severity.high; }
 
   function personLabel(n) {
-    if (n.status === "left") return n.label + " (" + (STATUS_TEXT.left || "left") + ")";
-    if (n.status === "on_leave") return n.label + " (" + (STATUS_TEXT.on_leave || "on leave") + ")";
+    if (n.status === "left") return fill(_("{name} (left)"), { name: n.label });
+    if (n.status === "on_leave") return fill(_("{name} (on leave)"), { name: n.label });
     return n.label;
   }
 
@@ -273,7 +295,7 @@
       sizes.push({ id: "o:" + id, size: size });
       // named by the page's label renderer, like every node (see drawNames)
       groupNames.set("o:" + id, {
-        id: "o:" + id, kind: "group", label: (o ? o.name : id) + " (" + count + ")", size: size,
+        id: "o:" + id, kind: "group", label: fill(_("{name} ({count})"), { name: o ? o.name : id, count: count }), size: size,
         marks: [], severity: null, relation: {}, status: "active",
       });
     });
@@ -378,7 +400,7 @@
     });
     var layout = stageLayout();
     if (layout && layout.frames[UNOWNED] && !state.org) {
-      out.push({ name: "duties nobody owns", color: L.severity.high, frame: layout.frames[UNOWNED] });  // legend: "unowned"
+      out.push({ name: _("duties nobody owns"), color: L.severity.high, frame: layout.frames[UNOWNED] });  // legend: "unowned"
     }
     return out;
   }
@@ -623,9 +645,19 @@
 
   function updateCounts() {
     var c = counts();
-    var text = c.people + " people · " + c.duties + " duties · " + c.raci + " assignments · " + c.lines + " lines";
-    if (c.clusters) text += " · " + c.grouped + " more grouped in " + c.clusters + " organisations";
-    if (state.clustered && state.hiddenDuties) text += " · " + state.hiddenDuties + " duties without findings not shown";
+    var text = [
+      counted(c.people, _("{count} person"), _("{count} people")),
+      counted(c.duties, _("{count} duty"), _("{count} duties")),
+      counted(c.raci, _("{count} assignment"), _("{count} assignments")),
+      counted(c.lines, _("{count} line"), _("{count} lines")),
+    ].join(" · ");
+    if (c.clusters) {
+      text += " · " + fill(c.clusters === 1 ? _("{count} more grouped in {groups} organisation") : _("{count} more grouped in {groups} organisations"),
+        { count: c.grouped, groups: c.clusters });
+    }
+    if (state.clustered && state.hiddenDuties) {
+      text += " · " + counted(state.hiddenDuties, _("{count} duty without findings not shown"), _("{count} duties without findings not shown"));
+    }
     document.getElementById("counts").textContent = text;
   }
 
@@ -728,8 +760,8 @@
 
   function showHint() {
     clear(details);
-    details.appendChild(el("h2", null, "Details"));
-    details.appendChild(el("p", "hint", "Click a person, a duty or a line."));
+    details.appendChild(el("h2", null, _("Details")));
+    details.appendChild(el("p", "hint", _("Click a person, a duty or a line.")));
   }
 
   function addRow(dl, key, value) {
@@ -761,7 +793,7 @@
   function findingItems(indexes) {
     return findingsOf(indexes).map(function (f) {
       var li = el("li");
-      li.appendChild(el("span", "sev " + f.severity, f.severity));
+      li.appendChild(el("span", "sev " + f.severity, severityName(f.severity)));
       li.appendChild(document.createTextNode(f.explanation));
       li.addEventListener("click", function () { selectFinding(f); });
       return li;
@@ -778,49 +810,51 @@
     details.appendChild(el("h2", null, n.label));
     var dl = el("dl");
     if (n.kind === "person") {
-      addRow(dl, "Title", n.title || "—");
+      addRow(dl, _("Title"), n.title || "—");
       var o = orgById.get(n.org);
-      addRow(dl, "Organisation", orgName(n.org) + (o && o.role ? " · " + o.role : ""));
-      addRow(dl, "Status", STATUS_TEXT[n.status] || n.status);
-      addRow(dl, "Language", n.language);
-      addRow(dl, "Stages", n.stages.map(stageName).join(", ") || "none");
+      addRow(dl, _("Organisation"), orgName(n.org) + (o && o.role ? " · " + o.role : ""));
+      addRow(dl, _("Status"), STATUS_TEXT[n.status] || n.status);
+      addRow(dl, _("Language"), n.language);
+      addRow(dl, _("Stages"), n.stages.map(stageName).join(", ") || _("none"));
+      var CHANNEL_TEXT = { preferred: _("prefers {value}"), email: _("e-mail: {value}"), phone: _("phone: {value}") };
       var channelItems = n.channels.map(function (c) {
-        return (c.kind === "preferred" ? "prefers " : c.kind + ": ") + c.value;
+        var value = c.kind === "preferred" ? channelName(c.value) : c.value;
+        return CHANNEL_TEXT[c.kind] ? fill(CHANNEL_TEXT[c.kind], { value: value }) : c.kind + ": " + value;
       });
-      addRow(dl, "Channels", channelItems.length ? list(channelItems) : "—");
+      addRow(dl, _("Channels"), channelItems.length ? list(channelItems) : "—");
       var duties = [], lines = [];
       adjacency.get(n.id).forEach(function (e) {
         if (e.kind === "raci") {
           var d = nodeById.get(e.target);
-          duties.push(nodeLink(d.id, e.raci + " · " + d.label + " (" + stageName(d.stage) + ")" + (e.current ? "" : " · ended")));
+          duties.push(nodeLink(d.id, e.raci + " · " + fill(_("{duty} ({stage})"), { duty: d.label, stage: stageName(d.stage) }) + (e.current ? "" : " · " + _("ended"))));
         } else if (e.kind !== "handover_gap") {
           var other = nodeById.get(e.source === n.id ? e.target : e.source);
           var how = e.kind === "communicates"
-            ? "talks with" : e.kind === "reports_to"
-              ? (e.source === n.id ? "reports to" : "manages") : (e.source === n.id ? "backs up" : "backed up by");
+            ? _("talks with {name}") : e.kind === "reports_to"
+              ? (e.source === n.id ? _("reports to {name}") : _("manages {name}")) : (e.source === n.id ? _("backs up {name}") : _("backed up by {name}"));
           var extra = e.kind === "communicates"
-            ? (e.channel ? " · " + e.channel : "") + (e.last_used ? " · last " + e.last_used : " · never logged") + (e.stale ? " · stale" : "")
+            ? (e.channel ? " · " + channelName(e.channel) : "") + (e.last_used ? " · " + fill(_("last {day}"), { day: e.last_used }) : " · " + _("never logged")) + (e.stale ? " · " + _("stale") : "")
             : "";
-          lines.push(nodeLink(other.id, how + " " + other.label + extra));
+          lines.push(nodeLink(other.id, fill(how, { name: other.label }) + extra));
         }
       });
-      addRow(dl, "Duties", duties.length ? list(duties) : "none");
-      addRow(dl, "Lines", lines.length ? list(lines.slice(0, 40)) : "none");
+      addRow(dl, _("Duties"), duties.length ? list(duties) : _("none"));
+      addRow(dl, _("Lines"), lines.length ? list(lines.slice(0, 40)) : _("none"));
     } else {
-      addRow(dl, "Stage", stageName(n.stage) + " · " + n.status);
-      addRow(dl, "Description", n.title);
+      addRow(dl, _("Stage"), stageName(n.stage) + " · " + phaseName(n.status));
+      addRow(dl, _("Description"), n.title);
       var byLetter = { A: [], R: [], C: [], I: [] };
       adjacency.get(n.id).forEach(function (e) {
         if (e.kind !== "raci") return;
         var p = nodeById.get(e.source);
-        byLetter[e.raci].push(nodeLink(p.id, personLabel(p) + " · " + orgName(p.org) + (e.current ? "" : " · ended")));
+        byLetter[e.raci].push(nodeLink(p.id, personLabel(p) + " · " + orgName(p.org) + (e.current ? "" : " · " + _("ended"))));
       });
-      addRow(dl, "Accountable", byLetter.A.length ? list(byLetter.A) : "nobody");
-      addRow(dl, "Responsible", byLetter.R.length ? list(byLetter.R) : "nobody");
-      addRow(dl, "Consulted", byLetter.C.length ? list(byLetter.C) : "");
-      addRow(dl, "Informed", byLetter.I.length ? list(byLetter.I) : "");
+      addRow(dl, _("Accountable"), byLetter.A.length ? list(byLetter.A) : _("nobody"));
+      addRow(dl, _("Responsible"), byLetter.R.length ? list(byLetter.R) : _("nobody"));
+      addRow(dl, _("Consulted"), byLetter.C.length ? list(byLetter.C) : "");
+      addRow(dl, _("Informed"), byLetter.I.length ? list(byLetter.I) : "");
     }
-    if (findingsOf(n.findings).length) addRow(dl, "Findings", list(findingItems(n.findings)));
+    if (findingsOf(n.findings).length) addRow(dl, _("Findings"), list(findingItems(n.findings)));
     details.appendChild(dl);
   }
 
@@ -829,23 +863,23 @@
     if (!e) return;
     var a = nodeById.get(e.source), b = nodeById.get(e.target);
     clear(details);
-    var names = { raci: "Assignment", communicates: "Communicates", reports_to: "Reports to", backup_for: "Backup for", handover_gap: "Broken handover" };
+    var names = { raci: _("Assignment"), communicates: _("Communicates"), reports_to: _("Reports to"), backup_for: _("Backup for"), handover_gap: _("Broken handover") };
     details.appendChild(el("h2", null, names[e.kind] || e.kind));
     var dl = el("dl");
-    addRow(dl, e.kind === "raci" ? "Person" : "From", a.label);
-    addRow(dl, e.kind === "raci" ? "Duty" : "To", b.label);
+    addRow(dl, e.kind === "raci" ? _("Person") : _("From"), a.label);
+    addRow(dl, e.kind === "raci" ? _("Duty") : _("To"), b.label);
     if (e.kind === "raci") {
       addRow(dl, "RACI", (L.edges["raci:" + e.raci] || {}).label || e.raci);
-      addRow(dl, "In force", e.current ? "yes" : "no");
+      addRow(dl, _("In force"), e.current ? _("yes") : _("no"));
     }
     if (e.kind === "communicates") {
-      addRow(dl, "Weight", e.weight);
-      addRow(dl, "Channel", e.channel);
-      addRow(dl, "Last used", e.last_used ? e.last_used + " (" + e.age_days + " days ago)" : "never recorded");
-      addRow(dl, "Stale", e.stale ? "yes (limit " + staleDays + " days)" : "no");
+      addRow(dl, _("Weight"), e.weight);
+      addRow(dl, _("Channel"), channelName(e.channel));
+      addRow(dl, _("Last used"), e.last_used ? fill(_("{day} ({days} days ago)"), { day: e.last_used, days: e.age_days }) : _("never recorded"));
+      addRow(dl, _("Stale"), e.stale ? fill(_("yes (limit {days} days)"), { days: staleDays }) : _("no"));
     }
-    addRow(dl, "Stages", e.stages.map(stageName).join(", "));
-    if (findingsOf(e.findings).length) addRow(dl, "Findings", list(findingItems(e.findings)));
+    addRow(dl, _("Stages"), e.stages.map(stageName).join(", "));
+    if (findingsOf(e.findings).length) addRow(dl, _("Findings"), list(findingItems(e.findings)));
     details.appendChild(dl);
   }
 
@@ -855,13 +889,13 @@
     clear(details);
     details.appendChild(el("h2", null, o.name));
     var dl = el("dl");
-    addRow(dl, "Kind", o.kind);
-    addRow(dl, "Role", o.role);
-    addRow(dl, "Engaged", o.engaged ? "yes" : "no");
-    addRow(dl, "People", o.people);
+    addRow(dl, _("Kind"), KIND_TEXT[o.kind] || o.kind);
+    addRow(dl, _("Role"), o.role);
+    addRow(dl, _("Engaged"), o.engaged ? _("yes") : _("no"));
+    addRow(dl, _("People"), o.people);
     details.appendChild(dl);
     if (state.clustered && state.expanded.has(id)) {
-      var button = el("button", null, "Group again");
+      var button = el("button", null, _("Group again"));
       button.type = "button";
       button.addEventListener("click", function () { state.expanded.delete(id); refresh(); showOrg(id); });
       details.appendChild(button);
@@ -871,16 +905,16 @@
   function showFinding(f) {
     clear(details);
     var h = el("h2");
-    h.appendChild(el("span", "sev " + f.severity, f.severity));
+    h.appendChild(el("span", "sev " + f.severity, severityName(f.severity)));
     h.appendChild(document.createTextNode(f.code));
     details.appendChild(h);
     details.appendChild(el("p", null, f.explanation));
     var dl = el("dl");
-    addRow(dl, "Remedy", f.remedy);
-    if (f.stage) addRow(dl, "Stage", stageName(f.stage));
-    addRow(dl, "Concerns", list(f.subjects.map(function (s) {
+    addRow(dl, _("Remedy"), f.remedy);
+    if (f.stage) addRow(dl, _("Stage"), stageName(f.stage));
+    addRow(dl, _("Concerns"), list(f.subjects.map(function (s) {
       var id = s.kind === "contact" ? "c:" + s.id : s.kind === "responsibility" ? "r:" + s.id : null;
-      return id && nodeById.has(id) ? nodeLink(id, s.name) : el("li", null, s.kind + ": " + s.name);
+      return id && nodeById.has(id) ? nodeLink(id, s.name) : el("li", null, (SUBJECT_TEXT[s.kind] || s.kind) + ": " + s.name);
     })));
     details.appendChild(dl);
   }
@@ -922,7 +956,7 @@
     var found = search(searchBox.value);
     clear(results);
     if (!searchBox.value.trim()) { results.hidden = true; return; }
-    if (!found.length) results.appendChild(el("li", "empty", "No match"));
+    if (!found.length) results.appendChild(el("li", "empty", _("No match")));
     found.forEach(function (n, i) {
       var li = el("li", i === 0 ? "active" : null);
       li.setAttribute("role", "option");
@@ -930,8 +964,8 @@
       li.appendChild(el("span", "name", n.kind === "person" ? personLabel(n) : n.label));
       var sub = n.kind === "person"
         ? [n.title, orgName(n.org)].filter(Boolean).join(" · ")
-        : "duty · " + stageName(n.stage);
-      if (!state.nodes.has(n.id)) sub += " · not in this view";
+        : _("duty") + " · " + stageName(n.stage);
+      if (!state.nodes.has(n.id)) sub += " · " + _("not in this view");
       li.appendChild(el("span", "sub", sub));
       li.addEventListener("mousedown", function (event) { event.preventDefault(); pick(n.id); });
       results.appendChild(li);
@@ -1098,7 +1132,7 @@
     svg.setAttribute("viewBox", [x0, y0, w, h].map(Math.round).join(" "));
     svg.setAttribute("width", Math.round(w)); svg.setAttribute("height", Math.round(h));
     svg.setAttribute("font-family", FONT.replace(/"/g, "'"));
-    var title = (data.project && data.project.name ? data.project.name : "Map") + " · " + (state.stage ? stageName(state.stage) : "All stages");
+    var title = (data.project && data.project.name ? data.project.name : _("Map")) + " · " + (state.stage ? stageName(state.stage) : _("All stages"));
     svgEl(svg, "title", {}, title);
     svgEl(svg, "rect", { x: x0, y: y0, width: w, height: h, fill: "#ffffff" });
     svgEl(svg, "text", { x: x0 + pad, y: y0 + 22, "font-size": 16, "font-weight": 600, fill: "#1d2330" }, title);

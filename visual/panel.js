@@ -39,6 +39,8 @@
     (data.nodes || []).forEach(function (n) { if (n.kind === "person") orgOfNode.set(n.id, n.org || ""); });
     var nodeById = new Map();
     (data.nodes || []).forEach(function (n) { nodeById.set(n.id, n); });
+    var severityNames = (api.legend && api.legend.severity_names) || {};
+    function severityName(s) { return severityNames[s] || s; }
     var orgNames = new Map();
     (data.organizations || []).forEach(function (o) { orgNames.set(o.id, o.name); });
 
@@ -126,14 +128,14 @@
       li.setAttribute("data-group", code);
       var row = el("div", "group-row");
       var f = groupAsFinding(entry);
-      var text = entry.group.explanation + (n < all ? " (" + n + " of " + all + " shown)" : "");
+      var text = entry.group.explanation + (n < all ? " " + fill(_("({shown} of {all} shown)"), { shown: n, all: all }) : "");
       var main = findingButton(f, text);
       main.insertBefore(el("span", "members-count", String(n)), main.firstChild);
       row.appendChild(main);
-      var toggle = el("button", "expand", expanded.has(code) ? "Hide" : "Show " + n);
+      var toggle = el("button", "expand", expanded.has(code) ? _("Hide") : fill(_("Show {count}"), { count: n }));
       toggle.type = "button";
       toggle.setAttribute("aria-expanded", expanded.has(code) ? "true" : "false");
-      toggle.title = (expanded.has(code) ? "Hide the " : "Show the ") + n + " " + code + " findings";
+      toggle.title = fill(expanded.has(code) ? _("Hide the {count} {code} findings") : _("Show the {count} {code} findings"), { count: n, code: code });
       row.appendChild(toggle);
       li.appendChild(row);
       var members = el("ul", "members");
@@ -171,7 +173,7 @@
         var s = b.getAttribute("data-severity");
         b.setAttribute("aria-pressed", filter.severities.has(s) ? "true" : "false");
         b.querySelector(".n").textContent = String(countOf[s]);
-        b.title = (filter.severities.has(s) ? "Hide " : "Show ") + s + " findings";
+        b.title = fill(filter.severities.has(s) ? _("Hide {severity} findings") : _("Show {severity} findings"), { severity: severityName(s) });
       });
       var total = 0;
       clear(list);
@@ -181,15 +183,15 @@
         var section = el("section", "sev-group");
         section.setAttribute("data-severity", s);
         var heading = el("h3");
-        heading.appendChild(el("span", "sev " + s, s));
-        heading.appendChild(el("span", "group-count", countOf[s] + (countOf[s] === 1 ? " finding" : " findings")));
+        heading.appendChild(el("span", "sev " + s, severityName(s)));
+        heading.appendChild(el("span", "group-count", fill(countOf[s] === 1 ? _("{count} finding") : _("{count} findings"), { count: countOf[s] })));
         section.appendChild(heading);
         var ul = el("ul", "entries");
         bySeverity[s].forEach(function (e) { ul.appendChild(e.finding ? singleItem(e.finding) : groupItem(e)); });
         section.appendChild(ul);
         list.appendChild(section);
       });
-      if (!total) list.appendChild(el("p", "hint", entries.length ? "No finding of the chosen severities." : "No findings in this view."));
+      if (!total) list.appendChild(el("p", "hint", entries.length ? _("No finding of the chosen severities.") : _("No findings in this view.")));
       countBox.textContent = "(" + total + ")";
       renderNodes();
     }
@@ -209,13 +211,13 @@
     var current = null; // id of the node that holds the tab stop
 
     function nodeText(id) {
-      if (id.indexOf("o:") === 0) return (orgNames.get(id.slice(2)) || id.slice(2)) + " · organisation, grouped (Enter opens)";
+      if (id.indexOf("o:") === 0) return (orgNames.get(id.slice(2)) || id.slice(2)) + " · " + _("organisation, grouped (Enter opens)");
       var n = nodeById.get(id);
       if (n.kind === "person") {
         var org = orgNames.get(n.org || "") || "";
         return n.label + (n.title ? " · " + n.title : "") + (org ? " · " + org : "");
       }
-      return n.label + " · duty";
+      return n.label + " · " + _("duty");
     }
 
     function renderNodes() {

@@ -20,7 +20,7 @@
     tables.forEach(function (table) {
       table.hidden = stage.id !== "" && table.getAttribute("data-stage") !== stage.id;
     });
-    if (current) current.textContent = stage.id ? stage.name : "all stages";
+    if (current) current.textContent = stage.id ? stage.name : _("all stages");
   }
   function setOpen(open) {
     section.classList.toggle("collapsed", !open);

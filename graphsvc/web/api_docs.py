@@ -21,6 +21,7 @@ from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 
 from graphsvc.store.base import NotFound
+from graphsvc.support.i18n import _
 from graphsvc.support.resources import resource_dir
 from graphsvc.web.access import PUBLIC_PATHS
 
@@ -86,7 +87,7 @@ def documents(app: FastAPI) -> None:
         assets = f"{root(request)}/docs/assets"
         page = get_swagger_ui_html(
             openapi_url=f"{root(request)}/openapi.json",
-            title=f"{app.title} - Swagger UI",
+            title=_("{service} API docs (Swagger UI)").format(service=app.title),
             swagger_js_url=f"{assets}/swagger-ui-bundle.js",
             swagger_css_url=f"{assets}/swagger-ui.css",
             swagger_favicon_url=f"{assets}/favicon-32x32.png",
@@ -99,7 +100,7 @@ def documents(app: FastAPI) -> None:
         assets = f"{root(request)}/docs/assets"
         page = get_redoc_html(
             openapi_url=f"{root(request)}/openapi.json",
-            title=f"{app.title} - ReDoc",
+            title=_("{service} API docs (ReDoc)").format(service=app.title),
             redoc_js_url=f"{assets}/redoc.standalone.js",
             redoc_favicon_url=f"{assets}/favicon-32x32.png",
             with_google_fonts=False,

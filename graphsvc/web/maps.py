@@ -23,7 +23,7 @@ from graphsvc.application.maps.render import environment
 from graphsvc.application.reports import project_report
 from graphsvc.domain.model import Day, Project, Stage
 from graphsvc.store.base import Store, read_as
-from graphsvc.support.i18n import current_language
+from graphsvc.support.i18n import current_language, format_day
 from graphsvc.web.access import store_of
 from graphsvc.web.response_cache import cache_of
 from graphsvc.web.signin import account
@@ -65,6 +65,7 @@ def _map_url(request: Request, project_id: str, stage: str | None = None, as_of:
 
 
 @router.get("/", response_class=HTMLResponse, tags=["maps"], summary="Projects and their health")
+@router.get("/maps", response_class=HTMLResponse, include_in_schema=False)
 def index_page(request: Request, as_of: Day | None = AS_OF_QUERY) -> HTMLResponse:
     """Every stored project with its health shares and finding counts, linking to its maps."""
     store: Store = store_of(request)
@@ -100,15 +101,17 @@ def index_page(request: Request, as_of: Day | None = AS_OF_QUERY) -> HTMLRespons
                 ],
             }
         )
+    legend = default_legend()
     html = (
         environment()
         .get_template("index.html.j2")
         .render(
             projects=rows,
-            as_of=day.isoformat(),
+            as_of=format_day(day),
             lang=current_language(),
             account=account(request),
-            chips=severity_chips(default_legend()),
+            chips=severity_chips(legend),
+            severity_names=legend.severity_names,
         )
     )
     return HTMLResponse(html, headers=PAGE_HEADERS | INDEX_HEADERS)

@@ -24,7 +24,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from graphsvc.application.access import Gate, Principal, Unauthenticated
+from graphsvc.domain.keys import Role
 from graphsvc.domain.sessions import SESSION_SECONDS, form_token
+from graphsvc.support.i18n import N_, _, current_language
 from graphsvc.web.access import SESSION_COOKIE, SignInRequired
 
 router = APIRouter(include_in_schema=False)
@@ -105,6 +107,24 @@ def session_of(request: Request) -> str | None:
         return None
 
 
+# the pages' words used inside f-strings (where the catalog's extractor cannot see a call)
+SIGNED_IN, PROJECTS, API_DOCS, SIGN_OUT = N_("Signed in"), N_("Projects"), N_("API docs"), N_("Sign out")
+NO_SIGN_IN, NOT_SIGNED_OUT, BACK = N_("No sign-in needed"), N_("Not signed out"), N_("Back")
+
+#: each role as a page names it (the CLI's ``--role`` takes the codes)
+ROLE_NAMES = {
+    Role.admin: N_("admin"),
+    Role.pmo: N_("pmo"),
+    Role.manager: N_("manager"),
+    Role.member: N_("member"),
+    Role.external: N_("external"),
+}
+
+
+def role_name(role: Role) -> str:
+    return _(ROLE_NAMES[role])
+
+
 def account(request: Request) -> dict[str, str] | None:
     """Who is signed in and the sign-out form's values, for a page to show (None when the
     request came with a key in a header, or authentication is off)."""
@@ -114,7 +134,7 @@ def account(request: Request) -> dict[str, str] | None:
     principal: Principal = request.state.principal
     return {
         "name": principal.name,
-        "role": principal.role.value,
+        "role": role_name(principal.role),
         "action": _root(request) + "/signout",
         "csrf": form_token(_gate(request).session_secret(), "signout", token),
     }
@@ -143,7 +163,7 @@ STYLE = """
 
 def _page(request: Request, title: str, body: str, status: int = 200) -> HTMLResponse:
     html = (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<!DOCTYPE html>\n<html lang="{current_language()}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         '<meta name="referrer" content="same-origin">\n'
         f"<title>{escape(title)} · graphsvc</title>\n<style>{STYLE}</style>\n</head>\n"
@@ -158,41 +178,50 @@ def _signin_form(request: Request, next_url: str, message: str | None = None, st
     csrf = form_token(gate.session_secret(), "signin", nonce)
     error = f'<p class="error" role="alert">{escape(message)}</p>' if message else ""
     if not gate.records():
-        hint = (
-            '<p class="muted">No API key exists on this server yet: an administrator creates one with '
-            "<code>graphsvc keys create --name NAME --role admin</code>.</p>"
+        hint = '<p class="muted">{}</p>'.format(
+            escape(_("No API key exists on this server yet: an administrator creates one with {command}.")).replace(
+                "{command}", "<code>graphsvc keys create --name NAME --role admin</code>"
+            )
         )
     else:
-        hint = '<p class="muted">Ask the administrator of this server for a key if you have none.</p>'
-    body = f"""<h1>Sign in</h1>
-<p>Enter your API key once; this browser then stays signed in for {SESSION_SECONDS // 3600} hours
-(or until you sign out or the key is revoked). You see what the key may see.</p>
+        ask = _("Ask the administrator of this server for a key if you have none.")
+        hint = f'<p class="muted">{escape(ask)}</p>'
+    stays = _(
+        "Enter your API key once; this browser then stays signed in for {hours} hours "
+        "(or until you sign out or the key is revoked). You see what the key may see."
+    ).format(hours=SESSION_SECONDS // 3600)
+    sign_in, key_label = escape(_("Sign in")), escape(_("API key"))
+    body = f"""<h1>{sign_in}</h1>
+<p>{escape(stays)}</p>
 {error}
 <form method="post" action="{escape(_root(request) + "/signin")}">
-<label for="key">API key</label>
+<label for="key">{key_label}</label>
 <input type="password" id="key" name="key" required autofocus autocomplete="current-password"
- spellcheck="false" placeholder="gsk_…">
+ spellcheck="false">
 <input type="hidden" name="csrf" value="{escape(csrf)}">
 <input type="hidden" name="next" value="{escape(next_url)}">
-<button type="submit">Sign in</button>
+<button type="submit">{sign_in}</button>
 </form>
 {hint}"""
-    response = _page(request, "Sign in", body, status)
+    response = _page(request, _("Sign in"), body, status)
     _set_cookie(request, response, FORM_COOKIE, nonce, 3600)
     return response
 
 
 def _signed_in(request: Request, principal: Principal, token: str) -> HTMLResponse:
     csrf = form_token(_gate(request).session_secret(), "signout", token)
-    reach = ", ".join(sorted(principal.projects)) if principal.scoped else "all projects"
-    body = f"""<h1>Signed in</h1>
-<p>as <strong>{escape(principal.name)}</strong> ({escape(principal.role.value)}; {escape(reach)}).</p>
-<p><a href="{escape(_root(request) + "/")}">Projects</a> · <a href="{escape(_root(request) + "/docs")}">API docs</a></p>
+    reach = ", ".join(sorted(principal.projects)) if principal.scoped else _("all projects")
+    who = escape(_("as {name} ({role}; {reach}).")).replace("{name}", f"<strong>{escape(principal.name)}</strong>")
+    who = who.replace("{role}", escape(role_name(principal.role))).replace("{reach}", escape(reach))
+    signed_in, projects, docs, sign_out = (escape(_(text)) for text in (SIGNED_IN, PROJECTS, API_DOCS, SIGN_OUT))
+    body = f"""<h1>{signed_in}</h1>
+<p>{who}</p>
+<p><a href="{escape(_root(request) + "/")}">{projects}</a> · <a href="{escape(_root(request) + "/docs")}">{docs}</a></p>
 <form method="post" action="{escape(_root(request) + "/signout")}">
 <input type="hidden" name="csrf" value="{escape(csrf)}">
-<button type="submit">Sign out</button>
+<button type="submit">{sign_out}</button>
 </form>"""
-    return _page(request, "Signed in", body)
+    return _page(request, _(SIGNED_IN), body)
 
 
 async def _form(request: Request) -> dict[str, str] | None:
@@ -221,12 +250,12 @@ def signin_page(request: Request, next_url: str | None = Query(None, alias="next
     """The sign-in form (or who is signed in, with a sign-out button)."""
     gate = _gate(request)
     if gate.open_access():
+        off = _("Authentication is off: this server runs on a loopback address and no API key exists.")
         body = (
-            "<h1>No sign-in needed</h1><p>Authentication is off: this server runs on a loopback "
-            "address and no API key exists.</p>"
-            f'<p><a href="{escape(_root(request) + "/")}">Projects</a></p>'
+            f"<h1>{escape(_(NO_SIGN_IN))}</h1><p>{escape(off)}</p>"
+            f'<p><a href="{escape(_root(request) + "/")}">{escape(_(PROJECTS))}</a></p>'
         )
-        return _page(request, "No sign-in needed", body)
+        return _page(request, _(NO_SIGN_IN), body)
     token = request.cookies.get(SESSION_COOKIE)
     if token:
         try:
@@ -247,7 +276,7 @@ async def signin(request: Request) -> Any:
 def _sign_in(request: Request, form: dict[str, str] | None) -> Response:
     if form is None:
         return _signin_form(
-            request, _safe_next(request, None), "The sign-in form was not sent as a form; try again.", 422
+            request, _safe_next(request, None), _("The sign-in form was not sent as a form; try again."), 422
         )
     next_url = _safe_next(request, form.get("next"))
     gate = _gate(request)
@@ -257,11 +286,13 @@ def _sign_in(request: Request, form: dict[str, str] | None) -> Response:
         or not nonce
         or not _valid(form_token(gate.session_secret(), "signin", nonce), form.get("csrf"))
     ):
-        return _signin_form(request, next_url, "The sign-in form expired or came from another site; try again.", 403)
+        return _signin_form(request, next_url, _("The sign-in form expired or came from another site; try again."), 403)
     try:
-        _, token = gate.open_session(form.get("key", "").strip())
+        _principal, token = gate.open_session(form.get("key", "").strip())
     except Unauthenticated:
-        return _signin_form(request, next_url, "That key is not valid (revoked, mistyped or from another server).", 401)
+        return _signin_form(
+            request, next_url, _("That key is not valid (revoked, mistyped or from another server)."), 401
+        )
     response = RedirectResponse(next_url, status_code=303)
     _set_cookie(request, response, SESSION_COOKIE, token, SESSION_SECONDS)
     response.delete_cookie(FORM_COOKIE, path=_root(request) or "/", httponly=True, samesite="strict")
@@ -282,9 +313,10 @@ def _sign_out(request: Request, form: dict[str, str]) -> Response:
     if token and (
         not _same_origin(request) or not _valid(form_token(gate.session_secret(), "signout", token), form.get("csrf"))
     ):
-        body = "<h1>Not signed out</h1><p>The sign-out form came from another site or expired.</p>"
-        body += f'<p><a href="{escape(_root(request) + "/signin")}">Back</a></p>'
-        return _page(request, "Not signed out", body, 403)
+        expired = _("The sign-out form came from another site or expired.")
+        body = f"<h1>{escape(_(NOT_SIGNED_OUT))}</h1><p>{escape(expired)}</p>"
+        body += f'<p><a href="{escape(_root(request) + "/signin")}">{escape(_(BACK))}</a></p>'
+        return _page(request, _(NOT_SIGNED_OUT), body, 403)
     response = RedirectResponse(_root(request) + "/signin", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path=_root(request) or "/", httponly=True, samesite="strict")
     return response

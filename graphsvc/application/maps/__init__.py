@@ -23,6 +23,7 @@ from graphsvc.application.maps.model import (
 from graphsvc.application.maps.notebook import to_pyvis
 from graphsvc.application.maps.render import render_html
 from graphsvc.store.base import NotFound, Store
+from graphsvc.support.i18n import _
 
 
 def _full_map(
@@ -47,7 +48,7 @@ def _check_stage(data: MapData, stage_id: str | None) -> str | None:
     if stage_id is None or (stage_id == ALL_STAGES and ALL_STAGES not in data.stage_ids()):
         return None
     if stage_id not in data.stage_ids():
-        raise NotFound(f"project {data.project.id!r} has no stage {stage_id!r}")
+        raise NotFound(_("project {project!r} has no stage {stage!r}").format(project=data.project.id, stage=stage_id))
     return stage_id
 
 

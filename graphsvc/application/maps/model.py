@@ -39,6 +39,7 @@ from graphsvc.application.maps.raci import RaciMatrix, raci_matrices
 from graphsvc.domain.bundle import Bundle
 from graphsvc.domain.defaults import STALE_DAYS
 from graphsvc.domain.model import Contact
+from graphsvc.support.i18n import N_, _
 
 #: the value of ``?stage=`` (and ``initial_stage``) that asks for every stage at once
 ALL_STAGES = "all"
@@ -95,6 +96,9 @@ RELATION_ORDER = "ARCIHF"
 #: Each is dark enough for white text (contrast at least 4.5:1) except where ``SEVERITY_INK`` says.
 SEVERITY_COLORS = {"critical": "#a50e1f", "high": "#c62828", "medium": "#b45309", "low": "#5f6b7a"}
 #: text colour on a severity chip
+#: the severities and stage phases as the reader says them (translated where shown)
+SEVERITY_NAMES = {"critical": N_("critical"), "high": N_("high"), "medium": N_("medium"), "low": N_("low")}
+PHASE_NAMES = {"planned": N_("planned"), "active": N_("in progress"), "done": N_("done")}
 SEVERITY_INK = {"critical": "#ffffff", "high": "#ffffff", "medium": "#ffffff", "low": "#ffffff"}
 
 
@@ -245,6 +249,8 @@ class Legend(BaseModel):
     severity_ink: dict[str, str] = Field(default_factory=lambda: dict(SEVERITY_INK))
     status: dict[str, str]
     marks: dict[str, str]
+    severity_names: dict[str, str] = Field(default_factory=dict, description="severity -> its name to show")
+    phase_names: dict[str, str] = Field(default_factory=dict, description="stage phase -> its name to show")
     relations: dict[str, str] = Field(default_factory=dict, description="badge letter -> what it means")
     relation_colors: dict[str, tuple[str, str]] = Field(
         default_factory=dict, description="badge letter -> (background, letter colour)"
@@ -259,42 +265,42 @@ class Legend(BaseModel):
 def default_legend() -> Legend:
     sev = SEVERITY_COLORS
     edges = {
-        "raci:A": EdgeStyle(label="Accountable (A)", color="#1f2d5a", width=3.0),
-        "raci:R": EdgeStyle(label="Responsible (R)", color="#3a7ca5", width=2.0),
-        "raci:C": EdgeStyle(label="Consulted (C)", color="#8a8f98", width=1.2),
-        "raci:I": EdgeStyle(label="Informed (I)", color="#b8bcc4", width=1.0),
-        "raci:ended": EdgeStyle(label="assignment ended", color="#b8bcc4", width=1.0, dashes=[1, 4]),
-        "communicates": EdgeStyle(label="talks with", color="#4f8f5b", width=1.5),
-        "stale": EdgeStyle(label="stale line (not used lately)", color="#9aa5b1", width=1.5, dashes=[6, 5]),
-        "bridge": EdgeStyle(label="bridge (only line across)", color="#4f8f5b", width=5.0),
-        "reports_to": EdgeStyle(label="reports to", color="#8e6c8a", width=1.5, arrow=True),
-        "backup_for": EdgeStyle(label="backs up", color="#1a9bb0", width=1.5, arrow=True),
-        "conflict": EdgeStyle(label="assignment a finding is about", color=sev["high"], width=2.5),
-        "handover_gap": EdgeStyle(label="broken handover", color=sev["high"], width=3.0, dashes=[10, 4, 2, 4]),
-        "grouped": EdgeStyle(label="lines between groups (n)", color="#6f7a8c", width=3.0),
+        "raci:A": EdgeStyle(label=_("Accountable (A)"), color="#1f2d5a", width=3.0),
+        "raci:R": EdgeStyle(label=_("Responsible (R)"), color="#3a7ca5", width=2.0),
+        "raci:C": EdgeStyle(label=_("Consulted (C)"), color="#8a8f98", width=1.2),
+        "raci:I": EdgeStyle(label=_("Informed (I)"), color="#b8bcc4", width=1.0),
+        "raci:ended": EdgeStyle(label=_("assignment ended"), color="#b8bcc4", width=1.0, dashes=[1, 4]),
+        "communicates": EdgeStyle(label=_("talks with"), color="#4f8f5b", width=1.5),
+        "stale": EdgeStyle(label=_("stale line (not used lately)"), color="#9aa5b1", width=1.5, dashes=[6, 5]),
+        "bridge": EdgeStyle(label=_("bridge (only line across)"), color="#4f8f5b", width=5.0),
+        "reports_to": EdgeStyle(label=_("reports to"), color="#8e6c8a", width=1.5, arrow=True),
+        "backup_for": EdgeStyle(label=_("backs up"), color="#1a9bb0", width=1.5, arrow=True),
+        "conflict": EdgeStyle(label=_("assignment a finding is about"), color=sev["high"], width=2.5),
+        "handover_gap": EdgeStyle(label=_("broken handover"), color=sev["high"], width=3.0, dashes=[10, 4, 2, 4]),
+        "grouped": EdgeStyle(label=_("lines between groups (n)"), color="#6f7a8c", width=3.0),
     }
     relations = {
-        "A": "accountable",
-        "R": "responsible",
-        "C": "consulted",
-        "I": "informed",
-        "H": "owner of the stage before or after (handover)",
-        "F": "only named by a finding",
+        "A": _("accountable"),
+        "R": _("responsible"),
+        "C": _("consulted"),
+        "I": _("informed"),
+        "H": _("owner of the stage before or after (handover)"),
+        "F": _("only named by a finding"),
     }
     items = [
         Mark(
             key="person",
-            label="person (larger: owns more)",
+            label=_("person (larger: owns more)"),
             shape="node",
             color="#4b5563",
             fill="#4e79a7",
         ),
-        Mark(key="left", label="left the organisation", shape="node", color="#9e9e9e", fill="#e8e8e8"),
-        Mark(key="on_leave", label="on leave (pale)", shape="node", color="#4b5563", fill="#b9cde3"),
-        Mark(key="duty", label="duty", shape="box", color="#9a8420", fill="#fff6d5"),
+        Mark(key="left", label=_("left the organisation"), shape="node", color="#9e9e9e", fill="#e8e8e8"),
+        Mark(key="on_leave", label=_("on leave (pale)"), shape="node", color="#4b5563", fill="#b9cde3"),
+        Mark(key="duty", label=_("duty"), shape="box", color="#9a8420", fill="#fff6d5"),
         Mark(
             key="vacuum",
-            label="duty with a vacuum",
+            label=_("duty with a vacuum"),
             shape="box",
             color=sev["high"],
             width=3,
@@ -302,7 +308,7 @@ def default_legend() -> Legend:
         ),
         Mark(
             key="owner_flag",
-            label="owner a finding is about",
+            label=_("owner a finding is about"),
             shape="node",
             color=sev["high"],
             width=3.5,
@@ -310,7 +316,7 @@ def default_legend() -> Legend:
         ),
         Mark(
             key="single_point",
-            label="single point of failure",
+            label=_("single point of failure"),
             shape="node",
             color=sev["high"],
             width=5,
@@ -319,13 +325,13 @@ def default_legend() -> Legend:
         ),
         Mark(
             key="duty_done",
-            label="duty of a finished stage",
+            label=_("duty of a finished stage"),
             shape="box",
             color="#c9c3a0",
             fill="#fff6d5",
         ),
-        Mark(key="frame", label="organisation", shape="frame", color="#8a94a6"),
-        Mark(key="unowned", label="duties nobody owns", shape="frame", color=sev["high"]),
+        Mark(key="frame", label=_("organisation"), shape="frame", color="#8a94a6"),
+        Mark(key="unowned", label=_("duties nobody owns"), shape="frame", color=sev["high"]),
     ]
     for key in (
         "raci:A",
@@ -349,13 +355,15 @@ def default_legend() -> Legend:
     return Legend(
         edges=edges,
         severity=dict(sev),
-        status={"active": "active", "on_leave": "on leave", "left": "left"},
+        status={"active": _("active"), "on_leave": _("on leave"), "left": _("left")},
+        severity_names={key: _(name) for key, name in SEVERITY_NAMES.items()},
+        phase_names={key: _(name) for key, name in PHASE_NAMES.items()},
         marks={
-            "vacuum": "duty with a responsibility vacuum",
-            "single_point": "single point of failure",
-            "inactive_owner": "accountable but inactive",
-            "isolated": "owner with no working line",
-            "overloaded": "accountable for too many duties",
+            "vacuum": _("duty with a responsibility vacuum"),
+            "single_point": _("single point of failure"),
+            "inactive_owner": _("accountable but inactive"),
+            "isolated": _("owner with no working line"),
+            "overloaded": _("accountable for too many duties"),
         },
         relations=relations,
         relation_colors={
@@ -856,11 +864,11 @@ def build_map(
 
 
 def _person_label(name: str, status: str) -> str:
-    """The name as the page draws it (the page adds the same suffixes)."""
+    """The name as the page draws it (the page adds the same suffixes, from the same messages)."""
     if status == "left":
-        return name + " (left)"
+        return _("{name} (left)").format(name=name)
     if status == "on_leave":
-        return name + " (on leave)"
+        return _("{name} (on leave)").format(name=name)
     return name
 
 

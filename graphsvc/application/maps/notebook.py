@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from graphsvc.application.maps.model import Legend, MapData, MapEdge, MapNode
+from graphsvc.support.i18n import _
 
 if TYPE_CHECKING:  # pragma: no cover - pyvis is an optional dependency
     from pyvis.network import Network
@@ -40,7 +41,8 @@ def node_style(node: MapNode, data: MapData) -> dict[str, object]:
         if "vacuum" in node.marks and severity:
             background, border = "#ffe3e0", severity
         stage = next((s.name for s in data.stages if s.id == node.stage), node.stage or "")
-        lines = [node.label, f"duty · {stage} · {node.status}", node.title]
+        phase = legend.phase_names.get(node.status, node.status)
+        lines = [node.label, _("duty") + f" · {stage} · {phase}", node.title]
         return {
             "shape": "box",
             "color": {"background": background, "border": border},
@@ -57,7 +59,7 @@ def node_style(node: MapNode, data: MapData) -> dict[str, object]:
     if ringed and severity:
         border = severity
     status = legend.status.get(node.status, node.status)
-    lines = [node.label, node.title, org.name if org else "(no organisation)", status]
+    lines = [node.label, node.title, org.name if org else _("(no organisation)"), status]
     return {
         "shape": "dot",
         "size": node.size,
@@ -84,7 +86,8 @@ def edge_style(edge: MapEdge, data: MapData) -> dict[str, object]:
         colour, dashes, width = gap.color, True, max(width, gap.width)
     title = style.label
     if edge.kind == "communicates":
-        title += f"\nlast used {edge.last_used}" if edge.last_used else "\nnever logged"
+        used = _("last {day}").format(day=edge.last_used) if edge.last_used else _("never logged")
+        title += "\n" + used
     out: dict[str, object] = {"color": colour, "width": width, "dashes": dashes, "title": title}
     out["arrows"] = "to" if style.arrow else ""  # arrows only where the legend draws them
     if edge.raci:

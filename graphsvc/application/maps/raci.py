@@ -22,12 +22,13 @@ from pydantic import BaseModel, Field
 
 from graphsvc.analysis.findings import Finding, Severity, flat
 from graphsvc.analysis.view import ProjectView
+from graphsvc.support.i18n import N_, _
 
 LETTERS = "ARCI"
 #: above this many people a stage's matrix is drawn as one row per duty with a column per
 #: letter (names listed), which grows with the assignments rather than people x duties
 MATRIX_PEOPLE = 60
-STATUS_TEXT = {"active": "", "on_leave": "on leave", "left": "left"}
+STATUS_TEXT = {"active": "", "on_leave": N_("on leave"), "left": N_("left")}
 
 
 class RaciPerson(BaseModel):
@@ -39,7 +40,8 @@ class RaciPerson(BaseModel):
 
     @property
     def status_text(self) -> str:
-        return STATUS_TEXT.get(self.status, self.status)
+        text = STATUS_TEXT.get(self.status, self.status)
+        return _(text) if text else ""
 
 
 class RaciDuty(BaseModel):
@@ -179,9 +181,9 @@ CSV_COLUMNS = [
 def duty_flag(duty: RaciDuty) -> str:
     """The duty's mark in words: 'vacant', 'N accountable' or ''."""
     if duty.vacant:
-        return "vacant"
+        return _("vacant")
     if duty.accountables > 1:
-        return f"{duty.accountables} accountable"
+        return _("{count} accountable").format(count=duty.accountables)
     return ""
 
 

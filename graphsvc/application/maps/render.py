@@ -31,12 +31,12 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from graphsvc import __version__
-from graphsvc.application.maps.model import ALL_STAGES, MapData
+from graphsvc.application.maps.model import ALL_STAGES, PHASE_NAMES, MapData
 from graphsvc.application.maps.panel import panel_entries, severity_chips
 from graphsvc.application.maps.raci import RaciMatrix
 from graphsvc.application.safe_export import finalize
 from graphsvc.store.base import NotFound
-from graphsvc.support.i18n import current_language, gettext, ngettext, translations_of
+from graphsvc.support.i18n import current_language, format_day, gettext, ngettext
 from graphsvc.support.resources import resource_dir
 
 VIS_JS = "vendor/vis-network-9.1.2/vis-network.min.js"
@@ -92,9 +92,34 @@ def script_messages() -> tuple[str, ...]:
     return tuple(found)
 
 
+def message_key(message: str) -> str:
+    """The key a page script finds a message's text by (``visual/i18n.js`` computes the same):
+    FNV-1a (32 bits) of its UTF-16 code units, in decimal, so the English message itself is
+    not in a page that speaks another language."""
+    key = 0x811C9DC5
+    units = message.encode("utf-16-le")
+    for at in range(0, len(units), 2):
+        key = ((key ^ (units[at] | units[at + 1] << 8)) * 0x01000193) & 0xFFFFFFFF
+    return str(key)
+
+
+@cache
+def _script_keys() -> tuple[tuple[str, str], ...]:
+    keyed = {message_key(message): message for message in script_messages()}
+    if len(keyed) != len(script_messages()):
+        raise ValueError("two page-script messages have the same key: reword one")
+    return tuple(keyed.items())
+
+
 def page_text() -> Markup:
-    """The scripts' messages in the current language, as JSON for ``graphsvc-text``."""
-    return json_for_script(json.dumps(translations_of(script_messages()), ensure_ascii=False, separators=(",", ":")))
+    """The scripts' messages in the current language, as JSON for ``graphsvc-text``: the key of
+    each message whose text differs from the code's own words, and that text (ASCII-escaped)."""
+    shown = {}
+    for key, message in _script_keys():
+        text = gettext(message)
+        if text != message:
+            shown[key] = text
+    return json_for_script(json.dumps(shown, separators=(",", ":")))
 
 
 @cache
@@ -128,7 +153,9 @@ def resolve_stage(data: MapData, initial_stage: str | None) -> str:
         return initial_stage
     if initial_stage in (ALL_STAGES, ""):
         return ""
-    raise NotFound(f"project {data.project.id!r} has no stage {initial_stage!r}")
+    raise NotFound(
+        gettext("project {project!r} has no stage {stage!r}").format(project=data.project.id, stage=initial_stage)
+    )
 
 
 def render_html(data: MapData, title: str, initial_stage: str | None = None) -> str:
@@ -158,7 +185,7 @@ def render_html(data: MapData, title: str, initial_stage: str | None = None) -> 
             text_json=page_text(),
             i18n_js=asset("i18n.js"),
             version=__version__,
-            as_of=data.as_of.isoformat(),
+            as_of=format_day(data.as_of),
             stages=data.stages,
             organizations=data.organizations,
             legend=data.legend,
@@ -168,7 +195,7 @@ def render_html(data: MapData, title: str, initial_stage: str | None = None) -> 
             panel_css=asset("panel.css"),
             panel_js=asset("panel.js"),
             chips=severity_chips(data.legend),
-            raci=render_raci(data.raci, data.as_of.isoformat()),
+            raci=render_raci(data.raci, format_day(data.as_of)),
             raci_css=asset("raci.css"),
             print_css=asset("print.css"),
             raci_js=asset("raci.js"),
@@ -189,7 +216,10 @@ def _panel_json(data: MapData) -> str:
 
 def render_raci(matrices: list[RaciMatrix], as_of: str) -> Markup:
     """The RACI tables of ``matrices`` (``visual/raci.html.j2``, autoescaped) as markup."""
-    return Markup(environment().get_template("raci.html.j2").render(matrices=matrices, as_of=as_of))
+    phase_names = {phase: gettext(name) for phase, name in PHASE_NAMES.items()}
+    return Markup(
+        environment().get_template("raci.html.j2").render(matrices=matrices, as_of=as_of, phase_names=phase_names)
+    )
 
 
 def _json_string(value: str) -> str:

@@ -20,6 +20,7 @@ import xml.etree.ElementTree as ET
 
 from graphsvc.application.maps.model import EdgeStyle, MapData, MapEdge, MapNode
 from graphsvc.application.safe_export import xml_text
+from graphsvc.support.i18n import _, format_day
 
 NAME_PX = 13
 DUTY_PX = 12
@@ -100,7 +101,7 @@ def stage_svg(data: MapData, stage_id: str | None) -> str:
     legend_rows = 8 + len(view.legend.edges) + len(discs)
     height = max(bottom - top, 100.0 + 22 * legend_rows)
 
-    stage_name = next((f"{s.order}. {s.name}" for s in view.stages if s.id == stage_id), "all stages")
+    stage_name = next((f"{s.order}. {s.name}" for s in view.stages if s.id == stage_id), _("all stages"))
     svg = ET.Element(
         "svg",
         {
@@ -111,12 +112,11 @@ def stage_svg(data: MapData, stage_id: str | None) -> str:
             "aria-labelledby": "title",
         },
     )
-    _sub(svg, "title", f"{view.project.name} · {stage_name} · as of {view.as_of.isoformat()}", id="title")
+    as_of = _("as of {day}").format(day=format_day(view.as_of))
+    _sub(svg, "title", f"{view.project.name} · {stage_name} · {as_of}", id="title")
     _sub(svg, "rect", x=left, y=top, width=width, height=height, fill="#ffffff")
     _sub(svg, "text", _short(view.project.name, 80), x=left + 16, y=top + 28, font_size=20, font_weight=600, fill=INK)
-    _sub(
-        svg, "text", f"{stage_name} · as of {view.as_of.isoformat()}", x=left + 16, y=top + 50, font_size=14, fill=MUTED
-    )
+    _sub(svg, "text", f"{stage_name} · {as_of}", x=left + 16, y=top + 50, font_size=14, fill=MUTED)
 
     drawing = _sub(svg, "g", class_="map")
     for org in discs:
@@ -183,7 +183,7 @@ def _line(parent: ET.Element, edge: MapEdge, source: MapNode, target: MapNode, d
     if opacity < 1:
         attrs["stroke_opacity"] = opacity
     line = _sub(parent, "line", x1=source.x, y1=source.y, x2=target.x, y2=target.y, **attrs)
-    _sub(line, "title", f"{edge.kind} {edge.raci or ''}".strip())
+    _sub(line, "title", style.label)
     if style.arrow:  # a small head two thirds along the line
         _arrow(parent, source, target, color)
 
@@ -239,7 +239,6 @@ def _person(parent: ET.Element, node: MapNode, color: str, data: MapData) -> Non
     radius = node.size
     fill, stroke, stroke_width, ink = color, "#4b5563", 1.5, INK
     attrs: dict[str, object] = {}
-    status = legend.status.get(node.status, node.status)
     if node.status == "left":
         fill, stroke, ink = "#e8e8e8", "#9e9e9e", MUTED
     if node.status == "on_leave":
@@ -247,7 +246,8 @@ def _person(parent: ET.Element, node: MapNode, color: str, data: MapData) -> Non
     if any(mark in node.marks for mark in OWNER_MARKS):
         stroke, stroke_width = _severity_color(data, node.severity), 3.5
     group = _sub(parent, "g", class_="person" + "".join(f" {m}" for m in node.marks))
-    _sub(group, "title", node.label + ("" if node.status == "active" else f" ({status})"))
+    label = _status_label(node)
+    _sub(group, "title", label)
     if "single_point" in node.marks:  # the ring
         _sub(
             group,
@@ -260,7 +260,6 @@ def _person(parent: ET.Element, node: MapNode, color: str, data: MapData) -> Non
             stroke_width=4.0,
         )
     _sub(group, "circle", cx=node.x, cy=node.y, r=radius, fill=fill, stroke=stroke, stroke_width=stroke_width, **attrs)
-    label = node.label if node.status == "active" else f"{node.label} ({status})"
     _sub(
         group,
         "text",
@@ -276,10 +275,19 @@ def _person(parent: ET.Element, node: MapNode, color: str, data: MapData) -> Non
     )
 
 
+def _status_label(node: MapNode) -> str:
+    """The person's name with their status, as the page draws it (the same messages)."""
+    if node.status == "left":
+        return _("{name} (left)").format(name=node.label)
+    if node.status == "on_leave":
+        return _("{name} (on leave)").format(name=node.label)
+    return node.label
+
+
 def _legend(parent: ET.Element, data: MapData, x: float, y: float) -> None:
     legend = data.legend
     group = _sub(parent, "g", class_="legend")
-    _sub(group, "text", "Legend", x=x + 10, y=y, font_size=15, font_weight=600, fill=INK)
+    _sub(group, "text", _("Legend"), x=x + 10, y=y, font_size=15, font_weight=600, fill=INK)
     row = y + 24
 
     def entry(text: str) -> float:
@@ -288,11 +296,11 @@ def _legend(parent: ET.Element, data: MapData, x: float, y: float) -> None:
         row += 22
         return row - 22
 
-    at = entry("person (colour: organisation)")
+    at = entry(_("person (colour: organisation)"))
     _sub(group, "circle", cx=x + 28, cy=at, r=8, fill="#4e79a7", stroke="#4b5563", stroke_width=1.5)
-    at = entry("left / on leave (named so)")
+    at = entry(_("left / on leave (named so)"))
     _sub(group, "circle", cx=x + 28, cy=at, r=8, fill="#e8e8e8", stroke="#9e9e9e", stroke_width=1.5)
-    at = entry("duty")
+    at = entry(_("duty"))
     _sub(group, "rect", x=x + 14, y=at - 8, width=28, height=16, rx=3, fill=legend.duty_color, stroke="#c9b458")
     at = entry(legend.marks["vacuum"])
     high = legend.severity["high"]
@@ -311,7 +319,7 @@ def _legend(parent: ET.Element, data: MapData, x: float, y: float) -> None:
     at = entry(legend.marks["single_point"])
     _sub(group, "circle", cx=x + 28, cy=at, r=7, fill="#4e79a7", stroke="#4b5563")
     _sub(group, "circle", cx=x + 28, cy=at, r=11, fill="none", stroke=high, stroke_width=3.0)
-    at = entry("inactive, isolated or overloaded owner")
+    at = entry(_("inactive, isolated or overloaded owner"))
     _sub(group, "circle", cx=x + 28, cy=at, r=8, fill="#4e79a7", stroke=high, stroke_width=3.5)
     for style in legend.edges.values():
         at = entry(style.label)
@@ -320,7 +328,7 @@ def _legend(parent: ET.Element, data: MapData, x: float, y: float) -> None:
             attrs["stroke_dasharray"] = _dashes(style)
         _sub(group, "line", x1=x + 10, y1=at, x2=x + 46, y2=at, **attrs)
     row += 10
-    _sub(group, "text", "Organisations", x=x + 10, y=row, font_size=14, font_weight=600, fill=INK)
+    _sub(group, "text", _("Organisations"), x=x + 10, y=row, font_size=14, font_weight=600, fill=INK)
     row += 22
     shown = {n.org or "" for n in data.nodes if n.kind == "person"}
     for org in data.organizations:

@@ -78,7 +78,7 @@ def client(demo):
 @pytest.mark.parametrize(
     "url",
     [
-        f"/maps?as_of={DAY}",
+        f"/?as_of={DAY}",
         f"/projects/{PD}/map?as_of={DAY}",
         f"/projects/{PD}/map?as_of={DAY}&stage=all",
         f"/api/v1/projects/no-such-project/findings?as_of={DAY}",

@@ -65,7 +65,6 @@ def _map_url(request: Request, project_id: str, stage: str | None = None, as_of:
 
 
 @router.get("/", response_class=HTMLResponse, tags=["maps"], summary="Projects and their health")
-@router.get("/maps", response_class=HTMLResponse, include_in_schema=False)
 def index_page(request: Request, as_of: Day | None = AS_OF_QUERY) -> HTMLResponse:
     """Every stored project with its health shares and finding counts, linking to its maps."""
     store: Store = store_of(request)

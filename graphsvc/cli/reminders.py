@@ -18,7 +18,7 @@ def reminders_command(
     owner: str | None = typer.Option(
         None,
         "--owner",
-        metavar="ID",
+        metavar="PERSON",
         help="contact id, name or pinyin: only this owner's reminders (without --project: across every project they own something in)",
     ),
     days: int = typer.Option(

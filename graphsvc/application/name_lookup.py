@@ -17,7 +17,7 @@ import threading
 import unicodedata
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -300,8 +300,9 @@ class NameIndex:
 
     entries: tuple[Entry, ...]
 
-    def ids(self) -> set[str]:
-        return {e.id for e in self.entries}
+    @cached_property
+    def ids(self) -> frozenset[str]:
+        return frozenset(e.id for e in self.entries)
 
 
 def build_index(
@@ -427,7 +428,7 @@ def path_target(store: Store, target: str) -> str:
             return target
         return f"{head}:{resolve(store, rest, (kind,))}"
     index = index_of(store)
-    if target in index.ids():
+    if target in index.ids:
         return target
     entry = find(index, target)
     if entry is None:

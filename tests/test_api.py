@@ -77,7 +77,7 @@ def test_errors_share_one_shape(client, store):
     }
     for status, response in responses.items():
         body = response.json()
-        assert response.status_code == status and set(body) == {"detail", "code", "problems", "nearest"}
+        assert response.status_code == status and set(body) == {"detail", "code", "problems", "nearest", "candidates"}
     assert "c-none" in responses[422].json()["detail"]
     assert responses[422].json()["problems"][0]["field"] == "contact"
     bad_type = client.post("/api/v1/stages", json={"id": "s-9", "project": "p-tower", "name": "x", "order": "first"})

@@ -168,7 +168,7 @@ def client(store):
 def refused(response: httpx.Response, field: str, status: int = 422) -> None:
     body = response.json()
     assert response.status_code == status, body
-    assert set(body) == {"detail", "code", "problems", "nearest"} and body["code"] == "invalid"
+    assert set(body) == {"detail", "code", "problems", "nearest", "candidates"} and body["code"] == "invalid"
     assert field in {p["field"] for p in body["problems"]}, body
     assert field in body["detail"]
 

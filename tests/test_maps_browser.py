@@ -245,6 +245,9 @@ def test_demo_map_in_chromium(browser, embedded_store, tmp_path):
         assert text_of(page, "#counts").startswith(f"{sum(n.kind == 'person' for n in data.nodes)} people")
 
         # search finds a person and selects, centres and describes them
+        assert page.evaluate("graphsvcMap.search('guorui')")[0] == "c:c-guo-rui"  # by pinyin, offline
+        assert "c:c-guo-rui" in page.evaluate("graphsvcMap.search('Guo Rui')")
+        assert "c:c-guo-rui" in page.evaluate("graphsvcMap.search('gr')")  # by initials
         page.fill("#search", "郭锐")
         assert "郭锐" in text_of(page, "#search-results li")
         page.press("#search", "Enter")

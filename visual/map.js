@@ -934,15 +934,27 @@
   var searchBox = document.getElementById("search");
   var results = document.getElementById("search-results");
 
+  /* Lower case without accents, spaces or punctuation: "Wang Jianguo" -> "wangjianguo". */
+  function folded(text) {
+    return String(text || "").normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+      .replace(/[\s\-_.,'·()]+/g, "");
+  }
+
+  /* The name spelt in pinyin: a prefix of one of the node's forms (wangjianguo, jianguowang, wjg). */
+  function pinyinHit(n, q) {
+    return q.length > 0 && /^[a-z]+$/.test(q) && (n.pinyin || []).some(function (form) { return form.indexOf(q) === 0; });
+  }
+
   function search(query) {
     var q = String(query || "").trim().toLowerCase();
     if (!q) return [];
+    var plain = folded(q);
     var hits = [];
     nodes.forEach(function (n) {
       var hay = n.kind === "person" ? n.label + "\n" + n.title + "\n" + orgName(n.org) : n.label + "\n" + n.title;
-      var at = hay.toLowerCase().indexOf(q);
-      if (at < 0) return;
-      var nameHit = n.label.toLowerCase().indexOf(q) >= 0 ? 0 : 1;
+      var named = plain.length > 0 && (folded(n.label).indexOf(plain) >= 0 || pinyinHit(n, plain));
+      if (hay.toLowerCase().indexOf(q) < 0 && !named && !(plain && folded(hay).indexOf(plain) >= 0)) return;
+      var nameHit = n.label.toLowerCase().indexOf(q) >= 0 || named ? 0 : 1;
       hits.push({ node: n, rank: [nameHit, state.nodes.has(n.id) ? 0 : 1, n.kind === "person" ? 0 : 1] });
     });
     hits.sort(function (a, b) {

@@ -1,7 +1,7 @@
 """The one error body of graphsvc's answers, shared by the HTTP API and the command line's
 ``--json`` output: ``detail`` (a sentence naming the field or id), ``code`` (stable, for
-programs), ``problems`` (each field at fault) and, for path queries, the ``nearest``
-reachable people."""
+programs), ``problems`` (each field at fault), for path queries the ``nearest``
+reachable people, and for a name that could mean several rows the ``candidates``."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from graphsvc.analysis.findings import Subject
 from graphsvc.analysis.paths import PathError
+from graphsvc.application.name_lookup import AmbiguousName, Candidate
 
 
 class ProblemItem(BaseModel):
@@ -21,12 +22,21 @@ class ProblemItem(BaseModel):
 class ErrorBody(BaseModel):
     detail: str = Field(description="what went wrong, naming the field or id")
     code: str = Field(
-        description="invalid, not_found, conflict, unauthenticated, forbidden, no_path, too_large, unavailable"
+        description="invalid, not_found, conflict, unauthenticated, forbidden, no_path, too_large, unavailable, "
+        "ambiguous"
     )
     problems: list[ProblemItem] = Field(default_factory=list)
     nearest: list[Subject] = Field(default_factory=list)
+    candidates: list[Candidate] = Field(
+        default_factory=list, description="ambiguous: the rows a name could mean (give one's id instead)"
+    )
 
 
 def path_error_body(exc: PathError) -> ErrorBody:
     """A path query without an answer: an unknown id (``not_found``) or no working line (``no_path``)."""
     return ErrorBody(detail=str(exc), code="no_path" if exc.status == 422 else "not_found", nearest=exc.nearest)
+
+
+def ambiguous_body(exc: AmbiguousName) -> ErrorBody:
+    """A name that matches several rows: the candidates, so the caller can pick one by id."""
+    return ErrorBody(detail=str(exc), code="ambiguous", candidates=exc.candidates)

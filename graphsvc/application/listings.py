@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 
 from graphsvc.analysis.findings import Subject
 from graphsvc.analysis.timeline import engaged_orgs, stage_phase
+from graphsvc.application.name_lookup import folded, mentions, resolve
 from graphsvc.domain.model import (
     Assignment,
     Contact,
@@ -126,6 +127,16 @@ def _rows(store: Store, contacts: list[Contact]) -> list[ContactRow]:
     ]
 
 
+def _has_text(contact: Contact, text: str) -> bool:
+    """``text`` in the name, title or an e-mail (case and accents ignored), or the name
+    spelt in pinyin (``wjg``, ``wang``)."""
+    seen = " ".join([contact.name, contact.title, *contact.emails])
+    if text.casefold() in seen.casefold():
+        return True
+    plain = folded(text)
+    return bool(plain) and plain in folded(seen) or mentions(contact.name, text)
+
+
 def contact_rows(
     store: Store,
     org: str | None = None,
@@ -133,27 +144,30 @@ def contact_rows(
     status: ContactStatus | None = None,
     text: str | None = None,
 ) -> list[ContactRow]:
-    """Contacts matching every filter given, by name: employed by ``org``, in ``project``'s
-    scope, of ``status``, with ``text`` in their name, title or an e-mail (case ignored).
-    Raises NotFound for an unknown organisation or project."""
+    """Contacts matching every filter given, by name: employed by ``org`` (id or name), in
+    ``project``'s scope, of ``status``, with ``text`` in their name, title or an e-mail
+    (case and accents ignored) or spelling their name in pinyin (``wjg``, ``wangjianguo``).
+    Raises NotFound for an unknown organisation or project, AmbiguousName for an
+    organisation's name that could be several."""
+    if org is not None:
+        org = resolve(store, org, ("organization",))
     if org is not None and not read_as(store, Organization, [org]):
         raise NotFound(f"no organization {org!r}")
     ids = store.project_scope(project).get("contacts", set()) if project is not None else None
     contacts = read_as(store, Contact, ids)
-    needle = text.casefold() if text else None
     contacts = [
         c
         for c in contacts
-        if (org is None or c.org == org)
-        and (status is None or c.status == status)
-        and (needle is None or needle in " ".join([c.name, c.title, *c.emails]).casefold())
+        if (org is None or c.org == org) and (status is None or c.status == status) and (not text or _has_text(c, text))
     ]
     return _rows(store, sorted(contacts, key=lambda c: (c.name, c.id)))
 
 
 def contact_card(store: Store, contact_id: str, day: date) -> ContactCard:
-    """One contact's details, the duties they hold and the lines they have, as of ``day``.
-    Raises NotFound for an unknown contact."""
+    """One contact's details, the duties they hold and the lines they have, as of ``day``
+    (``contact_id`` may also be a name or its pinyin). Raises NotFound for an unknown
+    contact, AmbiguousName for a name that could be several people."""
+    contact_id = resolve(store, contact_id, ("contact",))
     found = read_as(store, Contact, [contact_id])
     if not found:
         raise NotFound(f"no contact {contact_id!r}")

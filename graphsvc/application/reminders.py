@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from graphsvc.analysis.findings import Subject
 from graphsvc.analysis.interactions import last_contacts
 from graphsvc.analysis.view import ProjectView, build_view
+from graphsvc.application.name_lookup import resolve
 from graphsvc.domain.bundle import Bundle
 from graphsvc.domain.defaults import REMINDER_DAYS
 from graphsvc.domain.model import Assignment, Contact, Responsibility, Stage
@@ -295,8 +296,8 @@ def reminders_report(
     as_of: date | None = None,
 ) -> RemindersReport:
     """Reminders of one project (optionally of one owner there), or of one owner across every
-    project they own something in. Raises NotFound for an unknown project or contact and
-    ReminderError for days below 1 or neither project nor owner given."""
+    project they own something in. Raises NotFound for an unknown project or contact,
+    AmbiguousName for an owner's name that could be several people, and ReminderError for days below 1 or neither project nor owner given."""
     if days < 1:
         raise _days_error(days)
     if project_id is None and owner is None:
@@ -304,6 +305,7 @@ def reminders_report(
     day = as_of or date.today()
     contact = None
     if owner is not None:
+        owner = resolve(store, owner, ("contact",))  # a name or its pinyin works too
         found = read_as(store, Contact, [owner])
         if not found:
             raise NotFound(_("no contact {contact!r}").format(contact=owner))

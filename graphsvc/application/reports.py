@@ -23,6 +23,7 @@ from graphsvc.analysis.health import Health, project_health
 from graphsvc.analysis.paths import Directory, PathAnswer, build_directory, find_paths
 from graphsvc.analysis.portfolio import PortfolioIndex, Snapshot
 from graphsvc.analysis.view import build_view
+from graphsvc.application.name_lookup import path_target, resolve
 from graphsvc.domain.bundle import Bundle
 from graphsvc.domain.model import Row
 from graphsvc.store.base import NotFound, Store, cache_token
@@ -170,6 +171,8 @@ def contact_paths(
     as_of: date | None = None,
     cache: DirectoryCache | None = None,
 ) -> PathAnswer:
-    """Ranked ways for ``source`` to reach ``target``; raises PathError with the reason."""
+    """Ranked ways for ``source`` to reach ``target`` (each an id, a name or its pinyin);
+    raises PathError with the reason, AmbiguousName when a name could be several."""
+    source, target = resolve(store, source, ("contact",)), path_target(store, target)
     directory = (cache or _default_cache).get(store, as_of or date.today())
     return find_paths(directory, source, target, k)

@@ -52,12 +52,19 @@ def _status(text: str) -> str:
 
 @contacts_app.command("list", cls=PlainCommand)
 def contacts_list(
-    org: str | None = typer.Option(None, "--org", metavar="ID", help="only people employed by this organisation"),
+    org: str | None = typer.Option(
+        None, "--org", metavar="ORG", help="only people employed by this organisation (id or name)"
+    ),
     project: str | None = typer.Option(None, "--project", metavar="ID", help="only people in this project"),
     status: str | None = typer.Option(
         None, "--status", metavar="STATUS", parser=_status, help="only people who are active, on_leave or left"
     ),
-    q: str | None = typer.Option(None, "--q", metavar="WORDS", help="only people with this in name, title or e-mail"),
+    q: str | None = typer.Option(
+        None,
+        "--q",
+        metavar="WORDS",
+        help="only people with this in name, title or e-mail, or their name in pinyin (wjg, wangjianguo)",
+    ),
     limit: int | None = typer.Option(
         None, "--limit", min=0, metavar="N", help=f"show the first N (text default {CONTACTS_SHOWN}; 0: all)"
     ),
@@ -65,7 +72,9 @@ def contacts_list(
 ) -> None:
     """People by name, with their organisation, title and status."""
     from graphsvc.application.listings import contact_rows
+    from graphsvc.application.name_lookup import AmbiguousName
     from graphsvc.application.triage import first
+    from graphsvc.cli.candidates import ambiguous_exit
     from graphsvc.cli.listing_text import contacts_text
     from graphsvc.domain.model import ContactStatus
     from graphsvc.store.base import NotFound
@@ -73,6 +82,8 @@ def contacts_list(
     with configured_store() as store:
         try:
             rows = contact_rows(store, org, project, ContactStatus(status) if status else None, q)
+        except AmbiguousName as exc:
+            raise ambiguous_exit(exc, as_json) from exc
         except NotFound as exc:
             raise fail(f"error: {exc}", EXIT_NOT_FOUND) from exc
     shown, more = first(rows, limit if limit is not None or as_json else CONTACTS_SHOWN)
@@ -86,13 +97,15 @@ def contacts_list(
 
 @contacts_app.command("show", cls=PlainCommand)
 def contacts_show(
-    contact: str = typer.Argument(..., metavar="ID", help="the contact's id"),
+    contact: str = typer.Argument(..., metavar="PERSON", help="the contact's id, name, or pinyin (wangjianguo, wjg)"),
     as_of: date | None = AS_OF,
     as_json: bool = typer.Option(False, "--json", help="print the contact as JSON"),
 ) -> None:
     """One person: organisation, title, status, channels and details, the duties they hold
     per project and stage, and their lines."""
     from graphsvc.application.listings import contact_card
+    from graphsvc.application.name_lookup import AmbiguousName
+    from graphsvc.cli.candidates import ambiguous_exit
     from graphsvc.cli.listing_text import card_text
     from graphsvc.store.base import NotFound
 
@@ -101,6 +114,8 @@ def contacts_show(
     with configured_store() as store:
         try:
             card = contact_card(store, contact, as_of or date.today())
+        except AmbiguousName as exc:
+            raise ambiguous_exit(exc, as_json) from exc
         except NotFound as exc:
             raise fail(f"error: {exc}", EXIT_NOT_FOUND) from exc
     typer.echo(card.model_dump_json(indent=2) if as_json else card_text(card))

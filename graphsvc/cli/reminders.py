@@ -18,8 +18,8 @@ def reminders_command(
     owner: str | None = typer.Option(
         None,
         "--owner",
-        metavar="ID",
-        help="contact id: only this owner's reminders (without --project: across every project they own something in)",
+        metavar="PERSON",
+        help="contact id, name or pinyin: only this owner's reminders (without --project: across every project they own something in)",
     ),
     days: int = typer.Option(
         REMINDER_DAYS, "--days", min=1, metavar="N", help="remind when a line is unused for more days than this"
@@ -28,7 +28,9 @@ def reminders_command(
     as_json: bool = typer.Option(False, "--json", help="print the reminders as JSON"),
 ) -> None:
     """Owners' working lines not used for more than N days, most overdue first."""
+    from graphsvc.application.name_lookup import AmbiguousName
     from graphsvc.application.reminders import ReminderError, reminders_report, reminders_text
+    from graphsvc.cli.candidates import ambiguous_exit
     from graphsvc.store.base import NotFound
 
     if project is None and owner is None:
@@ -38,6 +40,8 @@ def reminders_command(
             report = reminders_report(store, project, owner, days, as_of)
         except NotFound as exc:
             raise fail(f"error: {exc}", EXIT_NOT_FOUND) from exc
+        except AmbiguousName as exc:
+            raise ambiguous_exit(exc, as_json) from exc
         except ReminderError as exc:
             raise fail(f"error: {exc}", EXIT_BAD_INPUT) from exc
     typer.echo(report.model_dump_json(indent=2) if as_json else reminders_text(report))

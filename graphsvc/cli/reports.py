@@ -135,11 +135,13 @@ def portfolio_command(
 
 
 def path_command(
-    source: str = typer.Argument(..., metavar="SOURCE", help="contact id of the person asking"),
+    source: str = typer.Argument(
+        ..., metavar="SOURCE", help="the person asking: contact id, name, or pinyin (wangjianguo, wjg)"
+    ),
     target: str = typer.Argument(
         ...,
         metavar="TARGET",
-        help="contact, organization or responsibility id, or org:ID, title:TEXT, responsibility:ID",
+        help="contact, organization or responsibility id, name or pinyin, or org:ID, title:TEXT, responsibility:ID",
     ),
     k: int = typer.Option(3, "--k", min=1, max=20, metavar="N", help="how many paths"),
     as_of: date | None = AS_OF,
@@ -148,13 +150,17 @@ def path_command(
     """Whom to contact about TARGET, and through whom SOURCE can reach them."""
     from graphsvc.analysis.paths import PathError
     from graphsvc.application.error_body import path_error_body
+    from graphsvc.application.name_lookup import AmbiguousName
     from graphsvc.application.reports import contact_paths
+    from graphsvc.cli.candidates import ambiguous_exit
     from graphsvc.cli.path_text import paths_text
     from graphsvc.support.i18n import _
 
     with configured_store() as store:
         try:
             answer = contact_paths(store, source, target, k, as_of)
+        except AmbiguousName as exc:
+            raise ambiguous_exit(exc, as_json) from exc
         except PathError as exc:
             code = EXIT_NOT_FOUND if exc.status == 404 else EXIT_NO_ANSWER
             if as_json:  # the API's error body, on stdout as every --json answer

@@ -22,6 +22,7 @@ from graphsvc.application import entities
 from graphsvc.application.access import write_reach
 from graphsvc.application.demo import demo_data
 from graphsvc.application.importer import import_bundle
+from graphsvc.application.name_lookup import mentions
 from graphsvc.domain.audit import AuditEntry, AuditQuery
 from graphsvc.domain.bundle import BundleError, Problem, canonical_dict
 from graphsvc.domain.keys import Role
@@ -81,7 +82,8 @@ def _values(enum: type[Enum]) -> str:
 
 #: what each filter means, by kind where it differs
 FILTER_MEANINGS: dict[str, str | dict[str, str]] = {
-    "q": "text search in id, name, title, summary, description (case-insensitive)",
+    "q": "text search in id, name, title, summary, description (case-insensitive); contacts and "
+    "organisations also by name without accents and by pinyin in full or by initials (wjg: 王建国)",
     "org": {"contacts": "organisation id: people working there", "projects": "organisation id: its projects"},
     "project": "project id: rows in that project's scope",
     "stage": {
@@ -175,7 +177,8 @@ def _filter(store: Store, kind: str, given: dict[str, str]) -> list[Row]:
     for name, value in given.items():
         if name == "q":
             needle = value.casefold()
-            rows = [r for r in rows if needle in _text(r)]
+            named = kind in ("contacts", "organizations")  # people and organisations: by pinyin too
+            rows = [r for r in rows if needle in _text(r) or (named and mentions(getattr(r, "name", ""), value))]
         elif name == "tag":
             # FILTERS names the kinds each filter applies to: their rows have the field
             rows = [r for r in cast(list[Organization | Contact], rows) if value in r.tags]

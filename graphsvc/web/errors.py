@@ -14,7 +14,8 @@ from starlette.routing import Match
 
 from graphsvc.analysis.paths import PathError
 from graphsvc.application.access import Forbidden, Unauthenticated
-from graphsvc.application.error_body import ErrorBody, ProblemItem, path_error_body
+from graphsvc.application.error_body import ErrorBody, ProblemItem, ambiguous_body, path_error_body
+from graphsvc.application.name_lookup import AmbiguousName
 from graphsvc.application.retry import Conflict
 from graphsvc.domain.bundle import BundleError
 from graphsvc.store import StoreUnavailable
@@ -151,6 +152,10 @@ def install(app: FastAPI) -> None:
     async def no_path(request: Request, exc: PathError) -> JSONResponse:
         body = path_error_body(exc)
         return JSONResponse(status_code=exc.status, content=body.model_dump(mode="json"))
+
+    @app.exception_handler(AmbiguousName)
+    async def ambiguous(request: Request, exc: AmbiguousName) -> JSONResponse:
+        return JSONResponse(status_code=422, content=ambiguous_body(exc).model_dump(mode="json"))
 
     @app.exception_handler(StoreUnavailable)
     async def unavailable(request: Request, exc: StoreUnavailable) -> JSONResponse:

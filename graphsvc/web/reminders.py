@@ -40,7 +40,9 @@ def get_project_reminders(
     request: Request,
     project_id: str,
     days: int = DAYS_QUERY,
-    owner: str | None = Query(None, min_length=1, description="only this owner's reminders (a contact id)"),
+    owner: str | None = Query(
+        None, min_length=1, description="only this owner's reminders (a contact id, name or pinyin)"
+    ),
     as_of: Day | None = AS_OF_QUERY,
 ) -> RemindersReport:
     """The project's owners' working lines not used for more than `days` days (never used

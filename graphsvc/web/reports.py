@@ -73,16 +73,23 @@ def get_portfolio_findings(
     response_model=PathAnswer,
     responses={
         404: {"model": ErrorBody, "description": "unknown source or target"},
-        422: {"model": ErrorBody, "description": "no working line, or nobody to reach"},
+        422: {
+            "model": ErrorBody,
+            "description": "no working line, nobody to reach, or a name that could be several people "
+            "(code ambiguous, with candidates)",
+        },
     },
 )
 def get_paths(
     request: Request,
-    source: str = Query(..., min_length=1, description="contact id of the person asking"),
+    source: str = Query(
+        ..., min_length=1, description="the person asking: contact id, name, or pinyin (full or initials)"
+    ),
     target: str = Query(
         ...,
         min_length=1,
-        description="contact, organization or responsibility id, or org:ID, title:TEXT, responsibility:ID",
+        description="contact, organization or responsibility id, name or pinyin, "
+        "or org:ID, title:TEXT, responsibility:ID (a name after the prefix works too)",
     ),
     k: int = Query(3, ge=1, le=20, description="how many paths"),
     as_of: Day | None = Query(None, description="as of this day (default today)"),

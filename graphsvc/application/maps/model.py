@@ -36,6 +36,7 @@ from graphsvc.analysis.timeline import valid_on
 from graphsvc.analysis.view import ProjectView, build_view, line_used
 from graphsvc.application.maps.layout import Frame, Group, Layout, compute_layout
 from graphsvc.application.maps.raci import RaciMatrix, raci_matrices
+from graphsvc.application.name_lookup import pinyin_forms
 from graphsvc.domain.bundle import Bundle
 from graphsvc.domain.defaults import STALE_DAYS
 from graphsvc.domain.model import Contact
@@ -167,6 +168,11 @@ class MapNode(BaseModel):
         default_factory=dict,
         description="person: per stage of ``stages``, A/R/C/I (the strongest letter held there), "
         "H (owner of the stage before or after) or F (named by a finding of the stage)",
+    )
+    pinyin: list[str] = Field(
+        default_factory=list,
+        description="the name's pinyin in full (surname first and given name first) and by initials, "
+        "for the page's search: wangjianguo, jianguowang, wjg",
     )
 
 
@@ -659,6 +665,7 @@ def build_map(
                 size=round(7 + 0.6 * min(load.get(cid, 0), 8), 1),
                 language=contact.language,
                 channels=_channels(contact, channels),
+                pinyin=pinyin_forms(contact.name),
             )
     for duty in duties:
         nid = f"r:{duty.id}"
@@ -676,6 +683,7 @@ def build_map(
             x=x,
             y=y,
             size=8.0,
+            pinyin=pinyin_forms(duty.name),
         )
 
     # -- edges ----------------------------------------------------------------------------
@@ -907,7 +915,7 @@ _EDGE_DEFAULTS = {
 
 def _node(**fields: Any) -> dict[str, Any]:
     """Every field of a MapNode (model_construct must not look defaults up: it is slow)."""
-    return {**_NODE_DEFAULTS, "marks": [], "severity": None, "findings": [], **fields}
+    return {**_NODE_DEFAULTS, "marks": [], "severity": None, "findings": [], "pinyin": [], **fields}
 
 
 def _edge(**fields: Any) -> dict[str, Any]:

@@ -31,6 +31,7 @@ from graphsvc.application.reports import project_report
 from graphsvc.cli.main import app as main_app
 from graphsvc.domain.bundle import parse_bundle
 from graphsvc.store.base import NotFound
+from graphsvc.support.i18n import use_language
 from graphsvc.web.app import create_app
 
 from scenarios import healthy
@@ -371,7 +372,10 @@ def test_page_is_one_self_contained_file(embedded_store):
     assert data["map"]["project"]["name"] == "云庭·滨江综合体 Yunting Binjiang Complex"
     assert data["settings"]["initial_stage"] == "pd-stage-construction"
     assert len(data["map"]["nodes"]) == len(full_map(embedded_store, PD).nodes)
-    assert "云庭·滨江综合体" in html and '<html lang="zh-CN">' in html
+    # the page's language is the reader's (the interface's), not guessed from the data
+    assert "云庭·滨江综合体" in html and '<html lang="en">' in html
+    with use_language("zh-CN"):
+        assert '<html lang="zh-CN">' in project_map_html(embedded_store, PD, None, DAY)
     # opening stage: explicit, all, or the map's own
     assert embedded_json(project_map_html(embedded_store, PD, ALL_STAGES, DAY))["settings"]["initial_stage"] == ""
     one = project_graph(embedded_store, PD, "pd-stage-design", DAY)

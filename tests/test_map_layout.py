@@ -114,7 +114,7 @@ def test_demo_stages_have_fewer_crossings_and_shorter_lines():
         new_crossings += new.crossings
         old_length += old.length
         new_length += new.length
-    # measured: 862 → 492 crossings (-43 %), 128,747 → 112,528 px (-13 %)
+    # measured: 862 → 492 crossings (-43 %), 128,523 → 114,428 px (-11 %)
     assert new_crossings <= 0.7 * old_crossings, (old_crossings, new_crossings)
     assert new_length <= 0.92 * old_length, (old_length, new_length)
 
@@ -131,14 +131,15 @@ def test_generated_500_person_stage_has_fewer_crossings_and_shorter_lines():
     before, after = maps(stage_portfolio(500), PROJECT)
     old = stage_cost(before, STAGE)
     new = stage_cost(after, STAGE)
-    # measured: see BENCHMARKS.md
-    assert new.crossings <= 0.9 * old.crossings, (old, new)
-    assert new.length <= 0.97 * old.length, (old, new)
+    # measured: 765,919 → 514,520 crossings (-33 %), 2,850,778 → 2,533,099 px (-11 %)
+    assert new.crossings <= 0.75 * old.crossings, (old, new)
+    assert new.length <= 0.92 * old.length, (old, new)
 
 
 def test_500_person_layout_stays_fast():
     """Crossing reduction is O(n log n + lines) per round: the whole 500-person map (every
-    stage's layout and the project's) is built in well under a second of CPU time."""
+    stage's layout, six "everyone" layouts, the project's) takes under 2 s of CPU time
+    (measured: 0.79 s, 0.14 s without crossing reduction)."""
     snapshot = parse_bundle(stage_portfolio(500))
     view = build_view(snapshot, PROJECT, DAY)
     findings = project_findings(view)
@@ -148,7 +149,7 @@ def test_500_person_layout_stays_fast():
     started = time.process_time()
     build_map(snapshot, PROJECT, DAY, findings, view=view)
     reduced = time.process_time() - started
-    assert reduced < max(1.5, 4 * plain), (plain, reduced)
+    assert reduced < max(2.0, 8 * plain), (plain, reduced)
 
 
 # -- the same answer ----------------------------------------------------------------------------

@@ -11,7 +11,11 @@ reduction was written, less a little room (BENCHMARKS.md "Maps" has the numbers)
 
 from __future__ import annotations
 
+import json
+import os
 import random
+import subprocess
+import sys
 import time
 from datetime import date
 from typing import Any
@@ -175,6 +179,33 @@ def test_layout_is_deterministic_whatever_the_input_order(source):
         assert first.stage_layouts[sid].positions == reordered.stage_layouts[sid].positions, sid
         assert first.everyone_layouts.get(sid) == reordered.everyone_layouts.get(sid), sid
     assert [(n.id, n.x, n.y) for n in first.nodes] == [(n.id, n.x, n.y) for n in reordered.nodes]
+
+
+PRINT_LAYOUTS = """
+import json
+from datetime import date
+from graphsvc.analysis.findings import project_findings
+from graphsvc.analysis.view import build_view
+from graphsvc.application.demo import demo_data
+from graphsvc.application.maps.model import build_map
+from graphsvc.domain.bundle import parse_bundle
+snapshot = parse_bundle(demo_data())
+view = build_view(snapshot, "pd-yunting-complex", date(2026, 11, 22))
+data = build_map(snapshot, "pd-yunting-complex", view.day, project_findings(view), view=view)
+print(json.dumps({k: v.positions for k, v in data.stage_layouts.items()}, sort_keys=True))
+"""
+
+
+def test_layout_is_the_same_in_every_process():
+    """No dependence on string hashing (set order): two processes, two hash seeds."""
+    runs = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run(
+            [sys.executable, "-c", PRINT_LAYOUTS], env=env, capture_output=True, text=True, check=True
+        )
+        runs.append(json.loads(done.stdout))
+    assert runs[0] == runs[1]
 
 
 def test_compute_layout_does_not_depend_on_the_order_of_the_lines():

@@ -353,7 +353,7 @@ class _Search:
         self.units = units
         self.widths = widths
         self.partners = partners
-        self.lines = [(a, b) for a, found in partners.items() for b in found if a < b]
+        self.lines = sorted((a, b) for a, found in partners.items() for b in found if a < b)
         self.count = len(self.lines) <= COUNT_CROSSINGS
         self.ends = ([a for a, _ in self.lines], [b for _, b in self.lines])
         self.best: tuple[tuple[float, float], list[list[str]], dict[str, list[_Unit]]] | None = None

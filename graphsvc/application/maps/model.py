@@ -34,7 +34,7 @@ from graphsvc.analysis.findings import Finding, Severity, Subject
 from graphsvc.analysis.interactions import last_contacts
 from graphsvc.analysis.timeline import valid_on
 from graphsvc.analysis.view import ProjectView, build_view, line_used
-from graphsvc.application.maps.layout import Frame, Group, Layout, compute_layout
+from graphsvc.application.maps.layout import SWEEPS, Frame, Group, Layout, compute_layout
 from graphsvc.application.maps.raci import RaciMatrix, raci_matrices
 from graphsvc.application.name_lookup import pinyin_forms
 from graphsvc.domain.bundle import Bundle
@@ -485,6 +485,7 @@ def build_map(
     channels: ChannelPolicy = "all",
     stale_days: int = STALE_DAYS,
     view: ProjectView | None = None,
+    sweeps: int = SWEEPS,
 ) -> MapData:
     """Every stage of one project as of ``day``, with ``findings`` drawn on it.
 
@@ -492,7 +493,8 @@ def build_map(
     channel, e-mails, phones), ``preferred`` (the preferred channel's name only) or ``none``.
     ``view`` is ``build_view(snapshot, project_id, day)`` when the caller already has it
     (the findings need it too). Every step is one pass over the rows (plus sorting), so a
-    5,000-person project stays fast; positions come from ``layout.compute_layout``.
+    5,000-person project stays fast; positions come from ``layout.compute_layout``
+    (``sweeps``: its rounds of crossing reduction; 0 keeps the plain orderings).
     """
     if view is None or view.project.id != project_id or view.day != day:
         view = build_view(snapshot, project_id, day)
@@ -583,8 +585,16 @@ def build_map(
     def duty_owners(chosen: list[Any]) -> list[tuple[str, str | None]]:
         return [(f"r:{d.id}", f"c:{owner_of[d.id]}" if d.id in owner_of else None) for d in chosen]
 
+    # the lines a view draws, so its layout can shorten and uncross them (a view keeps those
+    # with both ends in it; the few handover-gap lines drawn from findings are left out)
+    lines = [(f"c:{a.contact}", f"r:{a.responsibility}") for a in assignments if a.contact in view.contacts]
+    lines += [(f"c:{link.source}", f"c:{link.target}") for link in view.links]
     layout = compute_layout(
-        [Group(oid, [f"c:{c}" for c in members[oid]]) for oid in org_order], duty_owners(duties), labels
+        [Group(oid, [f"c:{c}" for c in members[oid]]) for oid in org_order],
+        duty_owners(duties),
+        labels,
+        lines,
+        sweeps=sweeps,
     )
     stage_layouts: dict[str, StageLayout] = {}
     everyone_layouts: dict[str, StageLayout] = {}
@@ -601,7 +611,13 @@ def build_map(
             groups[view.org_of(cid) or ""].append(f"c:{cid}")
         chosen = [d for d in duties if duty_stage[d.id] == stage.id]
         stage_layouts[stage.id] = _stage_layout(
-            compute_layout([Group(oid, groups[oid]) for oid in org_order if oid in groups], duty_owners(chosen), labels)
+            compute_layout(
+                [Group(oid, groups[oid]) for oid in org_order if oid in groups],
+                duty_owners(chosen),
+                labels,
+                lines,
+                sweeps=sweeps,
+            )
         )
         if len(view.contacts) <= CLUSTER_THRESHOLD:
             # everyone, with only this stage's duties: the whole project's layout would leave
@@ -611,7 +627,9 @@ def build_map(
                 inside = set(groups.get(oid, ()))
                 rest = [f"c:{c}" for c in members[oid] if f"c:{c}" not in inside]
                 everyone.append(Group(oid, [*groups.get(oid, ()), *rest]))
-            everyone_layouts[stage.id] = _stage_layout(compute_layout(everyone, duty_owners(chosen), labels))
+            everyone_layouts[stage.id] = _stage_layout(
+                compute_layout(everyone, duty_owners(chosen), labels, lines, sweeps=sweeps)
+            )
 
     roles: dict[str, tuple[str, bool]] = {}
     for part in project.organizations:

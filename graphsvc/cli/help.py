@@ -16,8 +16,10 @@ import typer.core
 
 from graphsvc.support.i18n import N_, gettext
 
-# click's own words in a help page, for the catalogs
+# click's and Typer's own words in a help page, for the catalogs
 N_("Show this message and exit.")
+N_("Install completion for the current shell.")
+N_("Show completion for the current shell, to copy it or customize the installation.")
 
 
 def _metavar(param: Any) -> str:

@@ -20,13 +20,15 @@ import re
 import sys
 from typing import Any
 
-import click
 import typer.core
 
 from graphsvc.support.i18n import N_, UnknownLanguage, current_language, gettext, language_named, use_language
+from graphsvc.support.text_width import truncate, width
 
-#: where the exceptions Typer raises live (its own copy of click's, or click's)
-_errors: Any = importlib.import_module(typer.BadParameter.__module__)
+#: the click Typer runs on (its own copy, or click itself): its exceptions and utilities
+_CLICK = typer.BadParameter.__module__.rpartition(".")[0]
+_errors: Any = importlib.import_module(f"{_CLICK}.exceptions")
+_utils: Any = importlib.import_module(f"{_CLICK}.utils")
 
 # click's and Typer's own words in a help page, for the catalogs
 N_("Show this message and exit.")
@@ -82,7 +84,12 @@ def _short_help(command: Any, limit: int) -> str:
         return gettext(command.short_help)
     if not command.help:
         return ""
-    return click.utils.make_default_short_help(gettext(command.help), limit)
+    text = gettext(command.help)
+    if width(text) == len(text):
+        return str(_utils.make_default_short_help(text, limit))
+    # Chinese: the first sentence, cut to the columns it may take (two a character)
+    first, stop, _ = text.partition("。")
+    return truncate(" ".join((first + stop).split()), limit)
 
 
 class _PlainHelp:

@@ -108,7 +108,7 @@ def test_findings_portfolio_and_path(tmp_path):
     assert run(tmp_path, "demo", "--scenario-dates").returncode == 0
     done = run(tmp_path, "findings", "--project", "sw-fieldops-3", "--as-of", "2026-11-22")
     assert done.returncode == 0, done.stderr
-    assert "FieldOps 3.0 (sw-fieldops-3), as of 2026-11-22" in done.stdout
+    assert "FieldOps 3.0 (sw-fieldops-3), as of Nov 22, 2026" in done.stdout
     assert "CRITICAL  OWNER_INACTIVE" in done.stdout and "Tom Becker" in done.stdout
     as_json = json.loads(
         run(tmp_path, "findings", "--project", "sw-fieldops-3", "--as-of", "2026-11-22", "--json").stdout
@@ -130,7 +130,7 @@ def test_findings_portfolio_and_path(tmp_path):
     assert staged["stage"]["id"] == "sw-stage-acceptance"
     assert all("sw-stage-acceptance" in json.dumps(f) for f in staged["findings"])
     portfolio = run(tmp_path, "portfolio", "--as-of", "2026-11-22")
-    assert portfolio.returncode == 0 and "portfolio of 2 project(s)" in portfolio.stdout
+    assert portfolio.returncode == 0 and "portfolio of 2 projects" in portfolio.stdout
     path = run(tmp_path, "path", "c-wang-jianguo", "c-guo-rui", "--k", "2", "--as-of", "2026-11-22")
     assert path.returncode == 0 and "#1" in path.stdout and "王建国 → 陈晓燕 → 郭锐" in path.stdout
     answer = json.loads(

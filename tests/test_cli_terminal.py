@@ -322,11 +322,22 @@ WIDE = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(WIDE))
-def test_text_output_fits_100_columns(demo, name):
-    done = cli(*WIDE[name])
+#: in Chinese the tables' headers, severities and statuses are wider too
+WIDE_IN_CHINESE = {
+    **WIDE,
+    "projects list": ["projects", "list", "--as-of", DAY],
+    "contacts list": ["contacts", "list", "--limit", "0"],
+    "contacts show": ["contacts", "show", "c-wang-jianguo", "--as-of", DAY],
+}
+
+
+@pytest.mark.parametrize(
+    ("language", "name"), [("en", name) for name in sorted(WIDE)] + [("zh-CN", n) for n in sorted(WIDE_IN_CHINESE)]
+)
+def test_text_output_fits_100_columns(demo, language, name):
+    done = cli("--lang", language, *WIDE_IN_CHINESE[name])
     assert done.exit_code == 0, done.output
     lines = done.output.splitlines()
-    assert len(lines) > 5
+    assert len(lines) >= 5
     too_wide = [line for line in lines if columns(line) > 100]
     assert not too_wide, too_wide

@@ -103,7 +103,7 @@ def test_projects_list(demo):
     text = cli("projects", "list", "--as-of", "2026/11/22")
     assert text.exit_code == 0, text.output
     lines = text.stdout.splitlines()
-    assert lines[0] == "2 project(s); active stages as of 2026-11-22"
+    assert lines[0] == "2 projects; active stages as of Nov 22, 2026"
     pd = next(line for line in lines if line.startswith(PD))
     assert "施工 Construction" in pd and pd.split()[-4:] == ["7", "21", "58", "34"]
     rows = json.loads(cli("projects", "list", "--as-of", "2026-11-22", "--json").stdout)
@@ -136,7 +136,7 @@ def test_contacts_show(demo):
     done = cli("contacts", "show", "c-wang-jianguo", "--as-of", "2026年11月22日")
     assert done.exit_code == 0, done.output
     text = done.stdout
-    for part in ("王建国 (c-wang-jianguo), as of 2026-11-22", "杭州云庭置业有限公司", "项目总监 Project Director"):
+    for part in ("王建国 (c-wang-jianguo), as of Nov 22, 2026", "杭州云庭置业有限公司", "项目总监 Project Director"):
         assert part in text
     for label in ("organisation", "title", "status", "channel", "e-mail", "phone", "duties (", "lines ("):
         assert label in text

@@ -20,11 +20,15 @@ from graphsvc.cli.common import (
     actor,
     configured_store,
     day_option,
+    error,
     fail,
+    more_note,
 )
 from graphsvc.cli.help import PlainCommand, PlainGroup
 from graphsvc.domain.keys import Role, issue
 from graphsvc.domain.sessions import SESSION_SECRET_NAME
+from graphsvc.support.i18n import format_day
+from graphsvc.support.i18n import gettext as _
 
 if TYPE_CHECKING:
     from graphsvc.application.lifecycle import LifecycleReport
@@ -56,25 +60,35 @@ def keys_create(
         records = store.keys()
         if any(r.name == name for r in records):
             raise fail(
-                f"error: a key named {name!r} exists already; names identify actors in the audit trail", EXIT_BAD_INPUT
+                error(
+                    _("a key named {name!r} exists already; names identify actors in the audit trail").format(name=name)
+                ),
+                EXIT_BAD_INPUT,
             )
         if role in (Role.manager, Role.member, Role.external) and not project:
-            raise fail(f"error: a {role.value} key needs at least one --project", EXIT_BAD_INPUT)
+            raise fail(error(_("a {role} key needs at least one --project").format(role=role.value)), EXIT_BAD_INPUT)
         if role in (Role.admin, Role.pmo) and project:
-            raise fail(f"error: a {role.value} key reaches every project; leave out --project", EXIT_BAD_INPUT)
+            raise fail(
+                error(_("a {role} key reaches every project; leave out --project").format(role=role.value)),
+                EXIT_BAD_INPUT,
+            )
         unknown = sorted(set(project) - store.existing_ids("projects", set(project)))
         if unknown:
-            raise fail(f"error: no project {', '.join(map(repr, unknown))}", EXIT_NOT_FOUND)
+            raise fail(error(_("no project {ids}").format(ids=", ".join(map(repr, unknown)))), EXIT_NOT_FOUND)
         if role == Role.external and not org:
             raise fail(
-                "error: an external key needs --org (their own organisation's details stay visible)", EXIT_BAD_INPUT
+                error(_("an external key needs --org (their own organisation's details stay visible)")),
+                EXIT_BAD_INPUT,
             )
         if org and not store.existing_ids("organizations", {org}):
-            raise fail(f"error: no organization {org!r}", EXIT_NOT_FOUND)
+            raise fail(error(_("no organization {id!r}").format(id=org)), EXIT_NOT_FOUND)
         text, record = issue(name, role, project, org)
         store.save_key(record)
     typer.echo(text)
-    typer.echo(f"key {record.id} for {name} ({role.value}); shown once, store it safely", err=True)
+    typer.echo(
+        _("key {id} for {name} ({role}); shown once, store it safely").format(id=record.id, name=name, role=role.value),
+        err=True,
+    )
 
 
 @keys_app.command("list", cls=PlainCommand)
@@ -86,8 +100,10 @@ def keys_list(as_json: bool = typer.Option(False, "--json", help="print the keys
         typer.echo(json.dumps([r.model_dump(mode="json", exclude={"secret_hash"}) for r in records], indent=2))
         return
     for r in records:
-        reach = ", ".join(r.projects) or "all projects"
-        typer.echo(f"{r.id}  {r.role.value:8}  {r.name}  ({reach}{'; org ' + r.org if r.org else ''})")
+        reach = ", ".join(r.projects) or _("all projects")
+        if r.org:
+            reach = _("{projects}; org {org}").format(projects=reach, org=r.org)
+        typer.echo(f"{r.id}  {r.role.value:8}  {r.name}  ({reach})")
 
 
 @keys_app.command("revoke", cls=PlainCommand)
@@ -95,8 +111,8 @@ def keys_revoke(key_id: str = typer.Argument(..., help="the key id (the part aft
     """Revoke a key; requests with it fail within seconds."""
     with configured_store() as store:
         if not store.delete_key(key_id):
-            raise fail(f"error: no key {key_id!r}", EXIT_NOT_FOUND)
-    typer.echo(f"revoked {key_id}")
+            raise fail(error(_("no key {id!r}").format(id=key_id)), EXIT_NOT_FOUND)
+    typer.echo(_("revoked {id}").format(id=key_id))
 
 
 @keys_app.command("end-sessions", cls=PlainCommand)
@@ -104,7 +120,7 @@ def keys_end_sessions() -> None:
     """Sign every browser out: the secret signing web sessions is renewed (within seconds)."""
     with configured_store() as store:
         store.server_secret(SESSION_SECRET_NAME, renew=True)
-    typer.echo("every web sign-in session has ended; keys still work")
+    typer.echo(_("every web sign-in session has ended; keys still work"))
 
 
 # -- audit ------------------------------------------------------------------------------
@@ -136,7 +152,7 @@ def audit_command(
             line = f"{e.at:%Y-%m-%d %H:%M:%S}  {e.actor:16}  {e.operation:7}  {e.kind}/{e.entity}"
             typer.echo(truncate(line, COLUMNS))
     if more:  # on stderr with --json, which stays a list
-        typer.echo(f"… {more} more; --limit 0 shows all", err=as_json)
+        typer.echo(more_note(more), err=as_json)
 
 
 # -- lifecycle ---------------------------------------------------------------------------
@@ -147,13 +163,21 @@ def _print(report: LifecycleReport, as_json: bool) -> None:
         typer.echo(report.model_dump_json(indent=2))
         return
     for moved in report.moved:
-        typer.echo(f"moved    {moved.kind:12} {moved.old} -> {moved.new}: {moved.detail}")
+        typer.echo(
+            _("moved    {kind} {old} -> {new}: {detail}").format(
+                kind=f"{moved.kind:12}", old=moved.old, new=moved.new, detail=moved.detail
+            )
+        )
     for skipped in report.skipped:
-        typer.echo(f"not moved {skipped.kind:11} {skipped.old}: {skipped.detail}")
+        typer.echo(
+            _("not moved {kind} {old}: {detail}").format(
+                kind=f"{skipped.kind:11}", old=skipped.old, detail=skipped.detail
+            )
+        )
     for period in report.history_added:
-        typer.echo(f"history  {period}")
+        typer.echo(_("history  {period}").format(period=period))
     for gone in report.deleted:
-        typer.echo(f"removed  {gone}")
+        typer.echo(_("removed  {id}").format(id=gone))
 
 
 _T = TypeVar("_T")
@@ -167,11 +191,11 @@ def _run(operation: Callable[[], _T]) -> _T:
     try:
         return operation()
     except NotFound as exc:
-        raise fail(f"error: {exc}", EXIT_NOT_FOUND) from exc
+        raise fail(error(exc), EXIT_NOT_FOUND) from exc
     except Conflict as exc:
-        raise fail(f"error: {exc}", EXIT_CONFLICT) from exc
+        raise fail(error(exc), EXIT_CONFLICT) from exc
     except BundleError as exc:
-        raise fail("error: " + "; ".join(f"{p.field}: {p.reason}" for p in exc.problems), EXIT_BAD_INPUT) from exc
+        raise fail(error("; ".join(f"{p.field}: {p.reason}" for p in exc.problems)), EXIT_BAD_INPUT) from exc
 
 
 @contact_app.command("leave", cls=PlainCommand)
@@ -218,4 +242,8 @@ def contact_move(
     day: date = on
     with configured_store() as store:
         row = _run(lambda: move(store, contact, day, org, title, actor()))
-    typer.echo(f"{row.name}: {row.title or '-'} at {row.org or '-'} since {row.since}")
+    typer.echo(
+        _("{name}: {title} at {org} since {day}").format(
+            name=row.name, title=row.title or "-", org=row.org or "-", day=format_day(row.since) if row.since else "-"
+        )
+    )

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from graphsvc.domain.dates import parse_day
+from graphsvc.support.i18n import N_, ngettext
+from graphsvc.support.i18n import gettext as _
 
 if TYPE_CHECKING:
     from graphsvc.store import Store
@@ -32,6 +34,55 @@ def fail(message: str, code: int) -> typer.Exit:
     return typer.Exit(code)
 
 
+def error(detail: object) -> str:
+    """An error line, ``error: ...`` in the reader's language (``detail`` already is)."""
+    return _("error: {detail}").format(detail=detail)
+
+
+#: the kinds of stored rows, as counts name them (the JSON keeps the keys)
+KIND_WORDS = {
+    "organizations": N_("organizations"),
+    "contacts": N_("contacts"),
+    "contact_history": N_("contact_history"),
+    "projects": N_("projects"),
+    "stages": N_("stages"),
+    "responsibilities": N_("responsibilities"),
+    "assignments": N_("assignments"),
+    "links": N_("links"),
+    "interactions": N_("interactions"),
+}
+#: the stores, as messages name them
+STORE_WORDS = {"embedded": N_("embedded"), "neo4j": "Neo4j"}
+
+
+def kind_word(kind: str) -> str:
+    """A kind of stored row in the reader's language."""
+    return _(KIND_WORDS[kind]) if kind in KIND_WORDS else kind
+
+
+def store_word(name: str) -> str:
+    """A store's name in the reader's language."""
+    return _(STORE_WORDS[name]) if name in STORE_WORDS else name
+
+
+def row_counts(counts: dict[str, int]) -> str:
+    """``3 organizations, 12 contacts`` (the kinds with rows), or ``nothing``."""
+    found = [_("{count} {kind}").format(count=n, kind=kind_word(kind)) for kind, n in counts.items() if n]
+    return _(", ").join(found) or _("nothing")
+
+
+def kept_history(count: int) -> str:
+    """The line saying how many earlier contact states an import kept as history."""
+    return ngettext(
+        "kept {count} earlier contact state as history", "kept {count} earlier contact states as history", count
+    ).format(count=count)
+
+
+def more_note(more: int) -> str:
+    """The note under a list cut short by ``--limit``."""
+    return _("… {count} more; --limit 0 shows all").format(count=more)
+
+
 @contextmanager
 def configured_store() -> Iterator[Store]:
     """Open the configured store with its schema in place, turning outages into messages."""
@@ -41,18 +92,18 @@ def configured_store() -> Iterator[Store]:
     try:
         store = open_store()
     except SettingsError as exc:
-        raise fail(f"error: {exc}", EXIT_BAD_INPUT) from exc
+        raise fail(error(exc), EXIT_BAD_INPUT) from exc
     except StoreUnavailable as exc:
-        raise fail(f"error: {exc}", EXIT_STORE) from exc
+        raise fail(error(exc), EXIT_STORE) from exc
     try:
         store.init_schema()
     except StoreUnavailable as exc:
         store.close()
-        raise fail(f"error: {exc}", EXIT_STORE) from exc
+        raise fail(error(exc), EXIT_STORE) from exc
     try:
         yield store
     except StoreUnavailable as exc:
-        raise fail(f"error: {exc}", EXIT_STORE) from exc
+        raise fail(error(exc), EXIT_STORE) from exc
     finally:
         store.close()
 

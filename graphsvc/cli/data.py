@@ -10,7 +10,19 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from graphsvc.cli.common import EXIT_BAD_INPUT, actor, configured_store, day_option, fail
+from graphsvc.cli.common import (
+    EXIT_BAD_INPUT,
+    actor,
+    configured_store,
+    day_option,
+    error,
+    fail,
+    kept_history,
+    row_counts,
+    store_word,
+)
+from graphsvc.support.i18n import gettext as _
+from graphsvc.support.i18n import ngettext
 
 if TYPE_CHECKING:
     from graphsvc.store import Store
@@ -28,14 +40,17 @@ def _report_import(
     except BundleError as exc:
         if as_json:
             typer.echo(json.dumps({"problems": exc.as_dicts()}, ensure_ascii=False, indent=2))
-        raise fail(str(exc) + "\nnothing was written.", EXIT_BAD_INPUT) from exc
+        raise fail(str(exc) + "\n" + _("nothing was written."), EXIT_BAD_INPUT) from exc
     if as_json:
         typer.echo(json.dumps({**report.as_dict(), **(about or {})}, ensure_ascii=False, indent=2))
         return
-    rows = ", ".join(f"{n} {kind}" for kind, n in report.counts.items() if n)
-    typer.echo(f"imported into the {store.name} store: {rows or 'nothing'}")
+    typer.echo(
+        _("imported into the {store} store: {rows}").format(
+            store=store_word(store.name), rows=row_counts(report.counts)
+        )
+    )
     if report.history_added:
-        typer.echo(f"kept {len(report.history_added)} earlier contact state(s) as history")
+        typer.echo(kept_history(len(report.history_added)))
 
 
 def import_command(
@@ -51,14 +66,18 @@ def import_command(
     if is_spreadsheet(files):
         return import_spreadsheets(files, dry_run=dry_run, as_json=as_json, open_store=configured_store, actor=actor())
     if len(files) > 1 or dry_run:
-        raise fail("error: give one JSON bundle (--dry-run is for spreadsheets; see graphsvc validate)", EXIT_BAD_INPUT)
+        raise fail(
+            error(_("give one JSON bundle (--dry-run is for spreadsheets; see graphsvc validate)")), EXIT_BAD_INPUT
+        )
     file = files[0]
     if not file.is_file():
-        raise fail(f"error: no such file: {file}", EXIT_BAD_INPUT)
+        raise fail(error(_("no such file: {file}").format(file=file)), EXIT_BAD_INPUT)
     try:
         data = json.loads(file.read_text(encoding="utf-8-sig"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise fail(f"error: {file} is not a JSON bundle: {exc}", EXIT_BAD_INPUT) from exc
+        raise fail(
+            error(_("{file} is not a JSON bundle: {reason}").format(file=file, reason=exc)), EXIT_BAD_INPUT
+        ) from exc
     with configured_store() as store:
         _report_import(store, data, as_json)
     return None
@@ -76,7 +95,7 @@ def export_command(
         sys.stdout.write(text)
     else:
         Path(file).write_text(text, encoding="utf-8")
-        typer.echo(f"exported to {file}")
+        typer.echo(_("exported to {file}").format(file=file))
 
 
 def validate_command(file: Path = typer.Argument(..., help="JSON bundle to check")) -> None:
@@ -86,10 +105,10 @@ def validate_command(file: Path = typer.Argument(..., help="JSON bundle to check
     try:
         bundle = load_bundle_file(str(file))
     except FileNotFoundError as exc:
-        raise fail(f"error: no such file: {file}", EXIT_BAD_INPUT) from exc
+        raise fail(error(_("no such file: {file}").format(file=file)), EXIT_BAD_INPUT) from exc
     except BundleError as exc:
         raise fail(str(exc), EXIT_BAD_INPUT) from exc
-    typer.echo(f"valid bundle: {bundle.size()} rows")
+    typer.echo(_("valid bundle: {count} rows").format(count=bundle.size()))
 
 
 def schema_command() -> None:
@@ -115,12 +134,12 @@ def demo_command(
     from graphsvc.application.demo import SCENARIO_DAY, DemoDayError, demo_data_on
 
     if on and scenario_dates:
-        raise fail("error: give --on or --scenario-dates, not both", EXIT_BAD_INPUT)
+        raise fail(error(_("give --on or --scenario-dates, not both")), EXIT_BAD_INPUT)
     day = SCENARIO_DAY if scenario_dates else on or date.today()
     try:
         data = demo_data_on(day)
     except DemoDayError as exc:
-        raise fail(f"error: --on: {exc}", EXIT_BAD_INPUT) from exc
+        raise fail(error(f"--on: {exc}"), EXIT_BAD_INPUT) from exc
     shift = (day - SCENARIO_DAY).days
     about = {"scenario_day": SCENARIO_DAY.isoformat(), "loaded_as_of": day.isoformat(), "shifted_days": shift}
     with configured_store() as store:
@@ -129,8 +148,16 @@ def demo_command(
         return
     if scenario_dates:
         typer.echo(
-            f"dates kept as in the demo's README: its scenario day is {SCENARIO_DAY} (ask with --as-of {SCENARIO_DAY})"
+            _("dates kept as in the demo's README: its scenario day is {day} (ask with --as-of {iso})").format(
+                day=SCENARIO_DAY, iso=SCENARIO_DAY
+            )
         )
     else:
-        when = "today" if day == date.today() else f"ask with --as-of {day}"
-        typer.echo(f"the demo's scenario day {SCENARIO_DAY} became {day} ({when}): every date moved by {shift:+d} days")
+        when = _("today") if day == date.today() else _("ask with --as-of {iso}").format(iso=day)
+        typer.echo(
+            ngettext(
+                "the demo's scenario day {scenario} became {day} ({when}): every date moved by {shift} day",
+                "the demo's scenario day {scenario} became {day} ({when}): every date moved by {shift} days",
+                abs(shift),
+            ).format(scenario=SCENARIO_DAY, day=day, when=when, shift=f"{shift:+d}")
+        )

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import typer
 
-from graphsvc.cli.common import EXIT_INCONSISTENT, configured_store, fail
+from graphsvc.cli.common import EXIT_INCONSISTENT, configured_store, error, fail, kind_word, store_word
 from graphsvc.cli.help import PlainCommand, PlainGroup
+from graphsvc.support.i18n import gettext as _
+from graphsvc.support.i18n import ngettext
+from graphsvc.support.text_width import pad
 
 db_app = typer.Typer(cls=PlainGroup, help="Store administration.", no_args_is_help=True)
 
@@ -14,7 +17,7 @@ db_app = typer.Typer(cls=PlainGroup, help="Store administration.", no_args_is_he
 def db_init() -> None:
     """Create constraints and indexes (idempotent; also done on every start)."""
     with configured_store() as store:
-        typer.echo(f"{store.name} store ready")
+        typer.echo(_("{store} store ready").format(store=store_word(store.name)))
 
 
 @db_app.command("status", cls=PlainCommand)
@@ -22,7 +25,7 @@ def db_status() -> None:
     """How many rows of each kind are stored."""
     with configured_store() as store:
         for kind, count in store.counts().items():
-            typer.echo(f"{kind:18} {count}")
+            typer.echo(f"{pad(kind_word(kind), 18)} {count}")
 
 
 @db_app.command("check", cls=PlainCommand)
@@ -35,5 +38,7 @@ def db_check() -> None:
     for problem in problems:
         typer.echo(f"  - {problem}", err=True)
     if problems:
-        raise fail(f"error: {len(problems)} consistency problem(s)", EXIT_INCONSISTENT)
-    typer.echo(f"{store.name} store is consistent")
+        count = len(problems)
+        found = ngettext("{count} consistency problem", "{count} consistency problems", count).format(count=count)
+        raise fail(error(found), EXIT_INCONSISTENT)
+    typer.echo(_("{store} store is consistent").format(store=store_word(store.name)))

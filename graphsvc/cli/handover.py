@@ -10,7 +10,9 @@ from pathlib import Path
 
 import typer
 
-from graphsvc.cli.common import EXIT_BAD_INPUT, EXIT_NOT_FOUND, configured_store, day_option, fail
+from graphsvc.cli.common import EXIT_BAD_INPUT, EXIT_NOT_FOUND, configured_store, day_option, error, fail
+from graphsvc.support.i18n import format_day, format_number
+from graphsvc.support.i18n import gettext as _
 
 
 def handover_command(
@@ -20,29 +22,50 @@ def handover_command(
 ) -> None:
     """Write a handover package: maps per stage, findings, roster, GraphML, bundle, manifest."""
     from graphsvc.application.handover import Manifest, handover_files, package_zip
+    from graphsvc.cli.report_text import severity_word
     from graphsvc.store.base import NotFound
 
     if out.is_dir():
-        raise fail(f"error: {out} is a directory; give a file name such as {out / 'handover.zip'}", EXIT_BAD_INPUT)
+        raise fail(
+            error(
+                _("{path} is a directory; give a file name such as {example}").format(
+                    path=out, example=out / "handover.zip"
+                )
+            ),
+            EXIT_BAD_INPUT,
+        )
     if not out.parent.is_dir():
-        raise fail(f"error: cannot write {out}: no such directory {out.parent}", EXIT_BAD_INPUT)
+        raise fail(
+            error(_("cannot write {path}: no such directory {folder}").format(path=out, folder=out.parent)),
+            EXIT_BAD_INPUT,
+        )
     day = as_of or date.today()
     with configured_store() as store:
         try:
             files = handover_files(store, project, day)
         except NotFound as exc:
-            raise fail(f"error: {exc}", EXIT_NOT_FOUND) from exc
+            raise fail(error(exc), EXIT_NOT_FOUND) from exc
     data = package_zip(files, day)
     try:
         _write_atomically(out, data)
     except OSError as exc:
-        raise fail(f"error: cannot write {out}: {exc.strerror or exc}", EXIT_BAD_INPUT) from exc
+        raise fail(
+            error(_("cannot write {path}: {reason}").format(path=out, reason=exc.strerror or exc)), EXIT_BAD_INPUT
+        ) from exc
     manifest = Manifest.model_validate_json(files["manifest.json"])
-    counts = ", ".join(f"{n} {severity.value}" for severity, n in manifest.findings.items())
-    typer.echo(f"wrote {out} ({len(data):,} bytes): {manifest.project.name} ({project}) as of {day}")
-    typer.echo(f"findings: {counts}")
+    counts = _(", ").join(
+        _("{count} {severity}").format(count=n, severity=severity_word(severity))
+        for severity, n in manifest.findings.items()
+    )
+    typer.echo(
+        _("wrote {path} ({size} bytes): {project} ({id}) as of {day}").format(
+            path=out, size=format_number(len(data)), project=manifest.project.name, id=project, day=format_day(day)
+        )
+    )
+    typer.echo(_("findings: {counts}").format(counts=counts))
     for path in sorted(files):
-        typer.echo(f"  {path:40} {len(files[path]):>10,} bytes")
+        size = _("{size} bytes").format(size=format_number(len(files[path])))
+        typer.echo(f"  {path:40} {size:>16}")
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

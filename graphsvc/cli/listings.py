@@ -11,15 +11,16 @@ from datetime import date
 
 import typer
 
-from graphsvc.cli.common import AS_OF, EXIT_BAD_INPUT, EXIT_NOT_FOUND, configured_store, fail
+from graphsvc.cli.common import AS_OF, EXIT_BAD_INPUT, EXIT_NOT_FOUND, configured_store, error, fail, more_note
 from graphsvc.cli.help import PlainCommand, PlainGroup
+from graphsvc.support.i18n import gettext as _
 
 projects_app = typer.Typer(
     cls=PlainGroup, help="Projects: list them, with the stage active today.", no_args_is_help=True
 )
 contacts_app = typer.Typer(cls=PlainGroup, help="People: find them, see one in full.", no_args_is_help=True)
 
-#: contacts the text lists without --limit
+#: contacts the text lists without --limit (the --limit help says so)
 CONTACTS_SHOWN = 50
 STATUSES = ("active", "on_leave", "left")
 
@@ -46,7 +47,9 @@ def projects_list(
 def _status(text: str) -> str:
     name = text.strip().lower().replace("-", "_").replace(" ", "_")
     if name not in STATUSES:
-        raise typer.BadParameter(f"expected one of {', '.join(STATUSES)}, got {text!r}")
+        raise typer.BadParameter(
+            _("expected one of {choices}, got {text!r}").format(choices=", ".join(STATUSES), text=text)
+        )
     return name
 
 
@@ -66,7 +69,7 @@ def contacts_list(
         help="only people with this in name, title or e-mail, or their name in pinyin (wjg, wangjianguo)",
     ),
     limit: int | None = typer.Option(
-        None, "--limit", min=0, metavar="N", help=f"show the first N (text default {CONTACTS_SHOWN}; 0: all)"
+        None, "--limit", min=0, metavar="N", help="show the first N (text default 50; 0: all)"
     ),
     as_json: bool = typer.Option(False, "--json", help="print the contacts as JSON (a list)"),
 ) -> None:
@@ -85,14 +88,14 @@ def contacts_list(
         except AmbiguousName as exc:
             raise ambiguous_exit(exc, as_json) from exc
         except NotFound as exc:
-            raise fail(f"error: {exc}", EXIT_NOT_FOUND) from exc
+            raise fail(error(exc), EXIT_NOT_FOUND) from exc
     shown, more = first(rows, limit if limit is not None or as_json else CONTACTS_SHOWN)
     if as_json:
         typer.echo(json.dumps([r.model_dump(mode="json") for r in shown], ensure_ascii=False, indent=2))
     else:
         typer.echo(contacts_text(shown))
     if more:  # on stderr with --json, which stays a list
-        typer.echo(f"… {more} more; --limit 0 shows all", err=as_json)
+        typer.echo(more_note(more), err=as_json)
 
 
 @contacts_app.command("show", cls=PlainCommand)
@@ -110,12 +113,12 @@ def contacts_show(
     from graphsvc.store.base import NotFound
 
     if not contact.strip():
-        raise fail("error: give a contact id", EXIT_BAD_INPUT)
+        raise fail(error(_("give a contact id")), EXIT_BAD_INPUT)
     with configured_store() as store:
         try:
             card = contact_card(store, contact, as_of or date.today())
         except AmbiguousName as exc:
             raise ambiguous_exit(exc, as_json) from exc
         except NotFound as exc:
-            raise fail(f"error: {exc}", EXIT_NOT_FOUND) from exc
+            raise fail(error(exc), EXIT_NOT_FOUND) from exc
     typer.echo(card.model_dump_json(indent=2) if as_json else card_text(card))

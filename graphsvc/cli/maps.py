@@ -11,7 +11,8 @@ from pathlib import Path
 
 import typer
 
-from graphsvc.cli.common import EXIT_BAD_INPUT, EXIT_NOT_FOUND, configured_store, day_option, fail
+from graphsvc.cli.common import EXIT_BAD_INPUT, EXIT_NOT_FOUND, configured_store, day_option, error, fail
+from graphsvc.support.i18n import gettext as _
 
 
 def map_command(
@@ -28,17 +29,27 @@ def map_command(
 
     to_stdout = str(out) == "-"
     if not to_stdout and not out.parent.is_dir():
-        raise fail(f"error: cannot write {out}: no such directory {out.parent}", EXIT_BAD_INPUT)
+        raise fail(
+            error(_("cannot write {path}: no such directory {folder}").format(path=out, folder=out.parent)),
+            EXIT_BAD_INPUT,
+        )
     with configured_store() as store:
         try:
             html = project_map_html(store, project, stage, as_of)
         except NotFound as exc:
-            raise fail(f"error: {exc}", EXIT_NOT_FOUND) from exc
+            raise fail(error(exc), EXIT_NOT_FOUND) from exc
     if to_stdout:
         sys.stdout.write(html)
         return
     try:
         out.write_text(html, encoding="utf-8")
     except OSError as exc:
-        raise fail(f"error: cannot write {out}: {exc.strerror or exc}", EXIT_BAD_INPUT) from exc
-    typer.echo(f"wrote the map of {project} to {out} ({len(html.encode('utf-8')) // 1024} KiB, opens offline)")
+        raise fail(
+            error(_("cannot write {path}: {reason}").format(path=out, reason=exc.strerror or exc)), EXIT_BAD_INPUT
+        ) from exc
+    size = len(html.encode("utf-8")) // 1024
+    typer.echo(
+        _("wrote the map of {project} to {path} ({size} KiB, opens offline)").format(
+            project=project, path=out, size=size
+        )
+    )

@@ -9,8 +9,9 @@ from datetime import date
 
 import typer
 
-from graphsvc.cli.common import AS_OF, EXIT_BAD_INPUT, EXIT_NOT_FOUND, configured_store, fail
+from graphsvc.cli.common import AS_OF, EXIT_BAD_INPUT, EXIT_NOT_FOUND, configured_store, error, fail
 from graphsvc.domain.defaults import REMINDER_DAYS
+from graphsvc.support.i18n import gettext as _
 
 
 def reminders_command(
@@ -34,14 +35,14 @@ def reminders_command(
     from graphsvc.store.base import NotFound
 
     if project is None and owner is None:
-        raise fail("error: give --project ID, --owner ID, or both", EXIT_BAD_INPUT)
+        raise fail(error(_("give --project ID, --owner ID, or both")), EXIT_BAD_INPUT)
     with configured_store() as store:
         try:
             report = reminders_report(store, project, owner, days, as_of)
         except NotFound as exc:
-            raise fail(f"error: {exc}", EXIT_NOT_FOUND) from exc
+            raise fail(error(exc), EXIT_NOT_FOUND) from exc
         except AmbiguousName as exc:
             raise ambiguous_exit(exc, as_json) from exc
         except ReminderError as exc:
-            raise fail(f"error: {exc}", EXIT_BAD_INPUT) from exc
+            raise fail(error(exc), EXIT_BAD_INPUT) from exc
     typer.echo(report.model_dump_json(indent=2) if as_json else reminders_text(report))

@@ -8,6 +8,9 @@ import typer
 from graphsvc.analysis.findings import Finding, Severity
 from graphsvc.analysis.health import Health, Share
 from graphsvc.application.reports import PortfolioReport, ProjectReport, ProjectSummary
+from graphsvc.cli.common import more_note
+from graphsvc.support.i18n import N_, format_day, ngettext
+from graphsvc.support.i18n import gettext as _
 from graphsvc.support.text_width import COLUMNS, pad, truncate, width, wrap
 
 #: how each severity looks on a colour terminal
@@ -19,6 +22,30 @@ SEVERITY_STYLES: dict[Severity, dict[str, object]] = {
 }
 
 
+#: the severity words shown (the JSON keeps the codes: critical, high, medium, low)
+SEVERITY_WORDS: dict[Severity, str] = {
+    Severity.critical: N_("critical"),
+    Severity.high: N_("high"),
+    Severity.medium: N_("medium"),
+    Severity.low: N_("low"),
+}
+
+
+def severity_word(severity: Severity) -> str:
+    """The severity in the reader's language."""
+    return _(SEVERITY_WORDS[severity])
+
+
+def names(items: list[str]) -> str:
+    """Names listed as the reader lists them (``a, b`` or ``a、b``)."""
+    return _(", ").join(items)
+
+
+def align_right(text: str, columns: int) -> str:
+    """``text`` after spaces up to ``columns`` (Chinese characters count two)."""
+    return " " * max(0, columns - width(text)) + text
+
+
 def styled(severity: Severity, text: str) -> str:
     """``text`` in the colour of ``severity``."""
     style = SEVERITY_STYLES[severity]
@@ -27,30 +54,31 @@ def styled(severity: Severity, text: str) -> str:
 
 def more_line(more: int) -> list[str]:
     """The note under a list cut by ``--limit``."""
-    return [f"… {more} more; --limit 0 shows all"] if more else []
+    return [more_note(more)] if more else []
 
 
 def _share(label: str, share: Share) -> str:
     if share.value is None:
-        return f"{label} n/a"
+        return _("{label} n/a").format(label=label)
     return f"{label} {share.value:.0%} ({share.count}/{share.total})"
 
 
 def health_line(health: Health) -> str:
     return " · ".join(
         (
-            _share("one accountable", health.single_accountable),
-            _share("robust handovers", health.robust_handovers),
-            _share("fresh owner links", health.fresh_owner_links),
-            _share("complete contacts", health.contact_completeness),
+            _share(_("one accountable"), health.single_accountable),
+            _share(_("robust handovers"), health.robust_handovers),
+            _share(_("fresh owner links"), health.fresh_owner_links),
+            _share(_("complete contacts"), health.contact_completeness),
         )
     )
 
 
 def counts_line(counts: dict[Severity, int]) -> str:
-    return ", ".join(
-        styled(severity, f"{n} {severity.value}") if n else f"0 {severity.value}" for severity, n in counts.items()
-    )
+    def one(severity: Severity, n: int) -> str:
+        return _("{count} {severity}").format(count=n, severity=severity_word(severity))
+
+    return names([styled(severity, one(severity, n)) if n else one(severity, n) for severity, n in counts.items()])
 
 
 #: members of a grouped entry printed under it; the rest are counted
@@ -61,50 +89,59 @@ def finding_lines(finding: Finding, with_project: bool = False) -> list[str]:
     if finding.stage is not None:
         where = finding.stage.name
     else:
-        where = ", ".join(s.name for s in finding.stages) or "project-wide"
+        where = names([s.name for s in finding.stages]) or _("project-wide")
     if with_project:
         where = f"{finding.project.name} / {where}"
     # codes are at most 23 characters (SINGLE_POINT_OF_FAILURE): the stage column lines up
-    head = f"{finding.severity.value.upper():8}  {finding.code:23}  "
-    lines = [styled(finding.severity, head[:8]) + head[8:] + truncate(where, COLUMNS - len(head))]
+    severity = pad(severity_word(finding.severity).upper(), 8)
+    rest = f"  {finding.code:23}  "
+    lines = [styled(finding.severity, severity) + rest + truncate(where, COLUMNS - width(severity + rest))]
     lines += wrap(finding.explanation, " " * 10)
     for member in finding.members[:MEMBERS_SHOWN]:
         lines += wrap(member.explanation, "            · ", " " * 14)
     if len(finding.members) > MEMBERS_SHOWN:
-        lines.append(f"            · … and {len(finding.members) - MEMBERS_SHOWN} more (--json lists them all)")
+        left = len(finding.members) - MEMBERS_SHOWN
+        lines.append("            · " + _("… and {count} more (--json lists them all)").format(count=left))
     remedy = finding.remedy
     if finding.candidates:
-        remedy += " Candidates: " + ", ".join(c.name for c in finding.candidates) + "."
+        remedy += " " + _("Candidates: {names}.").format(names=names([c.name for c in finding.candidates]))
     lines += wrap(remedy, "          → ", " " * 12)
     return lines
 
 
 def project_text(report: ProjectReport, findings: list[Finding], more: int) -> str:
     """One project's report, showing ``findings`` (the ones chosen) and how many more."""
-    scope = f" — stage {report.stage.name}" if report.stage else ""
+    day = format_day(report.as_of)
+    project, project_id = report.project.name, report.project.id
+    if report.stage:
+        title = _("{project} ({id}) — stage {stage}, as of {day}").format(
+            project=project, id=project_id, stage=report.stage.name, day=day
+        )
+    else:
+        title = _("{project} ({id}), as of {day}").format(project=project, id=project_id, day=day)
     lines = [
-        *wrap(f"{report.project.name} ({report.project.id}){scope}, as of {report.as_of}"),
-        *wrap(health_line(report.health), "health: "),
-        f"findings: {counts_line(report.counts)}",
+        *wrap(title),
+        *wrap(health_line(report.health), _("health: ")),
+        _("findings: {counts}").format(counts=counts_line(report.counts)),
         "",
     ]
     for finding in findings:
         lines += finding_lines(finding)
     if not report.findings:
-        lines.append("no findings")
+        lines.append(_("no findings"))
     elif not findings:
-        lines.append("no findings of that severity")
+        lines.append(_("no findings of that severity"))
     lines += more_line(more)
     return "\n".join(lines)
 
 
 def _percent(share: Share) -> str:
-    return "n/a" if share.value is None else f"{share.value:.0%}"
+    return _("n/a") if share.value is None else f"{share.value:.0%}"
 
 
 #: the project table's columns after the name: counts per severity, then the health shares
-_COUNT_HEADS = ("CRIT", "HIGH", "MED", "LOW")
-_HEALTH_HEADS = ("1 ACC", "HANDOVER", "FRESH", "CONTACTS")
+_COUNT_HEADS = (N_("CRIT"), N_("HIGH"), N_("MED"), N_("LOW"))
+_HEALTH_HEADS = (N_("1 ACC"), N_("HANDOVER"), N_("FRESH"), N_("CONTACTS"))
 _NAME = COLUMNS - 6 * len(_COUNT_HEADS) - 10 * len(_HEALTH_HEADS)
 
 
@@ -114,29 +151,38 @@ def _project_row(summary: ProjectSummary) -> str:
     counts = "".join(styled(severity, f"{n:>6}") if n else f"{n:>6}" for severity, n in summary.counts.items())
     health = summary.health
     shares = (health.single_accountable, health.robust_handovers, health.fresh_owner_links, health.contact_completeness)
-    return name + counts + "".join(f"{_percent(s):>10}" for s in shares)
+    return name + counts + "".join(align_right(_percent(s), 10) for s in shares)
 
 
 def portfolio_text(report: PortfolioReport, projects: list[ProjectSummary], findings: list[Finding], more: int) -> str:
     """The portfolio: one line per project (in the order given), then the findings given."""
+    count = len(report.projects)
     lines = [
-        f"portfolio of {len(report.projects)} project(s), as of {report.as_of}",
-        f"findings: {counts_line(report.counts)}",
+        ngettext(
+            "portfolio of {count} project, as of {day}", "portfolio of {count} projects, as of {day}", count
+        ).format(count=count, day=format_day(report.as_of)),
+        _("findings: {counts}").format(counts=counts_line(report.counts)),
         "",
-        pad("PROJECT (most urgent first)", _NAME)
-        + "".join(f"{h:>6}" for h in _COUNT_HEADS)
-        + "".join(f"{h:>10}" for h in _HEALTH_HEADS),
+        pad(truncate(_("PROJECT (most urgent first)"), _NAME - 1), _NAME)
+        + "".join(align_right(_(h), 6) for h in _COUNT_HEADS)
+        + "".join(align_right(_(h), 10) for h in _HEALTH_HEADS),
     ]
     lines += [_project_row(summary) for summary in projects]
     lines += wrap(
-        "1 ACC: duties with one accountable; HANDOVER: robust handovers; FRESH: fresh owner links; "
-        "CONTACTS: complete contact details",
-        "health: ",
+        _(
+            "1 ACC: duties with one accountable; HANDOVER: robust handovers; FRESH: fresh owner links; "
+            "CONTACTS: complete contact details"
+        ),
+        _("health: "),
     )
-    lines += ["", f"top findings ({len(findings)} of {len(findings) + more} shown):" if more else "findings:", ""]
+    if more:
+        shown = _("top findings ({shown} of {total} shown):").format(shown=len(findings), total=len(findings) + more)
+    else:
+        shown = _("findings:")
+    lines += ["", shown, ""]
     for finding in findings:
         lines += finding_lines(finding, with_project=True)
     if not findings:
-        lines.append("no findings")
+        lines.append(_("no findings"))
     lines += more_line(more)
     return "\n".join(lines)

@@ -20,8 +20,10 @@ from graphsvc.cli.common import (
     NO_COLOR,
     configured_store,
     echo,
+    error,
     fail,
 )
+from graphsvc.support.i18n import gettext as _
 
 if TYPE_CHECKING:
     from graphsvc.analysis.findings import Finding
@@ -33,7 +35,9 @@ SEVERITIES = ("critical", "high", "medium", "low")
 def _severity(text: str) -> str:
     name = text.strip().lower()
     if name not in SEVERITIES:
-        raise typer.BadParameter(f"expected one of {', '.join(SEVERITIES)}, got {text!r}")
+        raise typer.BadParameter(
+            _("expected one of {choices}, got {text!r}").format(choices=", ".join(SEVERITIES), text=text)
+        )
     return name
 
 
@@ -48,15 +52,15 @@ SEVERITY = typer.Option(
 )
 JSON = typer.Option(False, "--json", help="print the report as JSON")
 
-#: findings the text shows without --limit
+#: findings the text shows without --limit (the --limit help says so, as a plain literal for the catalog)
 FINDINGS_SHOWN = 30
 PORTFOLIO_SHOWN = 20
-
-
-def _limit(default: int) -> Any:
-    return typer.Option(
-        None, "--limit", min=0, metavar="N", help=f"show the first N findings (text default {default}; 0: all)"
-    )
+FINDINGS_LIMIT = typer.Option(
+    None, "--limit", min=0, metavar="N", help="show the first N findings (text default 30; 0: all)"
+)
+PORTFOLIO_LIMIT = typer.Option(
+    None, "--limit", min=0, metavar="N", help="show the first N findings (text default 20; 0: all)"
+)
 
 
 def _chosen(
@@ -85,7 +89,7 @@ def findings_command(
     stale_days: int = STALE,
     overload: int = OVERLOAD,
     severity: str | None = SEVERITY,
-    limit: int | None = _limit(FINDINGS_SHOWN),
+    limit: int | None = FINDINGS_LIMIT,
     as_json: bool = JSON,
     no_color: bool = NO_COLOR,
 ) -> None:
@@ -100,7 +104,7 @@ def findings_command(
         try:
             report = project_report(store, project, stage, as_of, limits)
         except NotFound as exc:
-            raise fail(f"error: {exc}", EXIT_NOT_FOUND) from exc
+            raise fail(error(exc), EXIT_NOT_FOUND) from exc
     shown, more = _chosen(report.findings, severity, limit, as_json, FINDINGS_SHOWN)
     if as_json:
         typer.echo(_json(report, shown, more, severity is not None or limit is not None))
@@ -113,7 +117,7 @@ def portfolio_command(
     stale_days: int = STALE,
     overload: int = OVERLOAD,
     severity: str | None = SEVERITY,
-    limit: int | None = _limit(PORTFOLIO_SHOWN),
+    limit: int | None = PORTFOLIO_LIMIT,
     as_json: bool = JSON,
     no_color: bool = NO_COLOR,
 ) -> None:
@@ -165,7 +169,9 @@ def path_command(
             code = EXIT_NOT_FOUND if exc.status == 404 else EXIT_NO_ANSWER
             if as_json:  # the API's error body, on stdout as every --json answer
                 typer.echo(path_error_body(exc).model_dump_json(indent=2))
-            people = _(", ").join(n.name for n in exc.nearest)
-            nearest = "\n" + _("nearest reachable: {people}").format(people=people) if exc.nearest else ""
-            raise fail(f"error: {exc}{nearest}", code) from exc
+            message = error(exc)
+            if exc.nearest:
+                nearest = _(", ").join(n.name for n in exc.nearest)
+                message += "\n" + _("nearest reachable: {names}").format(names=nearest)
+            raise fail(message, code) from exc
     typer.echo(answer.model_dump_json(indent=2) if as_json else paths_text(answer))

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import typer
 
-from graphsvc.cli.common import EXIT_BAD_INPUT, fail
+from graphsvc.cli.common import EXIT_BAD_INPUT, error, fail, store_word
+from graphsvc.support.i18n import gettext as _
 
 
 def serve_command(
@@ -21,6 +22,10 @@ def serve_command(
     try:
         settings = load_settings()
     except SettingsError as exc:
-        raise fail(f"error: {exc}", EXIT_BAD_INPUT) from exc
-    typer.echo(f"serving the {settings.store} store on http://{host}:{port} (docs at /docs)")
+        raise fail(error(exc), EXIT_BAD_INPUT) from exc
+    typer.echo(
+        _("serving the {store} store on {url} (docs at /docs)").format(
+            store=store_word(settings.store), url=f"http://{host}:{port}"
+        )
+    )
     uvicorn.run(create_app(host=host, limits=settings.import_limits), host=host, port=port)

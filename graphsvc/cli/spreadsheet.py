@@ -14,8 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from graphsvc.cli.common import EXIT_BAD_INPUT, fail
+from graphsvc.cli.common import EXIT_BAD_INPUT, error, fail, kept_history, row_counts, store_word
 from graphsvc.cli.common import actor as cli_actor
+from graphsvc.support.i18n import gettext as _
+from graphsvc.support.i18n import ngettext
 
 if TYPE_CHECKING:
     from graphsvc.application.spreadsheet.report import SpreadsheetReport
@@ -47,12 +49,12 @@ def _collect(paths: list[Path], limits: ImportLimits) -> list[tuple[str, bytes]]
         if path.is_dir():
             csvs = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in CSV_SUFFIXES)
             if not csvs:
-                missing.append(Issue(message=f"no .csv files in directory {path}"))
+                missing.append(Issue(message=_("no .csv files in directory {path}").format(path=path)))
             found += csvs
         elif path.is_file():
             found.append(path)
         else:
-            missing.append(Issue(message=f"no such file: {path}"))
+            missing.append(Issue(message=_("no such file: {file}").format(file=path)))
     if missing:
         raise SpreadsheetError(missing)
     check_size([(str(p), p.stat().st_size) for p in found], limits)
@@ -63,25 +65,31 @@ def _progress(total: int) -> AbstractContextManager[Any]:
     """A bar on stderr for a terminal or a large file; never on stdout (``--json`` stays clean)."""
     if not (sys.stderr.isatty() or total >= LARGE_ROWS):
         return nullcontext(None)
-    return typer.progressbar(length=max(total, 1), label="reading", file=sys.stderr)
+    return typer.progressbar(length=max(total, 1), label=_("reading"), file=sys.stderr)
 
 
 def _print(report: SpreadsheetReport, store_name: str) -> None:
     for warning in report.warnings:
-        typer.echo(f"warning: {warning}")
+        typer.echo(_("warning: {warning}").format(warning=warning))
     for duplicate in report.suspected_duplicates:
-        typer.echo(f"suspected duplicate: {duplicate.message}")
-    for error in report.errors:
-        typer.echo(f"error: {error}", err=True)
-    rows = ", ".join(f"{n} {kind}" for kind, n in report.counts.items() if n) or "nothing"
+        typer.echo(_("suspected duplicate: {message}").format(message=duplicate.message))
+    for problem in report.errors:
+        typer.echo(error(problem), err=True)
+    rows = row_counts(report.counts)
     if report.errors:
-        typer.echo(f"{len(report.errors)} error(s); nothing was written.", err=True)
+        typer.echo(_nothing_written(len(report.errors)), err=True)
     elif report.committed:
-        typer.echo(f"imported into the {store_name} store: {rows}")
+        typer.echo(_("imported into the {store} store: {rows}").format(store=store_word(store_name), rows=rows))
         if report.history_added:
-            typer.echo(f"kept {len(report.history_added)} earlier contact state(s) as history")
+            typer.echo(kept_history(len(report.history_added)))
     else:
-        typer.echo(f"dry run: {rows} would be imported; nothing was written")
+        typer.echo(_("dry run: {rows} would be imported; nothing was written").format(rows=rows))
+
+
+def _nothing_written(errors: int) -> str:
+    return ngettext("{count} error; nothing was written.", "{count} errors; nothing was written.", errors).format(
+        count=errors
+    )
 
 
 def import_spreadsheets(
@@ -104,7 +112,7 @@ def import_spreadsheets(
     try:
         limits = load_settings().import_limits
     except SettingsError as exc:
-        raise fail(f"error: {exc}", EXIT_BAD_INPUT) from exc
+        raise fail(error(exc), EXIT_BAD_INPUT) from exc
     report: SpreadsheetReport | None = None
     store_name = ""
     try:
@@ -115,14 +123,14 @@ def import_spreadsheets(
         report = unreadable(exc.issues, dry_run)
     if report is None:
         if sum(len(s.rows) for s in sheets) >= LARGE_ROWS:
-            typer.echo("checking" if dry_run else "checking and writing", err=True)
+            typer.echo(_("checking") if dry_run else _("checking and writing"), err=True)
         with open_store() as store:
             store_name = store.name
             report = run_import(store, sheets, dry_run, actor=actor or cli_actor())
     if as_json:
         typer.echo(report.model_dump_json(indent=2))
         if report.errors:
-            typer.echo(f"{len(report.errors)} error(s); nothing was written.", err=True)
+            typer.echo(_nothing_written(len(report.errors)), err=True)
     else:
         _print(report, store_name)
     if report.errors:

@@ -68,33 +68,49 @@ def data_strings(bundle: Any) -> list[str]:
 
 
 def without_data(text: str, data: list[str]) -> str:
-    """``text`` with whitespace, data (whole or cut short with …) and identifiers taken out."""
-    text = _IDENTIFIERS.sub(" ", text)
+    """``text`` with data (whole or cut short with …), identifiers and whitespace taken out.
+
+    The data is found first, whitespace ignored (a table wraps a name over lines), and
+    blanked in the text as written; then identifiers are taken out of what is left, so a
+    data value like "Lumen Software - R&D" is not broken up by the RACI-letter rule.
+    """
+    kept = [index for index, char in enumerate(text) if not char.isspace()]
+    squeezed = "".join(text[index] for index in kept)
+    taken = bytearray(len(squeezed))
+
+    def take(start: int, stop: int) -> bool:
+        if any(taken[start:stop]):
+            return False
+        taken[start:stop] = b"\x01" * (stop - start)
+        return True
+
+    prefixes = _prefixes(tuple(data))
+    cut = squeezed.find("…")
+    while cut != -1:  # each "…" a table put after a value it cut: the longest data prefix before it
+        for size in range(min(cut, 80), 0, -1):
+            if squeezed[cut - size : cut] in prefixes and take(cut - size, cut + 1):
+                break
+        cut = squeezed.find("…", cut + 1)
+    for value in data:
+        if len(value) < 2:
+            continue
+        start = squeezed.find(value)
+        while start != -1:
+            take(start, start + len(value))
+            start = squeezed.find(value, start + 1)
+    chars = list(text)
+    for position, index in enumerate(kept):
+        if taken[position]:
+            chars[index] = "\x00"
+    text = _IDENTIFIERS.sub(" ", "".join(chars))
     for name in NAMES:
         text = text.replace(name, " ")
-    squeezed = _WHITESPACE.sub("", text)
-    squeezed = _without_cut_data(squeezed, _prefixes(tuple(data)))
-    for value in data:
-        if len(value) > 1 and value in squeezed:
-            squeezed = squeezed.replace(value, "\x00")
-    return squeezed
+    return _WHITESPACE.sub("", text)
 
 
 @lru_cache(maxsize=4)
 def _prefixes(data: tuple[str, ...]) -> frozenset[str]:
     return frozenset(value[:end] for value in data for end in range(1, len(value)))
-
-
-def _without_cut_data(text: str, prefixes: frozenset[str]) -> str:
-    """Each "…" a table put after a value it cut: the longest data prefix before it goes."""
-    parts = text.split("…")
-    for index in range(len(parts) - 1):
-        before = parts[index]
-        for size in range(min(len(before), 80), 0, -1):
-            if before[-size:] in prefixes:
-                parts[index] = before[:-size] + "\x00"
-                break
-    return "".join(parts)
 
 
 def english_words(text: str, data: list[str]) -> list[str]:

@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 
 from graphsvc.analysis.findings import Subject
 from graphsvc.analysis.timeline import engaged_orgs, stage_phase
+from graphsvc.domain.missing import no_such
 from graphsvc.domain.model import (
     Assignment,
     Contact,
@@ -137,7 +138,7 @@ def contact_rows(
     scope, of ``status``, with ``text`` in their name, title or an e-mail (case ignored).
     Raises NotFound for an unknown organisation or project."""
     if org is not None and not read_as(store, Organization, [org]):
-        raise NotFound(f"no organization {org!r}")
+        raise NotFound(no_such("organizations", org))
     ids = store.project_scope(project).get("contacts", set()) if project is not None else None
     contacts = read_as(store, Contact, ids)
     needle = text.casefold() if text else None
@@ -156,7 +157,7 @@ def contact_card(store: Store, contact_id: str, day: date) -> ContactCard:
     Raises NotFound for an unknown contact."""
     found = read_as(store, Contact, [contact_id])
     if not found:
-        raise NotFound(f"no contact {contact_id!r}")
+        raise NotFound(no_such("contacts", contact_id))
     contact = found[0]
     referring = store.referrers("contacts", {contact_id})
     assignments = [a for a in read_as(store, Assignment, referring.get("assignments", set())) if _open(a, day)]

@@ -31,6 +31,7 @@ from graphsvc.analysis.interactions import last_contacts
 from graphsvc.analysis.view import ProjectView, build_view
 from graphsvc.domain.bundle import Bundle
 from graphsvc.domain.defaults import REMINDER_DAYS
+from graphsvc.domain.missing import no_such
 from graphsvc.domain.model import Assignment, Contact, Responsibility, Stage
 from graphsvc.store.base import NotFound, Store, read_as
 from graphsvc.support.text_width import COLUMNS, truncate, wrap
@@ -289,7 +290,7 @@ def reminders_report(
     if owner is not None:
         found = read_as(store, Contact, [owner])
         if not found:
-            raise NotFound(f"no contact {owner!r}")
+            raise NotFound(no_such("contacts", owner))
         contact = found[0]
     if project_id is not None:
         project_ids = [project_id]

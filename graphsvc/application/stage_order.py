@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from graphsvc.domain.bundle import Bundle, Problem
 from graphsvc.domain.model import Stage
 from graphsvc.store.base import Store, read_as
+from graphsvc.support.i18n import _
 
 
 def stored_stage_conflicts(store: Store, bundle: Bundle) -> Iterable[Problem]:
@@ -32,5 +33,7 @@ def stored_stage_conflicts(store: Store, bundle: Bundle) -> Iterable[Problem]:
                 "stages",
                 index,
                 "order",
-                f"project {stage.project!r} already has stage {holder!r} with order {stage.order}",
+                _("project {project!r} already has stage {stage!r} with order {order}").format(
+                    project=stage.project, stage=holder, order=stage.order
+                ),
             )

@@ -15,10 +15,12 @@ import pytest
 from fastapi.testclient import TestClient
 from language_check import chinese_words, data_strings, english_words, error_text
 from pydantic import Field, StringConstraints, TypeAdapter, ValidationError
+from typer.testing import CliRunner
 
 from graphsvc.analysis.findings import Severity
 from graphsvc.application.demo import demo_data
 from graphsvc.application.importer import import_bundle
+from graphsvc.cli.main import app as cli
 from graphsvc.domain.keys import Role
 from graphsvc.domain.model import KINDS, Day, Id, UtcDatetime
 from graphsvc.domain.validation_text import MESSAGES, validation_message
@@ -198,6 +200,25 @@ def test_an_outside_row_answers_like_a_missing_one_in_every_language(store, lang
         assert outside.status_code == missing.status_code == 422
         assert outside.text.replace(SW_PERSON, "<id>") == missing.text.replace("c-nobody", "<id>")
         assert words(language, outside.json()) == []
+
+
+def test_the_command_line_says_what_is_wrong_with_a_bundle_in_chinese(tmp_path, monkeypatch):
+    """The command line prints the error itself: every problem line in the asked language."""
+    bad = tmp_path / "bad.json"
+    bad.write_text(
+        '{"contacts": [{"id": "c-1", "name": "", "org": "o-gone", "status": "gone"}],'
+        ' "stages": [{"id": "s", "project": "p", "name": "S", "order": "x"}]}',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("GRAPHSVC_STORE", "embedded")
+    monkeypatch.setenv("GRAPHSVC_DATA_DIR", str(tmp_path))
+    for language, wrong in (("zh-CN", english_words), ("en", chinese_words)):
+        done = CliRunner().invoke(cli, ["--lang", language, "validate", str(bad)])
+        assert done.exit_code != 0
+        lines = [line for line in done.output.splitlines() if line.startswith("  - ")]
+        assert len(lines) == 5, done.output
+        said = re.sub(r"^\s+- [\w.\[\]]+[:：]", " ", "\n".join(lines), flags=re.M)  # the row and field at fault
+        assert wrong(IDENTIFIERS.sub(" ", said), []) == [], done.output
 
 
 # -- pydantic's messages, type by type ---------------------------------------------------------

@@ -78,7 +78,7 @@ class Problem:
         where = self.array if self.index is None else f"{self.array}[{self.index}]"
         if self.field:
             where += f".{self.field}"
-        return f"{where}: {self.reason}"
+        return _("{field}: {reason}").format(field=where, reason=self.reason)
 
 
 class BundleError(ValueError):

@@ -42,6 +42,7 @@ _IDENTIFIERS = re.compile(
     r"|\b[\w-]+\.(?:html|csv|json|graphml|svg|png|zip|md|xlsx)\b"  # file names
     r"|\b[ARCIHF](?:/[ARCI])*\b"  # RACI letters (a matrix's cells, read one after the other)
     r"|\{\w+\}|%\(\w+\)s"  # placeholders of a message a page script fills in
+    r"|'[^'\s]*'"  # a value echoed as typed, quoted: an id, a choice ('no-such-project', 'critical')
 )
 _ENGLISH = re.compile(r"[A-Za-z]{2,}")
 _CHINESE = re.compile("[\u3400-\u9fff\uf900-\ufaff]+")
@@ -123,6 +124,17 @@ def chinese_words(text: str, data: list[str]) -> list[str]:
     """Chinese left in ``text`` once the data is out (what an en reader must not see)."""
     left = without_data(text, data)
     return [_around(left, m) for m in _CHINESE.finditer(left)]
+
+
+def error_text(body: dict[str, Any]) -> str:
+    """The words an error body says to a reader (``detail`` and each problem's ``reason``),
+    the field names and locations they name taken out: those are identifiers, as typed."""
+    problems = body.get("problems") or []
+    text = "\n".join([str(body.get("detail", ""))] + [str(p.get("reason", "")) for p in problems])
+    names = {part for p in problems for key in ("field", "location") for part in str(p.get(key) or "").split(".")}
+    for name in sorted(names - {""}, key=len, reverse=True):
+        text = re.sub(rf"(?<![\w-]){re.escape(name)}(?![\w-])", " ", text)
+    return text
 
 
 def _around(text: str, match: re.Match[str]) -> str:

@@ -90,6 +90,7 @@ NOT_IDS: dict[str, str | None] = {
     "as_of": None,
     "stale_days": None,
     "overload": None,
+    "severity": None,
     "k": None,
     "days": None,
     "since": None,

@@ -22,6 +22,7 @@ from typing import cast
 from graphsvc.application.entities import Reach
 from graphsvc.domain.audit import AuditEntry, AuditQuery, Change
 from graphsvc.domain.keys import SCOPED_ROLES, KeyRecord, Role, matches, split
+from graphsvc.domain.missing import no_such
 from graphsvc.domain.model import (
     KINDS,
     Assignment,
@@ -37,6 +38,7 @@ from graphsvc.domain.model import (
 )
 from graphsvc.domain.sessions import SESSION_SECRET_NAME, session_token, token_key_id, token_valid
 from graphsvc.store.base import NotFound, PortfolioChecks, Store, read_as
+from graphsvc.support.i18n import N_, _
 
 log = logging.getLogger("graphsvc.application.access")
 
@@ -72,7 +74,9 @@ class Principal:
     def require(self, *roles: Role) -> None:
         if self.role not in roles:
             allowed = ", ".join(r.value for r in roles)
-            raise Forbidden(f"role {self.role.value} may not do this (needs {allowed})")
+            raise Forbidden(
+                _("role {role} may not do this (needs {allowed})").format(role=self.role.value, allowed=allowed)
+            )
 
 
 ANONYMOUS_ADMIN = Principal(name="anonymous", role=Role.admin)
@@ -115,11 +119,11 @@ class Gate:
         if not presented:
             if self.loopback and not records:
                 return ANONYMOUS_ADMIN
-            raise Unauthenticated("an API key is required (header 'Authorization: Bearer <key>' or 'X-API-Key')")
+            raise Unauthenticated(_("an API key is required (header 'Authorization: Bearer <key>' or 'X-API-Key')"))
         parts = split(presented)
         record = records.get(parts[0]) if parts else None
         if parts is None or record is None or not matches(record, parts[1]):
-            raise Unauthenticated("the API key is not valid (revoked, mistyped or from another server)")
+            raise Unauthenticated(_("the API key is not valid (revoked, mistyped or from another server)"))
         return principal_of_key(record)
 
     # -- web sign-in sessions (see graphsvc.domain.sessions) ---------------------------
@@ -147,7 +151,7 @@ class Gate:
         key_id = token_key_id(token)
         record = self.records().get(key_id) if key_id else None
         if record is None or not token_valid(self.session_secret(), token, record, time.time()):
-            raise Unauthenticated("the sign-in session is not valid (expired, signed out or its key revoked)")
+            raise Unauthenticated(_("the sign-in session is not valid (expired, signed out or its key revoked)"))
         return principal_of_key(record)
 
 
@@ -242,7 +246,7 @@ class ScopedStore(Store):
     def project_scope(self, project_id: str) -> dict[str, set[str]]:
         """The project's scope as this key may see it: only what is in its reach."""
         if project_id not in self.principal.projects:
-            raise NotFound(f"no project {project_id!r}")
+            raise NotFound(no_such("projects", project_id))
         reach = self.scope()
         return {kind: ids & reach[kind] for kind, ids in self.base.project_scope(project_id).items()}
 
@@ -257,7 +261,7 @@ class ScopedStore(Store):
         self.base.apply(change)
 
     def clear(self) -> None:
-        raise Forbidden("only an admin may clear the store")
+        raise Forbidden(_("only an admin may clear the store"))
 
     def close(self) -> None:
         """The base store belongs to the app."""
@@ -274,19 +278,19 @@ class ScopedStore(Store):
         return None if checks is None else {p: c for p, c in checks.items() if p in self.principal.projects}
 
     def audit_log(self, query: AuditQuery) -> list[AuditEntry]:
-        raise Forbidden("the audit trail is for admin and pmo keys")
+        raise Forbidden(_("the audit trail is for admin and pmo keys"))
 
     def save_key(self, key: KeyRecord) -> None:
-        raise Forbidden("only an admin may manage keys")
+        raise Forbidden(_("only an admin may manage keys"))
 
     def delete_key(self, key_id: str) -> bool:
-        raise Forbidden("only an admin may manage keys")
+        raise Forbidden(_("only an admin may manage keys"))
 
     def keys(self) -> list[KeyRecord]:
-        raise Forbidden("only an admin may manage keys")
+        raise Forbidden(_("only an admin may manage keys"))
 
     def server_secret(self, name: str, renew: bool = False) -> str:
-        raise Forbidden("only an admin may manage the store's secrets")
+        raise Forbidden(_("only an admin may manage the store's secrets"))
 
 
 @dataclass
@@ -338,7 +342,7 @@ def project_of(store: Store, kind: str, row: Row) -> str | None:
 def check_writer(principal: Principal) -> None:
     """Only admin and manager keys write."""
     if principal.role not in (Role.admin, Role.manager):
-        raise Forbidden(f"role {principal.role.value} is read-only")
+        raise Forbidden(read_only(principal.role))
 
 
 def _career(contact: Contact) -> tuple[str | None, str | None, ContactStatus]:
@@ -355,25 +359,29 @@ def check_reach(principal: Principal, base: Store, view: Store, kind: str, old: 
     known to be in reach with their references) keeps it in reach and widens nothing."""
     if kind == "projects":
         if old is None or new.id not in principal.projects:
-            raise Forbidden("a manager may only change their own projects (an admin creates projects)")
+            raise Forbidden(_("a manager may only change their own projects (an admin creates projects)"))
         added = sorted(_participants(cast(Project, new)) - _participants(cast(Project, old)))
         if added:
             raise Forbidden(
-                f"adding organisation {', '.join(map(repr, added))} to project {new.id!r} needs an admin key "
-                "(all its people would come into this key's reach)"
+                _(
+                    "adding organisation {orgs} to project {project!r} needs an admin key "
+                    "(all its people would come into this key's reach)"
+                ).format(orgs=", ".join(map(repr, added)), project=new.id)
             )
         return
     project = project_of(base, kind, new)
     if (kind in ("stages", "responsibilities", "assignments") or project is not None) and (
         project not in principal.projects
     ):
-        raise Forbidden("a manager may only write rows of their own projects")
+        raise Forbidden(_("a manager may only write rows of their own projects"))
     if isinstance(new, Interaction):
         seen = view.existing_ids("contacts", set(new.participants))
         if not (seen if new.project is not None else seen == set(new.participants)):
             raise Forbidden(
-                "an interaction without a project is in this key's reach only when all its participants are: "
-                "give it one of the key's projects"
+                _(
+                    "an interaction without a project is in this key's reach only when all its participants are: "
+                    "give it one of the key's projects"
+                )
             )
     if isinstance(new, Contact) and isinstance(old, Contact) and _career(old) != _career(new):
         # the same change as ``move`` (it is a patch underneath), held to the same rule
@@ -382,15 +390,19 @@ def check_reach(principal: Principal, base: Store, view: Store, kind: str, old: 
         return  # a row in reach, changed to refer only to rows in reach, stays in reach
     if kind == "organizations":
         raise Forbidden(
-            "a new organisation would be outside this key's reach until it takes part in a project: "
-            "an admin creates organisations"
+            _(
+                "a new organisation would be outside this key's reach until it takes part in a project: "
+                "an admin creates organisations"
+            )
         )
     if kind == "contacts":
         taking_part = set().union(*(_participants(p) for p in read_as(view, Project, principal.projects)))
         if cast(Contact, new).org not in taking_part:
             raise Forbidden(
-                "a new contact must work at an organisation taking part in one of this key's projects, "
-                "or it would be outside the key's reach (an admin adds anyone else)"
+                _(
+                    "a new contact must work at an organisation taking part in one of this key's projects, "
+                    "or it would be outside the key's reach (an admin adds anyone else)"
+                )
             )
 
 
@@ -401,7 +413,7 @@ def check_removal(view: Store, deletes: dict[str, set[str]], updates: dict[str, 
     for k, rows in updates.items():
         touched.setdefault(k, set()).update(rows)
     if any(view.existing_ids(k, ids) != ids for k, ids in touched.items()):
-        raise Forbidden("rows outside this key's reach depend on this row: deleting it needs an admin key")
+        raise Forbidden(_("rows outside this key's reach depend on this row: deleting it needs an admin key"))
 
 
 def write_reach(principal: Principal, base: Store, view: Store, kind: str) -> Reach | None:
@@ -414,6 +426,32 @@ def write_reach(principal: Principal, base: Store, view: Store, kind: str) -> Re
         check=lambda old, new: check_reach(principal, base, view, kind, old, new),
         removal=lambda deletes, updates: check_removal(view, deletes, updates),
     )
+
+
+#: a lifecycle operation on someone who also appears outside the key's reach
+_SHARED_CONTACT = {
+    "leave": N_(
+        "contact {contact!r} also appears outside this key's reach (in a project not among its projects): "
+        "leave needs an admin key"
+    ),
+    "merge": N_(
+        "contact {contact!r} also appears outside this key's reach (in a project not among its projects): "
+        "merge needs an admin key"
+    ),
+    "move": N_(
+        "contact {contact!r} also appears outside this key's reach (in a project not among its projects): "
+        "move needs an admin key"
+    ),
+    "changing their employer, title or status": N_(
+        "contact {contact!r} also appears outside this key's reach (in a project not among its projects): "
+        "changing their employer, title or status needs an admin key"
+    ),
+}
+
+
+def read_only(role: Role) -> str:
+    """Why a key of a reading role cannot write."""
+    return _("role {role} is read-only").format(role=role.value)
 
 
 def check_lifecycle(principal: Principal, base: Store, view: Store, operation: str, contact_ids: Iterable[str]) -> None:
@@ -431,7 +469,4 @@ def check_lifecycle(principal: Principal, base: Store, view: Store, operation: s
         employers.discard(None)
         projects = base.referrers("organizations", cast(set[str], employers)).get("projects", set())
         if hidden or projects - principal.projects:
-            raise Forbidden(
-                f"contact {contact_id!r} also appears outside this key's reach (in a project not among its "
-                f"projects): {operation} needs an admin key"
-            )
+            raise Forbidden(_(_SHARED_CONTACT[operation]).format(contact=contact_id))

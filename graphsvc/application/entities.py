@@ -30,8 +30,10 @@ from graphsvc.application.retry import Conflict, retried
 from graphsvc.application.stage_order import stored_stage_conflicts
 from graphsvc.domain.audit import AuditQuery, Change, record
 from graphsvc.domain.bundle import Bundle, BundleError, Problem, parse_bundle
+from graphsvc.domain.missing import no_such, row_noun, rows_noun
 from graphsvc.domain.model import KINDS, Contact, Interaction, Project, Row, Stage, not_a_participant
 from graphsvc.store.base import NotFound, Store
+from graphsvc.support.i18n import _
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,7 @@ def singular(kind: str) -> str:
 def get(store: Store, kind: str, row_id: str) -> Row:
     found = store.read(kind, [row_id])
     if not found:
-        raise NotFound(f"no {singular(kind)} {row_id!r}")
+        raise NotFound(no_such(kind, row_id))
     return found[0]
 
 
@@ -71,7 +73,7 @@ def _parse_one(store: Store, kind: str, data: Any, reach: Reach | None = None, o
     """Validate one row as an import would, against what is stored (for a scoped caller:
     what it may see, besides the references the row already held)."""
     if not isinstance(data, dict):
-        raise BundleError([Problem(kind, 0, None, "must be a JSON object")])
+        raise BundleError([Problem(kind, 0, None, _("must be a JSON object"))])
     if reach is None:
         return parse_bundle({kind: [data]}, known=store.existing_ids).rows(kind)[0]
     held = references(kind, old) if old is not None else set()
@@ -85,7 +87,9 @@ def _parse_one(store: Store, kind: str, data: Any, reach: Reach | None = None, o
     sender = row.sender if isinstance(row, Interaction) else None
     if sender is not None and sender != getattr(old, "sender", None) and not view.existing_ids("contacts", {sender}):
         # a participant the caller cannot see is no more a sender than an unknown id
-        raise BundleError([Problem(kind, 0, "sender", f"Value error, {not_a_participant(sender)}")])
+        raise BundleError(
+            [Problem(kind, 0, "sender", _("Value error, {error}").format(error=not_a_participant(sender)))]
+        )
     return row
 
 
@@ -101,9 +105,15 @@ def _unavailable(store: Store, kind: str, row_id: str, reach: Reach | None) -> C
     anywhere (in its reach or not) and for one used before (the audit trail knows it), so
     the answer tells nothing about rows it cannot see."""
     if reach is None:
-        return Conflict(f"{singular(kind)} {row_id!r} already exists") if store.existing_ids(kind, {row_id}) else None
+        if store.existing_ids(kind, {row_id}):
+            return Conflict(_("{kind} {id!r} already exists").format(kind=row_noun(kind), id=row_id))
+        return None
     if store.existing_ids(kind, {row_id}) or store.audit_log(AuditQuery(kind=kind, entity=row_id, limit=1)):
-        return Conflict(f"{singular(kind)} id {row_id!r} is not available (in use, or used before): choose another")
+        return Conflict(
+            _("{kind} id {id!r} is not available (in use, or used before): choose another").format(
+                kind=row_noun(kind), id=row_id
+            )
+        )
     return None
 
 
@@ -162,7 +172,7 @@ def replace(
     old = _visible(store, kind, row_id, reach)
     if isinstance(data, dict):
         if "id" in data and data["id"] != row_id:
-            raise BundleError([Problem(kind, 0, "id", f"must be {row_id!r}, the id in the path")])
+            raise BundleError([Problem(kind, 0, "id", _("must be {id!r}, the id in the path").format(id=row_id))])
         data = {**data, "id": row_id}
     row = _parse_one(store, kind, data, reach, old)
     _held_to_reach(store, old, row, reach)
@@ -173,9 +183,9 @@ def patched(store: Store, kind: str, row_id: str, data: Any, reach: Reach | None
     """The stored row and what a partial update would make of it (nothing written)."""
     old = _visible(store, kind, row_id, reach)
     if not isinstance(data, dict):
-        raise BundleError([Problem(kind, 0, None, "must be a JSON object")])
+        raise BundleError([Problem(kind, 0, None, _("must be a JSON object"))])
     if "id" in data and data["id"] != row_id:
-        raise BundleError([Problem(kind, 0, "id", f"must be {row_id!r}, the id in the path")])
+        raise BundleError([Problem(kind, 0, "id", _("must be {id!r}, the id in the path").format(id=row_id))])
     merged = {**old.model_dump(mode="json"), **data}
     row = _parse_one(store, kind, merged, reach, old)
     _held_to_reach(store, old, row, reach)
@@ -265,11 +275,17 @@ def delete(
     dependents = {k: v for k, v in dependents.items() if v}
     changed = {k: sorted(v) for k, v in updates.items()}
     if (dependents or changed) and not cascade:
-        held = "; ".join(
-            f"{len(ids)} {k} ({', '.join(ids[:5])}{', ...' if len(ids) > 5 else ''})"
+        held = _("; ").join(
+            _("{count} {kind} ({ids})").format(
+                count=len(ids), kind=rows_noun(k), ids=", ".join(ids[:5]) + (", ..." if len(ids) > 5 else "")
+            )
             for k, ids in sorted({**dependents, **changed}.items())
         )
-        raise Conflict(f"{singular(kind)} {row_id!r} is still referred to by {held}; delete with cascade=true")
+        raise Conflict(
+            _("{kind} {id!r} is still referred to by {held}; delete with cascade=true").format(
+                kind=row_noun(kind), id=row_id, held=held
+            )
+        )
     gone = {k: {r.id: r for r in store.read(k, v)} for k, v in deletes.items()}
     before = {k: {r.id: r for r in store.read(k, list(v))} for k, v in updates.items()}
     audit: list[tuple[str, Row | None, Row | None]] = [

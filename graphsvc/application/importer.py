@@ -16,6 +16,7 @@ from graphsvc.domain.bundle import Bundle, BundleError, Problem, parse_bundle
 from graphsvc.domain.model import KINDS, Contact, ContactPeriod, Row, derived_id
 from graphsvc.store.base import Store, read_as
 from graphsvc.support.gc_pause import paused_gc
+from graphsvc.support.i18n import _
 
 
 @dataclass
@@ -66,8 +67,10 @@ def keep_history(bundle: Bundle, stored: dict[str, Contact], today: date) -> tup
                     "contacts",
                     index,
                     "since",
-                    f"must be after {old.since}, when the stored employer/title/status began, "
-                    "so that the change can be kept in history",
+                    _(
+                        "must be after {day}, when the stored employer/title/status began, "
+                        "so that the change can be kept in history"
+                    ).format(day=old.since),
                 )
             )
             continue
@@ -124,7 +127,7 @@ def _refuse_invalid_stored(store: Store, kind: str, rows: list[Row], unread: set
     """An id stored but not read is a stored row the model refuses: it is kept, not replaced."""
     taken = store.existing_ids(kind, unread) if unread else set()
     if taken:
-        reason = "a stored row with this id is invalid and kept as stored (see graphsvc db check)"
+        reason = _("a stored row with this id is invalid and kept as stored (see graphsvc db check)")
         raise BundleError([Problem(kind, index, "id", reason) for index, row in enumerate(rows) if row.id in taken])
 
 

@@ -19,8 +19,11 @@ from graphsvc.application.importer import keep_history
 from graphsvc.application.retry import Conflict, retried
 from graphsvc.domain.audit import Change, record
 from graphsvc.domain.bundle import Bundle, BundleError, Problem
+from graphsvc.domain.missing import no_such
 from graphsvc.domain.model import Assignment, Contact, ContactStatus, Interaction, Link, Row, derived_id
+from graphsvc.domain.validation_text import validation_message
 from graphsvc.store.base import Store, read_as
+from graphsvc.support.i18n import N_, _
 
 #: one audited row change: (kind, before, after)
 Changed = tuple[str, Row | None, Row | None]
@@ -56,12 +59,19 @@ def _fresh_id(store: Store, kind: str, base: str, suffix: str, taken: set[str]) 
     return candidate
 
 
+#: why a successor who is not active cannot take over
+_NOT_ACTIVE = {
+    ContactStatus.on_leave.value: N_("{name} is on_leave, not active"),
+    ContactStatus.left.value: N_("{name} is left, not active"),
+}
+
+
 def _bad(field: str, reason: str) -> BundleError:
     return BundleError([Problem("body", None, field, reason)])
 
 
 def unknown_contact(contact_id: str, field: str) -> BundleError:
-    return _bad(field, f"no contact {contact_id!r}")
+    return _bad(field, no_such("contacts", contact_id))
 
 
 def _active_contact(store: Store, contact_id: str, field: str) -> Contact:
@@ -77,14 +87,14 @@ def leave(store: Store, contact_id: str, on: date, successor_id: str | None, act
     with the successor from that day (the old rows end that day)."""
     leaver: Contact = get(store, "contacts", contact_id)  # type: ignore[assignment]
     if leaver.status == ContactStatus.left.value:
-        raise Conflict(f"contact {contact_id!r} has already left")
+        raise Conflict(_("contact {contact!r} has already left").format(contact=contact_id))
     successor = None
     if successor_id is not None:
         if successor_id == contact_id:
-            raise _bad("successor", "must be someone else")
+            raise _bad("successor", _("must be someone else"))
         successor = _active_contact(store, successor_id, "successor")
         if successor.status != ContactStatus.active.value:
-            raise _bad("successor", f"{successor.name} is {successor.status}, not active")
+            raise _bad("successor", _(_NOT_ACTIVE[successor.status]).format(name=successor.name))
     report = LifecycleReport(contact=contact_id, operation="leave")
     departed = leaver.model_copy(update={"status": ContactStatus.left, "since": on})
     bundle, report.history_added = keep_history(Bundle(contacts=[departed]), {leaver.id: leaver}, on)
@@ -101,7 +111,7 @@ def leave(store: Store, contact_id: str, on: date, successor_id: str | None, act
                 kind="assignments",
                 old=a.id,
                 new=None,
-                detail="no successor: left open, reported as a vacuum by the findings",
+                detail=_("no successor: left open, reported as a vacuum by the findings"),
             )
             for a in assignments
         ]
@@ -118,7 +128,7 @@ def leave(store: Store, contact_id: str, on: date, successor_id: str | None, act
                 changes,
                 report,
                 taken,
-                f"{a.raci} for {a.responsibility} now with {successor.name}",
+                _("{raci} for {duty} now with {name}").format(raci=a.raci, duty=a.responsibility, name=successor.name),
             )
         existing = read_as(store, Link, store.referrers("contacts", {successor.id}).get("links", set()))
         for link in links:
@@ -133,7 +143,7 @@ def leave(store: Store, contact_id: str, on: date, successor_id: str | None, act
             ]
             if other == successor.id:
                 report.skipped.append(
-                    Moved(kind="links", old=link.id, new=None, detail="a line to the successor themself")
+                    Moved(kind="links", old=link.id, new=None, detail=_("a line to the successor themself"))
                 )
                 _close(link, on, upserts, changes)
             elif same:
@@ -142,7 +152,7 @@ def leave(store: Store, contact_id: str, on: date, successor_id: str | None, act
                         kind="links",
                         old=link.id,
                         new=same[0].id,
-                        detail=f"{successor.name} already has this {link.kind} line",
+                        detail=_("{name} already has this {kind} line").format(name=successor.name, kind=link.kind),
                     )
                 )
                 _close(link, on, upserts, changes)
@@ -158,7 +168,9 @@ def leave(store: Store, contact_id: str, on: date, successor_id: str | None, act
                     changes,
                     report,
                     taken,
-                    f"{link.kind} line with {other} now held by {successor.name}",
+                    _("{kind} line with {other} now held by {name}").format(
+                        kind=link.kind, other=other, name=successor.name
+                    ),
                 )
     store.apply(Change(upserts=Bundle(**upserts), audit=record(actor, "leave", changes)))
     return report
@@ -206,7 +218,7 @@ def merge(store: Store, survivor_id: str, duplicate_id: str, actor: str) -> Life
     """The duplicate's details, history, assignments, links and interactions move to the
     survivor; the duplicate row goes (the audit trail keeps it)."""
     if survivor_id == duplicate_id:
-        raise _bad("duplicate", "must differ from the survivor")
+        raise _bad("duplicate", _("must differ from the survivor"))
     survivor: Contact = get(store, "contacts", survivor_id)  # type: ignore[assignment]
     duplicate = _active_contact(store, duplicate_id, "duplicate")
     report = LifecycleReport(contact=survivor_id, operation="merge", deleted=[duplicate_id])
@@ -231,33 +243,45 @@ def merge(store: Store, survivor_id: str, duplicate_id: str, actor: str) -> Life
     held = store.referrers("contacts", {duplicate_id})
     own = store.referrers("contacts", {survivor_id})
     for period in store.read("contact_history", held.get("contact_history", set())):
-        repoint("contact_history", period, {"contact": survivor_id}, "earlier state kept under the survivor")
+        repoint("contact_history", period, {"contact": survivor_id}, _("earlier state kept under the survivor"))
     own_duties = {(a.responsibility, a.raci) for a in read_as(store, Assignment, own.get("assignments", set()))}
     for a in read_as(store, Assignment, held.get("assignments", set())):
         if (a.responsibility, a.raci) in own_duties:
-            drop("assignments", a, None, f"survivor already holds {a.raci} for {a.responsibility}")
+            drop(
+                "assignments",
+                a,
+                None,
+                _("survivor already holds {raci} for {duty}").format(raci=a.raci, duty=a.responsibility),
+            )
         else:
-            repoint("assignments", a, {"contact": survivor_id}, f"{a.raci} for {a.responsibility}")
+            repoint(
+                "assignments",
+                a,
+                {"contact": survivor_id},
+                _("{raci} for {duty}").format(raci=a.raci, duty=a.responsibility),
+            )
     own_links = {(link.kind, link.source, link.target): link for link in read_as(store, Link, own.get("links", set()))}
     for link in read_as(store, Link, held.get("links", set())):
         source = survivor_id if link.source == duplicate_id else link.source
         target = survivor_id if link.target == duplicate_id else link.target
         twin = own_links.get((link.kind, source, target))
         if source == target:
-            drop("links", link, None, "a line between the two entries of one person")
+            drop("links", link, None, _("a line between the two entries of one person"))
         elif twin is not None:
-            drop("links", link, twin.id, "the survivor already has this line")
+            drop("links", link, twin.id, _("the survivor already has this line"))
             dates = [d for d in (twin.last_contact, link.last_contact) if d is not None]
             if dates and max(dates) != twin.last_contact:
                 updated = twin.model_copy(update={"last_contact": max(dates)})
                 upserts.setdefault("links", []).append(updated)
                 changes.append(("links", twin, updated))
         else:
-            repoint("links", link, {"source": source, "target": target}, f"{link.kind} line")
+            repoint("links", link, {"source": source, "target": target}, _("{kind} line").format(kind=link.kind))
     for interaction in read_as(store, Interaction, held.get("interactions", set())):
         people = list(dict.fromkeys(survivor_id if p == duplicate_id else p for p in interaction.participants))
         sender = survivor_id if interaction.sender == duplicate_id else interaction.sender
-        repoint("interactions", interaction, {"participants": people, "sender": sender}, "took part as the duplicate")
+        repoint(
+            "interactions", interaction, {"participants": people, "sender": sender}, _("took part as the duplicate")
+        )
     store.apply(Change(upserts=Bundle(**upserts), deletes=deletes, audit=record(actor, "merge", changes)))
     return report
 
@@ -268,7 +292,12 @@ def _within_limits(contact: Contact) -> Contact:
         return Contact.model_validate(contact.model_dump())
     except ValidationError as exc:
         error = exc.errors(include_url=False)[0]
-        raise _bad("duplicate", f"the merged {'.'.join(map(str, error['loc']))}: {error['msg']}") from None
+        raise _bad(
+            "duplicate",
+            _("the merged {field}: {reason}").format(
+                field=".".join(map(str, error["loc"])), reason=validation_message(error)
+            ),
+        ) from None
 
 
 def _merged_details(survivor: Contact, duplicate: Contact) -> dict[str, Any]:
@@ -302,5 +331,5 @@ def move(
     if title is not None:
         changes["title"] = title
     if len(changes) == 1:
-        raise _bad("org", "give a new org, a new title, or both")
+        raise _bad("org", _("give a new org, a new title, or both"))
     return patch(store, "contacts", contact_id, changes, actor, operation="move", reach=reach)  # type: ignore[return-value]

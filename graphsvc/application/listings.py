@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from graphsvc.analysis.findings import Subject
 from graphsvc.analysis.timeline import engaged_orgs, stage_phase
 from graphsvc.application.name_lookup import folded, mentions, resolve
+from graphsvc.domain.missing import no_such
 from graphsvc.domain.model import (
     Assignment,
     Contact,
@@ -26,7 +27,6 @@ from graphsvc.domain.model import (
     Stage,
 )
 from graphsvc.store.base import NotFound, Store, read_as
-from graphsvc.support.i18n import gettext as _
 
 
 class ProjectRow(BaseModel):
@@ -153,7 +153,7 @@ def contact_rows(
     if org is not None:
         org = resolve(store, org, ("organization",))
     if org is not None and not read_as(store, Organization, [org]):
-        raise NotFound(_("no organization {id!r}").format(id=org))
+        raise NotFound(no_such("organizations", org))
     ids = store.project_scope(project).get("contacts", set()) if project is not None else None
     contacts = read_as(store, Contact, ids)
     contacts = [
@@ -171,7 +171,7 @@ def contact_card(store: Store, contact_id: str, day: date) -> ContactCard:
     contact_id = resolve(store, contact_id, ("contact",))
     found = read_as(store, Contact, [contact_id])
     if not found:
-        raise NotFound(_("no contact {id!r}").format(id=contact_id))
+        raise NotFound(no_such("contacts", contact_id))
     contact = found[0]
     referring = store.referrers("contacts", {contact_id})
     assignments = [a for a in read_as(store, Assignment, referring.get("assignments", set())) if _open(a, day)]

@@ -32,6 +32,7 @@ from graphsvc.analysis.view import ProjectView, build_view
 from graphsvc.application.name_lookup import resolve
 from graphsvc.domain.bundle import Bundle
 from graphsvc.domain.defaults import REMINDER_DAYS
+from graphsvc.domain.missing import no_such
 from graphsvc.domain.model import Assignment, Contact, Responsibility, Stage
 from graphsvc.store.base import NotFound, Store, read_as
 from graphsvc.support.i18n import _, format_day
@@ -308,7 +309,7 @@ def reminders_report(
         owner = resolve(store, owner, ("contact",))  # a name or its pinyin works too
         found = read_as(store, Contact, [owner])
         if not found:
-            raise NotFound(_("no contact {contact!r}").format(contact=owner))
+            raise NotFound(no_such("contacts", owner))
         contact = found[0]
     if project_id is not None:
         project_ids = [project_id]

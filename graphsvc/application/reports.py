@@ -25,10 +25,10 @@ from graphsvc.analysis.portfolio import PortfolioIndex, Snapshot
 from graphsvc.analysis.view import build_view
 from graphsvc.application.name_lookup import path_target, resolve
 from graphsvc.domain.bundle import Bundle
+from graphsvc.domain.missing import no_stage_in
 from graphsvc.domain.model import Row
 from graphsvc.store.base import NotFound, Store, cache_token
 from graphsvc.support.gc_pause import paused_gc
-from graphsvc.support.i18n import _
 
 
 class ProjectReport(BaseModel):
@@ -73,7 +73,7 @@ def project_report(
     if stage_id is not None:
         match = [s for s in view.stages if s.id == stage_id]
         if not match:
-            raise NotFound(_("project {project!r} has no stage {stage!r}").format(project=project_id, stage=stage_id))
+            raise NotFound(no_stage_in(project_id, stage_id))
         stage = Subject(kind="stage", id=match[0].id, name=match[0].name)
     analysis = analyse(view, limits)
     findings = present(analysis.findings, stage_id)

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from graphsvc.store.base import StaleWrite, Store
+from graphsvc.support.i18n import _
 
 
 class Conflict(Exception):
@@ -34,7 +35,7 @@ def retried(operation: F) -> F:
                     return operation(store, *args, **kwargs)
             except StaleWrite:
                 if attempt == ATTEMPTS - 1:
-                    raise Conflict("the rows kept changing under this write; try again") from None
+                    raise Conflict(_("the rows kept changing under this write; try again")) from None
                 time.sleep(random.uniform(0, 0.002 * (attempt + 1)))
         raise AssertionError("unreachable")
 

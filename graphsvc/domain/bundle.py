@@ -16,6 +16,7 @@ from typing import Any, Final, Literal, TypeVar, cast
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
+from graphsvc.domain.missing import dangling
 from graphsvc.domain.model import (
     KINDS,
     Assignment,
@@ -29,6 +30,8 @@ from graphsvc.domain.model import (
     Row,
     Stage,
 )
+from graphsvc.domain.validation_text import validation_message
+from graphsvc.support.i18n import _
 
 FORMAT: Final = "graphsvc-bundle"
 VERSION: Final = 1
@@ -75,7 +78,7 @@ class Problem:
         where = self.array if self.index is None else f"{self.array}[{self.index}]"
         if self.field:
             where += f".{self.field}"
-        return f"{where}: {self.reason}"
+        return _("{field}: {reason}").format(field=where, reason=self.reason)
 
 
 class BundleError(ValueError):
@@ -84,7 +87,7 @@ class BundleError(ValueError):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         lines = "\n".join(f"  - {p}" for p in problems)
-        super().__init__(f"bundle rejected, {len(problems)} problem(s):\n{lines}")
+        super().__init__(_("bundle rejected, {count} problem(s):\n{lines}").format(count=len(problems), lines=lines))
 
     def as_dicts(self) -> list[dict[str, Any]]:
         return [asdict(p) for p in self.problems]
@@ -102,7 +105,7 @@ def parse_bundle(data: Any, known: KnownIds = _no_known) -> Bundle:
     """Validate raw JSON data into a Bundle, or raise BundleError listing every problem."""
     problems: list[Problem] = []
     if not isinstance(data, dict):
-        raise BundleError([Problem("(bundle)", None, None, "a bundle must be a JSON object")])
+        raise BundleError([Problem("(bundle)", None, None, _("a bundle must be a JSON object"))])
 
     parsed: dict[str, list[tuple[int, Row]]] = {}
     raw: dict[str, list[tuple[int, dict[str, Any]]]] = {}
@@ -110,13 +113,19 @@ def parse_bundle(data: Any, known: KnownIds = _no_known) -> Bundle:
         if key in ("format", "version"):
             expected = FORMAT if key == "format" else VERSION
             if value != expected:
-                problems.append(Problem(key, None, None, f"must be {expected!r}, got {value!r}"))
+                problems.append(
+                    Problem(
+                        key, None, None, _("must be {expected!r}, got {value!r}").format(expected=expected, value=value)
+                    )
+                )
         elif key not in KINDS:
-            problems.append(Problem(key, None, None, f"unknown array; expected one of {', '.join(KINDS)}"))
+            problems.append(
+                Problem(key, None, None, _("unknown array; expected one of {kinds}").format(kinds=", ".join(KINDS)))
+            )
     for kind, model in KINDS.items():
         raw_rows = data.get(kind, [])
         if not isinstance(raw_rows, list):
-            problems.append(Problem(kind, None, None, "must be an array of rows"))
+            problems.append(Problem(kind, None, None, _("must be an array of rows")))
             raw_rows = []
         raw[kind] = [(i, r) for i, r in enumerate(raw_rows) if isinstance(r, dict)]
         parsed[kind] = _parse_rows(kind, model, raw_rows, problems)
@@ -137,7 +146,16 @@ def load_bundle_file(path: str, known: KnownIds = _no_known) -> Bundle:
         with open(path, encoding="utf-8-sig") as handle:
             data = json.load(handle)
     except json.JSONDecodeError as exc:
-        raise BundleError([Problem("(file)", None, None, f"not valid JSON: {exc.msg} at line {exc.lineno}")]) from exc
+        raise BundleError(
+            [
+                Problem(
+                    "(file)",
+                    None,
+                    None,
+                    _("not valid JSON: {error} at line {line}").format(error=exc.msg, line=exc.lineno),
+                )
+            ]
+        ) from exc
     return parse_bundle(data, known)
 
 
@@ -156,7 +174,7 @@ def _parse_rows(kind: str, model: type[Row], raw_rows: list[Any], problems: list
     rows = []
     for index, raw in enumerate(raw_rows):
         if not isinstance(raw, dict):
-            problems.append(Problem(kind, index, None, "each row must be a JSON object"))
+            problems.append(Problem(kind, index, None, _("each row must be a JSON object")))
             continue
         try:
             rows.append((index, model.model_validate(raw)))
@@ -169,14 +187,14 @@ def _parse_rows(kind: str, model: type[Row], raw_rows: list[Any], problems: list
 
 def _reason(error: ErrorDetails) -> str:
     if error["type"] == "extra_forbidden":
-        return "unknown field"
+        return _("unknown field")
     if error["type"] == "missing":
-        return "required field is missing"
+        return _("required field is missing")
     if error["type"] == "string_too_short":
-        return "must not be empty"
+        return _("must not be empty")
     if error["type"] == "enum":
-        return f"{error['msg']}, got {error['input']!r}"
-    return error["msg"]
+        return _("{reason}, got {value!r}").format(reason=validation_message(error), value=error["input"])
+    return validation_message(error)
 
 
 def _text(value: Any) -> str | None:
@@ -193,7 +211,12 @@ def _check_duplicates(ids: dict[str, list[tuple[int, str | None]]]) -> Iterable[
             if row_id is None:
                 continue
             if row_id in first_seen:
-                yield Problem(kind, index, "id", f"duplicate id {row_id!r} (first at row {first_seen[row_id]})")
+                yield Problem(
+                    kind,
+                    index,
+                    "id",
+                    _("duplicate id {id!r} (first at row {row})").format(id=row_id, row=first_seen[row_id]),
+                )
             else:
                 first_seen[row_id] = index
 
@@ -238,22 +261,12 @@ def _check_references(
     in_bundle = {kind: {row_id for _, row_id in rows} for kind, rows in ids.items()}
     outside = list(_all_references(raw, skip=in_bundle))
     wanted: dict[str, set[str]] = defaultdict(set)
-    for _, _, _, target, ref in outside:
+    for _kind, _index, _field, target, ref in outside:
         wanted[target].add(ref)
     stored = {target: known(target, ids) for target, ids in wanted.items()}
     for kind, index, field, target, ref in outside:
         if ref not in stored[target]:
-            yield Problem(kind, index, field, f"dangling reference: no {_singular(target)} {ref!r}")
-
-
-def _singular(kind: str) -> str:
-    return {
-        "organizations": "organization",
-        "contacts": "contact",
-        "projects": "project",
-        "stages": "stage",
-        "responsibilities": "responsibility",
-    }.get(kind, kind)
+            yield Problem(kind, index, field, dangling(target, ref))
 
 
 _RowT = TypeVar("_RowT", bound=Row)
@@ -273,17 +286,17 @@ def _check_consistency(parsed: dict[str, list[tuple[int, Row]]]) -> Iterable[Pro
     for kind, rows in dated.items():
         for index, row in rows:
             if row.valid_from and row.valid_to and row.valid_from >= row.valid_to:
-                yield Problem(kind, index, "valid_to", "must be after valid_from")
+                yield Problem(kind, index, "valid_to", _("must be after valid_from"))
     for index, stage in _of(parsed["stages"], Stage):
         if stage.start and stage.end and stage.start > stage.end:
-            yield Problem("stages", index, "end", "must not be before start")
+            yield Problem("stages", index, "end", _("must not be before start"))
     for index, link in _of(parsed["links"], Link):
         if link.source == link.target:
-            yield Problem("links", index, "target", "a link needs two different contacts")
+            yield Problem("links", index, "target", _("a link needs two different contacts"))
     for index, project in _of(parsed["projects"], Project):
         for i, part in enumerate(project.organizations):
             if part.valid_from and part.valid_to and part.valid_from >= part.valid_to:
-                yield Problem("projects", index, f"organizations.{i}.valid_to", "must be after valid_from")
+                yield Problem("projects", index, f"organizations.{i}.valid_to", _("must be after valid_from"))
     yield from _check_stage_order(_of(parsed["stages"], Stage))
     yield from _check_history(_of(parsed["contact_history"], ContactPeriod), _of(parsed["contacts"], Contact))
 
@@ -297,7 +310,9 @@ def _check_stage_order(stages: list[tuple[int, Stage]]) -> Iterable[Problem]:
                 "stages",
                 index,
                 "order",
-                f"project {stage.project!r} already has a stage with order {stage.order} (row {seen[key]})",
+                _("project {project!r} already has a stage with order {order} (row {row})").format(
+                    project=stage.project, order=stage.order, row=seen[key]
+                ),
             )
         else:
             seen[key] = index
@@ -314,17 +329,17 @@ def _check_history(periods: list[tuple[int, ContactPeriod]], contacts: list[tupl
                 "contact_history",
                 index,
                 "valid_to",
-                f"overlaps the contact's current state (since {current_since})",
+                _("overlaps the contact's current state (since {day})").format(day=current_since),
             )
     for entries in by_contact.values():
         entries.sort(key=lambda e: (e[1].valid_from is not None, e[1].valid_from, e[1].valid_to))
-        for (_, earlier), (index, later) in zip(entries, entries[1:]):
+        for (_earlier_index, earlier), (index, later) in zip(entries, entries[1:]):
             if later.valid_from is None or later.valid_from < earlier.valid_to:
                 yield Problem(
                     "contact_history",
                     index,
                     "valid_from",
-                    f"overlaps period {earlier.id!r} of the same contact",
+                    _("overlaps period {id!r} of the same contact").format(id=earlier.id),
                 )
 
 

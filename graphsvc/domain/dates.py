@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from graphsvc.support.i18n import N_, _
+
 #: year, month, day separated by - / . or 年 月 (日 after the day), an optional time after
 LOOSE_DATE = re.compile(
     r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
@@ -16,7 +18,7 @@ LOOSE_DATE = re.compile(
 )
 
 #: the forms named in messages
-DAY_FORMS = "2026-11-22, 2026/11/22, 2026.11.22 or 2026年11月22日"
+DAY_FORMS = N_("2026-11-22, 2026/11/22, 2026.11.22 or 2026年11月22日")
 
 
 def iso_text(text: str) -> str:
@@ -35,9 +37,9 @@ def parse_day(text: str) -> date:
     """A day in one of the accepted forms; ValueError saying what is expected otherwise."""
     match = LOOSE_DATE.match(text.strip())
     if not match or match.group(4) is not None:
-        raise ValueError(f"expected a day such as {DAY_FORMS}, got {text!r}")
+        raise ValueError(_("expected a day such as {forms}, got {text!r}").format(forms=_(DAY_FORMS), text=text))
     year, month, day = (int(part) for part in match.groups()[:3])
     try:
         return date(year, month, day)
     except ValueError as exc:
-        raise ValueError(f"{text!r} is no day of the calendar ({exc})") from exc
+        raise ValueError(_("{text!r} is no day of the calendar").format(text=text)) from exc

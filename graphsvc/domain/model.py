@@ -27,6 +27,8 @@ from pydantic import (
     model_validator,
 )
 
+from graphsvc.support.i18n import _
+
 #: Limits of what a row may hold (the README's bundle section lists them): both stores
 #: keep anything within them, an index entry included, and exports stay well-formed.
 MAX_ID = 200
@@ -56,8 +58,9 @@ def _no_control(value: str) -> str:
     found = _CONTROL.search(value)
     if found:
         raise ValueError(
-            f"must not contain control character U+{ord(found.group()):04X} (at {found.start()});"
-            " tab and line breaks are allowed"
+            _("must not contain control character U+{code} (at {position}); tab and line breaks are allowed").format(
+                code=f"{ord(found.group()):04X}", position=found.start()
+            )
         )
     return value
 
@@ -65,7 +68,11 @@ def _no_control(value: str) -> str:
 def _no_control_in_id(value: str) -> str:
     found = _CONTROL_IN_ID.search(value)
     if found:
-        raise ValueError(f"must not contain control character U+{ord(found.group()):04X} (at {found.start()})")
+        raise ValueError(
+            _("must not contain control character U+{code} (at {position})").format(
+                code=f"{ord(found.group()):04X}", position=found.start()
+            )
+        )
     return value
 
 
@@ -99,7 +106,7 @@ Weight = Annotated[float, Strict(), Field(gt=0, le=MAX_WEIGHT, allow_inf_nan=Fal
 
 def _in_years(value: date) -> None:
     if not MIN_YEAR <= value.year <= MAX_YEAR:
-        raise ValueError(f"year must be between {MIN_YEAR} and {MAX_YEAR}")
+        raise ValueError(_("year must be between {first} and {last}").format(first=MIN_YEAR, last=MAX_YEAR))
 
 
 def _utc(value: datetime) -> datetime:
@@ -107,7 +114,7 @@ def _utc(value: datetime) -> datetime:
     out of range is refused first (9999-12-31T23:59:59-23:59 would overflow)."""
     offset = value.utcoffset()
     if offset is not None and abs(offset) > MAX_OFFSET:
-        raise ValueError("UTC offset must be within -14:00 and +14:00")
+        raise ValueError(_("UTC offset must be within -14:00 and +14:00"))
     _in_years(value)
     utc = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
     _in_years(utc)
@@ -118,7 +125,7 @@ def _iso_instant(value: Any) -> Any:
     """Lax parsing would take a number as a Unix timestamp (``"at": 0`` = 1970-01-01)."""
     if isinstance(value, (datetime, str)):
         return value  # pydantic checks that it is a real date-time
-    raise ValueError("expected a date-time as ISO 8601 text, such as 2026-11-20T09:30:00+08:00")
+    raise ValueError(_("expected a date-time as ISO 8601 text, such as 2026-11-20T09:30:00+08:00"))
 
 
 #: an instant, ISO 8601 text (documented as ``format: date-time``), kept in UTC
@@ -131,7 +138,7 @@ def _iso_day(value: Any) -> Any:
     """Lax date parsing would take a number as a Unix timestamp (``0`` = 1970-01-01)."""
     if isinstance(value, date) or (isinstance(value, str) and ISO_DAY.fullmatch(value.strip())):
         return value  # pydantic checks that it is a real day
-    raise ValueError("expected a day as YYYY-MM-DD")
+    raise ValueError(_("expected a day as YYYY-MM-DD"))
 
 
 def _day_in_range(value: date) -> date:
@@ -146,7 +153,7 @@ Day = Annotated[date, BeforeValidator(_iso_day), AfterValidator(_day_in_range)]
 def _addressable(value: str) -> str:
     """Every row is reachable at ``/api/v1/<kind>/{id}``: a '/' or a '.'/'..' id could not be."""
     if "/" in value or value in (".", ".."):
-        raise ValueError("must work as a URL path segment: no '/', and not '.' or '..'")
+        raise ValueError(_("must work as a URL path segment: no '/', and not '.' or '..'"))
     return value
 
 
@@ -491,7 +498,7 @@ class Interaction(Row):
     @classmethod
     def _distinct(cls, value: list[str]) -> list[str]:
         if len(set(value)) != len(value):
-            raise ValueError("participants must be distinct contact ids")
+            raise ValueError(_("participants must be distinct contact ids"))
         return sorted(value)
 
     @field_validator("sender")
@@ -505,7 +512,7 @@ class Interaction(Row):
 
 def not_a_participant(sender: str) -> str:
     """Why an interaction's ``sender`` is refused."""
-    return f"the sender {sender!r} must be one of the participants"
+    return _("the sender {sender!r} must be one of the participants").format(sender=sender)
 
 
 #: bundle array name -> row class, in dependency order (referenced kinds first)

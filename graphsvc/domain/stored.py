@@ -15,6 +15,8 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from graphsvc.domain.model import KINDS, Row
+from graphsvc.domain.validation_text import validation_message
+from graphsvc.support.i18n import _
 
 
 @dataclass(frozen=True)
@@ -26,12 +28,16 @@ class InvalidRow:
     reason: str
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.id!r}: stored row is invalid ({self.reason}); kept as stored, not served"
+        return _("{kind} {id!r}: stored row is invalid ({reason}); kept as stored, not served").format(
+            kind=self.kind, id=self.id, reason=self.reason
+        )
 
 
 def reason(exc: ValidationError) -> str:
-    return "; ".join(
-        f"{'.'.join(str(part) for part in error['loc']) or 'row'}: {error['msg']}"
+    return _("; ").join(
+        _("{field}: {reason}").format(
+            field=".".join(str(part) for part in error["loc"]) or _("row"), reason=validation_message(error)
+        )
         for error in exc.errors(include_url=False)
     )
 
@@ -40,7 +46,7 @@ def parse_stored(kind: str, row_id: str, data: str | dict[str, Any]) -> Row | In
     """One stored row (its JSON text, or a map of its properties) as a model, or why not."""
     model = KINDS.get(kind)
     if model is None:
-        return InvalidRow(kind, row_id, f"unknown kind; expected one of {', '.join(KINDS)}")
+        return InvalidRow(kind, row_id, _("unknown kind; expected one of {kinds}").format(kinds=", ".join(KINDS)))
     try:
         return model.model_validate_json(data) if isinstance(data, str) else model.model_validate(data)
     except ValidationError as exc:

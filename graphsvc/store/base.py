@@ -14,6 +14,7 @@ from graphsvc.domain.bundle import Bundle
 from graphsvc.domain.keys import KeyRecord
 from graphsvc.domain.model import KINDS, Row
 from graphsvc.domain.stored import InvalidRow
+from graphsvc.support.i18n import _
 
 
 class StoreUnavailable(RuntimeError):
@@ -29,6 +30,11 @@ def cache_token(store: Store) -> Hashable:
     principal's reach for a scoped view (two views with the same reach may share answers;
     an ``id()`` could be reused by a later view with another reach)."""
     return getattr(store, "cache_token", None) or id(store)
+
+
+def neo4j_unavailable(uri: str, error: Exception) -> str:
+    """Why a Neo4j store cannot serve: its address and the driver's reason."""
+    return _("Neo4j at {uri} unavailable: {error}").format(uri=uri, error=error)
 
 
 class StaleWrite(RuntimeError):

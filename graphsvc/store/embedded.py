@@ -35,6 +35,7 @@ import networkx as nx
 from graphsvc.domain.audit import AUDIT_COLUMNS, AuditEntry, AuditQuery, Change
 from graphsvc.domain.bundle import Bundle
 from graphsvc.domain.keys import KeyRecord
+from graphsvc.domain.missing import no_such
 from graphsvc.domain.model import (
     KINDS,
     Assignment,
@@ -49,6 +50,7 @@ from graphsvc.domain.model import (
 )
 from graphsvc.domain.stored import InvalidRow, parse_stored
 from graphsvc.store.base import NotFound, StaleWrite, Store, StoreUnavailable
+from graphsvc.support.i18n import _
 
 #: kind -> node label; assignments and links are relationships, not nodes
 LABELS = {
@@ -131,7 +133,9 @@ class EmbeddedStore(Store):
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
         except (OSError, sqlite3.Error) as exc:
-            raise StoreUnavailable(f"cannot open embedded store at {self.path}: {exc}") from exc
+            raise StoreUnavailable(
+                _("cannot open embedded store at {path}: {error}").format(path=self.path, error=exc)
+            ) from exc
         self._lock = threading.RLock()
         self._version = 0
         #: the shared write counter (``sync_state``) the rows in memory reflect
@@ -199,7 +203,9 @@ class EmbeddedStore(Store):
         try:
             self._db.execute("SELECT 1").fetchone()
         except sqlite3.Error as exc:
-            raise StoreUnavailable(f"embedded store at {self.path} does not answer: {exc}") from exc
+            raise StoreUnavailable(
+                _("embedded store at {path} does not answer: {error}").format(path=self.path, error=exc)
+            ) from exc
 
     def close(self) -> None:
         self._db.close()
@@ -327,7 +333,7 @@ class EmbeddedStore(Store):
             for e in change.audit
         ]
         touched: dict[str, list[str]] = defaultdict(list)
-        for kind, row_id, _ in payload:
+        for kind, row_id, _payload in payload:
             touched[kind].append(row_id)
         for kind, row_id in deleted:
             touched[kind].append(row_id)
@@ -674,7 +680,7 @@ class EmbeddedStore(Store):
         with self._lock:
             project = ("Project", project_id)
             if project_id not in self._rows["projects"]:
-                raise NotFound(f"no project {project_id!r}")
+                raise NotFound(no_such("projects", project_id))
             stages = [v for v, _ in self._out(project, "HAS_STAGE")]
             duties = [v for stage in stages for v, _ in self._out(stage, "REQUIRES")]
             assigned = [(u, aid) for duty in duties for u, aid in self._in(duty, "ASSIGNED")]

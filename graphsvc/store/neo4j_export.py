@@ -27,7 +27,7 @@ from neo4j.exceptions import AuthError, ServiceUnavailable
 
 from graphsvc.domain.model import KINDS, Row
 from graphsvc.domain.stored import parse_stored_list
-from graphsvc.store.base import PortfolioChecks, StoreUnavailable
+from graphsvc.store.base import PortfolioChecks, StoreUnavailable, neo4j_unavailable
 from graphsvc.store.cypher import QueryBook
 
 #: kind -> the fields of each row list, in the order its portfolio_<kind> statement returns them
@@ -193,7 +193,7 @@ def portfolio_read(store: Neo4jStore, day: date | None = None) -> tuple[Portfoli
             else:
                 rows[kind] = _rows(kind, answer, days)
     except (ServiceUnavailable, AuthError, OSError) as exc:
-        raise StoreUnavailable(f"Neo4j at {store.uri} unavailable: {exc}") from exc
+        raise StoreUnavailable(neo4j_unavailable(store.uri, exc)) from exc
     finally:
         helper.join()
     return checks, {kind: rows[kind] for kind in KINDS}

@@ -20,6 +20,7 @@ from neo4j.exceptions import AuthError, ConstraintError, ServiceUnavailable
 
 from graphsvc.domain.audit import AuditEntry, AuditQuery, Change
 from graphsvc.domain.keys import KeyRecord
+from graphsvc.domain.missing import no_such
 from graphsvc.domain.model import KINDS, Interaction, Link, Project, Row
 from graphsvc.domain.stored import InvalidRow, parse_stored, split
 from graphsvc.store import neo4j_audit
@@ -29,6 +30,7 @@ from graphsvc.store.base import (
     StaleWrite,
     Store,
     StoreUnavailable,
+    neo4j_unavailable,
 )
 from graphsvc.store.cypher import QueryBook
 from graphsvc.store.neo4j_export import portfolio_read
@@ -181,7 +183,7 @@ class Neo4jStore(Store):
         try:
             records, _, _ = self.driver.execute_query(text, bound, database_=self.database)
         except (ServiceUnavailable, AuthError, OSError) as exc:
-            raise StoreUnavailable(f"Neo4j at {self.uri} unavailable: {exc}") from exc
+            raise StoreUnavailable(neo4j_unavailable(self.uri, exc)) from exc
         return [_native(record.data()) for record in records]
 
     def _run(self, tx: ManagedTransaction, name: str, **params: Any) -> list[dict[str, Any]]:
@@ -204,14 +206,14 @@ class Neo4jStore(Store):
             try:
                 self.driver.execute_query(statement, database_=self.database)
             except (ServiceUnavailable, AuthError, OSError) as exc:
-                raise StoreUnavailable(f"Neo4j at {self.uri} unavailable: {exc}") from exc
+                raise StoreUnavailable(neo4j_unavailable(self.uri, exc)) from exc
 
     def ping(self) -> None:
         """Fast, no retries: a readiness probe must answer within seconds."""
         try:
             self.driver.verify_connectivity()
         except (ServiceUnavailable, AuthError, OSError, ValueError) as exc:
-            raise StoreUnavailable(f"Neo4j at {self.uri} unavailable: {exc}") from exc
+            raise StoreUnavailable(neo4j_unavailable(self.uri, exc)) from exc
 
     def close(self) -> None:
         self.driver.close()
@@ -234,7 +236,7 @@ class Neo4jStore(Store):
             # (an unguarded import): nothing was written; recompute, as for any stale write.
             raise StaleWrite(f"a row this write creates was stored meanwhile: {exc.message}") from exc
         except (ServiceUnavailable, AuthError) as exc:
-            raise StoreUnavailable(f"Neo4j at {self.uri} unavailable: {exc}") from exc
+            raise StoreUnavailable(neo4j_unavailable(self.uri, exc)) from exc
         finally:
             self._version_memo = (0.0, None)  # after the commit: the next ask sees the write
 
@@ -297,7 +299,7 @@ class Neo4jStore(Store):
     def project_scope(self, project_id: str) -> dict[str, set[str]]:
         found = self._query("project_scope", project=project_id)
         if not found:
-            raise NotFound(f"no project {project_id!r}")
+            raise NotFound(no_such("projects", project_id))
         structure = found[0]
         people = self._query("project_scope_people", project=project_id, contacts=structure["contacts"])[0]
         return {

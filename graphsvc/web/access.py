@@ -11,9 +11,10 @@ from fastapi import Request, Security
 from fastapi.responses import HTMLResponse
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
-from graphsvc.application.access import Forbidden, Principal, Unauthenticated
+from graphsvc.application.access import Forbidden, Principal, Unauthenticated, read_only
 from graphsvc.domain.bundle import BundleError, Problem
 from graphsvc.store.base import Store
+from graphsvc.support.i18n import _
 
 #: reachable without a key: the probes, and signing in and out of the web pages
 PUBLIC_PATHS = {"/healthz", "/readyz", "/signin", "/signout"}
@@ -61,13 +62,13 @@ def authenticate(
         elif request.method in READ_METHODS:
             principal = gate.session_principal(session)
         else:
-            raise Unauthenticated("a sign-in session only reads: send the API key in a header to write")
+            raise Unauthenticated(_("a sign-in session only reads: send the API key in a header to write"))
     except Unauthenticated:
         if is_page(request) and not presented:  # a browser; a program with a wrong key gets 401
             raise SignInRequired(request.url.path + (f"?{request.url.query}" if request.url.query else "")) from None
         raise
     if request.method not in READ_METHODS and not principal.can_write:
-        raise Forbidden(f"role {principal.role.value} is read-only")
+        raise Forbidden(read_only(principal.role))
     request.state.principal = principal
     request.state.store = request.app.state.views.for_principal(principal)
 
@@ -79,7 +80,7 @@ def single_valued_query(request: Request) -> None:
     counts = Counter(name for name, _ in request.query_params.multi_items())
     repeated = sorted(name for name, count in counts.items() if count > 1)
     if repeated:
-        raise BundleError([Problem("query", None, name, "given more than once") for name in repeated])
+        raise BundleError([Problem("query", None, name, _("given more than once")) for name in repeated])
 
 
 def principal_of(request: Any) -> Principal:

@@ -26,6 +26,7 @@ from graphsvc.application.name_lookup import mentions
 from graphsvc.domain.audit import AuditEntry, AuditQuery
 from graphsvc.domain.bundle import BundleError, Problem, canonical_dict
 from graphsvc.domain.keys import Role
+from graphsvc.domain.missing import no_such
 from graphsvc.domain.model import (
     KINDS,
     Assignment,
@@ -45,6 +46,7 @@ from graphsvc.domain.model import (
     StageStatus,
 )
 from graphsvc.store.base import NotFound, Store, read_as
+from graphsvc.support.i18n import _
 from graphsvc.web.access import principal_of, store_of
 from graphsvc.web.errors import responses
 from graphsvc.web.response_cache import cache_of
@@ -163,7 +165,7 @@ def _filter(store: Store, kind: str, given: dict[str, str]) -> list[Row]:
     if "stage" in given:
         duties = {r.id for r in read_as(store, Responsibility) if r.stage == given["stage"]}
         if not read_as(store, Stage, [given["stage"]]):
-            raise NotFound(f"no stage {given['stage']!r}")
+            raise NotFound(no_such("stages", given["stage"]))
         if kind == "responsibilities":
             rows = [r for r in rows if r.id in duties]
         else:
@@ -254,7 +256,14 @@ def _routes_for(segment: str, kind: str) -> None:
         if undeclared:
             raise BundleError(
                 [
-                    Problem("query", None, name, f"does not filter {segment} (use {', '.join(sorted(allowed))})")
+                    Problem(
+                        "query",
+                        None,
+                        name,
+                        _("does not filter {kind} (use {names})").format(
+                            kind=segment, names=", ".join(sorted(allowed))
+                        ),
+                    )
                     for name in undeclared
                 ]
             )
@@ -393,7 +402,9 @@ def audit_log(
     """Who changed what, oldest first. Read-only: there is no way to edit the trail."""
     principal_of(request).require(Role.admin, Role.pmo)
     if kind is not None and kind not in KINDS:
-        raise BundleError([Problem("query", None, "kind", f"unknown kind; one of {', '.join(KINDS)}")])
+        raise BundleError(
+            [Problem("query", None, "kind", _("unknown kind; one of {kinds}").format(kinds=", ".join(KINDS)))]
+        )
     start = datetime.combine(since, time(), tzinfo=UTC) if since else None
     query = AuditQuery(kind=kind, entity=entity, actor=actor, since=start, offset=offset, limit=limit)
     return base_store(request).audit_log(query)

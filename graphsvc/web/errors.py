@@ -18,8 +18,10 @@ from graphsvc.application.error_body import ErrorBody, ProblemItem, ambiguous_bo
 from graphsvc.application.name_lookup import AmbiguousName
 from graphsvc.application.retry import Conflict
 from graphsvc.domain.bundle import BundleError
+from graphsvc.domain.validation_text import validation_message
 from graphsvc.store import StoreUnavailable
 from graphsvc.store.base import NotFound
+from graphsvc.support.i18n import N_, _
 
 
 def error(status: int, code: str, detail: str, **extra: Any) -> JSONResponse:
@@ -107,14 +109,46 @@ def allowed_methods(request: Request) -> list[str]:
     return found
 
 
+#: where a request carries a value, as a reader calls it (the ``location`` stays the code)
+LOCATIONS = {
+    "query": N_("query"),
+    "body": N_("body"),
+    "path": N_("path"),
+    "header": N_("header"),
+    "cookie": N_("cookie"),
+    "request": N_("request"),
+}
+
+#: what the framework itself answers (Starlette's status phrases, FastAPI's undecodable body)
+FRAMEWORK_DETAILS = {
+    "Not Found": N_("Not Found"),
+    "Method Not Allowed": N_("Method Not Allowed"),
+    "There was an error parsing the body": N_("There was an error parsing the body"),
+}
+
+
 def _validation_problems(exc: RequestValidationError) -> list[ProblemItem]:
     problems = []
     for err in exc.errors():
         loc = [str(part) for part in err.get("loc", ())]
         where = loc[0] if loc else "request"
         field = ".".join(loc[1:]) or None
-        problems.append(ProblemItem(location=where, field=field, reason=str(err.get("msg", "invalid"))))
+        problems.append(ProblemItem(location=where, field=field, reason=validation_message(err)))
     return problems
+
+
+def _located(location: str, field: str | None, reason: str) -> str:
+    """``query as_of: <reason>``: one request problem in a sentence of the detail."""
+    where = _(LOCATIONS[location]) if location in LOCATIONS else location
+    if field:
+        return _("{location} {field}: {reason}").format(location=where, field=field, reason=reason)
+    return _("{location}: {reason}").format(location=where, reason=reason)
+
+
+def _framework_detail(detail: object) -> str:
+    text = str(detail)
+    known = FRAMEWORK_DETAILS.get(text)
+    return _(known) if known else text
 
 
 def install(app: FastAPI) -> None:
@@ -123,13 +157,15 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
         problems = _validation_problems(exc)
-        detail = "; ".join(f"{p.location} {p.field or ''}: {p.reason}".replace(" :", ":") for p in problems)
-        return error(422, "invalid", detail or "invalid request", problems=problems)
+        detail = _("; ").join(_located(p.location, p.field, p.reason) for p in problems)
+        return error(422, "invalid", detail or _("invalid request"), problems=problems)
 
     @app.exception_handler(BundleError)
     async def invalid_rows(request: Request, exc: BundleError) -> JSONResponse:
         problems = [ProblemItem(location=p.array, row=p.index, field=p.field, reason=p.reason) for p in exc.problems]
-        detail = "; ".join(f"{p.field or p.location}: {p.reason}" for p in problems)
+        detail = _("; ").join(
+            _("{location}: {reason}").format(location=p.field or p.location, reason=p.reason) for p in problems
+        )
         return error(422, "invalid", detail, problems=problems)
 
     @app.exception_handler(NotFound)
@@ -166,12 +202,14 @@ def install(app: FastAPI) -> None:
         if exc.status_code == 400:
             # FastAPI's answer to a body it cannot even decode (not JSON, not UTF-8): bad input
             # like any other, so 422 naming the body
-            reason = str(exc.detail)
-            return error(422, "invalid", f"body: {reason}", problems=[ProblemItem(location="body", reason=reason)])
+            reason = _framework_detail(exc.detail)
+            return error(
+                422, "invalid", _located("body", None, reason), problems=[ProblemItem(location="body", reason=reason)]
+            )
         code = {404: "not_found", 405: "invalid", 401: "unauthenticated", 403: "forbidden", 413: "too_large"}.get(
             exc.status_code, "invalid"
         )
-        answer = error(exc.status_code, code, str(exc.detail))
+        answer = error(exc.status_code, code, _framework_detail(exc.detail))
         if exc.status_code == 405:
             answer.headers["Allow"] = ", ".join(allowed_methods(request))
         return answer

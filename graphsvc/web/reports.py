@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from graphsvc.analysis.findings import Thresholds
+from graphsvc.analysis.findings import Severity, Thresholds
 from graphsvc.analysis.paths import PathAnswer
 from graphsvc.application.error_body import ErrorBody
 from graphsvc.application.reports import (
@@ -16,6 +16,7 @@ from graphsvc.application.reports import (
     portfolio_report,
     project_report,
 )
+from graphsvc.application.triage import severe_enough
 from graphsvc.domain.bundle import json_schema
 from graphsvc.domain.defaults import OVERLOAD, STALE_DAYS
 from graphsvc.domain.model import Day
@@ -43,13 +44,21 @@ def get_project_findings(
     project_id: str,
     stage: str | None = Query(None, description="only findings about this stage"),
     as_of: Day | None = Query(None, description="judge as of this day (default today)"),
+    severity: Severity | None = Query(None, description="only findings this severe or worse (high: critical and high)"),
     thresholds: Thresholds = Depends(limits),
 ) -> Any:
     """Responsibility vacuums and broken communication chains of one project."""
+
+    def build() -> ProjectReport:
+        report = project_report(store_of(request), project_id, stage, as_of, thresholds)
+        if severity is None:
+            return report
+        return report.model_copy(update={"findings": severe_enough(report.findings, severity)})
+
     return cache_of(request).json(
         request,
-        ("findings", project_id, stage, as_of, thresholds.stale_days, thresholds.overload),
-        lambda: project_report(store_of(request), project_id, stage, as_of, thresholds),
+        ("findings", project_id, stage, as_of, severity, thresholds.stale_days, thresholds.overload),
+        build,
     )
 
 

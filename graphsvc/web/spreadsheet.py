@@ -23,6 +23,7 @@ from graphsvc.application.spreadsheet.report import (
     unreadable,
 )
 from graphsvc.domain.keys import Role
+from graphsvc.support.i18n import _
 from graphsvc.web.access import principal_of
 from graphsvc.web.errors import error, responses
 
@@ -70,8 +71,8 @@ def import_spreadsheet(
             ProblemItem(location=issue.sheet or "upload", row=issue.row, field=issue.column, reason=issue.message)
             for issue in report.errors
         ]
-        detail = f"spreadsheet rejected, {len(problems)} problem(s); nothing was written: " + "; ".join(
-            str(issue) for issue in report.errors[:5]
+        detail = _("spreadsheet rejected, {count} problem(s); nothing was written: {problems}").format(
+            count=len(problems), problems=_("; ").join(str(issue) for issue in report.errors[:5])
         )
         return error(422, "invalid", detail, problems=problems)
     return report

@@ -13,11 +13,14 @@ from fastapi import HTTPException
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from graphsvc.support.i18n import _
 from graphsvc.web.errors import error
 
 
 def too_large_detail(max_bytes: int) -> str:
-    return f"the upload is larger than {max_bytes} bytes (GRAPHSVC_UPLOAD_MAX_BYTES); nothing was read"
+    return _("the upload is larger than {size} bytes (GRAPHSVC_UPLOAD_MAX_BYTES); nothing was read").format(
+        size=max_bytes
+    )
 
 
 class UploadLimit:

@@ -179,6 +179,9 @@ def test_cli_messages_in_chinese(tmp_path, cli, monkeypatch):
     assert f"{path} 既不是 UTF-8" in refused.output and "--encoding" in refused.output
     unknown = cli("import", str(path), "--encoding", "klingon")
     assert "未知的文本编码" in unknown.output and "--encoding" in unknown.output
+    japanese = write(tmp_path / "jp", JAPANESE, "shift_jis")
+    refused = cli("import", *map(str, japanese))
+    assert "看起来像 cp932（日文）" in refused.output and "Japanese" not in refused.output
 
 
 # --- HTTP ----------------------------------------------------------------------------------

@@ -35,6 +35,7 @@ from graphsvc.application.spreadsheet.convert import (
     cell_value,
     column_letter,
 )
+from graphsvc.support.i18n import N_
 from graphsvc.support.i18n import gettext as _
 from graphsvc.support.settings import ImportLimits
 
@@ -50,6 +51,26 @@ CSV_BOM_NAMES = {"utf-8": "utf-8-sig", "utf-16-le": "utf-16", "utf-16-be": "utf-
 PLAUSIBLE_SHARE = 0.9
 #: the share of those that must be first-level hanzi or punctuation
 COMMON_SHARE = 0.5
+#: charset-normalizer's language names that an error message names (in the reader's language)
+GUESSED_LANGUAGES = {
+    "Japanese": N_("Japanese"),
+    "Chinese": N_("Chinese"),
+    "Korean": N_("Korean"),
+    "Russian": N_("Russian"),
+    "English": N_("English"),
+    "German": N_("German"),
+    "French": N_("French"),
+    "Spanish": N_("Spanish"),
+    "Italian": N_("Italian"),
+    "Portuguese": N_("Portuguese"),
+    "Turkish": N_("Turkish"),
+    "Greek": N_("Greek"),
+    "Polish": N_("Polish"),
+    "Arabic": N_("Arabic"),
+    "Hebrew": N_("Hebrew"),
+    "Thai": N_("Thai"),
+    "Vietnamese": N_("Vietnamese"),
+}
 #: how much of an unreadable file charset-normalizer looks at for its guess
 _GUESS_BYTES = 64 * 1024
 
@@ -121,9 +142,10 @@ def _looks_like(data: bytes) -> str:
     best = from_bytes(data[:_GUESS_BYTES]).best()
     if best is None:
         return _("no known text encoding")
-    if best.language and best.language != "Unknown":
-        return _("{encoding} ({language})").format(encoding=best.encoding, language=best.language)
-    return best.encoding
+    language = GUESSED_LANGUAGES.get(best.language)
+    if language is None:
+        return best.encoding  # a language we cannot name in every interface language is left out
+    return _("{encoding} ({language})").format(encoding=best.encoding, language=_(language))
 
 
 def _undecodable(name: str, encoding: str, exc: UnicodeDecodeError) -> SpreadsheetError:

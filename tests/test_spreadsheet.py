@@ -251,7 +251,7 @@ def test_chinese_csv_encodings(tmp_path, encoding, bom):
     "name, data, message",
     [
         ("contacts.csv", "id,name\nc-1,café\n".encode("latin-1"), "contacts.csv is neither UTF-8"),
-        ("contacts.csv", "id,name\nc-1,王\n".encode("utf-16"), "contacts.csv is not a text CSV file"),
+        ("contacts.csv", "id,name\nc-1,王\n".encode("utf-16-le"), "contacts.csv is not a text CSV file"),
         ("book.xlsx", b"PK not really a zip", "book.xlsx is not an XLSX workbook"),
         ("old.xls", b"\xd0\xcf\x11\xe0", "old .xls format"),
         ("notes.txt", b"hello", "notes.txt: not a spreadsheet"),

@@ -59,12 +59,20 @@ def import_command(
     ),
     as_json: bool = typer.Option(False, "--json", help="print the report as JSON"),
     dry_run: bool = typer.Option(False, "--dry-run", help="spreadsheets: check and report, write nothing"),
+    encoding: str | None = typer.Option(
+        None,
+        "--encoding",
+        metavar="NAME",
+        help="CSV files: their text encoding (e.g. cp1252, shift_jis); default: UTF-8, UTF-16 with BOM, or Chinese GB18030",
+    ),
 ) -> None:
     """Import a JSON bundle or a spreadsheet: everything is checked first; bad input writes nothing."""
     from graphsvc.cli.spreadsheet import import_spreadsheets, is_spreadsheet
 
     if is_spreadsheet(files):
-        return import_spreadsheets(files, dry_run=dry_run, as_json=as_json, open_store=configured_store, actor=actor())
+        return import_spreadsheets(
+            files, dry_run=dry_run, as_json=as_json, open_store=configured_store, actor=actor(), encoding=encoding
+        )
     if len(files) > 1 or dry_run:
         raise fail(
             error(_("give one JSON bundle (--dry-run is for spreadsheets; see graphsvc validate)")), EXIT_BAD_INPUT

@@ -99,26 +99,36 @@ def import_spreadsheets(
     as_json: bool,
     open_store: Callable[[], AbstractContextManager[Store]],
     actor: str | None = None,
+    encoding: str | None = None,
 ) -> None:
     """Read, check and (unless a dry run or wrong) commit; exit 2 when anything is wrong.
 
-    The import limits are the settings', the same as the HTTP upload's.
+    The import limits are the settings', the same as the HTTP upload's. ``encoding`` is
+    the CSV files' (``--encoding``); an unknown name is refused before anything is read.
     """
     from graphsvc.application.spreadsheet.convert import SpreadsheetError
-    from graphsvc.application.spreadsheet.read import estimate_rows, read_files
+    from graphsvc.application.spreadsheet.read import estimate_rows, read_files, text_encoding
     from graphsvc.application.spreadsheet.report import run_import, unreadable
+    from graphsvc.support.i18n import gettext as _
     from graphsvc.support.settings import SettingsError, load_settings
 
     try:
         limits = load_settings().import_limits
     except SettingsError as exc:
         raise fail(error(exc), EXIT_BAD_INPUT) from exc
+    if encoding is not None:
+        try:
+            encoding = text_encoding(encoding)
+        except ValueError as exc:
+            raise fail(error(_("--encoding: {reason}").format(reason=exc)), EXIT_BAD_INPUT) from exc
     report: SpreadsheetReport | None = None
     store_name = ""
     try:
         files = _collect(paths, limits)
         with _progress(estimate_rows(files, limits)) as bar:
-            sheets = read_files(files, tick=bar.update if bar is not None else lambda rows: None, limits=limits)
+            sheets = read_files(
+                files, tick=bar.update if bar is not None else lambda rows: None, limits=limits, encoding=encoding
+            )
     except SpreadsheetError as exc:
         report = unreadable(exc.issues, dry_run)
     if report is None:

@@ -16,7 +16,7 @@ from fastapi import APIRouter, File, Query, Request, UploadFile
 
 from graphsvc.application.error_body import ProblemItem
 from graphsvc.application.spreadsheet.convert import SpreadsheetError
-from graphsvc.application.spreadsheet.read import read_files
+from graphsvc.application.spreadsheet.read import read_files, text_encoding
 from graphsvc.application.spreadsheet.report import (
     SpreadsheetReport,
     run_import,
@@ -44,6 +44,11 @@ def import_spreadsheet(
         ..., description="one .xlsx workbook, or one or more .csv files (file stem = sheet)"
     ),
     dry_run: bool = Query(False, description="check and report only; write nothing"),
+    encoding: str | None = Query(
+        None,
+        description="the CSV files' text encoding (e.g. cp1252, shift_jis); default: UTF-8, UTF-16 with BOM, "
+        "or Chinese GB18030; a file that reads as none of them is refused naming this parameter",
+    ),
 ) -> Any:
     """Import a spreadsheet all-or-nothing (admin), or (``dry_run``) report what importing it
     would meet.
@@ -59,9 +64,17 @@ def import_spreadsheet(
     """
     principal = principal_of(request)
     principal.require(Role.admin)
+    if encoding is not None:
+        try:
+            encoding = text_encoding(encoding)
+        except ValueError as exc:
+            detail = _("encoding: {reason}").format(reason=exc)
+            return error(
+                422, "invalid", detail, problems=[ProblemItem(location="query", field="encoding", reason=str(exc))]
+            )
     uploads = [(upload.filename or "upload", upload.file.read()) for upload in files]
     try:
-        sheets = read_files(uploads, limits=request.app.state.limits)
+        sheets = read_files(uploads, limits=request.app.state.limits, encoding=encoding)
     except SpreadsheetError as exc:
         report = unreadable(exc.issues, dry_run)
     else:

@@ -3,8 +3,10 @@
 Takes (file name, bytes) pairs so the CLI and the HTTP upload share one reader. An XLSX
 workbook gives one sheet per worksheet; a CSV file is one sheet named after the file's
 stem (``contacts.csv`` -> ``contacts``). CSV files exported by Excel come as UTF-8 with a
-BOM, plain UTF-8, or GB18030 (Chinese Windows), and we try them in that order; anything
-else is an error naming the file rather than silently garbled names.
+BOM, plain UTF-8, UTF-16 (with a BOM), or GB18030 (Chinese Windows); GB18030 decodes
+almost any bytes, so it is taken only when the text reads as Chinese. Anything else is an
+error naming the file and ``--encoding`` rather than silently garbled names (``Müller``
+read as ``M黮ler``); the encoding a user names is used as given.
 
 Uploads are hostile until read: every limit of ``ImportLimits`` (settings) is checked as
 early as it can be, the size of the files before anything is parsed, a workbook's unpacked
@@ -18,6 +20,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import unicodedata
 import zipfile
 from collections.abc import Callable
 from pathlib import PurePath
@@ -32,6 +35,7 @@ from graphsvc.application.spreadsheet.convert import (
     cell_value,
     column_letter,
 )
+from graphsvc.support.i18n import N_
 from graphsvc.support.i18n import gettext as _
 from graphsvc.support.settings import ImportLimits
 
@@ -39,7 +43,36 @@ XLSX_SUFFIXES = (".xlsx", ".xlsm")
 CSV_SUFFIXES = (".csv",)
 #: file suffixes the spreadsheet import takes (and a few it explains it cannot take)
 SPREADSHEET_SUFFIXES = (*XLSX_SUFFIXES, *CSV_SUFFIXES, ".xls")
-CSV_ENCODINGS = ("utf-8-sig", "utf-8", "gb18030")
+#: byte order marks and the codec each promises (UTF-8's first, UTF-16's are shorter prefixes of nothing else)
+BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+#: how a CSV file read after its BOM is named in the report
+CSV_BOM_NAMES = {"utf-8": "utf-8-sig", "utf-16-le": "utf-16", "utf-16-be": "utf-16"}
+#: the share of non-ASCII characters that must be in GB2312 to read a file as GB18030
+PLAUSIBLE_SHARE = 0.9
+#: the share of those that must be first-level hanzi or punctuation
+COMMON_SHARE = 0.5
+#: charset-normalizer's language names that an error message names (in the reader's language)
+GUESSED_LANGUAGES = {
+    "Japanese": N_("Japanese"),
+    "Chinese": N_("Chinese"),
+    "Korean": N_("Korean"),
+    "Russian": N_("Russian"),
+    "English": N_("English"),
+    "German": N_("German"),
+    "French": N_("French"),
+    "Spanish": N_("Spanish"),
+    "Italian": N_("Italian"),
+    "Portuguese": N_("Portuguese"),
+    "Turkish": N_("Turkish"),
+    "Greek": N_("Greek"),
+    "Polish": N_("Polish"),
+    "Arabic": N_("Arabic"),
+    "Hebrew": N_("Hebrew"),
+    "Thai": N_("Thai"),
+    "Vietnamese": N_("Vietnamese"),
+}
+#: how much of an unreadable file charset-normalizer looks at for its guess
+_GUESS_BYTES = 64 * 1024
 
 #: called with the number of rows just read, for a progress bar
 Tick = Callable[[int], None]
@@ -61,34 +94,116 @@ def _stem(name: str) -> str:
     return PurePath(name.replace("\\", "/")).stem
 
 
-def decode_csv(name: str, data: bytes) -> tuple[str, str]:
-    """The text of a CSV file and the encoding it was read with, or SpreadsheetError."""
-    if b"\x00" in data:
-        raise SpreadsheetError(
-            [
-                Issue(
-                    message=_(
-                        "{file} is not a text CSV file (it holds NUL bytes: UTF-16?); save it as CSV UTF-8"
-                    ).format(file=name)
-                )
-            ]
-        )
-    candidates = CSV_ENCODINGS if data.startswith(codecs.BOM_UTF8) else CSV_ENCODINGS[1:]
-    for encoding in candidates:
-        try:
-            return data.decode(encoding), encoding
-        except UnicodeDecodeError:
-            if encoding == "utf-8-sig":
-                break  # a BOM promises UTF-8: broken UTF-8 after it is not GB18030
-    raise SpreadsheetError(
-        [
-            Issue(
-                message=_("{file} is neither UTF-8 (with or without BOM) nor GB18030; save it as CSV UTF-8").format(
-                    file=name
-                )
+def text_encoding(name: str) -> str:
+    """The codec a user named for a CSV file, or ValueError: only text encodings are known."""
+    try:
+        info = codecs.lookup(name)
+    except LookupError:
+        info = None
+    # bytes-to-bytes codecs (base64, zip) are found too, but are no text encoding
+    if info is None or not getattr(info, "_is_text_encoding", True):
+        raise ValueError(
+            _("unknown text encoding “{name}” (known ones are e.g. utf-8, gb18030, cp1252, shift_jis)").format(
+                name=name
             )
-        ]
-    )
+        )
+    return info.name
+
+
+def _gb2312_lead(char: str) -> int | None:
+    """The first byte of a character in GB2312, None when GB2312 lacks it (GBK-only, Latin, kana...)."""
+    try:
+        return char.encode("gb2312")[0]
+    except UnicodeEncodeError:
+        return None
+
+
+def plausibly_chinese(text: str) -> bool:
+    """Whether GB18030-decoded text reads as Chinese rather than another encoding's bytes.
+
+    GB18030 decodes almost any bytes, so the decoded characters are judged: no private-use
+    or unassigned ones; nearly all of them in GB2312 (the everyday Chinese set: Windows-1252
+    or Shift-JIS bytes land on GBK-only hanzi such as 黮 or 揷); and most of those on GB2312's
+    first level (lead bytes 0xB0-0xD7: the 3755 most used hanzi) or its punctuation, not
+    on the rare second level where Cyrillic bytes land.
+    """
+    others = [char for char in text if ord(char) >= 0x80]
+    if any(unicodedata.category(char) in ("Co", "Cn", "Cs") for char in others):
+        return False
+    leads = [lead for lead in map(_gb2312_lead, others) if lead is not None]
+    common = sum(1 for lead in leads if lead < 0xAA or 0xB0 <= lead <= 0xD7)
+    return len(leads) >= PLAUSIBLE_SHARE * len(others) and common >= COMMON_SHARE * len(leads)
+
+
+def _looks_like(data: bytes) -> str:
+    """charset-normalizer's best guess of a file's encoding (and language), for the message."""
+    from charset_normalizer import from_bytes  # lazy: only an unreadable file needs it
+
+    best = from_bytes(data[:_GUESS_BYTES]).best()
+    if best is None:
+        return _("no known text encoding")
+    language = GUESSED_LANGUAGES.get(best.language)
+    if language is None:
+        return best.encoding  # a language we cannot name in every interface language is left out
+    return _("{encoding} ({language})").format(encoding=best.encoding, language=_(language))
+
+
+def _undecodable(name: str, encoding: str, exc: UnicodeDecodeError) -> SpreadsheetError:
+    message = _(
+        "{file} is not {encoding} text: the bytes at offset {offset} do not decode; "
+        "check the encoding given (--encoding)"
+    ).format(file=name, encoding=encoding, offset=exc.start)
+    return SpreadsheetError([Issue(message=message)])
+
+
+def _nul_bytes(name: str) -> SpreadsheetError:
+    message = _("{file} is not a text CSV file (it holds NUL bytes: UTF-16?); save it as CSV UTF-8").format(file=name)
+    return SpreadsheetError([Issue(message=message)])
+
+
+def _without_nul(name: str, text: str, encoding: str) -> tuple[str, str]:
+    """The text as decoded, unless it holds NUL characters (a binary file, UTF-32, a wrong codec)."""
+    if "\x00" in text:
+        raise _nul_bytes(name)
+    return text, encoding
+
+
+def decode_csv(name: str, data: bytes, encoding: str | None = None) -> tuple[str, str]:
+    """The text of a CSV file and the encoding it was read with, or SpreadsheetError.
+
+    Never a silent guess: an encoding given is used (a BOM dropped); else a BOM decides
+    (UTF-8, UTF-16), then strict UTF-8, then GB18030 only when the text reads as Chinese;
+    anything else is an error naming the file, what it looks like, and ``--encoding``.
+    """
+    if encoding is not None:
+        try:
+            return _without_nul(name, data.decode(encoding).removeprefix("\ufeff"), encoding)
+        except UnicodeDecodeError as exc:
+            raise _undecodable(name, encoding, exc) from exc
+    for bom, codec in BOMS:
+        if data.startswith(bom):
+            try:
+                return _without_nul(name, data[len(bom) :].decode(codec), CSV_BOM_NAMES[codec])
+            except UnicodeDecodeError as exc:
+                raise _undecodable(name, codec, exc) from exc  # a BOM promises its encoding
+    if b"\x00" in data:
+        raise _nul_bytes(name)
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and plausibly_chinese(text):
+        return text, "gb18030"
+    message = _(
+        "{file} is neither UTF-8 (with or without BOM) nor Chinese GB18030 text; it looks like {guess}. "
+        "Name its encoding with --encoding NAME (HTTP upload: encoding=NAME), e.g. --encoding cp1252, "
+        "or save it as CSV UTF-8"
+    ).format(file=name, guess=_looks_like(data))
+    raise SpreadsheetError([Issue(message=message)])
 
 
 class _Budget:
@@ -154,10 +269,15 @@ def _body(rows: Any, sheet: str, source: str, tick: Tick, budget: _Budget, encod
 
 
 def read_csv(
-    name: str, data: bytes, tick: Tick = _no_tick, limits: ImportLimits = ImportLimits(), budget: _Budget | None = None
+    name: str,
+    data: bytes,
+    tick: Tick = _no_tick,
+    limits: ImportLimits = ImportLimits(),
+    budget: _Budget | None = None,
+    encoding: str | None = None,
 ) -> Sheet:
     """One CSV file (comma-separated, as Excel writes it) as the sheet named by its stem."""
-    text, encoding = decode_csv(name, data)
+    text, encoding = decode_csv(name, data, encoding)
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         return _body(enumerate(reader, start=1), _stem(name), name, tick, budget or _Budget(limits), encoding)
@@ -302,11 +422,15 @@ def check_size(files: list[tuple[str, int]], limits: ImportLimits) -> None:
 
 
 def read_files(
-    files: list[tuple[str, bytes]], tick: Tick = _no_tick, limits: ImportLimits = ImportLimits()
+    files: list[tuple[str, bytes]],
+    tick: Tick = _no_tick,
+    limits: ImportLimits = ImportLimits(),
+    encoding: str | None = None,
 ) -> list[Sheet]:
     """One XLSX workbook, or one or more CSV files, as sheets; every unreadable file is named.
 
     Within ``limits``: reading stops at the first limit passed, with an error naming it.
+    ``encoding`` (a name ``text_encoding`` accepts) is the CSV files' encoding; None detects it.
     """
     if not files:
         raise SpreadsheetError([Issue(message=_("no file given: one .xlsx, or one or more .csv files"))])
@@ -334,7 +458,7 @@ def read_files(
             if _suffix(name) in XLSX_SUFFIXES:
                 sheets.extend(read_xlsx(name, data, tick, limits, budget))
             else:
-                sheets.append(read_csv(name, data, tick, limits, budget))
+                sheets.append(read_csv(name, data, tick, limits, budget, encoding))
         except SpreadsheetError as exc:
             problems.extend(exc.issues)
             if budget.rows > limits.max_rows:

@@ -520,7 +520,7 @@ def _no_path(directory: Directory, source: str, people: list[str], target: str) 
             nearest = [directory.subject(n) for n in before[-2:]][::-1]
             return PathError(
                 _("no working line from {source} to {target}: the only lines run through {people}").format(
-                    source=directory.names[source], target=repr(target), people=who
+                    source=directory.names[source], target=_target_text(directory, target), people=who
                 ),
                 422,
                 nearest,
@@ -531,10 +531,16 @@ def _no_path(directory: Directory, source: str, people: list[str], target: str) 
             "no working line from {source} to {target}: nobody they can reach ({count} person) has a line to it",
             "no working line from {source} to {target}: nobody they can reach ({count} people) has a line to it",
             len(reachable) - 1,
-        ).format(source=directory.names[source], target=repr(target), count=len(reachable) - 1),
+        ).format(source=directory.names[source], target=_target_text(directory, target), count=len(reachable) - 1),
         422,
         [directory.subject(n) for n in neighbours[:3]],
     )
+
+
+def _target_text(directory: Directory, target: str) -> str:
+    """The target as the reader knows it: a person's name (a name typed is resolved to an
+    id before the search), anything else as typed."""
+    return directory.names.get(target) or repr(target)
 
 
 def _blocker(directory: Directory, person: str) -> str:

@@ -17,13 +17,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from graphsvc.application.importer import import_bundle
 from graphsvc.application.mail_import.run import read_paths, run_import
 from graphsvc.cli.main import app as cli_app
 from graphsvc.domain.bundle import dump_bundle
+from graphsvc.domain.keys import Role, issue
 from graphsvc.store.embedded import EmbeddedStore
+from graphsvc.web.app import create_app
 
 BODY_MARKER = "BODY-MARKER-do-not-store"
 WINDOW = (date(2026, 10, 1), date(2026, 11, 30))
@@ -218,7 +221,7 @@ def test_contacts_export_as_vcard_and_read_back(tmp_path, store, vcf_files):
     load(store, vcf_files, create=True)
     path = tmp_path / "export.vcf"
     path.write_text(address_book(store), encoding="utf-8")
-    cards, skipped = read_vcf(path)
+    cards, skipped = read_vcf(path, "export.vcf")
     assert not skipped
     assert {(c.name, c.org, c.emails, c.phones) for c in cards} == {
         (c.name, store.read("organizations", [c.org])[0].name if c.org else "", tuple(c.emails), tuple(c.phones))
@@ -329,3 +332,63 @@ def test_cli_import_mail_dry_run_commit_and_vcf_export(tmp_path, cli, mail_files
     assert "FN:陈静" in exported.stdout
     missing = cli("import", str(tmp_path / "nowhere.mbox"))
     assert missing.exit_code == 2 and "no such file" in missing.output
+
+
+# --- HTTP upload -----------------------------------------------------------------------------
+
+MAIL_UPLOAD = "/api/v1/import/mail"
+
+
+def uploads(paths: list[Path]) -> list[tuple[str, tuple[str, bytes, str]]]:
+    files = [f for p in paths for f in (sorted(p.rglob("*.eml")) if p.is_dir() else [p])]
+    return [("files", (f.name, f.read_bytes(), "application/octet-stream")) for f in files]
+
+
+def test_http_upload_dry_run_commit_and_reimport(store, mail_files, vcf_files, ics_file):
+    seeded(store)
+    files = uploads([*mail_files, *vcf_files, ics_file])
+    with TestClient(create_app(store)) as client:
+        dry = client.post(MAIL_UPLOAD, params={"dry_run": True}, files=files)
+        assert dry.status_code == 200, dry.text
+        assert dry.json()["ok"] and not dry.json()["committed"] and store.counts()["interactions"] == 0
+        assert {s["file"] for s in dry.json()["sources"]} == {
+            "inbox.mbox",
+            "a.eml",
+            "b.eml",
+            "phone.vcf",
+            "outlook.vcf",
+            "calendar.ics",
+        }
+        done = client.post(MAIL_UPLOAD, params={"create_contacts": True}, files=files)
+        assert done.status_code == 200, done.text
+        assert done.json()["committed"] and store.counts()["contacts"] == 3 + 4  # 陈静, zhao, 刘洋, 周敏
+        version = store.data_version()
+        again = client.post(MAIL_UPLOAD, params={"create_contacts": True}, files=files)
+        assert again.status_code == 200 and store.data_version() == version
+        assert BODY_MARKER not in dump_bundle(store.export())
+        bad = client.post(MAIL_UPLOAD, files=[("files", ("notes.txt", b"hello", "text/plain"))])
+        assert bad.status_code == 422 and "notes.txt" in bad.json()["detail"]
+        assert store.data_version() == version
+
+
+@pytest.mark.parametrize("role", [Role.manager, Role.member, Role.external, Role.pmo])
+def test_http_upload_by_a_scoped_key_writes_nothing(store, mail_files, vcf_files, role):
+    """An upload creates contacts and interactions anywhere: only an admin key may; a key
+    scoped to one project is refused and nothing changes (its reach cannot widen)."""
+    seeded(store)
+    import_bundle(store, {"projects": [{"id": "p-1", "name": "云庭"}]})
+    admin_text, admin = issue("admin", Role.admin, [], None)
+    text, record = issue(
+        "scoped", role, [] if role == Role.pmo else ["p-1"], None if role != Role.external else "o-acme"
+    )
+    store.save_key(admin)
+    store.save_key(record)
+    version, before = store.data_version(), dump_bundle(store.export())
+    files = uploads([*mail_files, *vcf_files])
+    with TestClient(create_app(store)) as client:
+        for params in ({"create_contacts": True}, {"dry_run": True}):
+            refused = client.post(MAIL_UPLOAD, params=params, files=files, headers={"X-API-Key": text})
+            assert refused.status_code == 403, refused.text
+        assert store.data_version() == version and dump_bundle(store.export()) == before
+        done = client.post(MAIL_UPLOAD, files=files, headers={"X-API-Key": admin_text})
+        assert done.status_code == 200 and done.json()["committed"]

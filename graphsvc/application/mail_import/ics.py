@@ -20,13 +20,12 @@ from graphsvc.support.i18n import gettext as _
 MAX_OCCURRENCES: Final = 1_000
 
 
-def read_ics(path: Path, window: tuple[date, date], subjects: bool) -> tuple[list[Meeting], list[Skip]]:
-    source = str(path)
+def read_ics(path: Path, window: tuple[date, date], subjects: bool, source: str) -> tuple[list[Meeting], list[Skip]]:
     try:
         calendar = icalendar.Calendar.from_ical(path.read_bytes())
     except Exception as exc:  # icalendar raises ValueError and others on damaged input
         reason = _("not a readable iCalendar file: {error}").format(error=exc)
-        return [], [Skip(source, path.name, "unreadable", reason)]
+        return [], [Skip(source, source, "unreadable", reason)]
     meetings: list[Meeting] = []
     skipped: list[Skip] = []
     recurring = {str(e.get("uid", "")) for e in calendar.walk("VEVENT") if e.get("rrule") or e.get("rdate")}

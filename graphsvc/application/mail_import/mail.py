@@ -23,19 +23,19 @@ from graphsvc.support.i18n import gettext as _
 _PARSER = BytesHeaderParser(policy=policy.default)
 
 
-def read_eml(path: Path, subjects: bool) -> tuple[list[Mail], list[Skip]]:
+def read_eml(path: Path, subjects: bool, source: str) -> tuple[list[Mail], list[Skip]]:
     with path.open("rb") as handle:
-        return _one(_headers(handle), str(path), path.name, subjects)
+        return _one(_headers(handle), source, source, subjects)
 
 
-def read_mbox(path: Path, subjects: bool) -> tuple[list[Mail], list[Skip]]:
+def read_mbox(path: Path, subjects: bool, source: str) -> tuple[list[Mail], list[Skip]]:
     mails: list[Mail] = []
     skipped: list[Skip] = []
     box = mailbox.mbox(path, factory=None, create=False)
     try:
         for number, key in enumerate(box.iterkeys(), start=1):
             with box.get_file(key) as handle:
-                found, skip = _one(_headers(handle), str(path), _("message {number}").format(number=number), subjects)
+                found, skip = _one(_headers(handle), source, _("message {number}").format(number=number), subjects)
             mails.extend(found)
             skipped.extend(skip)
     finally:

@@ -7,9 +7,10 @@ run, only checked. Ids derived from message ids and UIDs make a re-import change
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterable
 from datetime import date, timedelta
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Final
 
 from graphsvc.application.importer import import_bundle, parse_against
@@ -43,8 +44,13 @@ def default_window(today: date) -> tuple[date, date]:
     return today - WINDOW_BEFORE, today + WINDOW_AFTER
 
 
-def read_paths(paths: Iterable[Path], window: tuple[date, date], subjects: bool) -> tuple[Records, list[Problem]]:
-    """Every record in the files (a folder: its ``.eml`` files); problems for files that are not there."""
+def read_paths(
+    paths: Iterable[Path], window: tuple[date, date], subjects: bool, labels: dict[Path, str] | None = None
+) -> tuple[Records, list[Problem]]:
+    """Every record in the files (a folder: its ``.eml`` files); problems for files that are not there.
+
+    ``labels``: how to name a file in the report (an upload: its own name, not where it was saved)."""
+    labels = labels or {}
     records = Records()
     problems: list[Problem] = []
     for path in paths:
@@ -57,26 +63,42 @@ def read_paths(paths: Iterable[Path], window: tuple[date, date], subjects: bool)
             continue
         for file in files:
             kind = SUFFIXES.get(file.suffix.lower())
+            source = labels.get(file, str(file))
             if kind is None:
-                problems.append(Problem(location=str(file), reason=_("not a .mbox, .eml, .ics or .vcf file")))
+                problems.append(Problem(location=source, reason=_("not a .mbox, .eml, .ics or .vcf file")))
                 continue
-            count = _read_one(records, file, kind, window, subjects)
-            records.sources[str(file)] = (kind, count)
+            count = _read_one(records, file, source, kind, window, subjects)
+            records.sources[source] = (kind, count)
     return records, problems
 
 
-def _read_one(records: Records, file: Path, kind: str, window: tuple[date, date], subjects: bool) -> int:
+def read_uploads(
+    uploads: list[tuple[str, bytes]], window: tuple[date, date], subjects: bool
+) -> tuple[Records, list[Problem]]:
+    """``read_paths`` for uploaded files ((name, content)): each is saved in a private
+    temporary folder under a name of our own with its suffix, read, and removed."""
+    with tempfile.TemporaryDirectory(prefix="graphsvc-mail-") as folder:
+        labels: dict[Path, str] = {}
+        for number, (name, content) in enumerate(uploads):
+            label = PurePath(name.replace("\\", "/")).name or "upload"
+            path = Path(folder) / f"{number}{PurePath(label).suffix.lower()}"
+            path.write_bytes(content)
+            labels[path] = label if label not in labels.values() else f"{label} ({number + 1})"
+        return read_paths(list(labels), window, subjects, labels)
+
+
+def _read_one(records: Records, file: Path, source: str, kind: str, window: tuple[date, date], subjects: bool) -> int:
     if kind in ("mbox", "eml"):
-        mails, skipped = read_mbox(file, subjects) if kind == "mbox" else read_eml(file, subjects)
+        mails, skipped = read_mbox(file, subjects, source) if kind == "mbox" else read_eml(file, subjects, source)
         records.mails.extend(mails)
         records.skipped.extend(skipped)
         return len(mails)
     if kind == "ics":
-        meetings, skipped = read_ics(file, window, subjects)
+        meetings, skipped = read_ics(file, window, subjects, source)
         records.meetings.extend(meetings)
         records.skipped.extend(skipped)
         return len(meetings)
-    cards, skipped = read_vcf(file)
+    cards, skipped = read_vcf(file, source)
     records.cards.extend(cards)
     records.skipped.extend(skipped)
     return len(cards)

@@ -14,22 +14,20 @@ from graphsvc.domain.model import Contact
 from graphsvc.support.i18n import gettext as _
 
 
-def read_vcf(path: Path) -> tuple[list[Card], list[Skip]]:
+def read_vcf(path: Path, source: str) -> tuple[list[Card], list[Skip]]:
     cards: list[Card] = []
     skipped: list[Skip] = []
     text = path.read_bytes().decode("utf-8-sig", errors="replace")
     try:
         for number, component in enumerate(vobject.readComponents(text, ignoreUnreadable=True), start=1):
-            card = _card(component, str(path))
+            card = _card(component, source)
             if card is None:
                 item = _("card {number}").format(number=number)
-                skipped.append(Skip(str(path), item, "no_name", _("a card without a name or e-mail")))
+                skipped.append(Skip(source, item, "no_name", _("a card without a name or e-mail")))
             else:
                 cards.append(card)
     except Exception as exc:  # vobject raises its own and plain errors on damaged input
-        skipped.append(
-            Skip(str(path), path.name, "unreadable", _("not a readable vCard file: {error}").format(error=exc))
-        )
+        skipped.append(Skip(source, source, "unreadable", _("not a readable vCard file: {error}").format(error=exc)))
     return cards, skipped
 
 

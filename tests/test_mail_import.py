@@ -392,3 +392,37 @@ def test_http_upload_by_a_scoped_key_writes_nothing(store, mail_files, vcf_files
         assert store.data_version() == version and dump_bundle(store.export()) == before
         done = client.post(MAIL_UPLOAD, files=files, headers={"X-API-Key": admin_text})
         assert done.status_code == 200 and done.json()["committed"]
+
+
+# --- hostile and damaged input -----------------------------------------------------------------
+
+
+def test_damaged_files_are_reported_never_crash_and_write_nothing(tmp_path, store):
+    seeded(store)
+    version = store.data_version()
+    eml = tmp_path / "junk.eml"
+    eml.write_bytes(bytes(range(256)) * 4)
+    odd = tmp_path / "odd.eml"
+    odd.write_bytes(
+        b'From: =?utf-8?b?5byg5Lyf?= <zhang@acme.cn>\r\nTo: li.na@acme.cn, "bad\x01name" <x\x02@evil.cn>\r\n'
+        b"Date: Mon, 2 Nov 3999 09:30:00 +0000\r\nMessage-ID: <odd@acme.cn>\r\n\r\nbody\r\n"
+    )
+    late = tmp_path / "late.eml"
+    late.write_bytes(
+        b"From: zhang@acme.cn\r\nTo: li.na@acme.cn\r\nDate: not a date\r\nMessage-ID: <late@acme.cn>\r\n\r\n"
+    )
+    box = tmp_path / "not.mbox"
+    box.write_bytes(b"\x00\xff garbage without any From line\n")
+    ics = tmp_path / "broken.ics"
+    ics.write_bytes(b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:garbage\r\n")
+    vcf = tmp_path / "broken.vcf"
+    vcf.write_bytes(b"BEGIN:VCARD\r\nVERSION:4.0\r\n\xff\xfe\x00junk")
+    report = load(store, [eml, odd, late, box, ics, vcf], create=True)
+    assert report.ok, report.errors
+    codes = {(Path(s.source).name, s.code) for s in report.skipped}
+    assert ("junk.eml", "no_sender") in codes and ("late.eml", "no_date") in codes and ("odd.eml", "no_date") in codes
+    assert ("broken.ics", "unreadable") in codes
+    stored = dump_bundle(store.export())
+    assert "\x01" not in stored and "\x02" not in stored and "evil.cn" not in stored
+    assert store.counts()["interactions"] == 0
+    assert store.data_version() == version

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from pydantic import ValidationError
+
 from graphsvc.application.duplicates import normalise_email, normalise_name, normalise_phone
 from graphsvc.application.mail_import.matching import Directory
 from graphsvc.application.mail_import.records import Card, Person, Records, Skip
@@ -168,17 +170,20 @@ def _new_contacts(
             reason = _("the id {id} this contact would get is taken").format(id=suggestion.id)
             skipped.append(Skipped(source=card.source if card else "", item=key, code="id_taken", reason=reason))
         elif create:
-            org = _org_of(card, orgs, new_orgs)
-            contacts.append(
-                Contact(
+            try:
+                contact = Contact(
                     id=suggestion.id,
                     name=suggestion.name,
-                    org=org,
-                    title=card.title if card else "",
+                    org=_org_of(card, orgs, new_orgs),
+                    title=clean(card.title) if card else "",
                     emails=list(card.emails) if card else [suggestion.email or ""],
-                    phones=list(card.phones) if card else [],
+                    phones=[p for p in (clean(p) for p in card.phones) if p] if card else [],
                 )
-            )
+            except ValidationError as exc:
+                reason = _("not a contact that can be stored: {error}").format(error=exc.errors()[0]["msg"])
+                skipped.append(Skipped(source=card.source if card else "", item=key, code="invalid", reason=reason))
+                continue
+            contacts.append(contact)
             suggestion = suggestion.model_copy(update={"created": True})
         suggested.append(suggestion)
     suggested.sort(key=lambda s: (-s.items, s.email or s.phone or s.name))
@@ -193,7 +198,7 @@ def _org_of(card: Card | None, orgs: dict[str | None, str], new_orgs: dict[str, 
     if key in orgs:
         return orgs[key]
     if key not in new_orgs:
-        new_orgs[key or card.org] = Organization(id=f"org-card-{_digest(key or card.org, 12)}", name=card.org)
+        new_orgs[key or card.org] = Organization(id=f"org-card-{_digest(key or card.org, 12)}", name=clean(card.org))
     return new_orgs[key or card.org].id
 
 

@@ -14,7 +14,7 @@ from typing import Any, Final
 import icalendar
 import recurring_ical_events
 
-from graphsvc.application.mail_import.records import Meeting, Person, Skip
+from graphsvc.application.mail_import.records import Meeting, Person, Skip, is_address, storable_instant
 from graphsvc.support.i18n import gettext as _
 
 MAX_OCCURRENCES: Final = 1_000
@@ -75,9 +75,9 @@ def _meeting(event: Any, source: str, subjects: bool, occurrence: bool) -> tuple
 def _instant(prop: Any) -> datetime | None:
     value = getattr(prop, "dt", None)
     if isinstance(value, datetime):
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+        return storable_instant(value.replace(tzinfo=UTC) if value.tzinfo is None else value)
     if isinstance(value, date):
-        return datetime.combine(value, time(), tzinfo=UTC)  # an all-day event
+        return storable_instant(datetime.combine(value, time(), tzinfo=UTC))  # an all-day event
     return None
 
 
@@ -87,7 +87,7 @@ def _person(prop: Any) -> Person | None:
     email = str(prop).strip()
     if email.lower().startswith("mailto:"):
         email = email[len("mailto:") :]
-    if "@" not in email:
+    if not is_address(email):
         return None
     params = getattr(prop, "params", {})
     return Person(name=str(params.get("CN", "") or "").strip(), email=email)

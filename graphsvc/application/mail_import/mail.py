@@ -17,7 +17,7 @@ from email.parser import BytesHeaderParser
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
-from graphsvc.application.mail_import.records import Mail, Person, Skip
+from graphsvc.application.mail_import.records import Mail, Person, Skip, is_address, storable_instant
 from graphsvc.support.i18n import gettext as _
 
 _PARSER = BytesHeaderParser(policy=policy.default)
@@ -78,7 +78,7 @@ def _addresses(message: Message, header: str) -> list[Person]:
             continue  # a malformed header: its addresses cannot be told
         for address in addresses:
             email = (address.addr_spec or "").strip()
-            if "@" in email and not email.startswith("@") and not email.endswith("@"):
+            if is_address(email):
                 people.append(Person(name=(address.display_name or "").strip(), email=email))
     return people
 
@@ -93,7 +93,7 @@ def _date(message: Message) -> datetime | None:
         return None
     if not isinstance(at, datetime):
         return None
-    return at.replace(tzinfo=UTC) if at.tzinfo is None else at
+    return storable_instant(at.replace(tzinfo=UTC) if at.tzinfo is None else at)
 
 
 def _message_id(message: Message) -> str | None:

@@ -6,8 +6,29 @@ part of a record: nothing of them is read or kept.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
+
+from graphsvc.domain.model import MAX_OFFSET, MAX_YEAR, MIN_YEAR
+
+#: an e-mail address a contact row can hold: one line of printable text around one @
+_EMAIL = re.compile(r"[^\s@\x00-\x1f\x7f-\x9f]{1,200}@[^\s@\x00-\x1f\x7f-\x9f]{1,250}")
+
+
+def storable_instant(at: datetime) -> datetime | None:
+    """``at`` if an interaction can hold it (a year and UTC offset the model takes), else None."""
+    offset = at.utcoffset()
+    if offset is not None and abs(offset) > MAX_OFFSET:
+        return None
+    if not (MIN_YEAR < at.year < MAX_YEAR):
+        return None
+    return at
+
+
+def is_address(text: str) -> bool:
+    """Whether ``text`` is an e-mail address worth matching and storing (no controls, no spaces)."""
+    return _EMAIL.fullmatch(text) is not None
 
 
 @dataclass(frozen=True)

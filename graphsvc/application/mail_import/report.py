@@ -35,7 +35,7 @@ class Skipped(BaseModel):
     item: str
     code: str = Field(
         description="duplicate, unknown_sender, fewer_than_two_known, no_sender, no_date, no_uid, no_start, "
-        "no_name, id_taken, unreadable, too_many_occurrences"
+        "no_name, id_taken, invalid, unreadable, too_many_occurrences"
     )
     reason: str
 

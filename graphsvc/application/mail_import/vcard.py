@@ -9,7 +9,7 @@ from typing import Any
 
 import vobject
 
-from graphsvc.application.mail_import.records import Card, Skip
+from graphsvc.application.mail_import.records import Card, Skip, is_address
 from graphsvc.domain.model import Contact
 from graphsvc.support.i18n import gettext as _
 
@@ -42,7 +42,7 @@ def _text(value: Any) -> str:
 
 
 def _card(component: Any, source: str) -> Card | None:
-    emails = tuple(e for e in (_text(v).removeprefix("mailto:") for v in _values(component, "email")) if "@" in e)
+    emails = tuple(e for e in (_text(v).removeprefix("mailto:") for v in _values(component, "email")) if is_address(e))
     phones = tuple(p for p in (_text(v).removeprefix("tel:") for v in _values(component, "tel")) if p)
     name = next((_text(v) for v in _values(component, "fn") if _text(v)), "")
     if not name:

@@ -93,6 +93,8 @@ def write_eml_folder(folder: Path) -> Path:
         message(WANG, [Address("", addr_spec="ZHANG@ACME.CN")], msgid="<e1@design.cn>").as_bytes()
     )
     (folder / "sub" / "b.eml").write_bytes(message(LI, [WANG], [CHEN], msgid="<e2@acme.cn>", day=6).as_bytes())
+    # a copy of an mbox message (the same Message-ID) filed in a folder too: counted once
+    (folder / "sub" / "copy.eml").write_bytes(message(ZHANG, [ZHAO, LI], msgid="<m5@acme.cn>", day=5).as_bytes())
     (folder / "notes.txt").write_text("not a message")
     return folder
 
@@ -123,7 +125,7 @@ def test_mbox_and_eml_dry_run_then_commit(store, mail_files):
         ("chen@partner.cn", "陈静", 2, False),
         ("zhao@vendor.cn", "zhao", 1, False),
     }
-    assert sorted(s.code for s in dry.skipped) == ["duplicate", "unknown_sender"]
+    assert sorted(s.code for s in dry.skipped) == ["duplicate", "duplicate", "unknown_sender"]
     assert {m.contact: m.items for m in dry.matched} == {"c-zhang": 4, "c-li": 4, "c-wang": 3}
 
     done = load(store, mail_files)
@@ -355,6 +357,7 @@ def test_http_upload_dry_run_commit_and_reimport(store, mail_files, vcf_files, i
             "inbox.mbox",
             "a.eml",
             "b.eml",
+            "copy.eml",
             "phone.vcf",
             "outlook.vcf",
             "calendar.ics",

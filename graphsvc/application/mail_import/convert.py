@@ -11,7 +11,7 @@ import hashlib
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from graphsvc.application.duplicates import normalise_email, normalise_name, normalise_phone
 from graphsvc.application.mail_import.matching import Directory
-from graphsvc.application.mail_import.records import Card, Person, Records, Skip
+from graphsvc.application.mail_import.records import Card, Mail, Person, Records, Skip
 from graphsvc.application.mail_import.report import Matched, Skipped, Suggested
 from graphsvc.domain.bundle import FORMAT, VERSION
 from graphsvc.domain.model import MAX_LINE, Contact, Organization
@@ -87,6 +87,7 @@ def convert(
     directory = Directory.of(stored)
     names = {c.id: c.name for c in stored}
     skipped = [_skipped(s) for s in records.skipped]
+    records = _once(records, skipped)
     unknown = _unknown(records, directory)
     new_contacts, new_orgs, suggested = _new_contacts(unknown, organizations, create_contacts, taken, skipped)
     for contact in new_contacts:
@@ -113,6 +114,22 @@ def convert(
         "interactions": interactions,
     }
     return Conversion(data=data, matched=report_matched, suggested=suggested, skipped=skipped)
+
+
+def _once(records: Records, skipped: list[Skipped]) -> Records:
+    """Each message and meeting once (a copy in two folders counts once), the first kept."""
+    seen: set[str] = set()
+    mails, meetings = [], []
+    for item in [*records.mails, *records.meetings]:
+        key = ("mail:" if isinstance(item, Mail) else "meeting:") + item.key
+        if key in seen:
+            skipped.append(Skipped(source=item.source, item=item.key, code="duplicate", reason=_("already read once")))
+        elif isinstance(item, Mail):
+            mails.append(item)
+        else:
+            meetings.append(item)
+        seen.add(key)
+    return replace(records, mails=mails, meetings=meetings)
 
 
 def _skipped(skip: Skip) -> Skipped:

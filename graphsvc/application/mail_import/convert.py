@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from graphsvc.application.duplicates import normalise_email, normalise_name, normalise_phone
 from graphsvc.application.mail_import.matching import Directory
-from graphsvc.application.mail_import.records import Card, Mail, Person, Records, Skip
+from graphsvc.application.mail_import.records import Card, Mail, Meeting, Person, Records, Skip
 from graphsvc.application.mail_import.report import Matched, Skipped, Suggested
 from graphsvc.domain.bundle import FORMAT, VERSION
 from graphsvc.domain.model import MAX_LINE, Contact, Organization
@@ -119,8 +119,10 @@ def convert(
 def _once(records: Records, skipped: list[Skipped]) -> Records:
     """Each message and meeting once (a copy in two folders counts once), the first kept."""
     seen: set[str] = set()
-    mails, meetings = [], []
-    for item in [*records.mails, *records.meetings]:
+    mails: list[Mail] = []
+    meetings: list[Meeting] = []
+    items: list[Mail | Meeting] = [*records.mails, *records.meetings]
+    for item in items:
         key = ("mail:" if isinstance(item, Mail) else "meeting:") + item.key
         if key in seen:
             skipped.append(Skipped(source=item.source, item=item.key, code="duplicate", reason=_("already read once")))

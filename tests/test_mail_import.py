@@ -429,3 +429,17 @@ def test_damaged_files_are_reported_never_crash_and_write_nothing(tmp_path, stor
     assert "\x01" not in stored and "\x02" not in stored and "evil.cn" not in stored
     assert store.counts()["interactions"] == 0
     assert store.data_version() == version
+
+
+def test_http_upload_refuses_what_is_not_mail_and_unknown_options(embedded_store, mail_files):
+    seeded(embedded_store)
+    version = embedded_store.data_version()
+    with TestClient(create_app(embedded_store)) as client:
+        for params in ({"dry_run": True}, {}):
+            bad = client.post(MAIL_UPLOAD, params=params, files=[("files", ("notes.txt", b"hello", "text/plain"))])
+            assert bad.status_code == 422 and bad.json()["problems"][0]["location"] == "notes.txt"
+        typo = client.post(MAIL_UPLOAD, params={"create_contact": True}, files=uploads(mail_files))
+        assert typo.status_code == 422 and "create_contact" in typo.json()["detail"]
+        chinese = client.post(MAIL_UPLOAD, params={"lang": "zh-CN"}, files=[("files", ("a.txt", b"x", "text/plain"))])
+        assert chinese.status_code == 422 and "未写入任何内容" in chinese.json()["detail"]
+    assert embedded_store.data_version() == version

@@ -16,7 +16,7 @@ from typing import Any
 from fastapi import APIRouter, File, Query, Request, UploadFile
 
 from graphsvc.application.error_body import ProblemItem
-from graphsvc.application.mail_import.report import MailImportReport
+from graphsvc.application.mail_import.report import MailImportReport, Problem
 from graphsvc.application.mail_import.run import default_window, read_uploads, run_import
 from graphsvc.domain.keys import Role
 from graphsvc.support.i18n import gettext as _
@@ -25,6 +25,9 @@ from graphsvc.web.errors import error, responses
 
 router = APIRouter(tags=["import"])
 MAIL_UPLOAD = "/api/v1/import/mail"
+#: the query this endpoint reads (``lang``: the answer's language); a misspelt option
+#: (``create_contact``) must not quietly import without it
+QUERY_PARAMETERS = frozenset({"dry_run", "create_contacts", "subjects", "lang"})
 
 
 @router.post(MAIL_UPLOAD, response_model=MailImportReport, responses=responses(401, 403, 413, 422))
@@ -44,11 +47,21 @@ def import_mail(
     addresses are suggested with their counts and created only with ``create_contacts``.
     Ids come from Message-ID and UID, so uploading the same files again changes nothing.
     Recurring meetings are expanded from a year before today to 90 days after it.
+
+    A file that is not .mbox, .eml, .ics or .vcf, or an unknown query parameter, is 422,
+    a dry run too; otherwise a dry run answers with the report.
     """
     principal = principal_of(request)
     principal.require(Role.admin)
+    unknown = sorted(set(request.query_params) - QUERY_PARAMETERS)
+    if unknown:
+        items = [ProblemItem(location="query", field=name, reason=_("unknown query parameter")) for name in unknown]
+        detail = _("unknown query parameter(s): {names}").format(names=", ".join(unknown))
+        return error(422, "invalid", detail, problems=items)
     uploads = [(upload.filename or "upload", upload.file.read()) for upload in files]
     records, problems = read_uploads(uploads, default_window(date.today()), subjects)
+    if problems:  # files that are not mail at all: refused, a dry run too
+        return _rejected(problems)
     report = run_import(
         request.app.state.store,
         records,
@@ -59,9 +72,13 @@ def import_mail(
         max_items=request.app.state.limits.max_rows,
     )
     if report.errors and not dry_run:
-        items = [ProblemItem(location=p.location, reason=p.reason) for p in report.errors]
-        detail = _("upload rejected, {count} problem(s); nothing was written: {first}").format(
-            count=len(items), first="; ".join(f"{p.location}: {p.reason}" for p in report.errors[:5])
-        )
-        return error(422, "invalid", detail, problems=items)
+        return _rejected(report.errors)
     return report
+
+
+def _rejected(problems: list[Problem]) -> Any:
+    items = [ProblemItem(location=p.location, reason=p.reason) for p in problems]
+    detail = _("upload rejected, {count} problem(s); nothing was written: {first}").format(
+        count=len(items), first="; ".join(f"{p.location}: {p.reason}" for p in problems[:5])
+    )
+    return error(422, "invalid", detail, problems=items)

@@ -89,6 +89,7 @@ RULES_THE_SCHEMA_CANNOT_STATE = {
     "an upload needs a file": "Field required",
     # a file part's content: random bytes are no workbook (`format: binary` says nothing more)
     "an upload is a spreadsheet": "not a spreadsheet",
+    "an upload is mail": "not a .mbox, .eml, .ics or .vcf file",
 }
 
 

@@ -96,6 +96,8 @@ NOT_IDS: dict[str, str | None] = {
     "since": None,
     "actor": None,
     "dry_run": None,
+    "create_contacts": "true",
+    "subjects": None,
     "channels": None,
     "cascade": "true",
 }
@@ -130,9 +132,21 @@ def _spreadsheet_files(rows: Rows) -> list[tuple[str, tuple[str, bytes, str]]]:
     return [("files", ("contacts.csv", text.getvalue().encode(), "text/csv"))]
 
 
+def _mail_files(rows: Rows) -> list[tuple[str, tuple[str, bytes, str]]]:
+    """One address book holding the variant's contact and a person no one has stored."""
+    contact = rows.row("contacts")
+    emails = "".join(f"EMAIL:{email}\r\n" for email in contact.get("emails") or [])
+    text = f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:{contact['name']}\r\n{emails}END:VCARD\r\n"
+    text += "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Matrix Person\r\nEMAIL:matrix@example.org\r\nEND:VCARD\r\n"
+    return [("files", ("contacts.vcf", text.encode(), "text/vcard"))]
+
+
 #: bodies the document's examples cannot give: (method, path) -> builder
 JSON_BODIES = {("POST", "/api/v1/import"): _import_body}
-MULTIPART_BODIES = {("POST", "/api/v1/import/spreadsheet"): _spreadsheet_files}
+MULTIPART_BODIES = {
+    ("POST", "/api/v1/import/spreadsheet"): _spreadsheet_files,
+    ("POST", "/api/v1/import/mail"): _mail_files,
+}
 
 # -- the demo store, its keys and its rows by reach ----------------------------------------
 

@@ -55,10 +55,17 @@ def _report_import(
 
 def import_command(
     files: list[Path] = typer.Argument(
-        ..., help="JSON bundle, or spreadsheet: one .xlsx, .csv files, or a directory of .csv files", exists=False
+        ...,
+        help="JSON bundle, or spreadsheet: one .xlsx, .csv files, or a directory of .csv files; "
+        "or mail: .mbox, .eml files or a folder of them, .ics calendars, .vcf address books",
+        exists=False,
     ),
     as_json: bool = typer.Option(False, "--json", help="print the report as JSON"),
-    dry_run: bool = typer.Option(False, "--dry-run", help="spreadsheets: check and report, write nothing"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="spreadsheets and mail: check and report, write nothing"),
+    create_contacts: bool = typer.Option(
+        False, "--create-contacts", help="mail: create the suggested new contacts (unknown addresses)"
+    ),
+    subjects: bool = typer.Option(False, "--subjects", help="mail: keep subjects as summaries (bodies never)"),
     encoding: str | None = typer.Option(
         None,
         "--encoding",
@@ -66,9 +73,13 @@ def import_command(
         help="CSV files: their text encoding (e.g. cp1252, shift_jis); default: UTF-8, UTF-16 with BOM, or Chinese GB18030",
     ),
 ) -> None:
-    """Import a JSON bundle or a spreadsheet: everything is checked first; bad input writes nothing."""
+    """Import a JSON bundle, a spreadsheet, or mail, calendars and address books: everything
+    is checked first; bad input writes nothing."""
+    from graphsvc.cli.mail import import_mail, is_mail
     from graphsvc.cli.spreadsheet import import_spreadsheets, is_spreadsheet
 
+    if is_mail(files):
+        return import_mail(files, dry_run, as_json, create_contacts, subjects, configured_store, actor())
     if is_spreadsheet(files):
         return import_spreadsheets(
             files, dry_run=dry_run, as_json=as_json, open_store=configured_store, actor=actor(), encoding=encoding
@@ -93,12 +104,16 @@ def import_command(
 
 def export_command(
     file: str = typer.Argument(..., help="where to write the bundle; '-' for standard output"),
+    format: str = typer.Option("json", "--format", help="json: the whole bundle; vcf: the contacts as vCard 3.0"),
 ) -> None:
     """Export the whole store as a canonical JSON bundle (sorted by id)."""
+    from graphsvc.application.mail_import.export import address_book
     from graphsvc.domain.bundle import dump_bundle
 
+    if format not in ("json", "vcf"):
+        raise fail(error(_("--format must be json or vcf, got {value!r}").format(value=format)), EXIT_BAD_INPUT)
     with configured_store() as store:
-        text = dump_bundle(store.export())
+        text = address_book(store) if format == "vcf" else dump_bundle(store.export())
     if file == "-":
         sys.stdout.write(text)
     else:

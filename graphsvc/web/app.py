@@ -30,6 +30,8 @@ from graphsvc.web.entities import router as entities_router
 from graphsvc.web.handover import router as handover_router
 from graphsvc.web.language import RequestLanguage
 from graphsvc.web.lifecycle import router as lifecycle_router
+from graphsvc.web.mail_import import MAIL_UPLOAD
+from graphsvc.web.mail_import import router as mail_router
 from graphsvc.web.maps import router as maps_router
 from graphsvc.web.reminders import router as reminders_router
 from graphsvc.web.reports import router as reports_router
@@ -120,13 +122,14 @@ def create_app(store: Store | None = None, host: str | None = None, limits: Impo
         return {"status": "ready", "store": current.name}
 
     app.state.limits = limits
-    app.add_middleware(UploadLimit, paths=UPLOAD_PATHS, max_bytes=limits.max_bytes)
+    app.add_middleware(UploadLimit, paths=UPLOAD_PATHS | {MAIL_UPLOAD}, max_bytes=limits.max_bytes)
     app.add_middleware(RequestLanguage)  # outermost: every answer, errors included, in the asker's language
     app.include_router(reports_router)
     app.include_router(entities_router)
     app.include_router(lifecycle_router)
     app.include_router(reminders_router)
     app.include_router(spreadsheet_router)
+    app.include_router(mail_router)
     app.include_router(handover_router)
     app.include_router(maps_router)
     app.include_router(signin_router)

@@ -1,0 +1,152 @@
+"""Reading the given files and importing what they hold: one call for the CLI and the web.
+
+Every file is read first; the bundle is checked against the store like any other import and
+written once (``import_bundle``: all-or-nothing, one audit entry per row), or, in a dry
+run, only checked. Ids derived from message ids and UIDs make a re-import change nothing.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterable
+from datetime import date, timedelta
+from pathlib import Path, PurePath
+from typing import Final
+
+from graphsvc.application.importer import import_bundle, parse_against
+from graphsvc.application.mail_import.convert import convert
+from graphsvc.application.mail_import.ics import read_ics
+from graphsvc.application.mail_import.mail import eml_files, read_eml, read_mbox
+from graphsvc.application.mail_import.records import Records
+from graphsvc.application.mail_import.report import MailImportReport, Problem, SourceInfo
+from graphsvc.application.mail_import.vcard import read_vcf
+from graphsvc.domain.bundle import BundleError
+from graphsvc.domain.model import Contact, Organization
+from graphsvc.store.base import Store, read_as
+from graphsvc.support.i18n import gettext as _
+
+SUFFIXES: Final = {".mbox": "mbox", ".mbx": "mbox", ".eml": "eml", ".ics": "ics", ".vcf": "vcf", ".vcard": "vcf"}
+#: recurring meetings are expanded from this long before today ...
+WINDOW_BEFORE: Final = timedelta(days=365)
+#: ... to this long after it
+WINDOW_AFTER: Final = timedelta(days=90)
+
+
+def is_mail_input(paths: Iterable[Path]) -> bool:
+    """Files this importer reads: by suffix, or a folder holding ``.eml`` files."""
+    paths = list(paths)
+    return bool(paths) and all(
+        p.suffix.lower() in SUFFIXES or (p.is_dir() and next(eml_files(p), None) is not None) for p in paths
+    )
+
+
+def default_window(today: date) -> tuple[date, date]:
+    return today - WINDOW_BEFORE, today + WINDOW_AFTER
+
+
+def read_paths(
+    paths: Iterable[Path], window: tuple[date, date], subjects: bool, labels: dict[Path, str] | None = None
+) -> tuple[Records, list[Problem]]:
+    """Every record in the files (a folder: its ``.eml`` files); problems for files that are not there.
+
+    ``labels``: how to name a file in the report (an upload: its own name, not where it was saved)."""
+    labels = labels or {}
+    records = Records()
+    problems: list[Problem] = []
+    for path in paths:
+        if path.is_dir():
+            files = list(eml_files(path))
+        elif path.is_file():
+            files = [path]
+        else:
+            problems.append(Problem(location=str(path), reason=_("no such file or folder")))
+            continue
+        for file in files:
+            kind = SUFFIXES.get(file.suffix.lower())
+            source = labels.get(file, str(file))
+            if kind is None:
+                problems.append(Problem(location=source, reason=_("not a .mbox, .eml, .ics or .vcf file")))
+                continue
+            count = _read_one(records, file, source, kind, window, subjects)
+            records.sources[source] = (kind, count)
+    return records, problems
+
+
+def read_uploads(
+    uploads: list[tuple[str, bytes]], window: tuple[date, date], subjects: bool
+) -> tuple[Records, list[Problem]]:
+    """``read_paths`` for uploaded files ((name, content)): each is saved in a private
+    temporary folder under a name of our own with its suffix, read, and removed."""
+    with tempfile.TemporaryDirectory(prefix="graphsvc-mail-") as folder:
+        labels: dict[Path, str] = {}
+        for number, (name, content) in enumerate(uploads):
+            label = PurePath(name.replace("\\", "/")).name or "upload"
+            path = Path(folder) / f"{number}{PurePath(label).suffix.lower()}"
+            path.write_bytes(content)
+            labels[path] = label if label not in labels.values() else f"{label} ({number + 1})"
+        return read_paths(list(labels), window, subjects, labels)
+
+
+def _read_one(records: Records, file: Path, source: str, kind: str, window: tuple[date, date], subjects: bool) -> int:
+    if kind in ("mbox", "eml"):
+        mails, skipped = read_mbox(file, subjects, source) if kind == "mbox" else read_eml(file, subjects, source)
+        records.mails.extend(mails)
+        records.skipped.extend(skipped)
+        return len(mails)
+    if kind == "ics":
+        meetings, skipped = read_ics(file, window, subjects, source)
+        records.meetings.extend(meetings)
+        records.skipped.extend(skipped)
+        return len(meetings)
+    cards, skipped = read_vcf(file, source)
+    records.cards.extend(cards)
+    records.skipped.extend(skipped)
+    return len(cards)
+
+
+def run_import(
+    store: Store,
+    records: Records,
+    problems: list[Problem],
+    dry_run: bool,
+    create_contacts: bool,
+    actor: str,
+    max_items: int | None = None,
+) -> MailImportReport:
+    """Check the records against the store and (unless ``dry_run`` or anything is wrong) write them."""
+    sources = [SourceInfo(file=f, format=kind, items=n) for f, (kind, n) in records.sources.items()]
+    items = len(records.mails) + len(records.meetings) + len(records.cards)
+    if max_items is not None and items > max_items:
+        reason = _("{count} messages, meetings and cards: more than the {limit} one import may hold")
+        problems = [*problems, Problem(location="(files)", reason=reason.format(count=items, limit=max_items))]
+    if problems:
+        return MailImportReport(ok=False, dry_run=dry_run, committed=False, sources=sources, errors=problems)
+    stored = read_as(store, Contact)
+    organizations = read_as(store, Organization)
+    conversion = convert(
+        records, stored, organizations, create_contacts, taken=lambda ids: store.existing_ids("contacts", ids)
+    )
+    report = MailImportReport(
+        ok=True,
+        dry_run=dry_run,
+        committed=False,
+        sources=sources,
+        counts={kind: len(rows) for kind, rows in conversion.data.items() if isinstance(rows, list)},
+        matched=conversion.matched,
+        suggested_contacts=conversion.suggested,
+        skipped=conversion.skipped,
+    )
+    try:
+        if dry_run:
+            parse_against(store, conversion.data)
+        else:
+            import_bundle(store, conversion.data, actor=actor)
+    except BundleError as exc:
+        errors = [Problem(location=_location(p.array, p.index, p.field), reason=p.reason) for p in exc.problems]
+        return report.model_copy(update={"ok": False, "errors": errors})
+    return report.model_copy(update={"committed": not dry_run})
+
+
+def _location(array: str, index: int | None, field: str | None) -> str:
+    where = array if index is None else f"{array}[{index}]"
+    return f"{where}.{field}" if field else where

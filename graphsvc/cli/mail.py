@@ -1,0 +1,116 @@
+"""``graphsvc import`` for mailboxes, calendars and address books (.mbox, .eml or a folder
+of them, .ics, .vcf). ``cli/data.py`` only decides which importer a command line means. The
+report goes to stdout (``--json``: the same JSON as the HTTP upload), errors to stderr.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from graphsvc.cli.common import EXIT_BAD_INPUT
+
+if TYPE_CHECKING:
+    from graphsvc.application.mail_import.report import MailImportReport
+    from graphsvc.store.base import Store
+
+
+def is_mail(paths: list[Path]) -> bool:
+    from graphsvc.application.mail_import.run import is_mail_input
+
+    return is_mail_input(paths)
+
+
+def import_mail(
+    paths: list[Path],
+    dry_run: bool,
+    as_json: bool,
+    create_contacts: bool,
+    subjects: bool,
+    open_store: Callable[[], AbstractContextManager[Store]],
+    actor: str,
+) -> None:
+    """Read the files, import (or with ``dry_run`` only check) them, and print the report."""
+    from graphsvc.application.mail_import.run import default_window, read_paths, run_import
+    from graphsvc.support.settings import load_settings
+
+    records, problems = read_paths(paths, default_window(date.today()), subjects)
+    with open_store() as store:
+        report = run_import(
+            store,
+            records,
+            problems,
+            dry_run=dry_run,
+            create_contacts=create_contacts,
+            actor=actor,
+            max_items=load_settings().import_limits.max_rows,
+        )
+        store_name = store.name
+    if as_json:
+        typer.echo(json.dumps(report.model_dump(mode="json"), ensure_ascii=False, indent=2))
+    else:
+        _print(report, store_name)
+    if report.errors:
+        raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def _print(report: MailImportReport, store_name: str) -> None:
+    from graphsvc.support.i18n import current_language, ngettext
+    from graphsvc.support.i18n import gettext as _
+
+    for source in report.sources:
+        typer.echo(
+            _("read {file} ({format}): {count} items").format(
+                file=source.file, format=source.format, count=source.items
+            )
+        )
+    typer.echo(
+        ngettext("{count} stored contact found", "{count} stored contacts found", len(report.matched)).format(
+            count=len(report.matched)
+        )
+    )
+    for new in report.suggested_contacts:
+        address = new.email or new.phone or new.name
+        if new.created:
+            typer.echo(
+                _("new contact {name} <{address}> created as {id}").format(name=new.name, address=address, id=new.id)
+            )
+        else:
+            typer.echo(
+                _("suggested new contact: {name} <{address}>, in {count} messages or meetings").format(
+                    name=new.name, address=address, count=new.items
+                )
+            )
+    if any(not new.created for new in report.suggested_contacts):
+        typer.echo(_("(add --create-contacts to create the suggested contacts)"))
+    for skip in report.skipped:
+        typer.echo(
+            _("skipped {source} {item}: {reason}").format(source=skip.source, item=skip.item, reason=skip.reason)
+        )
+    for error in report.errors:
+        typer.echo(_("error: {location}: {reason}").format(location=error.location, reason=error.reason), err=True)
+    rows = ("、" if current_language().startswith("zh") else ", ").join(
+        _rows(kind, n) for kind, n in report.counts.items() if n
+    ) or _("nothing")
+    if report.errors:
+        typer.echo(_("nothing was written."), err=True)
+    elif report.committed:
+        typer.echo(_("imported into the {store} store: {rows}").format(store=store_name, rows=rows))
+    else:
+        typer.echo(_("dry run, nothing written; importing would give: {rows}").format(rows=rows))
+
+
+def _rows(kind: str, count: int) -> str:
+    from graphsvc.support.i18n import ngettext
+
+    if kind == "interactions":
+        return ngettext("{count} interaction", "{count} interactions", count).format(count=count)
+    if kind == "contacts":
+        return ngettext("{count} contact", "{count} contacts", count).format(count=count)
+    return ngettext("{count} organisation", "{count} organisations", count).format(count=count)

@@ -231,7 +231,7 @@ def test_http_unknown_encoding_is_refused_naming_the_field(http):
     refused = client.post(UPLOAD, params={"encoding": "klingon"}, files=uploads(GERMAN, "cp1252"))
     assert refused.status_code == 422, refused.text
     body = refused.json()
-    assert body["detail"].startswith("encoding: unknown text encoding “klingon”")
+    assert "encoding" in body["detail"] and "unknown text encoding “klingon”" in body["detail"]
     assert [(p["location"], p["field"]) for p in body["problems"]] == [("query", "encoding")]
     chinese = client.post(
         UPLOAD, params={"encoding": "klingon", "lang": "zh-CN"}, files=uploads(GERMAN, "cp1252")

@@ -23,11 +23,13 @@ from graphsvc.application.demo.dates import shift_dates
 from graphsvc.domain.bundle import parse_bundle
 from graphsvc.domain.model import KINDS
 from graphsvc.store.embedded import EmbeddedStore
+from graphsvc.support.i18n import format_day, use_language
 
 #: the scenario day itself, a day in a later year, a leap day, and years away
 LOAD_DAYS = ["2026-11-22", "2027-03-01", "2028-02-29", "2030-12-31"]
 PROJECTS = ["pd-yunting-complex", "sw-fieldops-3"]
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+WRITTEN_DAY = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{1,2}, \d{4}\b")
 #: a whole value that is a day or an instant (ids such as ``c-li-na@2025-07-01`` are not)
 DATE_VALUE = re.compile(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?)?")
 
@@ -61,8 +63,11 @@ def offset(day: str) -> timedelta:
 
 
 def moved_back(text: str, by: timedelta) -> str:
-    """``text`` with every day in it moved back by ``by`` (an instant keeps its time)."""
-    return ISO_DAY.sub(lambda m: (date.fromisoformat(m.group()) - by).isoformat(), text)
+    """``text`` with every day in it moved back by ``by`` (an instant keeps its time), days
+    in data (ISO) and in English sentences ("Nov 22, 2026", ``format_day``) alike."""
+    text = ISO_DAY.sub(lambda m: (date.fromisoformat(m.group()) - by).isoformat(), text)
+    with use_language("en"):
+        return WRITTEN_DAY.sub(lambda m: format_day(datetime.strptime(m.group(), "%b %d, %Y").date() - by), text)
 
 
 def normalised(report: dict[str, Any]) -> list[tuple[Any, ...]]:

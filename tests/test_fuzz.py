@@ -65,6 +65,10 @@ RULES_THE_SCHEMA_CANNOT_STATE = {
     "references": "dangling reference",
     "unknown ids": "no contact '",
     "id in the path": "the id in the path",
+    # a CSV upload's `encoding` must be a text encoding Python knows (too many to list)
+    "text encodings": "unknown text encoding",
+    # a name typed for a person (path, reminders' owner) that fits several: the candidates, never a guess
+    "ambiguous names": "matches more than one",
     "unknown bundle arrays": "unknown array",  # the bundle's arrays are checked by the importer
     "unknown audit kind": "unknown kind",
     # texts are stripped: "  " has minLength 1 in the schema but is blank

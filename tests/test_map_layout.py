@@ -224,6 +224,12 @@ def test_compute_layout_does_not_depend_on_the_order_of_the_lines():
     assert compute_layout(groups, duties, labels, edges, sweeps=0) == compute_layout(groups, duties, labels)
 
 
+def test_an_empty_view_has_an_empty_layout():
+    """A project or stage nobody is in yet (the optimiser has no block to start from)."""
+    empty = compute_layout([], [], {}, [("c:1", "c:2")])
+    assert empty.positions == {} and empty == compute_layout([], [], {}, [], sweeps=0)
+
+
 # -- still legible --------------------------------------------------------------------------------
 
 

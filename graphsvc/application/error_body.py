@@ -37,6 +37,8 @@ def path_error_body(exc: PathError) -> ErrorBody:
     return ErrorBody(detail=str(exc), code="no_path" if exc.status == 422 else "not_found", nearest=exc.nearest)
 
 
-def ambiguous_body(exc: AmbiguousName) -> ErrorBody:
-    """A name that matches several rows: the candidates, so the caller can pick one by id."""
-    return ErrorBody(detail=str(exc), code="ambiguous", candidates=exc.candidates)
+def ambiguous_body(exc: AmbiguousName, location: str | None = None, field: str | None = None) -> ErrorBody:
+    """A name that matches several rows: the candidates, so the caller can pick one by id;
+    with ``field``, the problem names the parameter it was typed in."""
+    problems = [ProblemItem(location=location or "query", field=field, reason=str(exc))] if field else []
+    return ErrorBody(detail=str(exc), code="ambiguous", candidates=exc.candidates, problems=problems)

@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from graphsvc.analysis.findings import Subject
 from graphsvc.analysis.timeline import engaged_orgs, stage_phase
-from graphsvc.application.name_lookup import folded, mentions, resolve
+from graphsvc.application.name_lookup import folded, mentions, plain_query, resolve
 from graphsvc.domain.missing import no_such
 from graphsvc.domain.model import (
     Assignment,
@@ -134,6 +134,8 @@ def _has_text(contact: Contact, text: str) -> bool:
     seen = " ".join([contact.name, contact.title, *contact.emails])
     if text.casefold() in seen.casefold():
         return True
+    if not plain_query(text):  # symbols typed: only as written (above)
+        return False
     plain = folded(text)
     return bool(plain) and plain in folded(seen) or mentions(contact.name, text)
 

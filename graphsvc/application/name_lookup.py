@@ -121,6 +121,8 @@ PERSON_SYLLABLES = 4
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _NOT_WORD = re.compile(r"[\W_]+")
 _LATIN_QUERY = re.compile(r"[a-z]+")
+#: what a person types to find a name: letters of any script, digits, spaces, - . ' ·
+_PLAIN_QUERY = re.compile(r"[^\W_]+(?:[\s\-.'·]+[^\W_]+)*[\s.]*")
 
 
 class Candidate(BaseModel):
@@ -268,9 +270,18 @@ def _run_matches(name: str, query: str) -> bool:
     return False
 
 
+def plain_query(text: str) -> bool:
+    """A query typed as a name is (words, no brackets or symbols): matched loosely. Anything
+    else is searched for exactly as written, so ``') DELETE n //`` finds only itself."""
+    return _PLAIN_QUERY.fullmatch(text.strip()) is not None
+
+
 def mentions(name: str, text: str) -> bool:
     """For list filters: ``text`` is part of the name (case and accents ignored), spells
-    it in pinyin, or spells some of its syllables in full."""
+    it in pinyin, or spells some of its syllables in full; a query with symbols in it
+    only as written (case ignored)."""
+    if not plain_query(text):
+        return text.casefold() in name.casefold()
     query = folded(text)
     if not query:
         return False
@@ -345,7 +356,13 @@ def _by_part(entry: Entry, text: str) -> bool:
 
 
 #: the rungs, most exact first
+def _by_exact_name(entry: Entry, text: str) -> bool:
+    return entry.name.strip() == text
+
+
 LADDER = (_by_id, _by_name, _by_pinyin, _by_part)
+#: for text with symbols in it (not a name as people write one): nothing loose
+EXACT_LADDER = (_by_id, _by_exact_name)
 
 #: candidates an ambiguous answer lists at most
 MAX_CANDIDATES = 20
@@ -358,7 +375,8 @@ def find(index: NameIndex, text: str, kinds: Sequence[Kind] = EVERY_KIND) -> Ent
     if not wanted:
         return None
     pool = [e for e in index.entries if e.kind in kinds]
-    for rung in LADDER:
+    # symbols typed (not a name as people write one): the id or the name exactly, nothing loose
+    for rung in LADDER if plain_query(wanted) else EXACT_LADDER:
         hits = [e for e in pool if rung(e, wanted)]
         if len(hits) == 1:
             return hits[0]

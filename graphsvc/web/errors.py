@@ -191,7 +191,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(AmbiguousName)
     async def ambiguous(request: Request, exc: AmbiguousName) -> JSONResponse:
-        return JSONResponse(status_code=422, content=ambiguous_body(exc).model_dump(mode="json"))
+        # the query parameter the name was typed in (a path target may carry a prefix: org:...)
+        field = next((name for name, value in request.query_params.multi_items() if exc.text in value), None)
+        return JSONResponse(status_code=422, content=ambiguous_body(exc, "query", field).model_dump(mode="json"))
 
     @app.exception_handler(StoreUnavailable)
     async def unavailable(request: Request, exc: StoreUnavailable) -> JSONResponse:

@@ -10,9 +10,10 @@ limited before the endpoint runs, while it streams in (``upload_limit``).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Query, Request, UploadFile
+from pydantic import AfterValidator
 
 from graphsvc.application.error_body import ProblemItem
 from graphsvc.application.spreadsheet.convert import SpreadsheetError
@@ -33,6 +34,12 @@ SPREADSHEET_UPLOAD = "/api/v1/import/spreadsheet"
 UPLOAD_PATHS = frozenset({SPREADSHEET_UPLOAD})
 
 
+def _known_encoding(value: str | None) -> str | None:
+    """A text encoding Python knows, by its canonical name; refused (422 naming it) otherwise,
+    checked with the other parameters so the answer names every problem at once."""
+    return None if value is None else text_encoding(value)
+
+
 @router.post(
     SPREADSHEET_UPLOAD,
     response_model=SpreadsheetReport,
@@ -44,11 +51,14 @@ def import_spreadsheet(
         ..., description="one .xlsx workbook, or one or more .csv files (file stem = sheet)"
     ),
     dry_run: bool = Query(False, description="check and report only; write nothing"),
-    encoding: str | None = Query(
-        None,
-        description="the CSV files' text encoding (e.g. cp1252, shift_jis); default: UTF-8, UTF-16 with BOM, "
-        "or Chinese GB18030; a file that reads as none of them is refused naming this parameter",
-    ),
+    encoding: Annotated[
+        str | None,
+        AfterValidator(_known_encoding),
+        Query(
+            description="the CSV files' text encoding (e.g. cp1252, shift_jis); default: UTF-8, UTF-16 with BOM, "
+            "or Chinese GB18030; a file that reads as none of them is refused naming this parameter",
+        ),
+    ] = None,
 ) -> Any:
     """Import a spreadsheet all-or-nothing (admin), or (``dry_run``) report what importing it
     would meet.
@@ -64,14 +74,6 @@ def import_spreadsheet(
     """
     principal = principal_of(request)
     principal.require(Role.admin)
-    if encoding is not None:
-        try:
-            encoding = text_encoding(encoding)
-        except ValueError as exc:
-            detail = _("encoding: {reason}").format(reason=exc)
-            return error(
-                422, "invalid", detail, problems=[ProblemItem(location="query", field="encoding", reason=str(exc))]
-            )
     uploads = [(upload.filename or "upload", upload.file.read()) for upload in files]
     try:
         sheets = read_files(uploads, limits=request.app.state.limits, encoding=encoding)

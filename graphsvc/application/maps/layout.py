@@ -418,6 +418,8 @@ def _optimise(
     blocks in the given order, and chained by shared lines (``_chain``); from each, up to
     ``sweeps`` rounds of barycentre ordering (``_Search.sweep``); the best layout seen wins.
     Each round is O(n log n + lines), plus counting crossings on small views."""
+    if not blocks:  # an empty view (a project or stage with nobody in it yet)
+        return _pack(blocks)
     placed = {item for b in blocks for item in b.items}
     partners = _neighbours(edges, placed)
     block_of = {item: b.key for b in blocks for item in b.items}

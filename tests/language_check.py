@@ -35,7 +35,7 @@ NAMES = (
 _WHITESPACE = re.compile(r"\s+")
 _IDENTIFIERS = re.compile(
     r"--[a-z][a-z-]*"  # command-line options
-    r"|\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b"  # finding codes, NO_COLOR
+    r"|(?<![A-Za-z_])[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+(?![A-Za-z0-9_])"  # finding codes, NO_COLOR (a page may set them right after a count or before Chinese)
     r"|\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b"  # JSON keys, statuses written as values (on_leave)
     r"|https?://\S+"
     r"|[\w.+-]+@[\w-]+\.[\w.-]+"  # e-mail addresses

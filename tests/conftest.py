@@ -122,6 +122,25 @@ def embedded_store(tmp_path) -> Iterator[EmbeddedStore]:
     store.close()
 
 
+@pytest.fixture(scope="session")
+def chromium():
+    """One headless Chromium per test process (a launch costs seconds); each browser test
+    module opens its own context in it (``test_maps_browser.browser``), so no cookie or
+    storage passes from one module to another."""
+    try:
+        from playwright.sync_api import sync_playwright  # lazy: most test processes need no browser
+    except ImportError:  # pragma: no cover - the environment, not the code
+        pytest.fail("the browser tests need the playwright package: pip install playwright")
+    from test_maps_browser import ARGS, CHROMIUM  # the browser tests' own settings, in one place
+
+    if not os.path.exists(CHROMIUM):  # pragma: no cover
+        pytest.fail(f"the browser tests need Chromium at {CHROMIUM}: apt-get install chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield browser
+        browser.close()
+
+
 @pytest.fixture(params=["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)])
 def store(request):
     """Each test that takes ``store`` runs once per store: the conformance suite."""

@@ -147,6 +147,34 @@ def store(request):
     return request.getfixturevalue(f"{request.param}_store")
 
 
+#: the test files that take longest (both stores: tens of seconds each), longest first
+SLOWEST_FILES = (
+    "test_fuzz.py",
+    "test_concurrency.py",
+    "test_fuzz_hostile.py",
+    "test_permission_matrix.py",
+    "test_one_truth.py",
+    "test_interrupted_import.py",
+    "test_demo_dates.py",
+    "test_api_docs.py",
+    "test_map_scale.py",
+    "test_neo4j_launcher.py",
+    "test_multiprocess.py",
+    "test_findings_oracle.py",
+    "test_cli_terminal.py",
+    "test_input_limits.py",
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The slowest files first, so that the two xdist workers end together: pytest-xdist
+    hands out whole files (``--dist loadfile``) in this order (``--no-loadscope-reorder``),
+    and a long file handed out last would keep one worker busy while the other waits.
+    The order of the tests within a file is kept."""
+    rank = {name: position for position, name in enumerate(SLOWEST_FILES)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+
+
 def pytest_sessionfinish(session, exitstatus):
     """Under CI nothing may be skipped: a skipped Neo4j or browser test is a failure."""
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")

@@ -124,10 +124,57 @@ def embedded_store(tmp_path) -> Iterator[EmbeddedStore]:
     store.close()
 
 
+@pytest.fixture(scope="session")
+def chromium():
+    """One headless Chromium per test process (a launch costs seconds); each browser test
+    module opens its own context in it (``test_maps_browser.browser``), so no cookie or
+    storage passes from one module to another."""
+    try:
+        from playwright.sync_api import sync_playwright  # lazy: most test processes need no browser
+    except ImportError:  # pragma: no cover - the environment, not the code
+        pytest.fail("the browser tests need the playwright package: pip install playwright")
+    from test_maps_browser import ARGS, CHROMIUM  # the browser tests' own settings, in one place
+
+    if not os.path.exists(CHROMIUM):  # pragma: no cover
+        pytest.fail(f"the browser tests need Chromium at {CHROMIUM}: apt-get install chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield browser
+        browser.close()
+
+
 @pytest.fixture(params=["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)])
 def store(request):
     """Each test that takes ``store`` runs once per store: the conformance suite."""
     return request.getfixturevalue(f"{request.param}_store")
+
+
+#: the test files that take longest (both stores: tens of seconds each), longest first
+SLOWEST_FILES = (
+    "test_fuzz.py",
+    "test_concurrency.py",
+    "test_fuzz_hostile.py",
+    "test_permission_matrix.py",
+    "test_one_truth.py",
+    "test_interrupted_import.py",
+    "test_demo_dates.py",
+    "test_api_docs.py",
+    "test_map_scale.py",
+    "test_neo4j_launcher.py",
+    "test_multiprocess.py",
+    "test_findings_oracle.py",
+    "test_cli_terminal.py",
+    "test_input_limits.py",
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The slowest files first, so that the two xdist workers end together: pytest-xdist
+    hands out whole files (``--dist loadfile``) in this order (``--no-loadscope-reorder``),
+    and a long file handed out last would keep one worker busy while the other waits.
+    The order of the tests within a file is kept."""
+    rank = {name: position for position, name in enumerate(SLOWEST_FILES)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
 
 
 def pytest_sessionfinish(session, exitstatus):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 from test_map_panel import axe_violations
-from test_maps_browser import ARGS, CHROMIUM, DAY, PD, open_page, screenshot, write_page
+from test_maps_browser import DAY, PD, open_page, screenshot, write_page
 
 from graphsvc.application.demo import demo_data
 from graphsvc.application.importer import import_bundle
@@ -25,23 +25,12 @@ SETTLED = "() => !graphsvcMap.moving()"
 
 
 @pytest.fixture(scope="module")
-def phone(tmp_path_factory):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-phone")),
-            executable_path=CHROMIUM,
-            headless=True,
-            args=ARGS,
-            viewport=PHONE,
-            device_scale_factor=2,
-            is_mobile=True,
-            has_touch=True,
-            service_workers="block",
-        )
-        yield context
-        context.close()
+def phone(chromium):
+    context = chromium.new_context(
+        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, service_workers="block"
+    )
+    yield context
+    context.close()
 
 
 def rect(page, selector: str) -> dict:

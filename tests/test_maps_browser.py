@@ -67,25 +67,11 @@ ARGS = [
 
 
 @pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:  # pragma: no cover - the environment, not the code
-        pytest.fail("the browser tests need the playwright package: pip install playwright")
-    if not Path(CHROMIUM).exists():  # pragma: no cover
-        pytest.fail(f"the browser tests need Chromium at {CHROMIUM}: apt-get install chromium")
-    profile = tmp_path_factory.mktemp("chromium-profile")
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(profile),
-            executable_path=CHROMIUM,
-            headless=True,
-            args=ARGS,
-            viewport={"width": 1600, "height": 1000},
-            service_workers="block",
-        )
-        yield context
-        context.close()
+def browser(chromium):
+    """A fresh browser context for the module, in the test process's one Chromium."""
+    context = chromium.new_context(viewport={"width": 1600, "height": 1000}, service_workers="block")
+    yield context
+    context.close()
 
 
 class Guard:

@@ -23,7 +23,8 @@ row is harmless to change, the bodies of the two imports). An operation the tabl
 handle fails the test with a message saying what to add: a new endpoint forces a decision.
 
 Cost: one store per backend for the module, seeded once; after a request that wrote, only
-the rows that differ from the seed are put back (one transaction), not the whole import.
+the rows that differ from the seed are put back (one transaction), not the whole import,
+and they are found with one read of the whole store (``portfolio_read``), not one per kind.
 """
 
 from __future__ import annotations
@@ -235,8 +236,10 @@ def _restore(demo: Demo) -> list[str]:
     deletes: dict[str, set[str]] = {}
     after = demo.view.scope()
     outside = []
+    # one read of every row (one transaction on Neo4j), the same rows as read(kind) gives
+    _, stored = demo.store.portfolio_read(None)
     for kind, model in KINDS.items():
-        now = {row.id: row.model_dump(mode="json") for row in demo.store.read(kind)}
+        now = {row.id: row.model_dump(mode="json") for row in stored[kind]}
         seeded = demo.seeded[kind]
         upserts[kind] = [model.model_validate(row) for row_id, row in seeded.items() if now.get(row_id) != row]
         deletes[kind] = set(now) - set(seeded)

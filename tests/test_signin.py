@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
-from test_maps_browser import ARGS, CHROMIUM, screenshot
+from test_maps_browser import screenshot
 
 from graphsvc.application import access as auth
 from graphsvc.application.demo import demo_data
@@ -249,19 +249,16 @@ def test_user_strings_are_escaped(served):
         assert "<script>" not in form.text and 'value="/&quot;&gt;&lt;script&gt;x&lt;/script&gt;"' in form.text
 
 
-def test_signing_in_and_out_in_a_real_browser(embedded_store):
+def test_signing_in_and_out_in_a_real_browser(embedded_store, chromium):
     """Debian's Chromium through the form: what a browser really sends (its Origin under
     the page's referrer policy, its cookie rules) must let the user in and out."""
-    from playwright.sync_api import sync_playwright  # lazy, as in test_maps_browser: the other tests need no browser
-
     import_bundle(embedded_store, demo_data())
     text, record = issue(HOSTILE_NAME, Role.external, [PD], PD_ORG)
     embedded_store.save_key(record)
-    with serving(embedded_store) as base, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        try:
-            for width, height in ((1600, 1000), (390, 844)):
-                context = browser.new_context(viewport={"width": width, "height": height}, service_workers="block")
+    with serving(embedded_store) as base:
+        for width, height in ((1600, 1000), (390, 844)):
+            context = chromium.new_context(viewport={"width": width, "height": height}, service_workers="block")
+            try:
                 page = context.new_page()
                 trouble: list[str] = []
                 page.on("console", lambda msg: trouble.append(msg.text) if msg.type == "error" else None)
@@ -289,9 +286,8 @@ def test_signing_in_and_out_in_a_real_browser(embedded_store):
                 page.goto(f"{base}/")
                 assert urlsplit(page.url).path == "/signin"
                 assert trouble == []
+            finally:
                 context.close()
-        finally:
-            browser.close()
 
 
 def test_keys_list_and_ending_every_session_on_the_command_line(served, settings_of):

@@ -92,6 +92,7 @@ NOT_IDS: dict[str, str | None] = {
     "stale_days": None,
     "overload": None,
     "severity": None,
+    "encoding": None,
     "k": None,
     "days": None,
     "since": None,

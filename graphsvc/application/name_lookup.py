@@ -21,7 +21,6 @@ from functools import cached_property, lru_cache
 from typing import Literal
 
 from pydantic import BaseModel, Field
-from pypinyin import Style, lazy_pinyin
 
 from graphsvc.domain.model import Contact, Organization, Project, Responsibility, Stage
 from graphsvc.store.base import Store, cache_token, read_as
@@ -199,9 +198,17 @@ def readings(name: str) -> tuple[Reading, ...]:
     return tuple(unique.values())
 
 
+def _pinyin(han: str) -> list[str]:
+    """pypinyin's plain reading; loaded on first use: its phrase dictionary costs every
+    command 0.25 s at start, and most commands never read a name."""
+    from pypinyin import Style, lazy_pinyin
+
+    return list(lazy_pinyin(han, style=Style.NORMAL))
+
+
 @lru_cache(maxsize=30_000)
 def _character(han: str) -> str:
-    return lazy_pinyin(han, style=Style.NORMAL)[0]
+    return _pinyin(han)[0]
 
 
 def _syllables(han: str) -> tuple[str, ...]:
@@ -212,7 +219,7 @@ def _syllables(han: str) -> tuple[str, ...]:
         return ()
     if len(han) <= PERSON_SYLLABLES:
         return tuple(_character(ch) for ch in han)
-    return tuple(s for s in lazy_pinyin(han, style=Style.NORMAL) if s)
+    return tuple(s for s in _pinyin(han) if s)
 
 
 def _spellings(syllable: str) -> tuple[str, ...]:

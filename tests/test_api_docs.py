@@ -37,7 +37,8 @@ REDOC_LOGO = "https://cdn.redoc.ly/redoc/logo-mini.svg"
 def render(page, guard: Guard, selector: str, shot: str) -> None:
     """Wait until ``selector`` shows; on time-out, fail naming what was blocked or broke."""
     try:
-        page.wait_for_selector(selector, state="visible", timeout=60_000)  # a cap: ReDoc parses the whole document first
+        # a cap, not a target: ReDoc parses the whole document first
+        page.wait_for_selector(selector, state="visible", timeout=60_000)
     except Exception as exc:  # playwright's TimeoutError
         screenshot(page, shot)
         pytest.fail(f"{selector} never showed ({exc.__class__.__name__}); blocked: {guard.blocked}; {guard.errors}")

@@ -240,3 +240,22 @@ def test_http_unknown_encoding_is_refused_naming_the_field(http):
     refused = client.post(UPLOAD, params={"lang": "zh-CN"}, files=uploads(GERMAN, "cp1252")).json()
     assert "既不是 UTF-8" in refused["problems"][0]["reason"]
     assert store.read("organizations") == []
+
+
+def test_names_with_hanzi_beyond_gb2312_are_read_as_chinese(tmp_path):
+    """People's names use hanzi GB2312 lacks (喆, 镕, 玥, 昇): a short GBK export of them is
+    still Chinese, not refused for an encoding guess."""
+    sheets = {
+        "organizations": [["id", "name"], ["o-hw", "华为"]],
+        "contacts": [
+            ["id", "name", "org"],
+            ["c-1", "王喆", "o-hw"],
+            ["c-2", "朱镕基", "o-hw"],
+            ["c-3", "陈玥", "o-hw"],
+        ],
+    }
+    paths = write(tmp_path / "in", sheets, "gbk")
+    store = EmbeddedStore()
+    report = run_import(store, read_files([(str(p), p.read_bytes()) for p in paths]), dry_run=False)
+    assert report.committed, report.errors
+    assert sorted(c.name for c in store.read("contacts")) == ["朱镕基", "王喆", "陈玥"]

@@ -183,3 +183,12 @@ def test_the_catalogs_ship_for_each_language() -> None:
     for language in LANGUAGES:
         compiled = catalogs.ROOT / "graphsvc" / "locale" / CATALOG_NAMES[language] / "LC_MESSAGES" / "graphsvc.mo"
         assert compiled.stat().st_size > 1000, compiled
+
+
+def test_lang_is_no_filter_on_the_lists(client: TestClient) -> None:
+    """``?lang=`` chooses the language on every URL; the list endpoints, which refuse
+    unknown filters, take it too."""
+    for kind in ("contacts", "organizations", "projects"):
+        answer = client.get(f"/api/v1/{kind}", params={"lang": "zh-CN"})
+        assert answer.status_code == 200, answer.text
+        assert answer.headers["Content-Language"] == "zh-CN"

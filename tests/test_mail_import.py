@@ -443,3 +443,27 @@ def test_http_upload_refuses_what_is_not_mail_and_unknown_options(embedded_store
         chinese = client.post(MAIL_UPLOAD, params={"lang": "zh-CN"}, files=[("files", ("a.txt", b"x", "text/plain"))])
         assert chinese.status_code == 422 and "未写入任何内容" in chinese.json()["detail"]
     assert embedded_store.data_version() == version
+
+
+def test_a_rule_repeating_more_often_than_daily_is_skipped_not_expanded(tmp_path, store):
+    """A few bytes (FREQ=SECONDLY) would otherwise make millions of occurrences: the series
+    is reported and left out, the calendar's other meetings still read."""
+    seeded(store)
+    flood = ICS.replace(
+        "BEGIN:VEVENT\r\nUID:one-off@acme.cn",
+        "BEGIN:VEVENT\r\nUID:flood@acme.cn\r\nDTSTART:20260101T000000Z\r\nRRULE:FREQ=SECONDLY\r\n"
+        "ORGANIZER:mailto:zhang@acme.cn\r\nATTENDEE:mailto:wang@design.cn\r\nEND:VEVENT\r\n"
+        "BEGIN:VEVENT\r\nUID:one-off@acme.cn",
+    )
+    path = tmp_path / "flood.ics"
+    path.write_text(flood, encoding="utf-8")
+    dry = load(store, [path], dry_run=True)
+    normal = load(store, [ics_path(tmp_path)], dry_run=True)
+    assert dry.model_dump()["counts"] == normal.model_dump()["counts"]
+    assert "too_frequent" in json.dumps(dry.model_dump(mode="json"))
+
+
+def ics_path(tmp_path: Path) -> Path:
+    path = tmp_path / "calendar.ics"
+    path.write_text(ICS, encoding="utf-8")
+    return path

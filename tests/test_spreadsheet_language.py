@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from language_check import chinese_words, english_words
 
 from graphsvc.application.importer import import_bundle
-from graphsvc.application.spreadsheet.convert import COLUMNS, SHEETS
+from graphsvc.application.spreadsheet.convert import COLUMNS, SHEETS, Conversion
 from graphsvc.application.spreadsheet.read import read_files
 from graphsvc.application.spreadsheet.report import SpreadsheetReport, run_import
 from graphsvc.store.embedded import EmbeddedStore
@@ -165,3 +165,12 @@ def test_sheets_and_columns_may_be_named_in_chinese():
             exports.append(fresh.export())
     assert exports[0] == exports[1]
     assert exports[1].assignments[0].raci == "A" and exports[1].projects[0].organizations[0].role == "施工"
+
+
+def test_a_cited_row_is_the_sheet_s_row_in_either_language():
+    """Bundle messages cite a row by its index; the report cites the sheet's row, in the
+    English and in the Chinese wording alike."""
+    rows = [2, 5, 9]
+    assert Conversion._renumber("duplicate id 'x' (first at row 1)", rows) == "duplicate id 'x' (first at row 5)"
+    assert Conversion._renumber("编号 'x' 重复（首次出现在第 1 行）", rows) == "编号 'x' 重复（首次出现在第 5 行）"
+    assert Conversion._renumber("（第 7 行）", rows) == "（第 7 行）"  # no such row: left as written

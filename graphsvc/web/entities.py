@@ -252,7 +252,8 @@ def _routes_for(segment: str, kind: str) -> None:
     }
 
     def list_rows(request: Request, offset: int, limit: int, **filters: str | None) -> Any:
-        undeclared = sorted(set(request.query_params) - {"offset", "limit"} - allowed)
+        # ``lang`` chooses the answer's language (web/language.py), on every URL
+        undeclared = sorted(set(request.query_params) - {"offset", "limit", "lang"} - allowed)
         if undeclared:
             raise BundleError(
                 [

@@ -35,9 +35,16 @@ def read_ics(path: Path, window: tuple[date, date], subjects: bool, source: str)
             meetings.extend(found)
             skipped.extend(skip)
     start, end = window
-    occurrences = recurring_ical_events.of(calendar).between(start, end)
+    # a rule repeating more often than daily is no meeting series: left out before expanding,
+    # or a few bytes (FREQ=SECONDLY) would make millions of occurrences before any cap applied
+    for event in list(calendar.walk("VEVENT")):
+        if _too_frequent(event):
+            uid = str(event.get("uid", "")).strip() or _("an event")
+            skipped.append(Skip(source, uid, "too_frequent", _("repeats more often than daily; not read")))
+            recurring.discard(str(event.get("uid", "")))
+            _remove(calendar, event)
     per_series: dict[str, int] = {}
-    for event in occurrences:
+    for event in recurring_ical_events.of(calendar).between(start, end):
         uid = str(event.get("uid", ""))
         if uid not in recurring:
             continue  # a one-off, read above
@@ -52,6 +59,25 @@ def read_ics(path: Path, window: tuple[date, date], subjects: bool, source: str)
             reason = _("only the first {limit} occurrences within the window were read").format(limit=MAX_OCCURRENCES)
             skipped.append(Skip(source, uid, "too_many_occurrences", reason))
     return meetings, skipped
+
+
+def _too_frequent(event: Any) -> bool:
+    """A rule repeating by the second, minute or hour (or picking times within a day)."""
+    rule = event.get("rrule")
+    if not rule:
+        return False
+    freq = {str(f).upper() for f in rule.get("FREQ", [])}
+    return bool(freq & {"SECONDLY", "MINUTELY", "HOURLY"}) or any(
+        rule.get(k) for k in ("BYSECOND", "BYMINUTE", "BYHOUR")
+    )
+
+
+def _remove(calendar: Any, event: Any) -> None:
+    """Take ``event`` out of the calendar (or the component holding it)."""
+    for component in calendar.walk():
+        if event in component.subcomponents:
+            component.subcomponents.remove(event)
+            return
 
 
 def _meeting(event: Any, source: str, subjects: bool, occurrence: bool) -> tuple[list[Meeting], list[Skip]]:

@@ -321,13 +321,22 @@ class Conversion:
 
     @staticmethod
     def _renumber(reason: str, rows: list[int]) -> str:
-        """Bundle messages cite rows by index ("first at row 0"): cite the sheet's row instead."""
+        """Bundle messages cite rows by index ("first at row 0", "第 0 行"): cite the sheet's
+        row instead, in either language's wording."""
 
         def sheet_row(match: re.Match[str]) -> str:
-            index = int(match.group(1))
-            return f"row {rows[index]})" if index < len(rows) else match.group(0)
+            group = "index" if match.group("index") is not None else "index_zh"
+            index = int(match.group(group))
+            if index >= len(rows):
+                return match.group(0)
+            start, end = match.start(group) - match.start(), match.end(group) - match.start()
+            return match.group(0)[:start] + str(rows[index]) + match.group(0)[end:]
 
-        return re.sub(r"\brow (\d+)\)", sheet_row, reason)
+        return _CITED_ROW.sub(sheet_row, reason)
+
+
+#: a row a bundle message cites: "(row 3)" / "(first at row 3)" in English, "第 3 行" in Chinese
+_CITED_ROW = re.compile(r"\brow (?P<index>\d+)\)|第 ?(?P<index_zh>\d+) ?行")
 
 
 def sheets_to_bundle(sheets: Iterable[Sheet]) -> Conversion:

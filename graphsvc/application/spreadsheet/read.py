@@ -22,6 +22,7 @@ import csv
 import io
 import unicodedata
 import zipfile
+from collections import Counter
 from collections.abc import Callable
 from pathlib import PurePath
 from typing import Any
@@ -121,18 +122,32 @@ def _gb2312_lead(char: str) -> int | None:
 def plausibly_chinese(text: str) -> bool:
     """Whether GB18030-decoded text reads as Chinese rather than another encoding's bytes.
 
-    GB18030 decodes almost any bytes, so the decoded characters are judged: no private-use
-    or unassigned ones; nearly all of them in GB2312 (the everyday Chinese set: Windows-1252
-    or Shift-JIS bytes land on GBK-only hanzi such as 黮 or 揷); and most of those on GB2312's
-    first level (lead bytes 0xB0-0xD7: the 3755 most used hanzi) or its punctuation, not
-    on the rare second level where Cyrillic bytes land.
+    GB18030 decodes almost any bytes, so the decoded characters are judged, each distinct
+    character once (a large file costs no more than its alphabet): no private-use or
+    unassigned ones; nearly all of them Han characters or GB2312's punctuation (names use
+    hanzi beyond GB2312, such as 喆, 镕, 玥); and most of the Han ones on GB2312's first level
+    (lead bytes 0xB0-0xD7: the 3755 most used hanzi). Windows-1252 or Shift-JIS bytes land
+    on rare GBK-only hanzi (黮, 揷), Cyrillic bytes on GB2312's rare second level.
     """
-    others = [char for char in text if ord(char) >= 0x80]
+    others = Counter(char for char in text if ord(char) >= 0x80)
     if any(unicodedata.category(char) in ("Co", "Cn", "Cs") for char in others):
         return False
-    leads = [lead for lead in map(_gb2312_lead, others) if lead is not None]
-    common = sum(1 for lead in leads if lead < 0xAA or 0xB0 <= lead <= 0xD7)
-    return len(leads) >= PLAUSIBLE_SHARE * len(others) and common >= COMMON_SHARE * len(leads)
+    total = sum(others.values())
+    han = {char: n for char, n in others.items() if "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff"}
+    leads = {char: _gb2312_lead(char) for char in others}
+
+    def punctuation(char: str) -> bool:  # GB2312's rows before the hanzi: punctuation, full-width forms
+        lead = leads[char]
+        return lead is not None and lead < 0xB0
+
+    def common_hanzi(char: str) -> bool:
+        lead = leads[char]
+        return lead is not None and 0xB0 <= lead <= 0xD7
+
+    chinese = sum(n for char, n in others.items() if char in han or punctuation(char))
+    common = sum(n for char, n in han.items() if common_hanzi(char))
+    han_total = sum(han.values())
+    return chinese >= PLAUSIBLE_SHARE * total and common >= COMMON_SHARE * han_total
 
 
 def _looks_like(data: bytes) -> str:

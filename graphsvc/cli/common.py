@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from graphsvc.domain.dates import parse_day
+from graphsvc.domain.missing import rows_noun
 from graphsvc.support.i18n import N_, ngettext
 from graphsvc.support.i18n import gettext as _
 
@@ -39,25 +40,16 @@ def error(detail: object) -> str:
     return _("error: {detail}").format(detail=detail)
 
 
-#: the kinds of stored rows, as counts name them (the JSON keeps the keys)
-KIND_WORDS = {
-    "organizations": N_("organizations"),
-    "contacts": N_("contacts"),
-    "contact_history": N_("contact_history"),
-    "projects": N_("projects"),
-    "stages": N_("stages"),
-    "responsibilities": N_("responsibilities"),
-    "assignments": N_("assignments"),
-    "links": N_("links"),
-    "interactions": N_("interactions"),
-}
 #: the stores, as messages name them
 STORE_WORDS = {"embedded": N_("embedded"), "neo4j": "Neo4j"}
 
 
 def kind_word(kind: str) -> str:
-    """A kind of stored row in the reader's language."""
-    return _(KIND_WORDS[kind]) if kind in KIND_WORDS else kind
+    """A kind of stored row in the reader's language (a kind we do not know, as it is)."""
+    try:
+        return rows_noun(kind)
+    except KeyError:
+        return kind
 
 
 def store_word(name: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import typer
 
-from graphsvc.analysis.findings import Finding, Severity
+from graphsvc.analysis.findings import Finding, Severity, names_list, severity_label
 from graphsvc.analysis.health import Health, Share
 from graphsvc.application.reports import PortfolioReport, ProjectReport, ProjectSummary
 from graphsvc.cli.common import more_note
@@ -22,23 +22,10 @@ SEVERITY_STYLES: dict[Severity, dict[str, object]] = {
 }
 
 
-#: the severity words shown (the JSON keeps the codes: critical, high, medium, low)
-SEVERITY_WORDS: dict[Severity, str] = {
-    Severity.critical: N_("critical"),
-    Severity.high: N_("high"),
-    Severity.medium: N_("medium"),
-    Severity.low: N_("low"),
-}
-
-
-def severity_word(severity: Severity) -> str:
-    """The severity in the reader's language."""
-    return _(SEVERITY_WORDS[severity])
-
-
-def names(items: list[str]) -> str:
-    """Names listed as the reader lists them (``a, b`` or ``a、b``)."""
-    return _(", ").join(items)
+#: the severity in the reader's language (the JSON keeps the codes: critical, high, medium, low)
+severity_word = severity_label
+#: names listed as the reader lists them (``a, b`` or ``a、b``)
+names = names_list
 
 
 def align_right(text: str, columns: int) -> str:

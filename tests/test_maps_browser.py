@@ -158,6 +158,25 @@ DRAWN_PIXELS = """() => {
   return drawn;
 }"""
 
+# the view and the node have stopped moving (a search's focus animation, a glide between
+# phases): unchanged over one polling interval
+STILL = """(id) => {
+  const network = graphsvcMap.network;
+  const view = network.getViewPosition(), node = network.getPositions([id])[id];
+  const key = [view.x, view.y, network.getScale(), node.x, node.y].map((v) => v.toFixed(3)).join();
+  const same = window.graphsvcTestLastView === key;
+  window.graphsvcTestLastView = key;
+  return same;
+}"""
+
+
+def node_on_screen(page, node_id: str) -> tuple[float, float]:
+    """Where to click ``node_id`` once nothing moves any more."""
+    page.wait_for_function(STILL, arg=node_id, polling=250, timeout=15_000)
+    x, y = page.evaluate(NODE_ON_SCREEN, node_id)
+    return x, y
+
+
 NODE_ON_SCREEN = """(id) => {
   const network = graphsvcMap.network;
   const position = network.getPositions([id])[id];
@@ -243,7 +262,7 @@ def test_demo_map_in_chromium(browser, embedded_store, tmp_path):
         assert "消防验收审查员 Fire Acceptance Reviewer" in details and "杭州市滨江区住房和城乡建设局" in details
 
         # a click on a node shows its details: title, organisation, channels
-        x, y = page.evaluate(NODE_ON_SCREEN, "c:c-sun-hao")
+        x, y = node_on_screen(page, "c:c-sun-hao")
         page.mouse.click(x, y)
         assert text_of(page, "#details h2") == "孙浩"
         details = text_of(page, "#details")
@@ -274,7 +293,7 @@ def test_demo_map_in_chromium(browser, embedded_store, tmp_path):
         page.check("#cluster")
         orgs = {n.org or "" for n in data.for_stage("pd-stage-construction").nodes if n.kind == "person"}
         assert page.evaluate("graphsvcMap.counts().clusters") == len(orgs)
-        x, y = page.evaluate(NODE_ON_SCREEN, "o:org-bafang-construction")
+        x, y = node_on_screen(page, "o:org-bafang-construction")
         page.mouse.click(x, y)  # opens the group and describes the organisation
         assert text_of(page, "#details h2") == "浙江八方建设集团有限公司"
         assert "Engagedyes" in text_of(page, "#details") and "contractor" in text_of(page, "#details")

@@ -156,6 +156,18 @@ class Project:
                 a, b = link["source"], link["target"]
                 if a in self.active and b in self.active and a != b:
                     self.graph.add_edge(a, b)
+        #: the lines the interaction log makes (README "Lines from interactions"): every
+        #: pair who were in touch by the day, with the day of their latest contact
+        self.logged: dict[frozenset[str], date] = {}
+        for meeting in self.interactions:
+            held = _instant_day(meeting["at"])
+            if held > day:
+                continue  # not known on the as-of day
+            for pair in used_pairs(meeting):
+                self.logged[pair] = max(held, self.logged.get(pair, held))
+        for pair in self.logged:
+            if pair <= self.active:
+                self.graph.add_edge(*sorted(pair))
 
     def holders(self, duty: str, letter: str, on: date) -> set[str]:
         """Everyone holding the letter of the duty on a day, whatever their status."""
@@ -393,6 +405,17 @@ def _instant_day(text: str) -> date:
     return instant.date()
 
 
+def used_pairs(meeting: dict[str, Any]) -> list[frozenset[str]]:
+    """The lines one logged interaction used: an e-mail the lines between its sender, else
+    its first participant, and each recipient; a meeting, call or other channel every pair
+    of its participants."""
+    people = sorted(set(meeting["participants"]))
+    if str(meeting.get("channel", "")).strip().casefold() in ("email", "e-mail", "mail"):
+        sender = meeting.get("sender") or meeting["participants"][0]
+        return [frozenset((sender, p)) for p in people if p != sender]
+    return [frozenset((a, b)) for i, a in enumerate(people) for b in people[i + 1 :]]
+
+
 def stale_lines(project: Project) -> list[Expected]:
     """Working lines between two owners unused for more than STALE_DAYS.
 
@@ -414,19 +437,9 @@ def stale_lines(project: Project) -> list[Expected]:
         used = _day(link.get("last_contact"))
         known = used if used is not None and used <= project.day else None
         last[pair] = max(filter(None, (last.get(pair), known)), default=None)
-    for meeting in project.interactions:  # or call, e-mail
-        held = _instant_day(meeting["at"])
-        if held > project.day:
-            continue  # not known on the as-of day
-        people = sorted(set(meeting["participants"]))
-        if meeting.get("channel") in ("email", "e-mail", "mail"):
-            sender = meeting.get("sender") or people[0]
-            pairs = [frozenset((sender, p)) for p in people if p != sender]
-        else:
-            pairs = [frozenset((a, b)) for i, a in enumerate(people) for b in people[i + 1 :]]
-        for pair in pairs:
-            if pair in last:
-                last[pair] = max(filter(None, (last[pair], held)))
+    for pair, held in project.logged.items():
+        if pair <= set(project.graph):  # a line the log made, or a link it refreshed
+            last[pair] = max(filter(None, (last.get(pair), held)))
     found = []
     for pair, used in sorted(last.items(), key=lambda item: sorted(item[0])):
         if pair <= owners and (used is None or (project.day - used).days > STALE_DAYS):

@@ -183,14 +183,20 @@ def test_owner_with_no_recorded_contact_at_all(store):
     (amy,) = report.reminders
     assert (amy.owner.id, amy.other, amy.last_contact, amy.days_since, amy.links) == ("a3", None, None, None, [])
     assert [d.id for d in amy.responsibilities] == ["r1"] and "no working communication line" in amy.message
-    # an old logged meeting: still overdue, dated; a recent one: nothing to remind
+    # an old logged meeting makes a line (README "Lines from interactions"), overdue on
+    # both sides; a recent one: nothing to remind
     data["interactions"] = [{"id": "i1", "at": f"{ago(30)}T10:00:00", "participants": ["a3", "b1"]}]
     load(store, data)
-    (amy,) = reminders_report(store, "p", as_of=DAY).reminders
-    assert (amy.last_contact, amy.days_since) == (DAY - timedelta(days=30), 30)
+    report = reminders_report(store, "p", as_of=DAY)
+    found = {(r.owner.id, r.other.id if r.other else None): r for r in report.reminders}
+    assert set(found) == {("a3", "b1"), ("b1", "a3")}
+    amy = found["a3", "b1"]
+    assert (amy.last_contact, amy.days_since, amy.links) == (DAY - timedelta(days=30), 30, [])
     data["interactions"].append({"id": "i2", "at": f"{ago(3)}T10:00:00", "participants": ["a3", "a1"]})
     load(store, data)
-    assert reminders_report(store, "p", as_of=DAY).reminders == []
+    again = reminders_report(store, "p", as_of=DAY).reminders
+    # the recent meeting's line (Amy–Adam) is fresh: only Amy–Bo is still overdue
+    assert {(r.owner.id, r.other.id if r.other else None) for r in again} == {("a3", "b1"), ("b1", "a3")}
 
 
 def test_owners_of_done_stages_and_consulted_people_get_no_reminders(store):

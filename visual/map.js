@@ -57,7 +57,7 @@
   });
   edges.forEach(function (e) {
     e.ref = e.ref || null; e.raci = e.raci || null; e.weight = e.weight || 1; e.channel = e.channel || "";
-    e.last_used = e.last_used || null; e.age_days = (e.age_days === undefined) ? null : e.age_days;
+    e.last_used = e.last_used || null; e.uses = e.uses || 0; e.age_days = (e.age_days === undefined) ? null : e.age_days;
     e.stale = !!e.stale; e.current = e.current !== false; e.stages = e.stages || []; e.marks = e.marks || [];
     e.severity = e.severity || null; e.findings = e.findings || [];
     edgeById.set(e.id, e);
@@ -874,6 +874,7 @@
     }
     if (e.kind === "communicates") {
       addRow(dl, _("Weight"), e.weight);
+      if (e.uses) addRow(dl, _("Logged contacts"), String(e.uses));
       addRow(dl, _("Channel"), channelName(e.channel));
       addRow(dl, _("Last used"), e.last_used ? fill(_("{day} ({days} days ago)"), { day: e.last_used, days: e.age_days }) : _("never recorded"));
       addRow(dl, _("Stale"), e.stale ? fill(_("yes (limit {days} days)"), { days: staleDays }) : _("no"));

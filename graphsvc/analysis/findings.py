@@ -814,7 +814,7 @@ def owner_lines(judge: _Judge, handovers: list[HandoverCheck]) -> list[OwnerLine
     on_paths = {node for edge in on_handover for node in edge}
     out = []
     for u, v, data in edges_among(view.graph, owners | on_paths):
-        if not data["communicates"]:
+        if "communicates" not in data["kinds"]:
             continue
         pair = frozenset((u, v))
         between_owners = u in owners and v in owners

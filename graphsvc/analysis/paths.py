@@ -26,10 +26,10 @@ import networkx as nx
 from pydantic import BaseModel
 
 from graphsvc.analysis.findings import Subject
-from graphsvc.analysis.interactions import last_contacts
+from graphsvc.analysis.interactions import LineUses, derived_lines, line_uses
 from graphsvc.analysis.path_search import k_cheapest_paths
 from graphsvc.analysis.timeline import ContactState, contact_state, stage_time, valid_on
-from graphsvc.analysis.view import line_used
+from graphsvc.analysis.view import Lines, fold_derived, fold_link, line_data, line_used
 from graphsvc.domain.bundle import Bundle
 from graphsvc.domain.model import Assignment, Contact, ContactPeriod, Link
 from graphsvc.support.gc_pause import paused_gc
@@ -162,21 +162,23 @@ class Directory:
         )
 
 
-def build_directory(data: Bundle, day: date) -> Directory:
+def build_directory(data: Bundle, day: date, uses: LineUses | None = None) -> Directory:
     """Everyone and every working line on ``day``; built once per write, then cached.
+    ``uses`` is the interaction log's line uses as the store keeps them (counted from
+    ``data.interactions`` when not given).
 
     The collector is paused while it is built and runs one full pass at the end, billed to
     the build: otherwise that pass over the new lines lands on the next path query."""
     with paused_gc(settle=True):
-        return _build_directory(data, day)
+        return _build_directory(data, day, line_uses(data.interactions) if uses is None else uses)
 
 
-def _build_directory(data: Bundle, day: date) -> Directory:
+def _build_directory(data: Bundle, day: date, uses: LineUses) -> Directory:
     periods: dict[str, list[ContactPeriod]] = defaultdict(list)
     for period in data.contact_history:
         periods[period.contact].append(period)
     state = {c.id: contact_state(c, periods[c.id], day) for c in data.contacts}
-    interactions = last_contacts(data.interactions, day)
+    derived = derived_lines(uses, day)
     graph: nx.Graph[str] = nx.Graph()
     everyone: nx.Graph[str] = nx.Graph()
     graph.add_nodes_from(cid for cid, s in state.items() if s.active)
@@ -194,12 +196,18 @@ def _build_directory(data: Bundle, day: date) -> Directory:
             continue
         if link.kind == "reports_to":
             managers[link.source].append(link.target)
-        used = line_used(link, interactions, day)
+        used = line_used(link, derived, day)
         pair = frozenset((link.source, link.target))
         if link.source in state and link.target in state:
             _add_line(all_lines, pair, link, used)
             if state[link.source].active and state[link.target].active:
                 _add_line(active_lines, pair, link, used)
+    for pair in sorted(derived, key=sorted):
+        a, b = pair
+        if a in state and b in state:
+            fold_derived(all_lines, pair, derived[pair])
+            if state[a].active and state[b].active:
+                fold_derived(active_lines, pair, derived[pair])
     for lines, target_graph in ((active_lines, graph), (all_lines, everyone)):
         for *_ends, edge in lines.values():
             edge["cost"] = hop_cost(edge["weight"], edge["used"], day)
@@ -228,33 +236,13 @@ def _build_directory(data: Bundle, day: date) -> Directory:
     )
 
 
-#: the line between two people -> (source, target, edge data)
-Lines = dict[frozenset[str], tuple[str, str, dict[str, Any]]]
-
-
 def _add_line(lines: Lines, pair: frozenset[str], link: Link, used: date | None) -> None:
     """Fold one link into the line between its two people (strongest weight, latest use)."""
     known = lines.get(pair)
     if known is not None:
-        edge = known[2]
-        edge["weight"] = max(edge["weight"], link.weight)
-        edge["links"].append(link.id)
-        edge["kinds"].add(link.kind)
-        edge["directed"].append((link.source, link.target, link.kind))
-        if used and (edge["used"] is None or used > edge["used"]):
-            edge["used"] = used
+        fold_link(known[2], link, used)
     else:
-        lines[pair] = (
-            link.source,
-            link.target,
-            dict(
-                weight=link.weight,
-                used=used,
-                links=[link.id],
-                kinds={link.kind},
-                directed=[(link.source, link.target, link.kind)],
-            ),
-        )
+        lines[pair] = (link.source, link.target, line_data(link, used))
 
 
 def successors(data: Bundle) -> dict[str, str]:

@@ -4,8 +4,9 @@ Built from a project snapshot (a Bundle holding the project's rows and the peopl
 it). Everything here is derived, nothing is stored: a pure function of rows and a date.
 
 The **working communication graph** holds the people active on the day, joined where a
-``communicates`` or ``reports_to`` link is valid on the day. People who left or are on
-leave are not in it, so no line runs to or through them. ``backup_for`` is a standing-in
+``communicates`` or ``reports_to`` link is valid on the day or where the interaction log
+makes a line (``analysis.interactions``: every pair who were in touch by the day). People
+who left or are on leave are not in it, so no line runs to or through them. ``backup_for`` is a standing-in
 arrangement, not a line of communication.
 """
 
@@ -19,7 +20,7 @@ from typing import Any
 
 import networkx as nx
 
-from graphsvc.analysis import interactions as interaction_log
+from graphsvc.analysis.interactions import DerivedLine, derived_lines, line_uses
 from graphsvc.analysis.portfolio import Export
 from graphsvc.analysis.structure import adjacency
 from graphsvc.analysis.timeline import (
@@ -62,6 +63,8 @@ class ProjectView:
     graph: nx.Graph[str]
     backups: dict[str, list[str]]
     links: list[Link] = field(default_factory=list)
+    #: the lines the interaction log makes on the day (pair -> last contact, strength)
+    derived: dict[frozenset[str], DerivedLine] = field(default_factory=dict)
     #: answers derived once per view (holders, owners); a view is never changed after build
     _memo: dict[object, list[str]] = field(default_factory=dict, repr=False, compare=False)
 
@@ -187,7 +190,8 @@ def build_view(snapshot: Export, project_id: str, day: date) -> ProjectView:
     state = {cid: contact_state(c, periods[cid], day) for cid, c in contacts.items()}
 
     links = [link for link in snapshot.links if valid_on(link, day)]
-    graph = working_graph(contacts, state, links, snapshot, day)
+    derived = derived_lines(line_uses(snapshot.interactions), day)
+    graph = working_graph(contacts, state, links, derived, day)
     backups: dict[str, list[str]] = defaultdict(list)
     for link in sorted(links, key=lambda link: link.id):
         if link.kind == "backup_for" and state.get(link.source) and state[link.source].active:
@@ -209,6 +213,7 @@ def build_view(snapshot: Export, project_id: str, day: date) -> ProjectView:
         graph=graph,
         backups=dict(backups),
         links=links,
+        derived=derived,
     )
 
 
@@ -234,67 +239,109 @@ def edges_among(graph: nx.Graph[str], nodes: set[str]) -> Iterator[tuple[str, st
         seen.add(node)
 
 
-def last_contacts(snapshot: Export, day: date) -> dict[frozenset[str], date]:
-    """Latest logged interaction on or before ``day`` that used each line (by channel: see
-    graphsvc.analysis.interactions)."""
-    return interaction_log.last_contacts(snapshot.interactions, day)
-
-
-def line_used(link: Link, interactions: dict[frozenset[str], date], day: date) -> date | None:
+def line_used(link: Link, derived: dict[frozenset[str], DerivedLine], day: date) -> date | None:
     """When a line was last used by ``day``: its ``last_contact`` or a logged interaction
     between the two people, whichever is later (dates after ``day`` do not count)."""
     used = link.last_contact if link.last_contact and link.last_contact <= day else None
-    if not interactions:
+    if not derived:
         return used
-    logged = interactions.get(frozenset((link.source, link.target)))
-    if logged and (used is None or logged > used):
-        used = logged
+    logged = derived.get(frozenset((link.source, link.target)))
+    if logged and (used is None or logged.last > used):
+        used = logged.last
     return used
+
+
+def line_data(link: Link, used: date | None) -> dict[str, Any]:
+    """A working graph edge's data for its first link (see working_graph)."""
+    return dict(
+        weight=link.weight,
+        used=used,
+        links=[link.id],
+        kinds={link.kind},
+        communicates=[link.id] if link.kind == "communicates" else [],
+        directed=[(link.source, link.target, link.kind)],
+        strength=0.0,
+        uses=0,
+    )
+
+
+def fold_link(edge: dict[str, Any], link: Link, used: date | None) -> None:
+    """One more link into an edge's data: strongest weight, latest use."""
+    edge["weight"] = max(edge["weight"], link.weight)
+    edge["links"].append(link.id)
+    edge["kinds"].add(link.kind)
+    edge["directed"].append((link.source, link.target, link.kind))
+    if link.kind == "communicates":
+        edge["communicates"].append(link.id)
+    if used and (edge["used"] is None or used > edge["used"]):
+        edge["used"] = used
+
+
+def fold_derived(edges: Lines, pair: frozenset[str], line: DerivedLine) -> None:
+    """A line the interaction log makes into the edges: a ``communicates`` line with the
+    derived strength as weight where no link joins the pair, else the link's edge taking
+    the larger weight and the later use (README "Lines from interactions")."""
+    known = edges.get(pair)
+    if known is None:
+        a, b = sorted(pair)
+        edges[pair] = (
+            a,
+            b,
+            dict(
+                weight=line.strength,
+                used=line.last,
+                links=[],
+                kinds={"communicates"},
+                communicates=[],
+                directed=[],
+                strength=line.strength,
+                uses=line.uses,
+            ),
+        )
+        return
+    edge = known[2]
+    edge["weight"] = max(edge["weight"], line.strength)
+    edge["kinds"].add("communicates")
+    edge["strength"] = line.strength
+    edge["uses"] = line.uses
+    if edge["used"] is None or line.last > edge["used"]:
+        edge["used"] = line.last
+
+
+#: the line between two people -> (source, target, edge data)
+Lines = dict[frozenset[str], tuple[str, str, dict[str, Any]]]
 
 
 def working_graph(
     contacts: dict[str, Contact],
     state: dict[str, ContactState],
     links: list[Link],
-    snapshot: Export,
+    derived: dict[frozenset[str], DerivedLine],
     day: date,
 ) -> nx.Graph[str]:
-    """Active people, joined by working links valid on ``day`` (undirected).
+    """Active people, joined by working links valid on ``day`` and by the lines the
+    interaction log makes (undirected).
 
-    Each edge keeps its strongest weight, its most recent use (``last_contact`` or a logged
-    interaction between the two, whichever is later), the ids of the links behind it and,
-    apart, those of its ``communicates`` links (the ones that can go stale).
+    Each edge keeps its weight (the strongest link's, or the derived strength if larger),
+    its most recent use, the ids of the links behind it and, apart, those of its
+    ``communicates`` links; ``"communicates" in kinds`` says whether it can go stale.
     """
     graph: nx.Graph[str] = nx.Graph()
     graph.add_nodes_from(cid for cid in sorted(contacts) if state[cid].active)
-    interactions = last_contacts(snapshot, day)
-    edges: dict[frozenset[str], tuple[str, str, dict[str, Any]]] = {}  # first-seen order = edge order
+    edges: Lines = {}  # first-seen order = edge order
     for link in sorted(links, key=lambda link: link.id):
         if link.kind not in WORKING_KINDS or link.source not in graph or link.target not in graph:
             continue
-        used = line_used(link, interactions, day)
+        used = line_used(link, derived, day)
         pair = frozenset((link.source, link.target))
         known = edges.get(pair)
         if known is not None:
-            edge = known[2]
-            edge["weight"] = max(edge["weight"], link.weight)
-            edge["links"].append(link.id)
-            edge["kinds"].add(link.kind)
-            if link.kind == "communicates":
-                edge["communicates"].append(link.id)
-            if used and (edge["used"] is None or used > edge["used"]):
-                edge["used"] = used
+            fold_link(known[2], link, used)
         else:
-            edges[pair] = (
-                link.source,
-                link.target,
-                dict(
-                    weight=link.weight,
-                    used=used,
-                    links=[link.id],
-                    kinds={link.kind},
-                    communicates=[link.id] if link.kind == "communicates" else [],
-                ),
-            )
+            edges[pair] = (link.source, link.target, line_data(link, used))
+    for pair in sorted(derived, key=sorted):
+        a, b = pair
+        if a in graph and b in graph:
+            fold_derived(edges, pair, derived[pair])
     graph.add_edges_from(edges.values())
     return graph

@@ -200,7 +200,7 @@ def view_reminders(
     for cid in owners:
         me = _person(view, cid)
         duties = _duties(view, cid)
-        lines = [(other, data) for other, data in sorted(view.graph[cid].items()) if data["communicates"]]
+        lines = [(other, data) for other, data in sorted(view.graph[cid].items()) if "communicates" in data["kinds"]]
         if not lines:
             if logged is None:
                 logged = last_contacts(snapshot.interactions, day)

@@ -31,7 +31,6 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel, Field
 
 from graphsvc.analysis.findings import Finding, Severity, Subject
-from graphsvc.analysis.interactions import last_contacts
 from graphsvc.analysis.timeline import valid_on
 from graphsvc.analysis.view import ProjectView, build_view, line_used
 from graphsvc.application.maps.layout import SWEEPS, Frame, Group, Layout, compute_layout
@@ -193,7 +192,9 @@ class StageLayout(BaseModel):
 
 
 class MapEdge(BaseModel):
-    id: str = Field(description="'a:' assignment, 'l:' link, 'g:' missing handover line")
+    id: str = Field(
+        description="'a:' assignment, 'l:' link, 'd:' line made by the interaction log, 'g:' missing handover line"
+    )
     kind: Literal["raci", "communicates", "reports_to", "backup_for", "handover_gap"]
     ref: str | None = Field(None, description="the assignment or link id")
     source: str
@@ -202,6 +203,7 @@ class MapEdge(BaseModel):
     weight: float = 1.0
     channel: str = ""
     last_used: date | None = Field(None, description="communicates: latest contact or logged interaction")
+    uses: int = Field(0, description="communicates: logged interactions that used the line by the map's day")
     age_days: int | None = None
     stale: bool = False
     current: bool = Field(True, description="valid on the map's day (assignments)")
@@ -589,6 +591,7 @@ def build_map(
     # with both ends in it; the few handover-gap lines drawn from findings are left out)
     lines = [(f"c:{a.contact}", f"r:{a.responsibility}") for a in assignments if a.contact in view.contacts]
     lines += [(f"c:{link.source}", f"c:{link.target}") for link in view.links]
+    lines += [(f"c:{a}", f"c:{b}") for a, b in _derived_only(view)]
     layout = compute_layout(
         [Group(oid, [f"c:{c}" for c in members[oid]]) for oid in org_order],
         duty_owners(duties),
@@ -736,7 +739,6 @@ def build_map(
         )
         raci_edge[(source, target)].append(eid)
 
-    logged = last_contacts(snapshot.interactions, day)
     for link in sorted(view.links, key=lambda link: link.id):
         source, target = f"c:{link.source}", f"c:{link.target}"
         if source not in nodes or target not in nodes:
@@ -744,9 +746,15 @@ def build_map(
         eid = f"l:{link.id}"
         extra = {}
         if link.kind == "communicates":
-            used = line_used(link, logged, day)
+            used = line_used(link, view.derived, day)
             age = (day - used).days if used else None
-            extra = {"last_used": used, "age_days": age, "stale": age is None or age > stale_days}
+            logged = view.derived.get(frozenset((link.source, link.target)))
+            extra = {
+                "last_used": used,
+                "age_days": age,
+                "stale": age is None or age > stale_days,
+                "uses": logged.uses if logged else 0,
+            }
         edges[eid] = _edge(
             id=eid,
             kind=link.kind,
@@ -759,6 +767,26 @@ def build_map(
             **extra,
         )
 
+    for a, b in _derived_only(view):
+        source, target = f"c:{a}", f"c:{b}"
+        if source not in nodes or target not in nodes:
+            continue
+        line = view.derived[frozenset((a, b))]
+        eid = f"d:{a}~{b}"
+        age = (day - line.last).days
+        edges[eid] = _edge(
+            id=eid,
+            kind="communicates",
+            source=source,
+            target=target,
+            weight=round(line.strength, 2),
+            last_used=line.last,
+            uses=line.uses,
+            age_days=age,
+            stale=age > stale_days,
+            stages=shared_stages(source, target),
+        )
+
     # -- findings drawn on nodes and edges -------------------------------------------------
     map_findings: list[MapFinding] = []
     for index, f in enumerate(sorted(findings, key=Finding.sort_key)):
@@ -768,6 +796,10 @@ def build_map(
         people = [f"c:{s.id}" for s in f.subjects if s.kind == "contact" and f"c:{s.id}" in nodes]
         duties_hit = [f"r:{s.id}" for s in f.subjects if s.kind == "responsibility" and f"r:{s.id}" in nodes]
         links_hit = [f"l:{s.id}" for s in f.subjects if s.kind == "link" and f"l:{s.id}" in edges]
+        if f.code in ("STALE_LINK", "BRIDGE_LINK") and not links_hit:
+            # a line the interaction log made: drawn between the finding's two people
+            pair = sorted(s.id for s in f.subjects if s.kind == "contact")
+            links_hit = [eid for eid in [f"d:{'~'.join(pair)}"] if eid in edges]
 
         def mark_node(nid: str, mark: str | None) -> None:
             node = nodes[nid]
@@ -925,6 +957,7 @@ _EDGE_DEFAULTS = {
     "weight": 1.0,
     "channel": "",
     "last_used": None,
+    "uses": 0,
     "age_days": None,
     "stale": False,
     "current": True,
@@ -934,6 +967,17 @@ _EDGE_DEFAULTS = {
 def _node(**fields: Any) -> dict[str, Any]:
     """Every field of a MapNode (model_construct must not look defaults up: it is slow)."""
     return {**_NODE_DEFAULTS, "marks": [], "severity": None, "findings": [], "pinyin": [], **fields}
+
+
+def _derived_only(view: ProjectView) -> list[tuple[str, str]]:
+    """The pairs joined by a line the interaction log made and by no ``communicates`` link
+    (a link's edge carries its pair's logged use), in id order."""
+    linked = {frozenset((link.source, link.target)) for link in view.links if link.kind == "communicates"}
+    return sorted(
+        (a, b)
+        for a, b in (sorted(pair) for pair in view.derived if pair not in linked)
+        if a in view.contacts and b in view.contacts
+    )
 
 
 def _edge(**fields: Any) -> dict[str, Any]:

@@ -14,83 +14,38 @@ half_life)``. Ten e-mails today make a strength of 10; one e-mail a half-life ag
 Where an entered link joins the same pair, the line's weight is the larger of the link's
 weight and the derived strength, and its last contact the later of the two.
 
-The log is kept as ``LineUses`` (pair -> day -> number of uses), which the stores keep up
-to date as interactions are written and deleted (``add_uses``), so a question never
+The log is kept as ``LineUses`` (pair -> day -> number of uses, ``domain.line_use``), which
+the stores keep up to date as interactions are written and deleted, so a question never
 re-reads the whole log.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from contextvars import ContextVar
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from itertools import combinations
 
+from graphsvc.domain.line_use import LineUses, add_uses, line_uses, used_pairs
 from graphsvc.domain.model import Interaction
+
+__all__ = ["DerivedLine", "LineUses", "add_uses", "derived_lines", "last_contacts", "line_uses", "used_pairs"]
 
 #: days after which a use counts half as much; a setting (GRAPHSVC_HALF_LIFE_DAYS)
 HALF_LIFE_DAYS = 90.0
 
-#: pair of contact ids -> day -> number of logged uses that day
-LineUses = dict[frozenset[str], dict[date, int]]
-
-_half_life: ContextVar[float] = ContextVar("half_life_days", default=HALF_LIFE_DAYS)
+#: the half-life this process judges with: a process setting, set once at start-up
+_setting = {"half_life": HALF_LIFE_DAYS}
 
 
 def use_half_life(days: float) -> None:
     """Set the half-life this process judges derived lines with (from the settings)."""
     if not days > 0:
         raise ValueError("the half-life must be a positive number of days")
-    _half_life.set(float(days))
+    _setting["half_life"] = float(days)
 
 
 def current_half_life() -> float:
-    return _half_life.get()
-
-
-def used_pairs(interaction: Interaction) -> Iterator[frozenset[str]]:
-    """The lines (pairs of contact ids) one interaction used.
-
-    An e-mail is read from its sender (the model names one when none is given); one whose
-    sender is outside what the reader may see (a scoped key's view leaves it out) used no
-    line the reader can see: its recipients did not talk to each other.
-    """
-    if interaction.is_email:
-        sender = interaction.sender
-        if sender is None:
-            return
-        for recipient in interaction.participants:
-            if recipient != sender:
-                yield frozenset((sender, recipient))
-    else:
-        for a, b in combinations(interaction.participants, 2):
-            yield frozenset((a, b))
-
-
-def add_uses(uses: LineUses, interaction: Interaction, sign: int = 1) -> None:
-    """Count one interaction's line uses into ``uses`` (``sign=-1`` takes them out again,
-    for an interaction deleted or replaced)."""
-    day = interaction.at.date()
-    for pair in used_pairs(interaction):
-        by_day = uses.get(pair)
-        if by_day is None:
-            by_day = uses[pair] = {}
-        count = by_day.get(day, 0) + sign
-        if count > 0:
-            by_day[day] = count
-        else:
-            by_day.pop(day, None)
-            if not by_day:
-                del uses[pair]
-
-
-def line_uses(interactions: Iterable[Interaction]) -> LineUses:
-    """The uses of every line in a log, counted per day."""
-    uses: LineUses = {}
-    for interaction in interactions:
-        add_uses(uses, interaction)
-    return uses
+    return _setting["half_life"]
 
 
 @dataclass(frozen=True)

@@ -78,11 +78,14 @@ def more_note(more: int) -> str:
 @contextmanager
 def configured_store() -> Iterator[Store]:
     """Open the configured store with its schema in place, turning outages into messages."""
+    from graphsvc.analysis.interactions import use_half_life
     from graphsvc.store import StoreUnavailable, open_store
-    from graphsvc.support.settings import SettingsError
+    from graphsvc.support.settings import SettingsError, load_settings
 
     try:
-        store = open_store()
+        settings = load_settings()
+        use_half_life(settings.half_life_days)
+        store = open_store(settings)
     except SettingsError as exc:
         raise fail(error(exc), EXIT_BAD_INPUT) from exc
     except StoreUnavailable as exc:

@@ -12,7 +12,8 @@ from typing import TypeVar, cast
 from graphsvc.domain.audit import AuditEntry, AuditQuery, Change
 from graphsvc.domain.bundle import Bundle
 from graphsvc.domain.keys import KeyRecord
-from graphsvc.domain.model import KINDS, Row
+from graphsvc.domain.line_use import LineUses, line_uses
+from graphsvc.domain.model import KINDS, Interaction, Row
 from graphsvc.domain.stored import InvalidRow
 from graphsvc.support.i18n import _
 
@@ -156,9 +157,31 @@ class Store(ABC):
         checks = None if day is None else self.portfolio_checks(day)
         return checks, {kind: self.read(kind) for kind in KINDS}
 
+    def line_uses(self) -> LineUses:
+        """How often each line was used per day by the logged interactions this store (or
+        view) holds (``domain.line_use``). The stores keep it up to date as interactions are
+        written, so a path query never re-reads the log; a view counts what it may see."""
+        return line_uses(read_as(self, Interaction))
+
     def self_check(self) -> list[str]:
         """Store-specific invariants beyond the rows themselves (see consistency.check)."""
-        return []
+        return self.line_uses_check()
+
+    def line_uses_check(self) -> list[str]:
+        """The line uses kept must be those the stored interactions make."""
+        kept, counted = self.line_uses(), line_uses(read_as(self, Interaction))
+        if kept == counted:
+            return []
+        wrong = sorted(
+            sorted(pair)
+            for pair in kept.keys() ^ counted.keys()
+            | {pair for pair in kept.keys() & counted.keys() if kept[pair] != counted[pair]}
+        )
+        return [
+            _("the line uses kept for {count} pairs differ from the logged interactions (first: {pair})").format(
+                count=len(wrong), pair=" – ".join(wrong[0])
+            )
+        ]
 
     def invalid_rows(self) -> list[InvalidRow]:
         """Stored rows today's model refuses: left out of every read, kept as stored (see

@@ -35,6 +35,7 @@ import networkx as nx
 from graphsvc.domain.audit import AUDIT_COLUMNS, AuditEntry, AuditQuery, Change
 from graphsvc.domain.bundle import Bundle
 from graphsvc.domain.keys import KeyRecord
+from graphsvc.domain.line_use import LineUses, add_uses
 from graphsvc.domain.missing import no_such
 from graphsvc.domain.model import (
     KINDS,
@@ -218,6 +219,8 @@ class EmbeddedStore(Store):
     def _load_rows(self) -> None:
         """The whole file into memory; inside a transaction."""
         self._rows: dict[str, dict[str, Row]] = {kind: {} for kind in KINDS}
+        #: the interaction log's line uses, kept up to date by every write (_apply, _remove)
+        self._uses: LineUses = {}
         self._graph = nx.MultiDiGraph()
         self._pending = []
         self._synced = self._stored_version()
@@ -421,8 +424,13 @@ class EmbeddedStore(Store):
         for kind in KINDS:
             rows = self._rows[kind]
             for row in bundle.rows(kind):
-                upserted.append((kind, rows.get(row.id), row))
+                old = rows.get(row.id)
+                upserted.append((kind, old, row))
                 rows[row.id] = row
+                if isinstance(row, Interaction):
+                    if isinstance(old, Interaction):
+                        add_uses(self._uses, old, -1)
+                    add_uses(self._uses, row)
         if upserted:
             self._pending.append(("upsert", upserted))
 
@@ -441,6 +449,8 @@ class EmbeddedStore(Store):
                 old = rows.pop(row_id, None)
                 if old is not None:
                     removed.append((kind, old))
+                if isinstance(old, Interaction):
+                    add_uses(self._uses, old, -1)
         if removed:
             self._pending.append(("delete", removed))
 
@@ -529,6 +539,12 @@ class EmbeddedStore(Store):
         self._sync()
         return self._version
 
+    def line_uses(self) -> LineUses:
+        """A copy of the line uses kept in memory (updated by every write, not recounted)."""
+        self._sync()
+        with self._lock:
+            return {pair: dict(by_day) for pair, by_day in self._uses.items()}
+
     def self_check(self) -> list[str]:
         """The memory mirror must equal the file: reload the rows and compare."""
         with self._lock:
@@ -553,7 +569,7 @@ class EmbeddedStore(Store):
             actual = {(u, v, k) for u, v, k in self.graph.edges(keys=True) if k[0] != "NEXT"}
             if expected != actual:
                 problems.append(f"graph: {len(expected - actual)} edge(s) missing, {len(actual - expected)} stale")
-            return problems
+            return problems + self.line_uses_check()
 
     def referrers(self, kind: str, ids: set[str]) -> dict[str, set[str]]:
         self._sync()

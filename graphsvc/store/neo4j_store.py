@@ -20,6 +20,7 @@ from neo4j.exceptions import AuthError, ConstraintError, ServiceUnavailable
 
 from graphsvc.domain.audit import AuditEntry, AuditQuery, Change
 from graphsvc.domain.keys import KeyRecord
+from graphsvc.domain.line_use import LineUses, add_uses
 from graphsvc.domain.missing import no_such
 from graphsvc.domain.model import KINDS, Interaction, Link, Project, Row
 from graphsvc.domain.stored import InvalidRow, parse_stored, split
@@ -136,6 +137,19 @@ def _write_steps(
         yield "append_audit", {"rows": neo4j_audit.audit_batches(audit[start : start + step])}
 
 
+def _line_use_batches(delta: LineUses) -> Iterator[list[dict[str, Any]]]:
+    """The changes of the kept line uses as ``adjust_line_uses`` rows (``a`` < ``b``)."""
+    rows = [
+        {"a": a, "b": b, "day": day, "delta": count}
+        for pair, by_day in delta.items()
+        for a, b in [sorted(pair)]
+        for day, count in by_day.items()
+        if count
+    ]
+    for start in range(0, len(rows), BATCH):
+        yield rows[start : start + BATCH]
+
+
 def _param_batches(rows: list[Row]) -> Iterator[list[dict[str, Any]]]:
     for start in range(0, len(rows), BATCH):
         yield [_params(row) for row in rows[start : start + BATCH]]
@@ -196,6 +210,8 @@ class Neo4jStore(Store):
         self.ping()  # fail fast: the statements below would retry an unreachable server
         self.run_statements("schema")
         neo4j_audit.migrate_entries(self)
+        if self._query("line_uses_missing")[0]["missing"]:
+            self.rebuild_line_uses()
 
     def run_statements(self, name: str) -> None:
         """A query file of parameterless statements ending in ';', run one at a time (schema
@@ -254,10 +270,28 @@ class Neo4jStore(Store):
         stage_ids += sorted(change.deletes.get("stages", ()))
         if stage_ids:
             moved_from = {r["project"] for r in self._run(tx, "stage_projects", ids=stage_ids)}
+        delta = self._line_use_delta(tx, change, new.get("interactions", set()))
         # closing: a failed statement stops the helper thread now, not when collected
         with closing(one_ahead(_write_steps(change, new, stored, moved_from))) as steps:
             for name, params in steps:
                 self._run(tx, name, **params)
+        for batch in _line_use_batches(delta):
+            self._run(tx, "adjust_line_uses", rows=batch)
+
+    def _line_use_delta(self, tx: ManagedTransaction, change: Change, created: set[str]) -> LineUses:
+        """How the change moves the kept line uses: the interactions it writes counted in,
+        the stored ones it replaces or deletes counted out (read before anything is written)."""
+        replaced = {i.id for i in change.upserts.interactions if i.id not in created}
+        replaced |= set(change.deletes.get("interactions", ()))
+        delta: LineUses = {}
+        if replaced:
+            found = self._run(tx, "read_interactions_by_id", ids=sorted(replaced))
+            for parsed in (parse_stored("interactions", str(r["row"].get("id")), _native(r["row"])) for r in found):
+                if isinstance(parsed, Interaction):
+                    add_uses(delta, parsed, -1, keep_negative=True)
+        for interaction in change.upserts.interactions:
+            add_uses(delta, interaction, keep_negative=True)
+        return delta
 
     def _check_expected(self, tx: ManagedTransaction, change: Change) -> None:
         for kind, expected in change.expected().items():
@@ -368,3 +402,29 @@ class Neo4jStore(Store):
 
     def counts(self) -> dict[str, int]:
         return self._query("count_rows")[0]
+
+    def line_uses(self) -> LineUses:
+        """The line uses kept in the graph (``USED_LINE``, updated by every write)."""
+        uses: LineUses = {}
+        for record in self._query("read_line_uses"):
+            uses.setdefault(frozenset((record["a"], record["b"])), {})[record["day"]] = record["uses"]
+        return uses
+
+    def rebuild_line_uses(self) -> None:
+        """Count the kept line uses from the stored interactions again (a database written
+        before they were kept, or one ``db check`` finds wrong): one transaction."""
+
+        def rebuild(tx: ManagedTransaction) -> None:
+            self._run(tx, "bump_version")
+            self._run(tx, "clear_line_uses")
+            found = self._run(tx, "read_interactions")
+            delta: LineUses = {}
+            for parsed in (parse_stored("interactions", str(r["row"].get("id")), _native(r["row"])) for r in found):
+                if isinstance(parsed, Interaction):
+                    add_uses(delta, parsed)
+            for batch in _line_use_batches(delta):
+                self._run(tx, "adjust_line_uses", rows=batch)
+
+        with self.driver.session(database=self.database) as session:
+            session.execute_write(rebuild)
+        self._version_memo = (0.0, None)

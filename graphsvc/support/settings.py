@@ -50,6 +50,9 @@ class Settings(BaseSettings):
         _LIMITS.max_cell_chars, gt=0, validation_alias=AliasChoices("GRAPHSVC_IMPORT_MAX_CELL_CHARS")
     )
 
+    #: days after which a logged interaction counts half as much in a line's strength
+    half_life_days: float = Field(90.0, gt=0, le=36500, validation_alias=AliasChoices("GRAPHSVC_HALF_LIFE_DAYS"))
+
     @property
     def sqlite_path(self) -> Path:
         return self.data_dir / "graphsvc.sqlite3"

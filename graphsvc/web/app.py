@@ -15,6 +15,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from graphsvc import __version__
+from graphsvc.analysis.interactions import use_half_life
 from graphsvc.application.access import Gate, Views, is_loopback
 from graphsvc.store import Store, StoreUnavailable, open_store
 from graphsvc.support.settings import ImportLimits, load_settings
@@ -51,7 +52,9 @@ def create_app(store: Store | None = None, host: str | None = None, limits: Impo
     it is a loopback address (None means in-process, as in tests). ``limits`` bound the
     spreadsheet upload (None: from the settings).
     """
-    limits = limits or load_settings().import_limits
+    settings = load_settings()
+    limits = limits or settings.import_limits
+    use_half_life(settings.half_life_days)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -767,12 +767,12 @@ def build_map(
             **extra,
         )
 
-    for a, b in _derived_only(view):
-        source, target = f"c:{a}", f"c:{b}"
+    for one, other in _derived_only(view):
+        source, target = f"c:{one}", f"c:{other}"
         if source not in nodes or target not in nodes:
             continue
-        line = view.derived[frozenset((a, b))]
-        eid = f"d:{a}~{b}"
+        line = view.derived[frozenset((one, other))]
+        eid = f"d:{one}~{other}"
         age = (day - line.last).days
         edges[eid] = _edge(
             id=eid,

@@ -1,0 +1,13 @@
+// params: rows
+// Move the kept line uses (rows of a, b, day, delta with a < b): one USED_LINE from a to b
+// per day the pair was in touch, holding how many logged interactions used the line that
+// day; one that reaches zero is removed. Rows whose contact is gone are skipped (its lines
+// went with it).
+UNWIND $rows AS row
+MATCH (a:Contact {id: row.a})
+MATCH (b:Contact {id: row.b})
+MERGE (a)-[u:USED_LINE {day: row.day}]->(b)
+ON CREATE SET u.uses = 0
+SET u.uses = u.uses + row.delta
+WITH u WHERE u.uses <= 0
+DELETE u

@@ -1,0 +1,5 @@
+// params: none
+// The kept line uses: per pair of contacts (a < b) and day, how many logged interactions
+// used the line.
+MATCH (a:Contact)-[u:USED_LINE]->(b:Contact)
+RETURN a.id AS a, b.id AS b, u.day AS day, u.uses AS uses

@@ -492,6 +492,12 @@ def _reason(directory: Directory, edge: dict[str, Any]) -> str:
                     days,
                 )
             parts.append(touch.format(count=days, day=format_day(used), weight=weight))
+        if edge["uses"]:
+            parts.append(
+                ngettext(
+                    "{count} logged contact by this day", "{count} logged contacts by this day", edge["uses"]
+                ).format(count=format_number(edge["uses"], 0))
+            )
     return _("; ").join(parts)
 
 

@@ -198,3 +198,42 @@ def test_the_directory_equals_a_graph_built_from_the_log_by_hand(store):
     assert {frozenset(e) for e in directory.graph.edges} == {frozenset(e) for e in oracle.edges}
     for x, y, w in oracle.edges(data="w"):
         assert directory.graph.edges[x, y]["weight"] == pytest.approx(w)
+
+
+# -- the half-life is a setting -------------------------------------------------------------
+
+
+@pytest.fixture
+def cli(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from graphsvc.analysis.interactions import HALF_LIFE_DAYS, use_half_life
+    from graphsvc.cli.main import app
+
+    monkeypatch.setenv("GRAPHSVC_STORE", "embedded")
+    monkeypatch.setenv("GRAPHSVC_DATA_DIR", str(tmp_path / "data"))
+    runner = CliRunner()
+    yield lambda *args: runner.invoke(app, list(args))
+    use_half_life(HALF_LIFE_DAYS)  # a process setting: leave it as the other tests expect
+
+
+def test_the_half_life_comes_from_the_settings_and_a_bad_one_is_refused(cli, tmp_path, monkeypatch):
+    import json
+
+    data = people("a", "b")
+    data["interactions"] = [mail("m1", "a", ["b"], 90)]
+    bundle = tmp_path / "b.json"
+    bundle.write_text(json.dumps(data), encoding="utf-8")
+    assert cli("import", str(bundle)).exit_code == 0
+
+    def weight() -> float:
+        done = cli("path", "a", "b", "--as-of", str(DAY), "--json")
+        assert done.exit_code == 0, done.output
+        return json.loads(done.stdout)["paths"][0]["hops"][0]["weight"]
+
+    assert weight() == pytest.approx(0.5)
+    monkeypatch.setenv("GRAPHSVC_HALF_LIFE_DAYS", "45")
+    assert weight() == pytest.approx(0.25)
+    monkeypatch.setenv("GRAPHSVC_HALF_LIFE_DAYS", "0")
+    refused = cli("path", "a", "b")
+    assert refused.exit_code == 2 and "GRAPHSVC_HALF_LIFE_DAYS" in refused.output

@@ -72,6 +72,12 @@ def import_command(
         metavar="NAME",
         help="CSV files: their text encoding (e.g. cp1252, shift_jis); default: UTF-8, UTF-16 with BOM, or Chinese GB18030",
     ),
+    since: date | None = day_option(
+        None, "--since", help="calendars: expand recurring meetings from this day (default: a year ago)"
+    ),
+    until: date | None = day_option(
+        None, "--until", help="calendars: expand recurring meetings up to this day (default: 90 days ahead)"
+    ),
 ) -> None:
     """Import a JSON bundle, a spreadsheet, or mail, calendars and address books: everything
     is checked first; bad input writes nothing."""
@@ -79,7 +85,9 @@ def import_command(
     from graphsvc.cli.spreadsheet import import_spreadsheets, is_spreadsheet
 
     if is_mail(files):
-        return import_mail(files, dry_run, as_json, create_contacts, subjects, configured_store, actor())
+        return import_mail(
+            files, dry_run, as_json, create_contacts, subjects, configured_store, actor(), since=since, until=until
+        )
     if is_spreadsheet(files):
         return import_spreadsheets(
             files, dry_run=dry_run, as_json=as_json, open_store=configured_store, actor=actor(), encoding=encoding

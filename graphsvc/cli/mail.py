@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from graphsvc.cli.common import EXIT_BAD_INPUT
+from graphsvc.cli.common import EXIT_BAD_INPUT, error, fail
 
 if TYPE_CHECKING:
     from graphsvc.application.mail_import.report import MailImportReport
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 
 def is_mail(paths: list[Path]) -> bool:
-    from graphsvc.application.mail_import.run import is_mail_input
+    from graphsvc.application.mail_import.formats import is_mail_input
 
     return is_mail_input(paths)
 
@@ -35,12 +35,21 @@ def import_mail(
     subjects: bool,
     open_store: Callable[[], AbstractContextManager[Store]],
     actor: str,
+    since: date | None = None,
+    until: date | None = None,
 ) -> None:
-    """Read the files, import (or with ``dry_run`` only check) them, and print the report."""
+    """Read the files, import (or with ``dry_run`` only check) them, and print the report.
+    ``since``/``until``: the days recurring meetings are expanded over (default: a year
+    back to 90 days ahead)."""
     from graphsvc.application.mail_import.run import default_window, read_paths, run_import
+    from graphsvc.support.i18n import gettext as _
     from graphsvc.support.settings import load_settings
 
-    records, problems = read_paths(paths, default_window(date.today()), subjects)
+    start, end = default_window(date.today())
+    window = (since or start, until or end)
+    if window[0] >= window[1]:
+        raise fail(error(_("--since must be before --until")), EXIT_BAD_INPUT)
+    records, problems = read_paths(paths, window, subjects)
     with open_store() as store:
         report = run_import(
             store,

@@ -27,7 +27,7 @@ router = APIRouter(tags=["import"])
 MAIL_UPLOAD = "/api/v1/import/mail"
 #: the query this endpoint reads (``lang``: the answer's language); a misspelt option
 #: (``create_contact``) must not quietly import without it
-QUERY_PARAMETERS = frozenset({"dry_run", "create_contacts", "subjects", "lang"})
+QUERY_PARAMETERS = frozenset({"dry_run", "create_contacts", "subjects", "since", "until", "lang"})
 
 
 @router.post(MAIL_UPLOAD, response_model=MailImportReport, responses=responses(401, 403, 413, 422))
@@ -39,6 +39,8 @@ def import_mail(
     dry_run: bool = Query(False, description="check and report only; write nothing"),
     create_contacts: bool = Query(False, description="create the suggested new contacts (unknown addresses)"),
     subjects: bool = Query(False, description="keep e-mail subjects and meeting titles as summaries"),
+    since: date | None = Query(None, description="expand recurring meetings from this day (default: a year ago)"),
+    until: date | None = Query(None, description="expand recurring meetings up to this day (default: 90 days ahead)"),
 ) -> Any:
     """Import e-mail headers, meetings and address cards all-or-nothing (admin), or
     (``dry_run``) report what importing them would do.
@@ -46,7 +48,8 @@ def import_mail(
     People are matched to stored contacts by e-mail (case-insensitive) and phone; unknown
     addresses are suggested with their counts and created only with ``create_contacts``.
     Ids come from Message-ID and UID, so uploading the same files again changes nothing.
-    Recurring meetings are expanded from a year before today to 90 days after it.
+    Recurring meetings are expanded from a year before today to 90 days after it, or
+    from ``since`` up to ``until``.
 
     A file that is not .mbox, .eml, .ics or .vcf, or an unknown query parameter, is 422,
     a dry run too; otherwise a dry run answers with the report.
@@ -58,8 +61,13 @@ def import_mail(
         items = [ProblemItem(location="query", field=name, reason=_("unknown query parameter")) for name in unknown]
         detail = _("unknown query parameter(s): {names}").format(names=", ".join(unknown))
         return error(422, "invalid", detail, problems=items)
+    start, end = default_window(date.today())
+    window = (since or start, until or end)
+    if window[0] >= window[1]:
+        reason = _("must be after since")
+        return error(422, "invalid", reason, problems=[ProblemItem(location="query", field="until", reason=reason)])
     uploads = [(upload.filename or "upload", upload.file.read()) for upload in files]
-    records, problems = read_uploads(uploads, default_window(date.today()), subjects)
+    records, problems = read_uploads(uploads, window, subjects)
     if problems:  # files that are not mail at all: refused, a dry run too
         return _rejected(problems)
     report = run_import(

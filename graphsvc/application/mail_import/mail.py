@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import mailbox
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from email import policy
 from email.message import EmailMessage, Message
@@ -105,8 +105,3 @@ def _digest(message: Message) -> str:
     """A stable key for a message without a Message-ID: its identifying headers digested."""
     parts = [str(message.get(name, "")) for name in ("from", "to", "cc", "date", "subject")]
     return "digest:" + hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def eml_files(folder: Path) -> Iterator[Path]:
-    """The ``.eml`` files in a folder and its subfolders, in a stable order."""
-    return iter(sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() == ".eml"))

@@ -15,8 +15,9 @@ from typing import Final
 
 from graphsvc.application.importer import import_bundle, parse_against
 from graphsvc.application.mail_import.convert import convert
+from graphsvc.application.mail_import.formats import SUFFIXES, eml_files
 from graphsvc.application.mail_import.ics import read_ics
-from graphsvc.application.mail_import.mail import eml_files, read_eml, read_mbox
+from graphsvc.application.mail_import.mail import read_eml, read_mbox
 from graphsvc.application.mail_import.records import Records
 from graphsvc.application.mail_import.report import MailImportReport, Problem, SourceInfo
 from graphsvc.application.mail_import.vcard import read_vcf
@@ -25,19 +26,10 @@ from graphsvc.domain.model import Contact, Organization
 from graphsvc.store.base import Store, read_as
 from graphsvc.support.i18n import gettext as _
 
-SUFFIXES: Final = {".mbox": "mbox", ".mbx": "mbox", ".eml": "eml", ".ics": "ics", ".vcf": "vcf", ".vcard": "vcf"}
 #: recurring meetings are expanded from this long before today ...
 WINDOW_BEFORE: Final = timedelta(days=365)
 #: ... to this long after it
 WINDOW_AFTER: Final = timedelta(days=90)
-
-
-def is_mail_input(paths: Iterable[Path]) -> bool:
-    """Files this importer reads: by suffix, or a folder holding ``.eml`` files."""
-    paths = list(paths)
-    return bool(paths) and all(
-        p.suffix.lower() in SUFFIXES or (p.is_dir() and next(eml_files(p), None) is not None) for p in paths
-    )
 
 
 def default_window(today: date) -> tuple[date, date]:

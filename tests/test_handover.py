@@ -24,6 +24,7 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from graphsvc.analysis.findings import Severity, flat
+from graphsvc.analysis.interactions import used_pairs
 from graphsvc.analysis.timeline import contact_state, valid_on
 from graphsvc.application.demo import demo_data
 from graphsvc.application.handover import (
@@ -200,6 +201,11 @@ def test_graphml_parses_back_with_the_expected_nodes_and_edges(demo, package):
         }
     )
     expected.update(link.kind for link in snapshot.links if valid_on(link, DAY))
+    # and a line for each pair the interaction log joins where no communicates link does
+    people = {data["ref"] for _, data in graph.nodes(data=True) if data["type"] == "contact"}
+    linked = {frozenset((k.source, k.target)) for k in snapshot.links if k.kind == "communicates" and valid_on(k, DAY)}
+    logged = {p for i in snapshot.interactions if i.at.date() <= DAY for p in used_pairs(i) if p <= people}
+    expected["communicates"] += len(logged - linked)
     edges = Counter(data["type"] for _, _, data in graph.edges(data=True))
     assert edges == expected
     assert expected["communicates"] > 0 and expected["reports_to"] > 0 and expected["backup_for"] > 0

@@ -374,7 +374,9 @@ def handover_graph(snapshot: Bundle, view: ProjectView, data: MapData | None = N
 
     Node ids are ``<type>:<id>``; every node has ``type``, ``ref`` (the bundle id) and
     ``label``. Edges: works_for, participates, has_stage, requires, assigned (raci),
-    communicates / reports_to / backup_for (weight, last_contact, channel). Only what
+    communicates / reports_to / backup_for (weight, last_contact, channel; a line the
+    interaction log made is a ``communicates`` edge keyed ``d:A~B`` with its strength as
+    weight and ``logged_contacts``). Only what
     holds on the day is drawn; the full history is in bundle.json. Attribute values are
     strings, numbers or booleans, never None or lists, so GraphML readers take them.
 
@@ -459,6 +461,21 @@ def handover_graph(snapshot: Bundle, view: ProjectView, data: MapData | None = N
                 channel=link.channel,
                 last_contact=link.last_contact.isoformat() if link.last_contact else "",
             )
+    for pair in sorted(view.derived, key=sorted):
+        one, other = sorted(pair)
+        joined = any(frozenset((k.source, k.target)) == pair and k.kind == "communicates" for k in view.links)
+        if one in view.contacts and other in view.contacts and not joined:
+            line = view.derived[pair]
+            edge(
+                "communicates",
+                f"{DERIVED_EDGE}{one}~{other}",
+                f"contact:{one}",
+                f"contact:{other}",
+                weight=round(line.strength, 4),
+                channel="",
+                last_contact=line.last.isoformat(),
+                logged_contacts=line.uses,
+            )
     if data is not None:
         drawing(graph, data)
     return graph
@@ -469,6 +486,8 @@ PROJECT_COLOR = "#2f4b7c"
 STAGE_COLOR = "#d9e2ec"
 #: map node id prefix of each graph node type drawn on the map
 _MAP_PREFIX = {"contact": "c:", "responsibility": "r:"}
+#: the key of a line the interaction log made (no link row): the map's id, ``d:A~B``
+DERIVED_EDGE = "d:"
 _MAP_EDGE_PREFIX = {"assigned": "a:", "communicates": "l:", "reports_to": "l:", "backup_for": "l:"}
 
 
@@ -541,7 +560,8 @@ def drawing(graph: nx.MultiDiGraph[str], data: MapData) -> None:
     edges = {e.id: e for e in data.edges}
     for _source, _target, key, attrs in graph.edges(keys=True, data=True):
         edge_type, _colon, ref = str(key).partition(":")
-        drawn = edges.get(_MAP_EDGE_PREFIX.get(edge_type, "?") + ref)
+        prefix = "" if ref.startswith(DERIVED_EDGE) else _MAP_EDGE_PREFIX.get(edge_type, "?")
+        drawn = edges.get(prefix + ref)
         attrs["marks"] = ";".join(drawn.marks) if drawn else ""
         attrs["severity"] = _value(drawn.severity) if drawn and drawn.severity else ""
 

@@ -102,8 +102,8 @@ def _print(report: MailImportReport, store_name: str) -> None:
         typer.echo(
             _("skipped {source} {item}: {reason}").format(source=skip.source, item=skip.item, reason=skip.reason)
         )
-    for error in report.errors:
-        typer.echo(_("error: {location}: {reason}").format(location=error.location, reason=error.reason), err=True)
+    for problem in report.errors:
+        typer.echo(_("error: {location}: {reason}").format(location=problem.location, reason=problem.reason), err=True)
     rows = ("、" if current_language().startswith("zh") else ", ").join(
         _rows(kind, n) for kind, n in report.counts.items() if n
     ) or _("nothing")

@@ -51,6 +51,8 @@ def _report_import(
     )
     if report.history_added:
         typer.echo(kept_history(len(report.history_added)))
+    for warning in report.warnings:
+        typer.echo(_("warning: {warning}").format(warning=warning))
 
 
 def import_command(

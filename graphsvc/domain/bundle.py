@@ -192,8 +192,10 @@ def _same_keys(
             first = first_seen.setdefault(row_id, index)
             if first != index and (index in derived[kind] or first in derived[kind]):
                 row = by_index.get(index) or by_index[first]
-                reason = _("left out: the same row as an earlier one (natural key {key}, first at row {row})")
-                warnings.append(Problem(kind, index, None, reason.format(key=describe_key(row), row=first)))
+                reason = _("left out: the same row as an earlier one (natural key {key}, first at row {row})").format(
+                    key=describe_key(row), row=first
+                )
+                warnings.append(Problem(kind, index, None, reason))
                 left_out[kind].add(index)
     return warnings, left_out
 

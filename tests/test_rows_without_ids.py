@@ -24,6 +24,7 @@ from graphsvc.application.spreadsheet.report import run_import
 from graphsvc.cli.main import app as cli_app
 from graphsvc.domain.bundle import BundleError, canonical_dict, dump_bundle
 from graphsvc.store.embedded import EmbeddedStore
+from graphsvc.support.i18n import use_language
 from graphsvc.web.app import create_app
 
 #: the rows the relationship rows refer to: people, a project, a stage, two duties
@@ -235,6 +236,8 @@ def test_cli_import_without_ids_twice(tmp_path, monkeypatch):
     second = runner.invoke(cli_app, ["import", str(bundle), "--json"])
     assert second.exit_code == 0, second.output
     assert json.loads(second.output)["warnings"][0]["index"] == 3
+    checked = runner.invoke(cli_app, ["validate", str(bundle)])
+    assert checked.exit_code == 0 and "warning: assignments[3]: left out" in checked.output, checked.output
     exported = tmp_path / "export.json"
     assert runner.invoke(cli_app, ["export", str(exported)]).exit_code == 0
     assert [row["id"][:2] for row in json.loads(exported.read_text(encoding="utf-8"))["assignments"]] == ["a-"] * 3
@@ -245,3 +248,23 @@ def test_the_published_schema_lets_these_rows_omit_the_id():
     for name in ("Assignment", "Link", "Interaction"):
         assert "id" not in schema["$defs"][name]["required"]
     assert "id" in schema["$defs"]["Contact"]["required"]
+
+
+def test_a_chinese_sheet_without_id_column_and_its_warning_in_chinese(seeded):
+    """职责分工 with 联系人, 职责, 角色: a Chinese team's natural sheet; the repeat is reported in
+    Chinese, citing the sheet's row."""
+    book = {
+        "职责分工": [
+            ["联系人", "职责", "角色"],
+            ["c-wang", "r-fire", "A"],
+            ["c-li", "r-fire", "R"],
+            ["c-wang", "r-fire", "A"],
+        ]
+    }
+    with use_language("zh-CN"):
+        report = run_import(seeded, read_files([("分工.xlsx", xlsx_bytes(book))]), dry_run=False, actor="test")
+        assert report.committed, report.errors
+        [warning] = report.warnings
+        assert (warning.sheet, warning.row) == ("职责分工", 4)
+        assert "已略去" in str(warning) and "第 2 行" in str(warning)
+    assert len(relationship_ids(seeded)["assignments"]) == 2

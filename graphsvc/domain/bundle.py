@@ -201,6 +201,11 @@ def _same_keys(
 
 
 def load_bundle_file(path: str, known: KnownIds = _no_known) -> Bundle:
+    return load_bundle_file_with_warnings(path, known)[0]
+
+
+def load_bundle_file_with_warnings(path: str, known: KnownIds = _no_known) -> tuple[Bundle, list[Problem]]:
+    """A bundle file parsed, with the warnings of ``parse_bundle_with_warnings``."""
     try:
         with open(path, encoding="utf-8-sig") as handle:
             data = json.load(handle)
@@ -215,7 +220,7 @@ def load_bundle_file(path: str, known: KnownIds = _no_known) -> Bundle:
                 )
             ]
         ) from exc
-    return parse_bundle(data, known)
+    return parse_bundle_with_warnings(data, known)
 
 
 #: one validator per kind for the whole array: a clean array is validated in one call

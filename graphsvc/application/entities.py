@@ -71,11 +71,12 @@ def references(kind: str, row: Row) -> set[tuple[str, str]]:
 
 def _parse_one(store: Store, kind: str, data: Any, reach: Reach | None = None, old: Row | None = None) -> Row:
     """Validate one row as an import would, against what is stored (for a scoped caller:
-    what it may see, besides the references the row already held)."""
+    what it may see, besides the references the row already held). A single write names
+    its row's id: only imports derive one from the natural key."""
     if not isinstance(data, dict):
         raise BundleError([Problem(kind, 0, None, _("must be a JSON object"))])
     if reach is None:
-        return parse_bundle({kind: [data]}, known=store.existing_ids).rows(kind)[0]
+        return parse_bundle({kind: [data]}, known=store.existing_ids, derive_ids=False).rows(kind)[0]
     held = references(kind, old) if old is not None else set()
     view = reach.view
 
@@ -83,7 +84,7 @@ def _parse_one(store: Store, kind: str, data: Any, reach: Reach | None = None, o
         kept = {i for i in ids if (target, i) in held}
         return view.existing_ids(target, ids - kept) | store.existing_ids(target, kept)
 
-    row = parse_bundle({kind: [data]}, known=reachable).rows(kind)[0]
+    row = parse_bundle({kind: [data]}, known=reachable, derive_ids=False).rows(kind)[0]
     sender = row.sender if isinstance(row, Interaction) else None
     if sender is not None and sender != getattr(old, "sender", None) and not view.existing_ids("contacts", {sender}):
         # a participant the caller cannot see is no more a sender than an unknown id

@@ -5,14 +5,14 @@ Shared by the CLI and the HTTP API so both stores get exactly the same rows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
 from graphsvc.application.retry import retried
 from graphsvc.application.stage_order import stored_stage_conflicts
 from graphsvc.domain.audit import Change, record
-from graphsvc.domain.bundle import Bundle, BundleError, Problem, parse_bundle
+from graphsvc.domain.bundle import Bundle, BundleError, Problem, parse_bundle_with_warnings
 from graphsvc.domain.model import KINDS, Contact, ContactPeriod, Row, derived_id
 from graphsvc.store.base import Store, read_as
 from graphsvc.support.gc_pause import paused_gc
@@ -23,9 +23,15 @@ from graphsvc.support.i18n import _
 class ImportReport:
     counts: dict[str, int]
     history_added: list[str] = field(default_factory=list)
+    #: what did not block the import (an id-less row repeating an earlier one, left out)
+    warnings: list[Problem] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"imported": self.counts, "history_added": self.history_added}
+        return {
+            "imported": self.counts,
+            "history_added": self.history_added,
+            "warnings": [asdict(w) for w in self.warnings],
+        }
 
 
 def _state(contact: Contact) -> tuple[str | None, str, str]:
@@ -116,11 +122,16 @@ def _changed_rows(store: Store, bundle: Bundle) -> tuple[Bundle, list[tuple[str,
 def parse_against(store: Store, data: Any) -> Bundle:
     """``parse_bundle`` with what only the store can tell: references to stored rows, and
     stage orders stored stages hold. Raises BundleError listing every problem."""
-    bundle = parse_bundle(data, known=store.existing_ids)
+    return parse_against_with_warnings(store, data)[0]
+
+
+def parse_against_with_warnings(store: Store, data: Any) -> tuple[Bundle, list[Problem]]:
+    """``parse_against``, with the warnings of ``parse_bundle_with_warnings``."""
+    bundle, warnings = parse_bundle_with_warnings(data, known=store.existing_ids)
     problems = list(stored_stage_conflicts(store, bundle))
     if problems:
         raise BundleError(problems)
-    return bundle
+    return bundle, warnings
 
 
 def _refuse_invalid_stored(store: Store, kind: str, rows: list[Row], unread: set[str]) -> None:
@@ -140,7 +151,7 @@ def import_bundle(store: Store, data: Any, today: date | None = None, actor: str
     Raises BundleError (nothing written) listing every problem found.
     """
     with paused_gc():  # millions of small acyclic objects: rescanning them is wasted time
-        bundle = parse_against(store, data)
+        bundle, warnings = parse_against_with_warnings(store, data)
         stored = {c.id: c for c in read_as(store, Contact, [c.id for c in bundle.contacts])}
         bundle, added = keep_history(bundle, stored, today or date.today())
         changed, triples = _changed_rows(store, bundle)
@@ -149,4 +160,4 @@ def import_bundle(store: Store, data: Any, today: date | None = None, actor: str
             # are what was stored when it was checked), and re-reading a bulk load inside
             # the transaction would double its cost.
             store.apply(Change(upserts=changed, audit=record(actor, "import", triples), guard=False))
-    return ImportReport(counts=bundle.counts(), history_added=added)
+    return ImportReport(counts=bundle.counts(), history_added=added, warnings=warnings)

@@ -51,6 +51,8 @@ def _report_import(
     )
     if report.history_added:
         typer.echo(kept_history(len(report.history_added)))
+    for warning in report.warnings:
+        typer.echo(_("warning: {warning}").format(warning=warning))
 
 
 def import_command(
@@ -131,14 +133,16 @@ def export_command(
 
 def validate_command(file: Path = typer.Argument(..., help="JSON bundle to check")) -> None:
     """Check a bundle on its own (references must resolve inside it); writes nothing."""
-    from graphsvc.domain.bundle import BundleError, load_bundle_file
+    from graphsvc.domain.bundle import BundleError, load_bundle_file_with_warnings
 
     try:
-        bundle = load_bundle_file(str(file))
+        bundle, warnings = load_bundle_file_with_warnings(str(file))
     except FileNotFoundError as exc:
         raise fail(error(_("no such file: {file}").format(file=file)), EXIT_BAD_INPUT) from exc
     except BundleError as exc:
         raise fail(str(exc), EXIT_BAD_INPUT) from exc
+    for warning in warnings:
+        typer.echo(_("warning: {warning}").format(warning=warning))
     typer.echo(_("valid bundle: {count} rows").format(count=bundle.size()))
 
 

@@ -3,6 +3,8 @@
 ``parse_bundle`` collects *every* problem (array, row index, field, reason) instead of
 stopping at the first, so a user can fix a spreadsheet in one pass. References may point
 into the bundle itself or at rows already stored (``known`` tells which ids exist).
+Assignments, links and interactions may omit ``id``: theirs is derived from the row's
+natural key (``row_ids``), and a second row with the same key is a warning, left out.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from graphsvc.domain.model import (
     Row,
     Stage,
 )
+from graphsvc.domain.row_ids import PLACEHOLDER, PREFIXES, derived_row_id, describe_key, omits_id
 from graphsvc.domain.validation_text import validation_message
 from graphsvc.support.i18n import _
 
@@ -101,14 +104,24 @@ def _no_known(kind: str, ids: set[str]) -> set[str]:
     return set()
 
 
-def parse_bundle(data: Any, known: KnownIds = _no_known) -> Bundle:
-    """Validate raw JSON data into a Bundle, or raise BundleError listing every problem."""
+def parse_bundle(data: Any, known: KnownIds = _no_known, derive_ids: bool = True) -> Bundle:
+    """Validate raw JSON data into a Bundle, or raise BundleError listing every problem.
+    ``derive_ids``: rows that may omit their id get one from their natural key."""
+    return parse_bundle_with_warnings(data, known, derive_ids)[0]
+
+
+def parse_bundle_with_warnings(
+    data: Any, known: KnownIds = _no_known, derive_ids: bool = True
+) -> tuple[Bundle, list[Problem]]:
+    """``parse_bundle``, with the warnings that do not block an import: id-less rows with the
+    natural key of an earlier row, left out (located by array and row index)."""
     problems: list[Problem] = []
     if not isinstance(data, dict):
         raise BundleError([Problem("(bundle)", None, None, _("a bundle must be a JSON object"))])
 
     parsed: dict[str, list[tuple[int, Row]]] = {}
     raw: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+    derived: dict[str, set[int]] = {}
     for key, value in data.items():
         if key in ("format", "version"):
             expected = FORMAT if key == "format" else VERSION
@@ -127,21 +140,72 @@ def parse_bundle(data: Any, known: KnownIds = _no_known) -> Bundle:
         if not isinstance(raw_rows, list):
             problems.append(Problem(kind, None, None, _("must be an array of rows")))
             raw_rows = []
+        derived[kind] = {i for i, r in enumerate(raw_rows) if omits_id(kind, r)} if derive_ids else set()
+        if derived[kind]:
+            # validated with a placeholder id, then given the id their key derives
+            raw_rows = [{**r, "id": PLACEHOLDER} if i in derived[kind] else r for i, r in enumerate(raw_rows)]
         raw[kind] = [(i, r) for i, r in enumerate(raw_rows) if isinstance(r, dict)]
-        parsed[kind] = _parse_rows(kind, model, raw_rows, problems)
+        parsed[kind] = _with_derived_ids(kind, _parse_rows(kind, model, raw_rows, problems), derived[kind])
 
     # Duplicates and references are checked on the raw rows too, so that a row with a bad
     # field still has its other problems reported in the same pass.
     ids = {kind: [(index, _text(row.get("id"))) for index, row in rows] for kind, rows in raw.items()}
-    problems.extend(_check_duplicates(ids))
+    for kind, rows in parsed.items():
+        if derived[kind]:  # an id-less row that failed validation has no id to compare
+            own = {index: row.id for index, row in rows if index in derived[kind]}
+            ids[kind] = [(index, own.get(index) if index in derived[kind] else row_id) for index, row_id in ids[kind]]
+    warnings, left_out = _same_keys(ids, derived, parsed)
+    problems.extend(_check_duplicates(ids, left_out))
     problems.extend(_check_references(raw, ids, known))
     problems.extend(_check_consistency(parsed))
     if problems:
         raise BundleError(problems)
-    return Bundle(**{kind: [row for _, row in rows] for kind, rows in parsed.items()})
+    kept = {kind: [row for index, row in rows if index not in left_out[kind]] for kind, rows in parsed.items()}
+    return Bundle(**kept), warnings
+
+
+def _with_derived_ids(kind: str, rows: list[tuple[int, Row]], derived: set[int]) -> list[tuple[int, Row]]:
+    if not derived:
+        return rows
+    return [
+        (index, row.model_copy(update={"id": derived_row_id(kind, row)}) if index in derived else row)
+        for index, row in rows
+    ]
+
+
+def _same_keys(
+    ids: dict[str, list[tuple[int, str | None]]], derived: dict[str, set[int]], parsed: dict[str, list[tuple[int, Row]]]
+) -> tuple[list[Problem], dict[str, set[int]]]:
+    """Rows whose id is that of an earlier row and one of the two had it derived: the same
+    row given twice, so a warning and the first kept (as mail import keeps the first copy
+    of a message). Explicit ids given twice stay an error (``_check_duplicates``)."""
+    warnings: list[Problem] = []
+    left_out: dict[str, set[int]] = {kind: set() for kind in ids}
+    for kind, rows in ids.items():
+        if not derived[kind]:
+            continue
+        by_index = dict(parsed[kind])
+        first_seen: dict[str, int] = {}
+        for index, row_id in rows:
+            if row_id is None:
+                continue
+            first = first_seen.setdefault(row_id, index)
+            if first != index and (index in derived[kind] or first in derived[kind]):
+                row = by_index.get(index) or by_index[first]
+                reason = _("left out: the same row as an earlier one (natural key {key}, first at row {row})").format(
+                    key=describe_key(row), row=first
+                )
+                warnings.append(Problem(kind, index, None, reason))
+                left_out[kind].add(index)
+    return warnings, left_out
 
 
 def load_bundle_file(path: str, known: KnownIds = _no_known) -> Bundle:
+    return load_bundle_file_with_warnings(path, known)[0]
+
+
+def load_bundle_file_with_warnings(path: str, known: KnownIds = _no_known) -> tuple[Bundle, list[Problem]]:
+    """A bundle file parsed, with the warnings of ``parse_bundle_with_warnings``."""
     try:
         with open(path, encoding="utf-8-sig") as handle:
             data = json.load(handle)
@@ -156,7 +220,7 @@ def load_bundle_file(path: str, known: KnownIds = _no_known) -> Bundle:
                 )
             ]
         ) from exc
-    return parse_bundle(data, known)
+    return parse_bundle_with_warnings(data, known)
 
 
 #: one validator per kind for the whole array: a clean array is validated in one call
@@ -203,12 +267,13 @@ def _text(value: Any) -> str | None:
     return None
 
 
-def _check_duplicates(ids: dict[str, list[tuple[int, str | None]]]) -> Iterable[Problem]:
-    """``ids``: kind -> (row index, the row's id as text, None if it has none)."""
+def _check_duplicates(ids: dict[str, list[tuple[int, str | None]]], left_out: dict[str, set[int]]) -> Iterable[Problem]:
+    """``ids``: kind -> (row index, the row's id as text, None if it has none); ``left_out``:
+    rows already warned about as repeats of an earlier one."""
     for kind, rows in ids.items():
         first_seen: dict[str, int] = {}
         for index, row_id in rows:
-            if row_id is None:
+            if row_id is None or index in left_out[kind]:
                 continue
             if row_id in first_seen:
                 yield Problem(
@@ -357,4 +422,14 @@ def dump_bundle(bundle: Bundle) -> str:
 
 
 def json_schema() -> dict[str, Any]:
-    return Bundle.model_json_schema()
+    """The bundle's JSON Schema; in a bundle, the kinds that may omit ``id`` do not require it."""
+    schema = Bundle.model_json_schema()
+    for kind in PREFIXES:
+        definition = schema["$defs"][KINDS[kind].__name__]
+        definition["required"] = [name for name in definition["required"] if name != "id"]
+        definition["properties"]["id"]["description"] = _ID_OPTIONAL
+    return schema
+
+
+#: the schema's word on an optional id (English: the schema is published as a file)
+_ID_OPTIONAL = "optional: without one, the id is derived from the row's natural key (see the README)"

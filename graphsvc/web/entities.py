@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from graphsvc.application import entities
 from graphsvc.application.access import write_reach
 from graphsvc.application.demo import demo_data
+from graphsvc.application.error_body import ProblemItem
 from graphsvc.application.importer import import_bundle
 from graphsvc.application.name_lookup import mentions
 from graphsvc.domain.audit import AuditEntry, AuditQuery
@@ -414,6 +415,9 @@ def audit_log(
 class ImportResult(BaseModel):
     imported: dict[str, int] = Field(description="rows in the bundle, by kind")
     history_added: list[str] = Field(description="earlier contact states kept as history")
+    warnings: list[ProblemItem] = Field(
+        [], description="what did not block the import: an id-less row repeating an earlier one, left out"
+    )
 
 
 @router.post("/api/v1/import", response_model=ImportResult, tags=["bundle"], responses=responses(401, 403, 422))
@@ -432,7 +436,9 @@ def post_import(
     and the 422 lists every problem with array, row and field."""
     principal = principal_of(request)
     principal.require(Role.admin)
-    return import_bundle(base_store(request), bundle, actor=principal.name).as_dict()
+    report = import_bundle(base_store(request), bundle, actor=principal.name)
+    warnings = [ProblemItem(location=w.array, row=w.index, field=w.field, reason=w.reason) for w in report.warnings]
+    return ImportResult(imported=report.counts, history_added=report.history_added, warnings=warnings)
 
 
 @router.get("/api/v1/export", tags=["bundle"], responses=responses(401))

@@ -17,6 +17,8 @@ Conventions (the README's "Spreadsheet import" says the same):
   may be named in Chinese too (``SHEET_ALIASES``: 联系人, 单位...). Unknown sheets and
   unknown columns are errors naming them; a sheet with nothing in it is ignored with a warning.
 - An empty cell means "not given": the field's default applies.
+- Assignments, links and interactions need no id column (or cell): a row without one gets
+  an id derived from its natural key (``row_ids``); ``duty`` names the responsibility column.
 - List fields (emails, phones, tags, participants): items separated by ``;`` (or the
   full-width ``；``) or by line breaks within the cell. Commas are kept as text.
 - Numbers: an integral number is its digits (phone 13900001001.0 -> "13900001001",
@@ -41,6 +43,7 @@ from pydantic import BaseModel
 from graphsvc.domain.bundle import Problem
 from graphsvc.domain.dates import iso_text
 from graphsvc.domain.model import KINDS, Participation
+from graphsvc.domain.row_ids import PREFIXES
 from graphsvc.support.i18n import gettext as _
 
 PARTICIPATIONS = "project_organizations"
@@ -63,8 +66,9 @@ SHEET_ALIASES: dict[str, str] = {
     "沟通记录": "interactions",
     "项目参与单位": PARTICIPATIONS,
 }
-#: Chinese column names, each standing for the first of its fields the sheet has (角色 is
-#: ``raci`` in assignments, ``role`` in project_organizations); the report names the field
+#: Chinese column names (and ``duty``), each standing for the first of its fields the sheet
+#: has (角色 is ``raci`` in assignments, ``role`` in project_organizations); the report
+#: names the field
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "编号": ("id",),
     "姓名": ("name",),
@@ -96,6 +100,7 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "人员编号": ("contact",),
     "职责": ("responsibility",),
     "职责编号": ("responsibility",),
+    "duty": ("responsibility",),
     "角色": ("raci", "role"),
     "生效日期": ("valid_from",),
     "失效日期": ("valid_to",),
@@ -206,6 +211,8 @@ COLUMNS: dict[str, dict[str, tuple[str, bool]]] = {
     kind: _fields(model, skip=("organizations",) if kind == "projects" else ()) for kind, model in KINDS.items()
 }
 COLUMNS[PARTICIPATIONS] = {"project": ("scalar", True), **_fields(Participation)}
+for _kind in PREFIXES:  # their rows may omit the id: it is derived from the row's natural key
+    COLUMNS[_kind]["id"] = (COLUMNS[_kind]["id"][0], False)
 
 
 def column_letter(position: int) -> str:

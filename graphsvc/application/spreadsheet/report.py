@@ -14,7 +14,7 @@ from typing import Any, cast
 from pydantic import BaseModel, Field
 
 from graphsvc.application.duplicates import Person, Suspicion, find_duplicates
-from graphsvc.application.importer import import_bundle, keep_history, parse_against
+from graphsvc.application.importer import import_bundle, keep_history, parse_against_with_warnings
 from graphsvc.application.spreadsheet.convert import (
     Conversion,
     Issue,
@@ -143,15 +143,19 @@ def _described(suspicion: Suspicion) -> SuspectedDuplicate:
     )
 
 
-def problems(conversion: Conversion, store: Store, stored: list[Contact], today: date) -> list[Issue]:
-    """Every error the import would meet, located; without writing anything."""
+def checked(
+    conversion: Conversion, store: Store, stored: list[Contact], today: date
+) -> tuple[list[Issue], list[Issue]]:
+    """Every error and warning the import would meet, located; without writing anything."""
     errors = list(conversion.errors)
+    warnings: list[Issue] = []
     try:
-        bundle = parse_against(store, conversion.data)
+        bundle, found = parse_against_with_warnings(store, conversion.data)
+        warnings = [conversion.locate(w) for w in found]
         keep_history(bundle, {c.id: c for c in stored}, today)
     except BundleError as exc:
         errors += conversion.locate_all(exc.problems)
-    return errors
+    return errors, warnings
 
 
 def run_import(
@@ -173,7 +177,8 @@ def run_import(
         suspected_duplicates=duplicates,
     )
     if dry_run or conversion.errors:
-        report.errors = problems(conversion, store, stored, today)
+        report.errors, found = checked(conversion, store, stored, today)
+        report.warnings += found
     else:
         try:
             result = import_bundle(store, conversion.data, today, actor=actor)
@@ -181,5 +186,6 @@ def run_import(
             report.errors = conversion.locate_all(exc.problems)
         else:
             report.committed, report.history_added = True, result.history_added
+            report.warnings += [conversion.locate(w) for w in result.warnings]
     report.ok = not report.errors
     return report

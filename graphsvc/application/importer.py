@@ -25,12 +25,16 @@ class ImportReport:
     history_added: list[str] = field(default_factory=list)
     #: what did not block the import (an id-less row repeating an earlier one, left out)
     warnings: list[Problem] = field(default_factory=list)
+    #: only checked (``check_bundle``): nothing was written
+    dry_run: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "imported": self.counts,
             "history_added": self.history_added,
             "warnings": [asdict(w) for w in self.warnings],
+            "dry_run": self.dry_run,
+            "committed": not self.dry_run,
         }
 
 
@@ -140,6 +144,17 @@ def _refuse_invalid_stored(store: Store, kind: str, rows: list[Row], unread: set
     if taken:
         reason = _("a stored row with this id is invalid and kept as stored (see graphsvc db check)")
         raise BundleError([Problem(kind, index, "id", reason) for index, row in enumerate(rows) if row.id in taken])
+
+
+def check_bundle(store: Store, data: Any, today: date | None = None) -> ImportReport:
+    """What ``import_bundle`` would do with ``data``, without writing anything: the same
+    checks against the store (raising BundleError with every problem), the rows it would
+    write and the history it would keep (a dry run)."""
+    with paused_gc():
+        bundle, warnings = parse_against_with_warnings(store, data)
+        stored = {c.id: c for c in read_as(store, Contact, [c.id for c in bundle.contacts])}
+        bundle, added = keep_history(bundle, stored, today or date.today())
+    return ImportReport(counts=bundle.counts(), history_added=added, warnings=warnings, dry_run=True)
 
 
 @retried

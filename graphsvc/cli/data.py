@@ -29,14 +29,20 @@ if TYPE_CHECKING:
 
 
 def _report_import(
-    store: Store, data: object, as_json: bool, today: date | None = None, about: dict[str, Any] | None = None
+    store: Store,
+    data: object,
+    as_json: bool,
+    today: date | None = None,
+    about: dict[str, Any] | None = None,
+    dry_run: bool = False,
 ) -> None:
-    """Import ``data`` and say what was written; ``about`` adds to the JSON report."""
-    from graphsvc.application.importer import import_bundle
+    """Import ``data`` (``dry_run``: only check it) and say what was or would be written;
+    ``about`` adds to the JSON report."""
+    from graphsvc.application.importer import check_bundle, import_bundle
     from graphsvc.domain.bundle import BundleError
 
     try:
-        report = import_bundle(store, data, today=today, actor=actor())
+        report = check_bundle(store, data, today=today) if dry_run else import_bundle(store, data, today, actor())
     except BundleError as exc:
         if as_json:
             typer.echo(json.dumps({"problems": exc.as_dicts()}, ensure_ascii=False, indent=2))
@@ -44,11 +50,14 @@ def _report_import(
     if as_json:
         typer.echo(json.dumps({**report.as_dict(), **(about or {})}, ensure_ascii=False, indent=2))
         return
-    typer.echo(
-        _("imported into the {store} store: {rows}").format(
-            store=store_word(store.name), rows=row_counts(report.counts)
+    if dry_run:
+        typer.echo(_("dry run, nothing written; importing would give: {rows}").format(rows=row_counts(report.counts)))
+    else:
+        typer.echo(
+            _("imported into the {store} store: {rows}").format(
+                store=store_word(store.name), rows=row_counts(report.counts)
+            )
         )
-    )
     if report.history_added:
         typer.echo(kept_history(len(report.history_added)))
     for warning in report.warnings:
@@ -63,7 +72,7 @@ def import_command(
         exists=False,
     ),
     as_json: bool = typer.Option(False, "--json", help="print the report as JSON"),
-    dry_run: bool = typer.Option(False, "--dry-run", help="spreadsheets and mail: check and report, write nothing"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="check and report, write nothing"),
     create_contacts: bool = typer.Option(
         False, "--create-contacts", help="mail: create the suggested new contacts (unknown addresses)"
     ),
@@ -94,10 +103,8 @@ def import_command(
         return import_spreadsheets(
             files, dry_run=dry_run, as_json=as_json, open_store=configured_store, actor=actor(), encoding=encoding
         )
-    if len(files) > 1 or dry_run:
-        raise fail(
-            error(_("give one JSON bundle (--dry-run is for spreadsheets; see graphsvc validate)")), EXIT_BAD_INPUT
-        )
+    if len(files) > 1:
+        raise fail(error(_("give one JSON bundle")), EXIT_BAD_INPUT)
     file = files[0]
     if not file.is_file():
         raise fail(error(_("no such file: {file}").format(file=file)), EXIT_BAD_INPUT)
@@ -108,7 +115,7 @@ def import_command(
             error(_("{file} is not a JSON bundle: {reason}").format(file=file, reason=exc)), EXIT_BAD_INPUT
         ) from exc
     with configured_store() as store:
-        _report_import(store, data, as_json)
+        _report_import(store, data, as_json, dry_run=dry_run)
     return None
 
 

@@ -22,7 +22,7 @@ from graphsvc.application import entities
 from graphsvc.application.access import write_reach
 from graphsvc.application.demo import demo_data
 from graphsvc.application.error_body import ProblemItem
-from graphsvc.application.importer import import_bundle
+from graphsvc.application.importer import check_bundle, import_bundle
 from graphsvc.application.name_lookup import mentions
 from graphsvc.domain.audit import AuditEntry, AuditQuery
 from graphsvc.domain.bundle import BundleError, Problem, canonical_dict
@@ -418,6 +418,8 @@ class ImportResult(BaseModel):
     warnings: list[ProblemItem] = Field(
         [], description="what did not block the import: an id-less row repeating an earlier one, left out"
     )
+    dry_run: bool = Field(False, description="only checked: nothing was written")
+    committed: bool = Field(True, description="written to the store")
 
 
 @router.post("/api/v1/import", response_model=ImportResult, tags=["bundle"], responses=responses(401, 403, 422))
@@ -431,14 +433,25 @@ def post_import(
             }
         },
     ),
+    dry_run: bool = Query(False, description="check against the store and report; write nothing"),
 ) -> Any:
     """Import a JSON bundle (admin): everything is checked first; a bad bundle writes nothing
-    and the 422 lists every problem with array, row and field."""
+    and the 422 lists every problem with array, row and field. ``dry_run``: the same checks
+    and answer, nothing written."""
     principal = principal_of(request)
     principal.require(Role.admin)
-    report = import_bundle(base_store(request), bundle, actor=principal.name)
+    if dry_run:
+        report = check_bundle(base_store(request), bundle)
+    else:
+        report = import_bundle(base_store(request), bundle, actor=principal.name)
     warnings = [ProblemItem(location=w.array, row=w.index, field=w.field, reason=w.reason) for w in report.warnings]
-    return ImportResult(imported=report.counts, history_added=report.history_added, warnings=warnings)
+    return ImportResult(
+        imported=report.counts,
+        history_added=report.history_added,
+        warnings=warnings,
+        dry_run=report.dry_run,
+        committed=not report.dry_run,
+    )
 
 
 @router.get("/api/v1/export", tags=["bundle"], responses=responses(401))

@@ -311,6 +311,34 @@ class Entry:
     def candidate(self) -> Candidate:
         return Candidate(kind=self.kind, id=self.id, name=self.name, organization=self.organization, title=self.title)
 
+    # the name's forms, worked out once per index (not once per lookup)
+    @cached_property
+    def folded(self) -> str:
+        return folded(self.name)
+
+    @cached_property
+    def sorted_words(self) -> list[str]:
+        return sorted(_words(self.name))
+
+    @cached_property
+    def pattern(self) -> re.Pattern[str] | None:
+        return _pattern(self.name)
+
+
+@dataclass(frozen=True)
+class Query:
+    """What was typed, in the forms the rungs compare (worked out once per lookup)."""
+
+    text: str
+    folded: str
+    words: list[str]
+    latin: bool
+
+    @classmethod
+    def of(cls, text: str) -> Query:
+        query = folded(text)
+        return cls(text, query, sorted(_words(text)), _LATIN_QUERY.fullmatch(query) is not None)
+
 
 @dataclass(frozen=True)
 class NameIndex:
@@ -343,28 +371,34 @@ def build_index(
     return NameIndex(tuple(sorted(entries, key=lambda e: (e.name, e.id))))
 
 
-def _by_id(entry: Entry, text: str) -> bool:
-    return entry.id == text
+def _by_id(entry: Entry, query: Query) -> bool:
+    return entry.id == query.text
 
 
-def _by_name(entry: Entry, text: str) -> bool:
-    if entry.name.strip() == text or (folded(entry.name) and folded(entry.name) == folded(text)):
+def _by_name(entry: Entry, query: Query) -> bool:
+    if entry.name.strip() == query.text or (entry.folded and entry.folded == query.folded):
         return True
-    words = _words(text)  # Latin names in either order: "laurent sophie"
-    return len(words) > 1 and sorted(words) == sorted(_words(entry.name))
+    # Latin names in either order: "laurent sophie"
+    return len(query.words) > 1 and query.words == entry.sorted_words
 
 
-def _by_pinyin(entry: Entry, text: str) -> bool:
-    return pinyin_matches(entry.name, text)
+def _by_pinyin(entry: Entry, query: Query) -> bool:
+    """``pinyin_matches``, on the forms worked out once."""
+    return bool(query.folded) and query.latin and bool(entry.pattern and entry.pattern.fullmatch(query.folded))
 
 
-def _by_part(entry: Entry, text: str) -> bool:
-    return mentions(entry.name, text)
+def _by_part(entry: Entry, query: Query) -> bool:
+    """``mentions`` for a plain query (the only kind this rung sees), on the forms worked out once."""
+    if not query.folded:
+        return False
+    if query.folded in entry.folded or _by_pinyin(entry, query):
+        return True
+    return len(query.folded) >= 2 and query.latin and _run_matches(entry.name, query.folded)
 
 
 #: the rungs, most exact first
-def _by_exact_name(entry: Entry, text: str) -> bool:
-    return entry.name.strip() == text
+def _by_exact_name(entry: Entry, query: Query) -> bool:
+    return entry.name.strip() == query.text
 
 
 LADDER = (_by_id, _by_name, _by_pinyin, _by_part)
@@ -382,9 +416,10 @@ def find(index: NameIndex, text: str, kinds: Sequence[Kind] = EVERY_KIND) -> Ent
     if not wanted:
         return None
     pool = [e for e in index.entries if e.kind in kinds]
+    query = Query.of(wanted)
     # symbols typed (not a name as people write one): the id or the name exactly, nothing loose
     for rung in LADDER if plain_query(wanted) else EXACT_LADDER:
-        hits = [e for e in pool if rung(e, wanted)]
+        hits = [e for e in pool if rung(e, query)]
         if len(hits) == 1:
             return hits[0]
         if hits:

@@ -266,3 +266,20 @@ def test_the_api_answers_422_with_candidates_within_the_reach(loaded):
         assert outside.json()["detail"].replace("张伟", "?") == missing.json()["detail"].replace("张不在", "?")
         assert "candidates" not in outside.text or outside.json()["candidates"] == []
         assert client.get("/api/v1/contacts", params={"q": "wjg"}, headers=member).json()["items"] == []
+
+
+def test_latin_names_are_found_by_their_initials_after_pinyin():
+    people = [
+        Contact(id="c-sophie", name="Sophie Laurent"),
+        Contact(id="c-ann", name="Ann Lee"),
+        Contact(id="c-jose", name="José María Müller"),
+    ]
+    index = build_index(people, [])
+    assert [find(index, q).id for q in ("sl", "ls", "al", "jmm", "SL")] == [
+        "c-sophie", "c-sophie", "c-ann", "c-jose", "c-sophie",
+    ]  # fmt: skip
+    assert find(index, "xq") is None
+    # a Chinese name read by its pinyin initials comes first
+    with_shi = build_index([*people, Contact(id="c-shi", name="石磊")], [])
+    assert find(with_shi, "sl").id == "c-shi"
+    assert "sl" in pinyin_forms("Sophie Laurent") and "ls" in pinyin_forms("Sophie Laurent")

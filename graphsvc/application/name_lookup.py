@@ -242,10 +242,22 @@ def _pattern(name: str) -> re.Pattern[str] | None:
     return re.compile("|".join(f"(?:{a})" for a in alternatives)) if alternatives else None
 
 
+def latin_initials(name: str) -> tuple[str, ...]:
+    """A Latin name of two to four words by its initials, in order and reversed (Sophie
+    Laurent: sl, ls); none for a Han name or a single word."""
+    if _HAN.search(name):
+        return ()
+    words = _words(name)
+    if not 2 <= len(words) <= 4:
+        return ()
+    initials = "".join(w[0] for w in words)
+    return tuple(dict.fromkeys((initials, initials[::-1])))
+
+
 def pinyin_forms(name: str) -> list[str]:
     """What a page needs to match the name offline: each reading in full, given name first,
-    and by initials (王建国: wangjianguo, jianguowang, wjg, jgw)."""
-    forms: dict[str, None] = {}
+    and by initials (王建国: wangjianguo, jianguowang, wjg, jgw; Sophie Laurent: sl, ls)."""
+    forms: dict[str, None] = dict.fromkeys(latin_initials(name))
     for reading in readings(name):
         for order in reading.orders():
             forms["".join(order)] = None
@@ -324,6 +336,10 @@ class Entry:
     def pattern(self) -> re.Pattern[str] | None:
         return _pattern(self.name)
 
+    @cached_property
+    def initials(self) -> tuple[str, ...]:
+        return latin_initials(self.name) if self.kind == "contact" else ()
+
 
 @dataclass(frozen=True)
 class Query:
@@ -387,6 +403,12 @@ def _by_pinyin(entry: Entry, query: Query) -> bool:
     return bool(query.folded) and query.latin and bool(entry.pattern and entry.pattern.fullmatch(query.folded))
 
 
+def _by_initials(entry: Entry, query: Query) -> bool:
+    """A Latin name's initials (``sl``: Sophie Laurent), after pinyin: for a Chinese team
+    ``sl`` is 石磊 first."""
+    return query.latin and query.folded in entry.initials
+
+
 def _by_part(entry: Entry, query: Query) -> bool:
     """``mentions`` for a plain query (the only kind this rung sees), on the forms worked out once."""
     if not query.folded:
@@ -401,7 +423,7 @@ def _by_exact_name(entry: Entry, query: Query) -> bool:
     return entry.name.strip() == query.text
 
 
-LADDER = (_by_id, _by_name, _by_pinyin, _by_part)
+LADDER = (_by_id, _by_name, _by_pinyin, _by_initials, _by_part)
 #: for text with symbols in it (not a name as people write one): nothing loose
 EXACT_LADDER = (_by_id, _by_exact_name)
 

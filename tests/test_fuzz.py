@@ -77,6 +77,7 @@ RULES_THE_SCHEMA_CANNOT_STATE = {
     "a link joins two contacts": "a link needs two different contacts",
     "a stage ends after it starts": "must not be before start",
     "periods end after they start": "must be after valid_from",
+    "a calendar window ends after it starts": "must be after since",
     "participants are distinct": "participants must be distinct",
     "the sender takes part": "must be one of the participants",
     "a merge needs two contacts": "must differ from the survivor",

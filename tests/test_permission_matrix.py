@@ -96,6 +96,7 @@ NOT_IDS: dict[str, str | None] = {
     "k": None,
     "days": None,
     "since": None,
+    "until": None,
     "actor": None,
     "dry_run": None,
     "create_contacts": "true",

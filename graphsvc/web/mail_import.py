@@ -19,6 +19,7 @@ from graphsvc.application.error_body import ProblemItem
 from graphsvc.application.mail_import.report import MailImportReport, Problem
 from graphsvc.application.mail_import.run import default_window, read_uploads, run_import
 from graphsvc.domain.keys import Role
+from graphsvc.domain.model import Day
 from graphsvc.support.i18n import gettext as _
 from graphsvc.web.access import principal_of
 from graphsvc.web.errors import error, responses
@@ -39,8 +40,8 @@ def import_mail(
     dry_run: bool = Query(False, description="check and report only; write nothing"),
     create_contacts: bool = Query(False, description="create the suggested new contacts (unknown addresses)"),
     subjects: bool = Query(False, description="keep e-mail subjects and meeting titles as summaries"),
-    since: date | None = Query(None, description="expand recurring meetings from this day (default: a year ago)"),
-    until: date | None = Query(None, description="expand recurring meetings up to this day (default: 90 days ahead)"),
+    since: Day | None = Query(None, description="expand recurring meetings from this day (default: a year ago)"),
+    until: Day | None = Query(None, description="expand recurring meetings up to this day (default: 90 days ahead)"),
 ) -> Any:
     """Import e-mail headers, meetings and address cards all-or-nothing (admin), or
     (``dry_run``) report what importing them would do.

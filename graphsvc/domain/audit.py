@@ -96,6 +96,8 @@ class AuditQuery:
     entity: str | None = None
     actor: str | None = None
     since: datetime | None = None
+    #: the entries of one change (e.g. the merge an unmerge undoes)
+    change: str | None = None
     limit: int = 100
     offset: int = 0
 

@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from graphsvc.application.importer import import_bundle
 from graphsvc.cli.common import EXIT_CONFLICT, EXIT_NOT_FOUND
 from graphsvc.domain.bundle import canonical_dict
-from graphsvc.domain.keys import Role
+from graphsvc.domain.keys import Role, issue
 from graphsvc.store.base import Store
 from graphsvc.web.app import create_app
 
@@ -44,6 +44,7 @@ def _seeded() -> dict[str, Any]:
         {"id": "c-free-2", "name": "No  Org", "phones": ["+1 555 0100"], "status": "left"},
     ]
     data["contacts"][3]["phones"] = ["+1 555 0199"]  # c-free: same name, another phone
+    data["contacts"][1]["emails"] = ["ann@build.example.cn"]  # c-ann: hidden from an external key, like c-li-2's
     data["contact_history"].append(
         {"id": "c-li-2@2026-01-01", "contact": "c-li-2", "org": "o-old", "valid_to": "2026-01-01"}
     )
@@ -88,6 +89,9 @@ def secured(store: Store) -> Iterator[tuple[TestClient, dict[str, dict[str, str]
     """A server with keys: an admin and a manager of p-tower (the keys exist before it starts)."""
     import_bundle(store, _seeded())
     keys = key_headers(store, [("boss", Role.admin, []), ("site", Role.manager, ["p-tower"])])
+    text, record = issue("designer", Role.external, ["p-tower"], "o-design")
+    store.save_key(record)
+    keys["external"] = {"X-API-Key": text}
     with TestClient(create_app(store)) as http:
         yield http, keys
 
@@ -156,6 +160,10 @@ def test_a_scoped_key_sees_only_pairs_wholly_in_its_reach(secured):
     for outside in ("c-other", "c-free", "c-free-2", "555"):  # c-wang's twin c-other is outside p-tower
         assert outside not in seen.text
     assert client.get("/api/v1/duplicates").status_code == 401
+    # an external key sees no one else's phones or e-mails: no pair from them (nor from the
+    # redaction marker its view shows in their place)
+    external = client.get("/api/v1/duplicates", headers=keys["external"])
+    assert external.status_code == 200 and external.json() == []
 
 
 def test_the_cli_lists_the_same_pairs(client, store, settings_of):

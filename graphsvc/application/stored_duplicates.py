@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from graphsvc.application.access import REDACTED
 from graphsvc.application.duplicates import REASON_TEXT, Person, find_duplicates
 from graphsvc.domain.model import Contact, ContactStatus
 from graphsvc.store.base import Store, read_as
@@ -67,11 +68,16 @@ def suggested_survivor(first: Contact, second: Contact) -> str | None:
     return None
 
 
+def _shown(values: list[str]) -> tuple[str, ...]:
+    """The values an external key may see: a redaction marker is not a shared e-mail."""
+    return tuple(v for v in values if v != REDACTED)
+
+
 def stored_duplicates(store: Store) -> list[DuplicatePair]:
     """Every suspected pair among the contacts ``store`` shows, one entry per pair with all
     its reasons, sorted by the pair's ids."""
     contacts = {c.id: c for c in read_as(store, Contact)}
-    people = [Person(c.id, c.name, tuple(c.phones), tuple(c.emails)) for c in contacts.values()]
+    people = [Person(c.id, c.name, _shown(c.phones), _shown(c.emails)) for c in contacts.values()]
     pairs: dict[tuple[str, str], list[Reason]] = {}
     for suspicion in find_duplicates(people):
         key = (min(suspicion.first.id, suspicion.second.id), max(suspicion.first.id, suspicion.second.id))

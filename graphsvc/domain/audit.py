@@ -29,7 +29,7 @@ class AuditEntry(BaseModel):
     seq: int = Field(description="position within the change")
     at: datetime = Field(description="when the change was made (UTC)")
     actor: str = Field(description="who made it: an API key's name, or cli:<user>")
-    operation: str = Field(description="create, update, delete, import, leave, merge, move")
+    operation: str = Field(description="create, update, delete, import, leave, merge, unmerge, move")
     kind: str = Field(description="the bundle array of the entity, e.g. contacts")
     entity: str = Field(description="the entity id")
     before: dict[str, Any] | None = None

@@ -242,6 +242,10 @@ def test_merge_then_unmerge_gives_back_exactly_what_was_stored(client, store):
     assert twice.status_code == 409 and "undone already" in twice.json()["detail"]
     assert _export(store) == before
 
+    again = client.post("/api/v1/contacts/c-li/merge", json={"duplicate": "c-li-2"}).json()["change"]
+    assert client.post("/api/v1/contacts/unmerge", json={"change": again}).status_code == 200  # a new merge
+    assert _export(store) == before
+
 
 def test_an_unmerge_is_refused_when_a_moved_row_changed_since(client, store):
     change = client.post("/api/v1/contacts/c-li/merge", json={"duplicate": "c-li-2"}).json()["change"]

@@ -59,8 +59,8 @@ def _duplicate_of(entries: list[AuditEntry]) -> str:
 def _refuse_if_undone(store: Store, change_id: str, duplicate: str) -> None:
     """Undone: an unmerge of the duplicate's row follows the merge in its history."""
     history = store.audit_log(AuditQuery(kind="contacts", entity=duplicate, limit=_ALL))
-    merged_at = next(i for i, e in enumerate(history) if e.change == change_id)
-    if any(e.operation == UNMERGE for e in history[merged_at + 1 :]):
+    merged_at = next(e.at for e in history if e.change == change_id)
+    if any(e.operation == UNMERGE and e.at >= merged_at for e in history):
         raise Conflict(_("the merge {id!r} has been undone already").format(id=change_id))
 
 

@@ -18,6 +18,7 @@ CREATE INDEX organization_name IF NOT EXISTS FOR (n:Organization) ON (n.name);
 CREATE INDEX audit_batch_kind IF NOT EXISTS FOR (n:AuditBatch) ON (n.kind);
 CREATE INDEX audit_batch_actor IF NOT EXISTS FOR (n:AuditBatch) ON (n.actor);
 CREATE INDEX audit_batch_at IF NOT EXISTS FOR (n:AuditBatch) ON (n.at);
+CREATE INDEX audit_batch_change IF NOT EXISTS FOR (n:AuditBatch) ON (n.change);
 CREATE FULLTEXT INDEX audit_batch_entities IF NOT EXISTS FOR (n:AuditBatch) ON EACH [n.tokens] OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace'}};
 CREATE CONSTRAINT api_key_id IF NOT EXISTS FOR (n:ApiKey) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT graphsvc_secret_name IF NOT EXISTS FOR (n:GraphsvcSecret) REQUIRE n.name IS UNIQUE;

@@ -46,6 +46,7 @@ from fastapi.testclient import TestClient
 from graphsvc.application.access import Principal, ScopedStore
 from graphsvc.application.demo import demo_data
 from graphsvc.application.importer import import_bundle
+from graphsvc.application.lifecycle import merge
 from graphsvc.domain.audit import Change
 from graphsvc.domain.bundle import Bundle
 from graphsvc.domain.keys import Role, issue
@@ -144,8 +145,19 @@ def _mail_files(rows: Rows) -> list[tuple[str, tuple[str, bytes, str]]]:
     return [("files", ("contacts.vcf", text.encode(), "text/vcard"))]
 
 
+def _unmerge_body(rows: Rows) -> dict[str, Any]:
+    """The change of a merge of two of the variant's contacts, made for the occasion (an
+    admin's unmerge then puts everything back); unknown contacts: a change never made."""
+    first, second = rows.take("contacts"), rows.take("contacts")
+    if rows.demo.store.existing_ids("contacts", {first, second}) != {first, second}:
+        return {"change": "mx-no-such-change"}
+    return {"change": merge(rows.demo.store, first, second, "matrix").change}
+
+
 #: bodies the document's examples cannot give: (method, path) -> builder
 JSON_BODIES = {("POST", "/api/v1/import"): _import_body}
+#: bodies only an admin's request can be given (a scoped key's is refused before it is read)
+ADMIN_BODIES = {("POST", "/api/v1/contacts/unmerge"): _unmerge_body}
 MULTIPART_BODIES = {
     ("POST", "/api/v1/import/spreadsheet"): _spreadsheet_files,
     ("POST", "/api/v1/import/mail"): _mail_files,
@@ -395,7 +407,9 @@ def build(op: Operation, role: str, variant: str, path_rows: Rows, ref_rows: Row
         request.files = builder(ref_rows)
         return request
     assert body_type == "application/json", f"{op.label}: unknown body type {body_type}"
-    if (op.method, op.path) in JSON_BODIES:
+    if role == "admin" and (op.method, op.path) in ADMIN_BODIES:
+        request.json = ADMIN_BODIES[(op.method, op.path)](ref_rows)
+    elif (op.method, op.path) in JSON_BODIES:
         request.json = JSON_BODIES[(op.method, op.path)](ref_rows)
     elif kind and op.method == "POST" and not path_ids:
         row = ref_rows.row(kind)

@@ -17,10 +17,20 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
 
+from graphsvc.support.i18n import N_
+
 SAME_NAME_DIFFERENT_PHONES = "same_name_different_phones"
 SAME_PHONE_DIFFERENT_NAMES = "same_phone_different_names"
 SAME_EMAIL_DIFFERENT_NAMES = "same_email_different_names"
 SAME_NAME_SHARED_CHANNEL = "same_name_shared_channel"
+
+#: each reason code in words (translated where it is shown)
+REASON_TEXT = {
+    SAME_NAME_DIFFERENT_PHONES: N_("the same name with different phones"),
+    SAME_PHONE_DIFFERENT_NAMES: N_("the same phone under different names"),
+    SAME_EMAIL_DIFFERENT_NAMES: N_("the same e-mail under different names"),
+    SAME_NAME_SHARED_CHANNEL: N_("the same name and phone/e-mail under two ids (entered twice?)"),
+}
 
 _SPACE = re.compile(r"\s+")
 _MIN_PHONE_DIGITS = 6

@@ -36,6 +36,12 @@ class Moved(BaseModel):
     detail: str
 
 
+class MergedField(BaseModel):
+    field: str
+    survivor: Any = Field(description="the survivor's value before the merge")
+    merged: Any = Field(description="the value after it (lists united, empty fields filled from the duplicate)")
+
+
 class LifecycleReport(BaseModel):
     contact: str
     operation: str
@@ -43,6 +49,11 @@ class LifecycleReport(BaseModel):
     skipped: list[Moved] = Field(default_factory=list)
     history_added: list[str] = Field(default_factory=list)
     deleted: list[str] = Field(default_factory=list)
+    fields: list[MergedField] = Field(default_factory=list, description="merge: the survivor's fields that change")
+    dry_run: bool = Field(False, description="nothing was written: what the operation would do")
+    change: str | None = Field(
+        None, description="the audit trail's id of the change written (a merge is undone with it)"
+    )
 
 
 def _open_on(row: Assignment | Link, day: date) -> bool:
@@ -172,7 +183,9 @@ def leave(store: Store, contact_id: str, on: date, successor_id: str | None, act
                         kind=link.kind, other=other, name=successor.name
                     ),
                 )
-    store.apply(Change(upserts=Bundle(**upserts), audit=record(actor, "leave", changes)))
+    entries = record(actor, "leave", changes)
+    store.apply(Change(upserts=Bundle(**upserts), audit=entries))
+    report.change = entries[0].change if entries else None
     return report
 
 
@@ -214,15 +227,21 @@ def _continue(
 
 
 @retried
-def merge(store: Store, survivor_id: str, duplicate_id: str, actor: str) -> LifecycleReport:
+def merge(store: Store, survivor_id: str, duplicate_id: str, actor: str, dry_run: bool = False) -> LifecycleReport:
     """The duplicate's details, history, assignments, links and interactions move to the
-    survivor; the duplicate row goes (the audit trail keeps it)."""
+    survivor; the duplicate row goes (the audit trail keeps it, and ``unmerge`` restores it).
+    A dry run reports the same and writes nothing."""
     if survivor_id == duplicate_id:
         raise _bad("duplicate", _("must differ from the survivor"))
     survivor: Contact = get(store, "contacts", survivor_id)  # type: ignore[assignment]
     duplicate = _active_contact(store, duplicate_id, "duplicate")
-    report = LifecycleReport(contact=survivor_id, operation="merge", deleted=[duplicate_id])
+    report = LifecycleReport(contact=survivor_id, operation="merge", deleted=[duplicate_id], dry_run=dry_run)
     merged = _within_limits(survivor.model_copy(update=_merged_details(survivor, duplicate)))
+    report.fields = [
+        MergedField(field=name, survivor=before, merged=after)
+        for name, before in survivor.model_dump(mode="json").items()
+        if (after := merged.model_dump(mode="json")[name]) != before
+    ]
     changes: list[tuple[str, Row | None, Row | None]] = [("contacts", survivor, merged), ("contacts", duplicate, None)]
     upserts: dict[str, list[Row]] = {"contacts": [merged]}
     deletes: dict[str, set[str]] = {"contacts": {duplicate_id}}
@@ -282,7 +301,11 @@ def merge(store: Store, survivor_id: str, duplicate_id: str, actor: str) -> Life
         repoint(
             "interactions", interaction, {"participants": people, "sender": sender}, _("took part as the duplicate")
         )
-    store.apply(Change(upserts=Bundle(**upserts), deletes=deletes, audit=record(actor, "merge", changes)))
+    if dry_run:
+        return report
+    entries = record(actor, "merge", changes)
+    store.apply(Change(upserts=Bundle(**upserts), deletes=deletes, audit=entries))
+    report.change = entries[0].change
     return report
 
 

@@ -162,6 +162,16 @@ def _print(report: LifecycleReport, as_json: bool) -> None:
     if as_json:
         typer.echo(report.model_dump_json(indent=2))
         return
+    if report.dry_run:
+        typer.echo(_("dry run: nothing was written"))
+    for merged in report.fields:
+        typer.echo(
+            _("field    {field}: {survivor} -> {merged}").format(
+                field=merged.field,
+                survivor=json.dumps(merged.survivor, ensure_ascii=False),
+                merged=json.dumps(merged.merged, ensure_ascii=False),
+            )
+        )
     for moved in report.moved:
         typer.echo(
             _("moved    {kind} {old} -> {new}: {detail}").format(
@@ -178,6 +188,8 @@ def _print(report: LifecycleReport, as_json: bool) -> None:
         typer.echo(_("history  {period}").format(period=period))
     for gone in report.deleted:
         typer.echo(_("removed  {id}").format(id=gone))
+    if report.change is not None and report.operation == "merge":
+        typer.echo(_("change   {change} (undo: graphsvc contact unmerge {change})").format(change=report.change))
 
 
 _T = TypeVar("_T")
@@ -219,13 +231,51 @@ def contact_leave(
 def contact_merge(
     survivor: str = typer.Argument(..., help="the entry to keep"),
     duplicate: str = typer.Argument(..., help="the other entry of the same person (removed)"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="show what would move and change; write nothing"),
     as_json: bool = typer.Option(False, "--json", help="print the answer as JSON"),
 ) -> None:
     """Merge a duplicate entry into the survivor (history, duties, lines, interactions)."""
     from graphsvc.application.lifecycle import merge
 
     with configured_store() as store:
-        report = _run(lambda: merge(store, survivor, duplicate, actor()))
+        report = _run(lambda: merge(store, survivor, duplicate, actor(), dry_run=dry_run))
+    _print(report, as_json)
+
+
+@contact_app.command("duplicates", cls=PlainCommand)
+def contact_duplicates(as_json: bool = typer.Option(False, "--json", help="print the pairs as JSON")) -> None:
+    """Suspected duplicate entries already stored, with the reasons, to review before merging."""
+    from graphsvc.application.stored_duplicates import stored_duplicates
+
+    with configured_store() as store:
+        pairs = stored_duplicates(store)
+    if as_json:
+        typer.echo(json.dumps([p.model_dump(mode="json") for p in pairs], ensure_ascii=False, indent=2))
+        return
+    for pair in pairs:
+        typer.echo(f"{pair.first.id} {pair.first.name}  <->  {pair.second.id} {pair.second.name}")
+        for reason in pair.reasons:
+            typer.echo(_("  {reason}: {value}").format(reason=reason.text, value=reason.value))
+        if pair.survivor is not None:
+            keep = pair.survivor
+            other = pair.second.id if keep == pair.first.id else pair.first.id
+            typer.echo(
+                _("  suggested: graphsvc contact merge {survivor} {duplicate}").format(survivor=keep, duplicate=other)
+            )
+    if not pairs:
+        typer.echo(_("no suspected duplicates"))
+
+
+@contact_app.command("unmerge", cls=PlainCommand)
+def contact_unmerge(
+    change: str = typer.Argument(..., metavar="CHANGE_ID", help="the merge's change id (merge --json, or the audit)"),
+    as_json: bool = typer.Option(False, "--json", help="print the answer as JSON"),
+) -> None:
+    """Undo a merge: the duplicate restored, its rows re-pointed back (refused if they changed since)."""
+    from graphsvc.application.unmerge import unmerge
+
+    with configured_store() as store:
+        report = _run(lambda: unmerge(store, change, actor()))
     _print(report, as_json)
 
 

@@ -29,7 +29,7 @@ class AuditEntry(BaseModel):
     seq: int = Field(description="position within the change")
     at: datetime = Field(description="when the change was made (UTC)")
     actor: str = Field(description="who made it: an API key's name, or cli:<user>")
-    operation: str = Field(description="create, update, delete, import, leave, merge, move")
+    operation: str = Field(description="create, update, delete, import, leave, merge, unmerge, move")
     kind: str = Field(description="the bundle array of the entity, e.g. contacts")
     entity: str = Field(description="the entity id")
     before: dict[str, Any] | None = None
@@ -96,6 +96,8 @@ class AuditQuery:
     entity: str | None = None
     actor: str | None = None
     since: datetime | None = None
+    #: the entries of one change (e.g. the merge an unmerge undoes)
+    change: str | None = None
     limit: int = 100
     offset: int = 0
 

@@ -618,7 +618,13 @@ class EmbeddedStore(Store):
         """The WHERE clause (fixed text, values as parameters) of an audit query."""
         where: list[str] = []
         args: list[object] = []
-        for column, value in (("e.kind", query.kind), ("e.entity", query.entity), ("c.actor", query.actor)):
+        filters = (
+            ("e.kind", query.kind),
+            ("e.entity", query.entity),
+            ("c.actor", query.actor),
+            ("e.change", query.change),
+        )
+        for column, value in filters:
             if value is not None:
                 where.append(f"{column} = ?")
                 args.append(value)

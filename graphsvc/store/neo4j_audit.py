@@ -92,6 +92,7 @@ def read_log(store: Neo4jStore, query: AuditQuery) -> list[AuditEntry]:
         "kind": query.kind,
         "actor": query.actor,
         "since": query.since_text(),
+        "change": query.change,
         "skip": query.offset,
         "limit": query.limit,
     }
@@ -103,7 +104,7 @@ def read_log(store: Neo4jStore, query: AuditQuery) -> list[AuditEntry]:
 
 
 def count_log(store: Neo4jStore, query: AuditQuery) -> int:
-    filters = {"kind": query.kind, "actor": query.actor, "since": query.since_text()}
+    filters = {"kind": query.kind, "actor": query.actor, "since": query.since_text(), "change": query.change}
     if query.entity is None:
         found = store._query("count_audit", **filters)
     else:

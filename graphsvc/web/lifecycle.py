@@ -1,4 +1,5 @@
-"""Lifecycle operations over HTTP: a person leaves, duplicates merge, employer/title change."""
+"""Lifecycle operations over HTTP: a person leaves, duplicates are reviewed, merged and
+unmerged, employer/title change."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ from graphsvc.application import lifecycle
 from graphsvc.application.access import check_lifecycle, write_reach
 from graphsvc.application.entities import get
 from graphsvc.application.lifecycle import LifecycleReport
+from graphsvc.application.stored_duplicates import DuplicatePair, stored_duplicates
+from graphsvc.application.unmerge import unmerge
+from graphsvc.domain.keys import Role
 from graphsvc.domain.model import Contact, Day, Line
 from graphsvc.store.base import Store
 from graphsvc.web.access import principal_of, store_of
@@ -28,6 +32,14 @@ class LeaveRequest(BaseModel):
 class MergeRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"duplicate": "c-wang-jg-2"}]})
     duplicate: str = Field(min_length=1, description="the other entry of the same person; it is removed")
+    dry_run: bool = Field(False, description="report what would move and change, write nothing")
+
+
+class UnmergeRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"change": "9f2c4e0a7b1d4c3e8a6f5b2d1c0e9a8b"}]}
+    )
+    change: str = Field(min_length=1, description="the merge's change id (its report's `change`, or the audit)")
 
 
 class MoveRequest(BaseModel):
@@ -76,13 +88,32 @@ def post_leave(request: Request, contact_id: str, body: LeaveRequest = Body(...)
 )
 def post_merge(request: Request, contact_id: str, body: MergeRequest = Body(...)) -> LifecycleReport:
     """Merge a duplicate entry into this contact: details, history, duties, lines and
-    interactions re-pointed; the duplicate is removed (the audit trail keeps it)."""
+    interactions re-pointed; the duplicate is removed (the audit trail keeps it, and
+    `/api/v1/contacts/unmerge` with the report's `change` undoes it). With `dry_run` the
+    report says what would move and change, and nothing is written."""
     return lifecycle.merge(
         _writable(request, "merge", contact_id, body.duplicate, "duplicate"),
         contact_id,
         body.duplicate,
         principal_of(request).name,
+        dry_run=body.dry_run,
     )
+
+
+@router.get("/api/v1/duplicates", response_model=list[DuplicatePair], responses=responses(401))
+def get_duplicates(request: Request) -> list[DuplicatePair]:
+    """Suspected duplicate contacts already stored, one entry per pair with its reasons and
+    a suggested survivor when one is plainly better. A scoped key sees only pairs wholly in
+    its reach, with the details it may see."""
+    return stored_duplicates(store_of(request))
+
+
+@router.post("/api/v1/contacts/unmerge", response_model=LifecycleReport, responses=responses(401, 403, 404, 409, 422))
+def post_unmerge(request: Request, body: UnmergeRequest = Body(...)) -> LifecycleReport:
+    """Undo a merge (admin): the duplicate restored and every row the merge changed put back
+    as it was. 409 naming the row if one has changed since, or if the merge was undone already."""
+    principal_of(request).require(Role.admin)
+    return unmerge(request.app.state.store, body.change, principal_of(request).name)
 
 
 @router.post(

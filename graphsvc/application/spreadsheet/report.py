@@ -13,7 +13,7 @@ from typing import Any, cast
 
 from pydantic import BaseModel, Field
 
-from graphsvc.application.duplicates import Person, Suspicion, find_duplicates
+from graphsvc.application.duplicates import REASON_TEXT, Person, Suspicion, find_duplicates
 from graphsvc.application.importer import import_bundle, keep_history, parse_against_with_warnings
 from graphsvc.application.spreadsheet.convert import (
     Conversion,
@@ -24,16 +24,7 @@ from graphsvc.application.spreadsheet.convert import (
 from graphsvc.domain.bundle import BundleError
 from graphsvc.domain.model import Contact
 from graphsvc.store.base import Store, read_as
-from graphsvc.support.i18n import N_
 from graphsvc.support.i18n import gettext as _
-
-#: each reason code of a suspected duplicate in words (translated where it is shown)
-_REASON_TEXT = {
-    "same_name_different_phones": N_("the same name with different phones"),
-    "same_phone_different_names": N_("the same phone under different names"),
-    "same_email_different_names": N_("the same e-mail under different names"),
-    "same_name_shared_channel": N_("the same name and phone/e-mail under two ids (entered twice?)"),
-}
 
 
 class SheetInfo(BaseModel):
@@ -54,7 +45,7 @@ class ContactRef(BaseModel):
 
 
 class SuspectedDuplicate(BaseModel):
-    reason: str = Field(description=", ".join(_REASON_TEXT))
+    reason: str = Field(description=", ".join(REASON_TEXT))
     value: str = Field(description="the shared name, phone (digits, without +86) or e-mail (lower case)")
     first: ContactRef
     second: ContactRef
@@ -129,7 +120,7 @@ def _described(suspicion: Suspicion) -> SuspectedDuplicate:
     message = _(
         "{reason} ({value}): {first} ({first_id}, {first_where}) and {second} ({second_id}, {second_where})"
     ).format(
-        reason=_(_REASON_TEXT[suspicion.reason]),
+        reason=_(REASON_TEXT[suspicion.reason]),
         value=suspicion.value,
         first=first.name,
         first_id=first.id,

@@ -494,7 +494,8 @@ def test_cli_json_bundle_path_unchanged(tmp_path, cli, demo_export):
     assert done.exit_code == 0, done.output
     assert json.loads(done.stdout)["imported"]["contacts"] == 78
     assert cli.stored() == demo_export
-    assert cli("import", str(bundle), "--dry-run").exit_code == 2
+    # a JSON bundle has a dry run too now (issue 17): it writes nothing
+    assert cli("import", str(bundle), "--dry-run").exit_code == 0 and cli.stored() == demo_export
 
 
 def test_cli_progress_bar_stays_off_stdout(tmp_path, cli, monkeypatch):

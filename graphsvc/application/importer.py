@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
+from graphsvc.application.duplicate_report import SuspectedDuplicate, among
 from graphsvc.application.retry import retried
 from graphsvc.application.stage_order import stored_stage_conflicts
 from graphsvc.domain.audit import Change, record
@@ -27,6 +28,8 @@ class ImportReport:
     warnings: list[Problem] = field(default_factory=list)
     #: only checked (``check_bundle``): nothing was written
     dry_run: bool = False
+    #: contacts that may be one person, in the bundle or against the store (when asked for)
+    suspected_duplicates: list[SuspectedDuplicate] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -35,6 +38,7 @@ class ImportReport:
             "warnings": [asdict(w) for w in self.warnings],
             "dry_run": self.dry_run,
             "committed": not self.dry_run,
+            "suspected_duplicates": [d.model_dump(mode="json") for d in self.suspected_duplicates],
         }
 
 
@@ -146,7 +150,7 @@ def _refuse_invalid_stored(store: Store, kind: str, rows: list[Row], unread: set
         raise BundleError([Problem(kind, index, "id", reason) for index, row in enumerate(rows) if row.id in taken])
 
 
-def check_bundle(store: Store, data: Any, today: date | None = None) -> ImportReport:
+def check_bundle(store: Store, data: Any, today: date | None = None, duplicates: bool = False) -> ImportReport:
     """What ``import_bundle`` would do with ``data``, without writing anything: the same
     checks against the store (raising BundleError with every problem), the rows it would
     write and the history it would keep (a dry run)."""
@@ -154,11 +158,25 @@ def check_bundle(store: Store, data: Any, today: date | None = None) -> ImportRe
         bundle, warnings = parse_against_with_warnings(store, data)
         stored = {c.id: c for c in read_as(store, Contact, [c.id for c in bundle.contacts])}
         bundle, added = keep_history(bundle, stored, today or date.today())
-    return ImportReport(counts=bundle.counts(), history_added=added, warnings=warnings, dry_run=True)
+        suspected = _suspected(store, bundle) if duplicates else []
+    return ImportReport(
+        counts=bundle.counts(), history_added=added, warnings=warnings, dry_run=True, suspected_duplicates=suspected
+    )
+
+
+def _suspected(store: Store, bundle: Bundle) -> list[SuspectedDuplicate]:
+    """The bundle's contacts (located as ``contacts`` row i) that may be one person, among
+    themselves or with a stored contact."""
+    if not bundle.contacts:
+        return []
+    incoming = [(contact, ("contacts", index)) for index, contact in enumerate(bundle.contacts)]
+    return among(incoming, read_as(store, Contact))
 
 
 @retried
-def import_bundle(store: Store, data: Any, today: date | None = None, actor: str = "cli") -> ImportReport:
+def import_bundle(
+    store: Store, data: Any, today: date | None = None, actor: str = "cli", duplicates: bool = False
+) -> ImportReport:
     """Validate ``data`` against the store, then write what changed in one transaction,
     with an audit entry per created or changed row. (Recomputed if a row it creates was
     stored by another writer in between, see ``retried``.)
@@ -169,10 +187,11 @@ def import_bundle(store: Store, data: Any, today: date | None = None, actor: str
         bundle, warnings = parse_against_with_warnings(store, data)
         stored = {c.id: c for c in read_as(store, Contact, [c.id for c in bundle.contacts])}
         bundle, added = keep_history(bundle, stored, today or date.today())
+        suspected = _suspected(store, bundle) if duplicates else []
         changed, triples = _changed_rows(store, bundle)
         if triples:
             # Unguarded: an import replaces rows wholesale by id (its audit's before values
             # are what was stored when it was checked), and re-reading a bulk load inside
             # the transaction would double its cost.
             store.apply(Change(upserts=changed, audit=record(actor, "import", triples), guard=False))
-    return ImportReport(counts=bundle.counts(), history_added=added, warnings=warnings)
+    return ImportReport(counts=bundle.counts(), history_added=added, warnings=warnings, suspected_duplicates=suspected)

@@ -42,7 +42,10 @@ def _report_import(
     from graphsvc.domain.bundle import BundleError
 
     try:
-        report = check_bundle(store, data, today=today) if dry_run else import_bundle(store, data, today, actor())
+        if dry_run:
+            report = check_bundle(store, data, today=today, duplicates=True)
+        else:
+            report = import_bundle(store, data, today, actor(), duplicates=True)
     except BundleError as exc:
         if as_json:
             typer.echo(json.dumps({"problems": exc.as_dicts()}, ensure_ascii=False, indent=2))
@@ -62,6 +65,8 @@ def _report_import(
         typer.echo(kept_history(len(report.history_added)))
     for warning in report.warnings:
         typer.echo(_("warning: {warning}").format(warning=warning))
+    for duplicate in report.suspected_duplicates:
+        typer.echo(_("suspected duplicate: {message}").format(message=duplicate.message))
 
 
 def import_command(

@@ -96,6 +96,8 @@ def _print(report: MailImportReport, store_name: str) -> None:
                     name=new.name, address=address, count=new.items
                 )
             )
+    for duplicate in report.suspected_duplicates:
+        typer.echo(_("suspected duplicate: {message}").format(message=duplicate.message))
     if any(not new.created for new in report.suggested_contacts):
         typer.echo(_("(add --create-contacts to create the suggested contacts)"))
     for skip in report.skipped:

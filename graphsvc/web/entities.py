@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from graphsvc.application import entities
 from graphsvc.application.access import write_reach
 from graphsvc.application.demo import demo_data
+from graphsvc.application.duplicate_report import SuspectedDuplicate
 from graphsvc.application.error_body import ProblemItem
 from graphsvc.application.importer import check_bundle, import_bundle
 from graphsvc.application.name_lookup import mentions
@@ -420,6 +421,9 @@ class ImportResult(BaseModel):
     )
     dry_run: bool = Field(False, description="only checked: nothing was written")
     committed: bool = Field(True, description="written to the store")
+    suspected_duplicates: list[SuspectedDuplicate] = Field(
+        [], description="contacts that may be one person, in the bundle (row = index in contacts) or with a stored one"
+    )
 
 
 @router.post("/api/v1/import", response_model=ImportResult, tags=["bundle"], responses=responses(401, 403, 422))
@@ -441,9 +445,9 @@ def post_import(
     principal = principal_of(request)
     principal.require(Role.admin)
     if dry_run:
-        report = check_bundle(base_store(request), bundle)
+        report = check_bundle(base_store(request), bundle, duplicates=True)
     else:
-        report = import_bundle(base_store(request), bundle, actor=principal.name)
+        report = import_bundle(base_store(request), bundle, actor=principal.name, duplicates=True)
     warnings = [ProblemItem(location=w.array, row=w.index, field=w.field, reason=w.reason) for w in report.warnings]
     return ImportResult(
         imported=report.counts,
@@ -451,6 +455,7 @@ def post_import(
         warnings=warnings,
         dry_run=report.dry_run,
         committed=not report.dry_run,
+        suspected_duplicates=report.suspected_duplicates,
     )
 
 

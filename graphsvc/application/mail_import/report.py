@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from graphsvc.application.duplicate_report import SuspectedDuplicate
+
 
 class SourceInfo(BaseModel):
     file: str
@@ -56,4 +58,8 @@ class MailImportReport(BaseModel):
     matched: list[Matched] = []
     suggested_contacts: list[Suggested] = []
     skipped: list[Skipped] = []
+    suspected_duplicates: list[SuspectedDuplicate] = Field(
+        [],
+        description="suggested contacts that may be a stored one (同名不同号) or each other (row: index in suggested_contacts)",
+    )
     errors: list[Problem] = []

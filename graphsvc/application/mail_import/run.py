@@ -13,13 +13,14 @@ from datetime import date, timedelta
 from pathlib import Path, PurePath
 from typing import Final
 
+from graphsvc.application.duplicate_report import SuspectedDuplicate, among
 from graphsvc.application.importer import import_bundle, parse_against
 from graphsvc.application.mail_import.convert import convert
 from graphsvc.application.mail_import.formats import SUFFIXES, eml_files
 from graphsvc.application.mail_import.ics import read_ics
 from graphsvc.application.mail_import.mail import read_eml, read_mbox
 from graphsvc.application.mail_import.records import Records
-from graphsvc.application.mail_import.report import MailImportReport, Problem, SourceInfo
+from graphsvc.application.mail_import.report import MailImportReport, Problem, SourceInfo, Suggested
 from graphsvc.application.mail_import.vcard import read_vcf
 from graphsvc.domain.bundle import BundleError
 from graphsvc.domain.model import Contact, Organization
@@ -127,6 +128,7 @@ def run_import(
         matched=conversion.matched,
         suggested_contacts=conversion.suggested,
         skipped=conversion.skipped,
+        suspected_duplicates=_suspected(conversion.suggested, stored),
     )
     try:
         if dry_run:
@@ -137,6 +139,21 @@ def run_import(
         errors = [Problem(location=_location(p.array, p.index, p.field), reason=p.reason) for p in exc.problems]
         return report.model_copy(update={"ok": False, "errors": errors})
     return report.model_copy(update={"committed": not dry_run})
+
+
+def _suspected(suggested: list[Suggested], stored: list[Contact]) -> list[SuspectedDuplicate]:
+    """Suggested new contacts that may be someone stored (the same name under another
+    phone or address: 同名不同号) or each other."""
+    incoming = [
+        (
+            Contact.model_construct(
+                id=s.id, name=s.name, emails=[s.email] if s.email else [], phones=[s.phone] if s.phone else []
+            ),
+            ("suggested_contacts", index),
+        )
+        for index, s in enumerate(suggested)
+    ]
+    return among(incoming, stored)
 
 
 def _location(array: str, index: int | None, field: str | None) -> str:

@@ -9,11 +9,12 @@ column; warnings and suspected duplicates never block it. The commit is ``import
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, cast
+from typing import Any
 
 from pydantic import BaseModel, Field
 
-from graphsvc.application.duplicates import REASON_TEXT, Person, Suspicion, find_duplicates
+from graphsvc.application.duplicate_report import SuspectedDuplicate, describe
+from graphsvc.application.duplicates import Person, find_duplicates
 from graphsvc.application.importer import import_bundle, keep_history, parse_against_with_warnings
 from graphsvc.application.spreadsheet.convert import (
     Conversion,
@@ -32,24 +33,6 @@ class SheetInfo(BaseModel):
     source: str
     rows: int = Field(description="data rows read (the header and empty rows not counted)")
     encoding: str | None = Field(None, description="how a CSV file was decoded")
-
-
-class ContactRef(BaseModel):
-    """One side of a suspected duplicate: a row of the file, or a contact already stored."""
-
-    id: str
-    name: str
-    sheet: str | None = None
-    row: int | None = None
-    stored: bool = False
-
-
-class SuspectedDuplicate(BaseModel):
-    reason: str = Field(description=", ".join(REASON_TEXT))
-    value: str = Field(description="the shared name, phone (digits, without +86) or e-mail (lower case)")
-    first: ContactRef
-    second: ContactRef
-    message: str
 
 
 class SpreadsheetReport(BaseModel):
@@ -100,38 +83,7 @@ def review(conversion: Conversion, stored: list[Contact]) -> tuple[list[Issue], 
     people += [
         Person(c.id, c.name, tuple(c.phones), tuple(c.emails), stored=True) for c in stored if c.id not in in_file
     ]
-    return warnings, [_described(s) for s in find_duplicates(people)]
-
-
-def _ref(person: Person) -> ContactRef:
-    # the handle is the (sheet, row number) given by ``review``
-    sheet, row = cast(tuple[str, int], person.handle) if person.handle else (None, None)
-    return ContactRef(id=person.id, name=person.name, sheet=sheet, row=row, stored=person.stored)
-
-
-def _where(ref: ContactRef) -> str:
-    if ref.stored:
-        return _("stored")
-    return _("{sheet} row {row}").format(sheet=ref.sheet, row=ref.row)
-
-
-def _described(suspicion: Suspicion) -> SuspectedDuplicate:
-    first, second = _ref(suspicion.first), _ref(suspicion.second)
-    message = _(
-        "{reason} ({value}): {first} ({first_id}, {first_where}) and {second} ({second_id}, {second_where})"
-    ).format(
-        reason=_(REASON_TEXT[suspicion.reason]),
-        value=suspicion.value,
-        first=first.name,
-        first_id=first.id,
-        first_where=_where(first),
-        second=second.name,
-        second_id=second.id,
-        second_where=_where(second),
-    )
-    return SuspectedDuplicate(
-        reason=suspicion.reason, value=suspicion.value, first=first, second=second, message=message
-    )
+    return warnings, [describe(s) for s in find_duplicates(people)]
 
 
 def checked(

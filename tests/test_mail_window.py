@@ -43,3 +43,23 @@ def test_the_upload_expands_recurring_meetings_over_the_days_asked(embedded_stor
         assert answer.status_code == 200 and answer.json()["counts"]["interactions"] == 5
         wrong = client.post("/api/v1/import/mail?dry_run=true&since=2026-11-01&until=2026-10-01", files=files)
         assert wrong.status_code == 422 and wrong.json()["problems"][0]["field"] == "until"
+
+
+def test_a_large_mail_import_draws_a_progress_bar_on_stderr_only(tmp_path, monkeypatch):
+    from test_mail_import import write_eml_folder, write_mbox
+
+    import graphsvc.cli.mail as mail_cli
+
+    monkeypatch.setattr(mail_cli, "LARGE_BYTES", 1)
+    monkeypatch.setattr(mail_cli, "LARGE_ITEMS", 1)
+    monkeypatch.setenv("GRAPHSVC_STORE", "embedded")
+    monkeypatch.setenv("GRAPHSVC_DATA_DIR", str(tmp_path / "data"))
+    runner = CliRunner()
+    people = tmp_path / "people.json"
+    people.write_text(json.dumps(PEOPLE, ensure_ascii=False), encoding="utf-8")
+    assert runner.invoke(cli_app, ["import", str(people)]).exit_code == 0
+    files = [write_mbox(tmp_path / "inbox.mbox"), write_eml_folder(tmp_path / "eml")]
+    done = runner.invoke(cli_app, ["import", *map(str, files), "--json"])
+    assert done.exit_code == 0, done.output
+    assert json.loads(done.stdout)["committed"]
+    assert "reading" in done.stderr and "checking and writing" in done.stderr

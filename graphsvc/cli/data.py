@@ -28,6 +28,10 @@ if TYPE_CHECKING:
     from graphsvc.store import Store
 
 
+#: from this many rows on, an import says on stderr that it is checking (and writing)
+LARGE_BUNDLE_ROWS = 5000
+
+
 def _report_import(
     store: Store,
     data: object,
@@ -119,6 +123,9 @@ def import_command(
         raise fail(
             error(_("{file} is not a JSON bundle: {reason}").format(file=file, reason=exc)), EXIT_BAD_INPUT
         ) from exc
+    rows = sum(len(v) for v in data.values() if isinstance(v, list)) if isinstance(data, dict) else 0
+    if rows >= LARGE_BUNDLE_ROWS:  # the long step of a bulk load: say it is under way (stderr)
+        typer.echo(_("checking") if dry_run else _("checking and writing"), err=True)
     with configured_store() as store:
         _report_import(store, data, as_json, dry_run=dry_run)
     return None

@@ -6,11 +6,12 @@ report goes to stdout (``--json``: the same JSON as the HTTP upload), errors to 
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -19,6 +20,21 @@ from graphsvc.cli.common import EXIT_BAD_INPUT, error, fail
 if TYPE_CHECKING:
     from graphsvc.application.mail_import.report import MailImportReport
     from graphsvc.store.base import Store
+
+
+#: from this many bytes of mail on, a progress bar is drawn even when stderr is not a terminal
+LARGE_BYTES = 20 * 2**20
+#: from this many messages and meetings on, the checking step is announced on stderr
+LARGE_ITEMS = 5000
+
+
+def _progress(total: int) -> AbstractContextManager[Any]:
+    """A bar on stderr for a terminal or a large mailbox; never on stdout (``--json`` stays clean)."""
+    from graphsvc.support.i18n import gettext as _
+
+    if not (sys.stderr.isatty() or total >= LARGE_BYTES):
+        return nullcontext(None)
+    return typer.progressbar(length=max(total, 1), label=_("reading"), file=sys.stderr)
 
 
 def is_mail(paths: list[Path]) -> bool:
@@ -41,7 +57,7 @@ def import_mail(
     """Read the files, import (or with ``dry_run`` only check) them, and print the report.
     ``since``/``until``: the days recurring meetings are expanded over (default: a year
     back to 90 days ahead)."""
-    from graphsvc.application.mail_import.run import default_window, read_paths, run_import
+    from graphsvc.application.mail_import.run import default_window, input_files, read_paths, run_import
     from graphsvc.support.i18n import gettext as _
     from graphsvc.support.settings import load_settings
 
@@ -49,7 +65,11 @@ def import_mail(
     window = (since or start, until or end)
     if window[0] >= window[1]:
         raise fail(error(_("--since must be before --until")), EXIT_BAD_INPUT)
-    records, problems = read_paths(paths, window, subjects)
+    total = sum(f.stat().st_size for f in input_files(paths))
+    with _progress(total) as bar:
+        records, problems = read_paths(paths, window, subjects, tick=bar.update if bar is not None else None)
+    if len(records.mails) + len(records.meetings) >= LARGE_ITEMS:
+        typer.echo(_("checking") if dry_run else _("checking and writing"), err=True)
     with open_store() as store:
         report = run_import(
             store,

@@ -8,7 +8,7 @@ run, only checked. Ids derived from message ids and UIDs make a re-import change
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from pathlib import Path, PurePath
 from typing import Final
@@ -37,12 +37,22 @@ def default_window(today: date) -> tuple[date, date]:
     return today - WINDOW_BEFORE, today + WINDOW_AFTER
 
 
+def input_files(paths: Iterable[Path]) -> list[Path]:
+    """The files ``read_paths`` reads (a folder: its ``.eml`` files), for a progress bar's length."""
+    return [f for p in paths for f in (list(eml_files(p)) if p.is_dir() else [p] if p.is_file() else [])]
+
+
 def read_paths(
-    paths: Iterable[Path], window: tuple[date, date], subjects: bool, labels: dict[Path, str] | None = None
+    paths: Iterable[Path],
+    window: tuple[date, date],
+    subjects: bool,
+    labels: dict[Path, str] | None = None,
+    tick: Callable[[int], None] | None = None,
 ) -> tuple[Records, list[Problem]]:
     """Every record in the files (a folder: its ``.eml`` files); problems for files that are not there.
 
-    ``labels``: how to name a file in the report (an upload: its own name, not where it was saved)."""
+    ``labels``: how to name a file in the report (an upload: its own name, not where it was
+    saved); ``tick`` is told the size in bytes of each file once it is read (a progress bar)."""
     labels = labels or {}
     records = Records()
     problems: list[Problem] = []
@@ -62,6 +72,8 @@ def read_paths(
                 continue
             count = _read_one(records, file, source, kind, window, subjects)
             records.sources[source] = (kind, count)
+            if tick is not None:
+                tick(file.stat().st_size)
     return records, problems
 
 

@@ -97,6 +97,7 @@ REFERENCE_FIELDS = {
     "sender",  # one of the participants
     "successor",
     "duplicate",
+    "change",  # an unmerge names the merge's audit change
 }
 
 
@@ -194,6 +195,7 @@ def bodies(data: dict[str, list[dict]]) -> dict[tuple[str, str], tuple[str, dict
         {"duplicate": "c-nobody"},
         {},
     )
+    found[("POST", "/api/v1/contacts/unmerge")] = ("/api/v1/contacts/unmerge", {"change": "no-such-change"}, {})
     return found
 
 

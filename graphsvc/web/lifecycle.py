@@ -4,7 +4,7 @@ unmerged, employer/title change."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Body, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from graphsvc.application import lifecycle
 from graphsvc.application.access import check_lifecycle, write_reach
@@ -13,7 +13,7 @@ from graphsvc.application.lifecycle import LifecycleReport
 from graphsvc.application.stored_duplicates import DuplicatePair, stored_duplicates
 from graphsvc.application.unmerge import unmerge
 from graphsvc.domain.keys import Role
-from graphsvc.domain.model import Contact, Day, Line
+from graphsvc.domain.model import Contact, Day, Line, Ref
 from graphsvc.store.base import Store
 from graphsvc.web.access import principal_of, store_of
 from graphsvc.web.errors import responses
@@ -32,14 +32,14 @@ class LeaveRequest(BaseModel):
 class MergeRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"duplicate": "c-wang-jg-2"}]})
     duplicate: str = Field(min_length=1, description="the other entry of the same person; it is removed")
-    dry_run: bool = Field(False, description="report what would move and change, write nothing")
+    dry_run: StrictBool = Field(False, description="report what would move and change, write nothing")
 
 
 class UnmergeRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid", json_schema_extra={"examples": [{"change": "9f2c4e0a7b1d4c3e8a6f5b2d1c0e9a8b"}]}
     )
-    change: str = Field(min_length=1, description="the merge's change id (its report's `change`, or the audit)")
+    change: Ref = Field(description="the merge's change id (its report's `change`, or the audit)")
 
 
 class MoveRequest(BaseModel):

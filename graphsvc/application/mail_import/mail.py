@@ -20,7 +20,7 @@ import functools
 import hashlib
 import mailbox
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from email import policy
 from email.errors import HeaderParseError
@@ -28,7 +28,7 @@ from email.message import Message
 from email.parser import BytesHeaderParser
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from graphsvc.application.mail_import.records import Mail, Person, Skip, is_address, storable_instant
 from graphsvc.support.i18n import gettext as _
@@ -58,14 +58,29 @@ def read_mbox(path: Path, subjects: bool, source: str) -> tuple[list[Mail], list
     return mails, skipped
 
 
-def _headers(handle: Iterable[bytes]) -> Message:
-    """The header block only: reading stops at the first empty line."""
-    lines = []
-    for line in handle:
-        if line in (b"\n", b"\r\n"):
+class _Readable(Protocol):
+    def read(self, size: int, /) -> bytes: ...
+
+
+#: the end of the header block: an empty line (at the very start, or after a line's end)
+_EMPTY_LINE = re.compile(rb"(?:\A|(\n))\r?\n")
+_CHUNK = 16384
+
+
+def _headers(handle: _Readable) -> Message:
+    """The header block only: reading (in chunks, not line by line) stops at the first empty line."""
+    data = b""
+    while True:
+        chunk = handle.read(_CHUNK)
+        start = max(0, len(data) - 2)  # an empty line may straddle two chunks
+        data += chunk
+        end = _EMPTY_LINE.search(data, start)
+        if end is not None:
+            data = data[: end.start() + 1] if end.group(1) else b""
             break
-        lines.append(line)
-    return _PARSER.parsebytes(b"".join(lines))
+        if not chunk:
+            break
+    return _PARSER.parsebytes(data)
 
 
 def _one(message: Message, source: str, item: str, subjects: bool) -> tuple[list[Mail], list[Skip]]:

@@ -517,6 +517,6 @@ def test_address_headers_read_as_the_email_package_parses_them(value):
         for a in header.addresses
         if is_address(a.addr_spec.strip())
     ]
-    mails, skipped = _one(_headers(io.BytesIO(raw.encode())), "s", "m", False)
+    mails, skipped = _one(_headers(io.BytesIO(raw.encode())), "s", lambda: "m", False)
     assert not skipped
     assert [(p.name, p.email) for p in mails[0].recipients] == expected

@@ -20,7 +20,7 @@ import functools
 import hashlib
 import mailbox
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from email import policy
 from email.errors import HeaderParseError
@@ -40,7 +40,7 @@ _PARSER = BytesHeaderParser(policy=policy.compat32)
 
 def read_eml(path: Path, subjects: bool, source: str) -> tuple[list[Mail], list[Skip]]:
     with path.open("rb") as handle:
-        return _one(_headers(handle), source, source, subjects)
+        return _one(_headers(handle), source, lambda: source, subjects)
 
 
 def read_mbox(path: Path, subjects: bool, source: str) -> tuple[list[Mail], list[Skip]]:
@@ -50,7 +50,7 @@ def read_mbox(path: Path, subjects: bool, source: str) -> tuple[list[Mail], list
     try:
         for number, key in enumerate(box.iterkeys(), start=1):
             with box.get_file(key) as handle:
-                found, skip = _one(_headers(handle), source, _("message {number}").format(number=number), subjects)
+                found, skip = _one(_headers(handle), source, functools.partial(_message_label, number), subjects)
             mails.extend(found)
             skipped.extend(skip)
     finally:
@@ -83,25 +83,32 @@ def _headers(handle: _Readable) -> Message:
     return _PARSER.parsebytes(data)
 
 
-def _one(message: Message, source: str, item: str, subjects: bool) -> tuple[list[Mail], list[Skip]]:
-    def skip(code: str, reason: str) -> tuple[list[Mail], list[Skip]]:
-        return [], [Skip(source, item, code, reason)]
+def _message_label(number: int) -> str:
+    return _("message {number}").format(number=number)
 
-    senders = _addresses(message, "from")
+
+def _one(message: Message, source: str, item: Callable[[], str], subjects: bool) -> tuple[list[Mail], list[Skip]]:
+    """``item()`` names the message in a skip (made only then: most messages are not skipped)."""
+
+    def skip(code: str, reason: str) -> tuple[list[Mail], list[Skip]]:
+        return [], [Skip(source, item(), code, reason)]
+
+    raw = _raw_headers(message)
+    senders = _addresses(raw, "from")
     if not senders:
         return skip("no_sender", _("no readable From address"))
-    at = _date(message)
+    at = _date(raw)
     if at is None:
         return skip("no_date", _("no readable Date header"))
-    recipients = tuple(p for name in ("to", "cc") for p in _addresses(message, name))
-    subject = str(_fetched(message, "subject") or "").strip() if subjects else ""
-    key = _message_id(message) or _digest(message)
+    recipients = tuple(p for name in ("to", "cc") for p in _addresses(raw, name))
+    subject = str(_fetched(raw, "subject") or "").strip() if subjects else ""
+    key = _message_id(raw) or _digest(raw)
     return [Mail(key=key, source=source, at=at, sender=senders[0], recipients=recipients, subject=subject)], []
 
 
-def _addresses(message: Message, header: str) -> list[Person]:
+def _addresses(headers: _Raw, header: str) -> list[Person]:
     people: list[Person] = []
-    for raw in _raw_all(message, header):
+    for raw in headers.get(header, ()):
         pairs = _simple_addresses(raw)
         if pairs is None:  # not the plain form: the policy parses the whole header
             pairs = _parsed_addresses(_parse(header, raw))
@@ -122,8 +129,8 @@ def _parsed_addresses(value: Any) -> tuple[tuple[str, str], ...] | None:
         return None
 
 
-def _date(message: Message) -> datetime | None:
-    raw = _raw_first(message, "date")
+def _date(headers: _Raw) -> datetime | None:
+    raw = _first(headers, "date")
     if raw is None:
         return None
     try:
@@ -139,8 +146,8 @@ def _date(message: Message) -> datetime | None:
     return storable_instant(at.replace(tzinfo=UTC) if at.tzinfo is None else at)
 
 
-def _message_id(message: Message) -> str | None:
-    raw = _raw_first(message, "message-id")
+def _message_id(headers: _Raw) -> str | None:
+    raw = _first(headers, "message-id")
     if raw is None:
         return None
     plain = _PLAIN_MESSAGE_ID.fullmatch(_unfolded(raw)) if raw.isascii() else None
@@ -161,19 +168,28 @@ _PLAIN_MAILBOX = re.compile(rf"[ \t]*(?:(?:{_WORD}(?:[ \t]+{_WORD})*[ \t]*)?<{_A
 _PLAIN_MESSAGE_ID = re.compile(rf"[ \t]*<({_ADDR_SPEC})>[ \t]*")
 
 
-def _raw_all(message: Message, name: str) -> list[str]:
-    """The header's values as written (unparsed), in order."""
-    return [value for key, value in message.raw_items() if key.lower() == name and isinstance(value, str)]
+#: header name (lower case) -> its values as written (unparsed), in order
+_Raw = dict[str, list[str]]
+_WANTED = frozenset(("from", "to", "cc", "date", "message-id", "subject"))
 
 
-def _raw_first(message: Message, name: str) -> str | None:
-    found = _raw_all(message, name)
+def _raw_headers(message: Message) -> _Raw:
+    headers: _Raw = {}
+    for key, value in message.raw_items():
+        name = key.lower()
+        if name in _WANTED and isinstance(value, str):
+            headers.setdefault(name, []).append(value)
+    return headers
+
+
+def _first(headers: _Raw, name: str) -> str | None:
+    found = headers.get(name)
     return found[0] if found else None
 
 
-def _fetched(message: Message, name: str) -> Any:
+def _fetched(headers: _Raw, name: str) -> Any:
     """The first such header parsed by policy ``default`` (``EmailMessage.get``), or None."""
-    raw = _raw_first(message, name)
+    raw = _first(headers, name)
     return None if raw is None else _parse(name, raw)
 
 
@@ -221,15 +237,15 @@ def _mailbox(text: str) -> tuple[tuple[str, str], ...] | None:
     return _parsed_addresses(_parse("to", text))
 
 
-def _digest(message: Message) -> str:
+def _digest(headers: _Raw) -> str:
     """A stable key for a message without a Message-ID: its identifying headers digested."""
-    parts = [_text(message, name) for name in ("from", "to", "cc", "date", "subject")]
+    parts = [_text(headers, name) for name in ("from", "to", "cc", "date", "subject")]
     return "digest:" + hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _text(message: Message, name: str) -> str:
+def _text(headers: _Raw, name: str) -> str:
     """A header's decoded text (as written, unfolded, where it does not parse); "" if absent."""
-    raw = _raw_first(message, name)
+    raw = _first(headers, name)
     if raw is None:
         return ""
     parsed = _parse(name, raw)

@@ -5,8 +5,10 @@ headers we use are parsed by policy ``default``'s header classes, which decode e
 such as ``=?utf-8?b?...?=`` display names. A message without a Message-ID gets a key
 digested from its headers, so reading it again gives the same key.
 
-The policy's structured header parser is exact but slow (about half a millisecond per
-address list, and it would parse Content-Type too), so well-formed ASCII headers take a short cut with the same result: an
+Speed (benchmarks/mail_bench.py): a plain header block (every line ``Name: value`` or a
+fold) is split into headers here as the email parser would split it; any other block goes
+to the parser. The policy's structured header parser is exact but slow (about half a
+millisecond per address list, and it would parse Content-Type too), so well-formed ASCII headers take a short cut with the same result: an
 address list is split at its commas (only when every mailbox in it has the plain form
 ``name <addr>`` or ``addr``) and each mailbox is parsed by the policy once and remembered
 (the same people write again and again); a plain ``Date`` goes straight to
@@ -24,8 +26,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from email import policy
 from email.errors import HeaderParseError
-from email.message import Message
-from email.parser import BytesHeaderParser
+from email.parser import HeaderParser
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -35,7 +36,8 @@ from graphsvc.support.i18n import gettext as _
 
 #: compat32 only splits the block into raw headers (the values as ``policy.default`` would
 #: keep them); each header we need is parsed below
-_PARSER = BytesHeaderParser(policy=policy.compat32)
+_PARSER = HeaderParser(policy=policy.compat32)
+_SOURCE_PARSE = policy.compat32.header_source_parse
 
 
 def read_eml(path: Path, subjects: bool, source: str) -> tuple[list[Mail], list[Skip]]:
@@ -67,8 +69,9 @@ _EMPTY_LINE = re.compile(rb"(?:\A|(\n))\r?\n")
 _CHUNK = 16384
 
 
-def _headers(handle: _Readable) -> Message:
-    """The header block only: reading (in chunks, not line by line) stops at the first empty line."""
+def _headers(handle: _Readable) -> list[tuple[str, Any]]:
+    """The header block only, as (name, value as written): reading (in chunks, not line by
+    line) stops at the first empty line."""
     data = b""
     while True:
         chunk = handle.read(_CHUNK)
@@ -80,14 +83,45 @@ def _headers(handle: _Readable) -> Message:
             break
         if not chunk:
             break
-    return _PARSER.parsebytes(data)
+    text = data.decode("ascii", "surrogateescape")  # as BytesParser decodes
+    return _split_plain(text) or list(_PARSER.parsestr(text).raw_items())
+
+
+#: a header line (name, colon) or a folded continuation; a line ending in CR LF or LF
+_HEADER_LINE = re.compile(r"[\x21-\x39\x3b-\x7e]+:[^\r\n]*\r?\n?|[ \t][^\r\n]*\r?\n?")
+_LINES = re.compile(r"[^\n]*\n|[^\n]+")
+
+
+def _split_plain(text: str) -> list[tuple[str, Any]] | None:
+    """The headers of a plain block (every line a ``Name: value`` or a folded continuation,
+    no lone CR, no envelope ``From `` line) split as the email parser splits them (name up
+    to the first colon; the value with its folds, leading blanks and final line end
+    removed); None for any other block, which the parser reads."""
+    headers: list[tuple[str, Any]] = []
+    lines: list[str] = []
+    for line in _LINES.findall(text):
+        if _HEADER_LINE.fullmatch(line) is None:
+            return None
+        if line[0] in " \t":
+            if not lines:
+                return None
+            lines.append(line)
+            continue
+        if lines:
+            headers.append(_SOURCE_PARSE(lines))
+        lines = [line]
+    if lines:
+        headers.append(_SOURCE_PARSE(lines))
+    return headers if headers else None
 
 
 def _message_label(number: int) -> str:
     return _("message {number}").format(number=number)
 
 
-def _one(message: Message, source: str, item: Callable[[], str], subjects: bool) -> tuple[list[Mail], list[Skip]]:
+def _one(
+    message: list[tuple[str, Any]], source: str, item: Callable[[], str], subjects: bool
+) -> tuple[list[Mail], list[Skip]]:
     """``item()`` names the message in a skip (made only then: most messages are not skipped)."""
 
     def skip(code: str, reason: str) -> tuple[list[Mail], list[Skip]]:
@@ -173,9 +207,9 @@ _Raw = dict[str, list[str]]
 _WANTED = frozenset(("from", "to", "cc", "date", "message-id", "subject"))
 
 
-def _raw_headers(message: Message) -> _Raw:
+def _raw_headers(message: list[tuple[str, Any]]) -> _Raw:
     headers: _Raw = {}
-    for key, value in message.raw_items():
+    for key, value in message:
         name = key.lower()
         if name in _WANTED and isinstance(value, str):
             headers.setdefault(name, []).append(value)

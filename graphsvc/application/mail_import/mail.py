@@ -1,19 +1,19 @@
 """Reading e-mail headers from ``.mbox`` files and ``.eml`` files: never the bodies.
 
-Each message's header block only is split into headers (``BytesHeaderParser``); the
-headers we use are parsed by policy ``default``'s header classes, which decode encoded words
-such as ``=?utf-8?b?...?=`` display names. A message without a Message-ID gets a key
-digested from its headers, so reading it again gives the same key.
+Each message's header block only is split into headers (``HeaderParser``); the headers we
+use are parsed by policy ``default``'s header classes, which decode encoded words such as
+``=?utf-8?b?...?=`` display names. A message without a Message-ID gets a key digested from
+its headers, so reading it again gives the same key.
 
-Speed (benchmarks/mail_bench.py): a plain header block (every line ``Name: value`` or a
-fold) is split into headers here as the email parser would split it; any other block goes
-to the parser. The policy's structured header parser is exact but slow (about half a
-millisecond per address list, and it would parse Content-Type too), so well-formed ASCII headers take a short cut with the same result: an
-address list is split at its commas (only when every mailbox in it has the plain form
-``name <addr>`` or ``addr``) and each mailbox is parsed by the policy once and remembered
-(the same people write again and again); a plain ``Date`` goes straight to
-``parsedate_to_datetime`` (what the policy calls) and a plain ``<id@host>`` Message-ID is
-taken as written. Anything else is parsed by the policy as before.
+Speed (benchmarks/mail_bench.py), always with the email package's own answer: a plain
+header block (every line ``Name: value`` or a fold) is split here as the parser would split
+it. The policy's structured header parser is exact but slow (about half a millisecond per
+address list), so well-formed ASCII headers take a short cut: an address list is split at
+its commas (only when every mailbox in it has the plain form ``name <addr>`` or ``addr``)
+and each mailbox is parsed by the policy once and remembered (the same people write again
+and again); a plain ``Date`` goes straight to ``parsedate_to_datetime`` (what the policy
+calls) and a plain ``<id@host>`` Message-ID is taken as written. Anything else goes to the
+parser and the policy as before.
 """
 
 from __future__ import annotations

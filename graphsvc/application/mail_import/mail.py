@@ -19,6 +19,7 @@ parser and the policy as before.
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import mailbox
 import re
@@ -32,6 +33,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from graphsvc.application.mail_import.records import Mail, Person, Skip, is_address, storable_instant
+from graphsvc.support.gc_pause import paused_gc
 from graphsvc.support.i18n import gettext as _
 
 #: compat32 only splits the block into raw headers (the values as ``policy.default`` would
@@ -45,16 +47,28 @@ def read_eml(path: Path, subjects: bool, source: str) -> tuple[list[Mail], list[
         return _one(_headers(handle), source, lambda: source, subjects)
 
 
+#: messages read between two collections of the young generation (see read_mbox)
+_COLLECT_EVERY = 1000
+
+
 def read_mbox(path: Path, subjects: bool, source: str) -> tuple[list[Mail], list[Skip]]:
+    """Every message's headers. The cyclic collector is paused meanwhile: its passes over
+    the growing list of records found next to nothing (a sixth of the time on 100,000
+    messages). Only the young generation, what the last 1,000 messages left, is collected
+    as we go, so the reference cycles the email parser and the policy's header classes
+    leave for an odd message are still freed without rescanning what is kept."""
     mails: list[Mail] = []
     skipped: list[Skip] = []
     box = mailbox.mbox(path, factory=None, create=False)
     try:
-        for number, key in enumerate(box.iterkeys(), start=1):
-            with box.get_file(key) as handle:
-                found, skip = _one(_headers(handle), source, functools.partial(_message_label, number), subjects)
-            mails.extend(found)
-            skipped.extend(skip)
+        with paused_gc():
+            for number, key in enumerate(box.iterkeys(), start=1):
+                with box.get_file(key) as handle:
+                    found, skip = _one(_headers(handle), source, functools.partial(_message_label, number), subjects)
+                mails.extend(found)
+                skipped.extend(skip)
+                if number % _COLLECT_EVERY == 0:
+                    gc.collect(0)
     finally:
         box.close()
     return mails, skipped

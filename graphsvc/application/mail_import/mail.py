@@ -157,14 +157,20 @@ def _one(
 def _addresses(headers: _Raw, header: str) -> list[Person]:
     people: list[Person] = []
     for raw in headers.get(header, ()):
-        pairs = _simple_addresses(raw)
-        if pairs is None:  # not the plain form: the policy parses the whole header
-            pairs = _parsed_addresses(_parse(header, raw))
-        for display_name, addr_spec in pairs or ():
-            email = addr_spec.strip()
-            if is_address(email):
-                people.append(Person(name=display_name.strip(), email=email))
+        plain = _simple_addresses(raw)
+        # not the plain form: the policy parses the whole header
+        people.extend(_people(_parsed_addresses(_parse(header, raw))) if plain is None else plain)
     return people
+
+
+def _people(pairs: tuple[tuple[str, str], ...] | None) -> tuple[Person, ...]:
+    """The storable addresses among (display name, address) pairs."""
+    people = []
+    for display_name, addr_spec in pairs or ():
+        email = addr_spec.strip()
+        if is_address(email):
+            people.append(Person(name=display_name.strip(), email=email))
+    return tuple(people)
 
 
 def _parsed_addresses(value: Any) -> tuple[tuple[str, str], ...] | None:
@@ -256,33 +262,35 @@ def _unfolded(raw: str) -> str:
     return raw.replace("\r", "").replace("\n", "")
 
 
-def _simple_addresses(raw: str) -> tuple[tuple[str, str], ...] | None:
-    """The addresses of a plain ASCII address list, each mailbox parsed by the policy (and
+def _simple_addresses(raw: str) -> list[Person] | None:
+    """The people of a plain ASCII address list, each mailbox parsed by the policy (and
     remembered); None when the list is not plain or a mailbox of it does not parse."""
     if not raw.isascii():
         return None
     value = _unfolded(raw)
-    found: list[tuple[str, str]] = []
+    found: list[Person] = []
     position = 0
     while True:
         mailbox_ = _PLAIN_MAILBOX.match(value, position)
         if mailbox_ is None:
             return None
-        pairs = _mailbox(mailbox_.group(0).strip(" \t"))
-        if pairs is None:
+        people = _mailbox(mailbox_.group(0).strip(" \t"))
+        if people is None:
             return None
-        found.extend(pairs)
+        found.extend(people)
         position = mailbox_.end()
         if position == len(value):
-            return tuple(found)
+            return found
         if value[position] != ",":
             return None
         position += 1
 
 
 @functools.lru_cache(maxsize=65536)
-def _mailbox(text: str) -> tuple[tuple[str, str], ...] | None:
-    return _parsed_addresses(_parse("to", text))
+def _mailbox(text: str) -> tuple[Person, ...] | None:
+    """One mailbox's people (the records are immutable, so one is shared by every message)."""
+    pairs = _parsed_addresses(_parse("to", text))
+    return None if pairs is None else _people(pairs)
 
 
 def _digest(headers: _Raw) -> str:

@@ -86,14 +86,14 @@ _CHUNK = 16384
 def _headers(handle: _Readable) -> list[tuple[str, Any]]:
     """The header block only, as (name, value as written): reading (in chunks, not line by
     line) stops at the first empty line."""
-    data = b""
+    data = bytearray()  # grows in place: a huge block without an empty line stays linear
     while True:
         chunk = handle.read(_CHUNK)
         start = max(0, len(data) - 2)  # an empty line may straddle two chunks
         data += chunk
         end = _EMPTY_LINE.search(data, start)
         if end is not None:
-            data = data[: end.start() + 1] if end.group(1) else b""
+            del data[end.start() + 1 if end.group(1) else 0 :]
             break
         if not chunk:
             break

@@ -7,9 +7,12 @@ that unknown addresses are only suggested unless asked, and that no body is ever
 
 from __future__ import annotations
 
+import email
+import io
 import json
 import mailbox
 from datetime import UTC, date, datetime
+from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -21,6 +24,8 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from graphsvc.application.importer import import_bundle
+from graphsvc.application.mail_import.mail import _headers, _one
+from graphsvc.application.mail_import.records import is_address
 from graphsvc.application.mail_import.run import read_paths, run_import
 from graphsvc.cli.main import app as cli_app
 from graphsvc.domain.bundle import dump_bundle
@@ -467,3 +472,51 @@ def ics_path(tmp_path: Path) -> Path:
     path = tmp_path / "calendar.ics"
     path.write_text(ICS, encoding="utf-8")
     return path
+
+
+def test_a_message_id_the_email_package_trips_on_is_digested_not_a_crash(tmp_path, embedded_store):
+    """Python 3.11's header parser raises IndexError on ``Message-ID: <<a@b>>``: the message
+    is read with a key digested from its headers, and reading it again gives the same key."""
+    seeded(embedded_store)
+    odd = tmp_path / "odd.eml"
+    odd.write_bytes(
+        b"From: zhang@acme.cn\r\nTo: li.na@acme.cn\r\nDate: Mon, 2 Nov 2026 09:30:00 +0000\r\n"
+        b"Message-ID: <<a@b>>\r\n\r\nbody\r\n"
+    )
+    report = load(embedded_store, [odd])
+    assert report.committed and report.counts["interactions"] == 1, report
+    again = load(embedded_store, [odd])
+    assert again.committed and embedded_store.counts()["interactions"] == 1
+
+
+ADDRESS_HEADERS = [
+    "Zhang Wei <zhang@acme.cn>",
+    '"Zhang, Wei" <zhang@acme.cn>, li.na@acme.cn',
+    "=?utf-8?b?5byg5Lyf?= <zhang@acme.cn>,\r\n =?utf-8?q?Li_Na?= <LI.NA@acme.cn>",
+    "=?utf-8?q?Zh=C3=A4ng?= =?utf-8?q?_Wei?= <zhang@acme.cn>",
+    "Mr  Smith   <s@x.example>",
+    '"a\\"b" <x.y@z.example>',
+    "zhang@acme.cn (Zhang Wei), li.na@acme.cn",
+    "team: zhang@acme.cn, li.na@acme.cn;",
+    "zhang@acme.cn <li.na@acme.cn>",
+    "zhang@acme.cn,, li.na@acme.cn",
+    "Zh.ang <zhang@acme.cn>",
+    "undisclosed-recipients:;",
+]
+
+
+@pytest.mark.parametrize("value", ADDRESS_HEADERS)
+def test_address_headers_read_as_the_email_package_parses_them(value):
+    """The reader's short cut for plain headers gives what policy ``default`` gives."""
+    raw = f"From: Wang <wang@design.cn>\r\nTo: {value}\r\nCc: {value}\r\nDate: Mon, 2 Nov 2026 09:30:00 +0000\r\n\r\n"
+    parsed = email.message_from_bytes(raw.encode(), policy=policy.default)
+    expected = [
+        (a.display_name.strip(), a.addr_spec.strip())
+        for name in ("to", "cc")
+        for header in parsed.get_all(name, [])
+        for a in header.addresses
+        if is_address(a.addr_spec.strip())
+    ]
+    mails, skipped = _one(_headers(io.BytesIO(raw.encode())), "s", lambda: "m", False)
+    assert not skipped
+    assert [(p.name, p.email) for p in mails[0].recipients] == expected

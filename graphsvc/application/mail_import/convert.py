@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from graphsvc.application.duplicates import normalise_email, normalise_name, normalise_phone
-from graphsvc.application.mail_import.matching import Directory
+from graphsvc.application.mail_import.matching import Directory, email_key
 from graphsvc.application.mail_import.records import Card, Mail, Meeting, Person, Records, Skip
 from graphsvc.application.mail_import.report import Matched, Skipped, Suggested
 from graphsvc.domain.bundle import FORMAT, VERSION
@@ -145,11 +145,11 @@ def _unknown(records: Records, directory: Directory) -> dict[str, _Seen]:
     people: list[tuple[Person, ...]] = [(m.sender, *m.recipients) for m in records.mails]
     people += [((m.organizer,) if m.organizer else ()) + m.attendees for m in records.meetings]
     for group in people:
-        for key in {normalise_email(p.email) for p in group}:
+        for key in {email_key(p.email) for p in group}:
             if key and directory.email(key) is None:
                 seen[key].items += 1
         for person in group:
-            key = normalise_email(person.email)
+            key = email_key(person.email)
             if key and directory.email(key) is None and person.name:
                 seen[key].names[person.name] += 1
     for card in records.cards:
@@ -248,7 +248,7 @@ def _interactions(
             return
         for cid, address in ids.items():
             via, count = matched[cid]
-            via.add(normalise_email(address) or address)
+            via.add(email_key(address) or address)
             matched[cid] = (via, count + 1)
         rows[row_id] = {
             "id": row_id,

@@ -237,3 +237,25 @@ def test_the_half_life_comes_from_the_settings_and_a_bad_one_is_refused(cli, tmp
     monkeypatch.setenv("GRAPHSVC_HALF_LIFE_DAYS", "0")
     refused = cli("path", "a", "b")
     assert refused.exit_code == 2 and "GRAPHSVC_HALF_LIFE_DAYS" in refused.output
+
+
+def test_a_neo4j_process_sees_the_line_uses_another_process_wrote(neo4j_store, neo4j_uri):
+    """Each Neo4j store object keeps the uses it read and moves them by its own writes; a
+    write by another one (another process) makes it read them again."""
+    from conftest import make_neo4j_store
+
+    data = people("a", "b", "c")
+    data["interactions"] = [meeting("m1", ["a", "b"], 2)]
+    import_bundle(neo4j_store, data, today=DAY)
+    assert set(neo4j_store.line_uses()) == {frozenset("ab")}
+    other = make_neo4j_store(neo4j_uri)
+    try:
+        import_bundle(other, {"interactions": [mail("m2", "c", ["a"], 1)]}, today=DAY)
+        neo4j_store._version_memo = (0.0, None)  # past the data version's few hundred ms of memory
+        assert set(neo4j_store.line_uses()) == {frozenset("ab"), frozenset("ac")} == set(counted(neo4j_store))
+        # and our own write moves what we keep without reading it all again
+        import_bundle(neo4j_store, {"interactions": [mail("m3", "b", ["c"], 0)]}, today=DAY)
+        assert neo4j_store.line_uses() == counted(neo4j_store)
+        assert neo4j_store._uses_cache is not None and neo4j_store._uses_cache[0] == neo4j_store.data_version()
+    finally:
+        other.close()

@@ -8,6 +8,7 @@ is a named file in ``queries/``; a whole bundle is written in one transaction.
 from __future__ import annotations
 
 import secrets
+import threading
 import time
 from collections.abc import Generator, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -187,6 +188,9 @@ class Neo4jStore(Store):
         auth = (user, password) if password else None
         # Warnings such as "label does not exist yet" on an empty database are noise here.
         self._version_memo: tuple[float, int | None] = (0.0, None)
+        #: the line uses as of a data version, kept by line_uses() and moved by our own writes
+        self._uses_cache: tuple[int, LineUses] | None = None
+        self._uses_lock = threading.Lock()
         self.driver: Driver = GraphDatabase.driver(
             uri, auth=auth, notifications_min_severity="OFF", connection_timeout=5.0
         )
@@ -240,13 +244,16 @@ class Neo4jStore(Store):
             session.run(text, bound).consume()
         self.driver.execute_query(self.queries.bind("bump_version")[0], database_=self.database)
         self._version_memo = (0.0, None)
+        with self._uses_lock:
+            self._uses_cache = None
 
     # -- writes ---------------------------------------------------------------------------
 
     def apply(self, change: Change) -> None:
         try:
             with self.driver.session(database=self.database) as session:
-                session.execute_write(self._apply_change, change)
+                version, delta = session.execute_write(self._apply_change, change)
+            self._moved_uses(version, delta, set(change.deletes.get("contacts", ())))
         except ConstraintError as exc:
             # A row this change creates was created by someone else after it was computed
             # (an unguarded import): nothing was written; recompute, as for any stale write.
@@ -256,10 +263,11 @@ class Neo4jStore(Store):
         finally:
             self._version_memo = (0.0, None)  # after the commit: the next ask sees the write
 
-    def _apply_change(self, tx: ManagedTransaction, change: Change) -> None:
+    def _apply_change(self, tx: ManagedTransaction, change: Change) -> tuple[int, LineUses]:
+        """Write the change; answers the data version it made and how it moved the line uses."""
         # First statement: bumping the counter write-locks its node, so write transactions
         # run one after another and the guard below reads what nobody else is changing.
-        self._run(tx, "bump_version")
+        version: int = self._run(tx, "bump_version")[0]["version"]
         if change.guard:
             self._check_expected(tx, change)
         stored = self._run(tx, "relationship_counts")[0]
@@ -277,6 +285,7 @@ class Neo4jStore(Store):
                 self._run(tx, name, **params)
         for batch in _line_use_batches(delta):
             self._run(tx, "adjust_line_uses", rows=batch)
+        return version, delta
 
     def _line_use_delta(self, tx: ManagedTransaction, change: Change, created: set[str]) -> LineUses:
         """How the change moves the kept line uses: the interactions it writes counted in,
@@ -404,11 +413,56 @@ class Neo4jStore(Store):
         return self._query("count_rows")[0]
 
     def line_uses(self) -> LineUses:
-        """The line uses kept in the graph (``USED_LINE``, updated by every write)."""
-        uses: LineUses = {}
-        for record in self._query("read_line_uses"):
-            uses.setdefault(frozenset((record["a"], record["b"])), {})[record["day"]] = record["uses"]
+        """The line uses kept in the graph (``USED_LINE``, updated by every write).
+
+        Read once, then kept in this process and moved by this process's own writes (the
+        delta each write applies in the graph), so the path directory after an import does
+        not read them all again; a write by another process (the data version moved by
+        more than ours) makes the next call read them again. The answer is shared: callers
+        must not change it."""
+        version = self.data_version()
+        with self._uses_lock:
+            if self._uses_cache is not None and self._uses_cache[0] == version:
+                return self._uses_cache[1]
+        # the version first: rows newer than it only cost one more read later, never a stale answer
+        with self.driver.session(database=self.database) as session:
+            version, uses = session.execute_read(self._read_line_uses)
+        with self._uses_lock:
+            self._uses_cache = (version, uses)
         return uses
+
+    def _read_line_uses(self, tx: ManagedTransaction) -> tuple[int, LineUses]:
+        version: int = self._run(tx, "data_version")[0]["version"]
+        uses: LineUses = {}
+        for record in self._run(tx, "read_line_uses"):
+            days = [day.to_native() for day in record["days"]]
+            uses[frozenset((record["a"], record["b"]))] = dict(zip(days, record["uses"], strict=True))
+        return version, uses
+
+    def _moved_uses(self, version: int, delta: LineUses, deleted_contacts: set[str]) -> None:
+        """After this process's write ``version`` committed: move the kept copy by its delta
+        (copy on write: an answer already handed out stays as it was)."""
+        with self._uses_lock:
+            cache = self._uses_cache
+            if cache is None or cache[0] != version - 1:
+                self._uses_cache = None  # someone else wrote in between: read again when asked
+                return
+            uses = dict(cache[1])
+            for pair, by_day in delta.items():
+                moved = dict(uses.get(pair, {}))
+                for day, count in by_day.items():
+                    total = moved.get(day, 0) + count
+                    if total > 0:
+                        moved[day] = total
+                    else:
+                        moved.pop(day, None)
+                if moved:
+                    uses[pair] = moved
+                else:
+                    uses.pop(pair, None)
+            if deleted_contacts:  # their lines went with them (DETACH DELETE)
+                uses = {pair: days for pair, days in uses.items() if pair.isdisjoint(deleted_contacts)}
+            self._uses_cache = (version, uses)
 
     def rebuild_line_uses(self) -> None:
         """Count the kept line uses from the stored interactions again (a database written
@@ -428,3 +482,5 @@ class Neo4jStore(Store):
         with self.driver.session(database=self.database) as session:
             session.execute_write(rebuild)
         self._version_memo = (0.0, None)
+        with self._uses_lock:
+            self._uses_cache = None

@@ -1,6 +1,6 @@
 // params: none
-// The kept line uses: per pair of contacts (a < b), the days the line was used and how many
-// logged interactions used it each day (one record per pair, not per day: fewer records to
-// send and decode).
+// The kept line uses: per pair of contacts (a < b) and day, how many logged interactions
+// used the line. (One record per pair, the days collected, measured slower: 31-35 s against
+// 21 s for 600k pair-days, BENCHMARKS.md.)
 MATCH (a:Contact)-[u:USED_LINE]->(b:Contact)
-RETURN a.id AS a, b.id AS b, collect(u.day) AS days, collect(u.uses) AS uses
+RETURN a.id AS a, b.id AS b, u.day AS day, u.uses AS uses

@@ -149,7 +149,7 @@ def _path_data(store: Store) -> Bundle:
     portfolio (on Neo4j, the lean read: a fifth of the bare time). The interaction log is
     not read: the store's kept line uses stand for it."""
     wanted = ("organizations", "contacts", "contact_history", "responsibilities", "assignments", "links")
-    rows = store.portfolio_read(None)[1]
+    rows = store.portfolio_read(None, wanted)[1]
     return Bundle(**{kind: rows[kind] for kind in wanted})
 
 

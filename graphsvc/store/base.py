@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Hashable, Iterable
+from collections.abc import Collection, Hashable, Iterable
 from dataclasses import replace
 from datetime import date
 from typing import TypeVar, cast
@@ -151,11 +151,14 @@ class Store(ABC):
         one query: project -> duty -> [(code, contacts)]. None: the Python judge answers."""
         return None
 
-    def portfolio_read(self, day: date | None) -> tuple[PortfolioChecks | None, dict[str, list[Row]]]:
-        """What a portfolio scan reads: every row by kind (in any order) and, given a day,
-        ``portfolio_checks(day)``. A store may answer with a leaner read of the same rows."""
+    def portfolio_read(
+        self, day: date | None, kinds: Collection[str] | None = None
+    ) -> tuple[PortfolioChecks | None, dict[str, list[Row]]]:
+        """What a portfolio scan reads: every row by kind (in any order; only ``kinds`` when
+        given) and, given a day, ``portfolio_checks(day)``. A store may answer with a leaner
+        read of the same rows."""
         checks = None if day is None else self.portfolio_checks(day)
-        return checks, {kind: self.read(kind) for kind in KINDS}
+        return checks, {kind: self.read(kind) for kind in KINDS if kinds is None or kind in kinds}
 
     def line_uses(self) -> LineUses:
         """How often each line was used per day by the logged interactions this store (or

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import queue
 import threading
+from collections.abc import Collection
 from datetime import date
 from enum import Enum
 from typing import Any, Final, Literal, Protocol
@@ -142,7 +143,7 @@ class Neo4jStore(Protocol):
     queries: QueryBook
 
 
-def _fetch(store: Neo4jStore, day: date | None, out: _Answers) -> None:
+def _fetch(store: Neo4jStore, day: date | None, out: _Answers, kinds: Collection[str] | None = None) -> None:
     """Send every statement in one read transaction, handing each answer to ``out`` as it
     arrives: (kind, row lists), ("checks", records), then _DONE or the exception raised.
 
@@ -153,6 +154,8 @@ def _fetch(store: Neo4jStore, day: date | None, out: _Answers) -> None:
         session = store.driver.session(database=store.database, default_access_mode=READ_ACCESS)
         with session, session.begin_transaction() as tx:
             for kind in ORDER:
+                if kinds is not None and kind not in kinds:
+                    continue
                 text, bound = store.queries.bind(f"portfolio_{kind}")
                 out.put((kind, tx.run(text, bound).single(strict=True)["rows"]))
             if day is not None:
@@ -163,7 +166,9 @@ def _fetch(store: Neo4jStore, day: date | None, out: _Answers) -> None:
         out.put((_DONE, exc))
 
 
-def portfolio_read(store: Neo4jStore, day: date | None = None) -> tuple[PortfolioChecks | None, dict[str, list[Row]]]:
+def portfolio_read(
+    store: Neo4jStore, day: date | None = None, kinds: Collection[str] | None = None
+) -> tuple[PortfolioChecks | None, dict[str, list[Row]]]:
     """Every row of the store by kind (in no particular order), and with ``day`` the
     responsibility checks as ``Store.portfolio_checks(day)`` answers them, from one read
     transaction of a ``Neo4jStore`` (its driver, database and query book).
@@ -173,7 +178,7 @@ def portfolio_read(store: Neo4jStore, day: date | None = None) -> tuple[Portfoli
     the next statement and the conversion of the last one overlap (two processes, two cores).
     """
     answers: _Answers = queue.Queue()
-    helper = threading.Thread(target=_fetch, args=(store, day, answers), name="portfolio-read", daemon=True)
+    helper = threading.Thread(target=_fetch, args=(store, day, answers, kinds), name="portfolio-read", daemon=True)
     helper.start()
     days = _Days()
     rows: dict[str, list[Row]] = {}
@@ -196,4 +201,4 @@ def portfolio_read(store: Neo4jStore, day: date | None = None) -> tuple[Portfoli
         raise StoreUnavailable(neo4j_unavailable(store.uri, exc)) from exc
     finally:
         helper.join()
-    return checks, {kind: rows[kind] for kind in KINDS}
+    return checks, {kind: rows[kind] for kind in KINDS if kind in rows}

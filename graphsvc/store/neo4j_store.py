@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 import threading
 import time
-from collections.abc import Generator, Iterable, Iterator
+from collections.abc import Collection, Generator, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from datetime import date
@@ -396,9 +396,11 @@ class Neo4jStore(Store):
             duty.append((record["code"], tuple(sorted(record["contacts"]))))
         return out
 
-    def portfolio_read(self, day: date | None) -> tuple[PortfolioChecks | None, dict[str, list[Row]]]:
+    def portfolio_read(
+        self, day: date | None, kinds: Collection[str] | None = None
+    ) -> tuple[PortfolioChecks | None, dict[str, list[Row]]]:
         """The lean one-transaction read of the whole portfolio (store/neo4j_export.py)."""
-        return portfolio_read(self, day)
+        return portfolio_read(self, day, kinds)
 
     def data_version(self) -> int:
         """Asked before every cached answer: remembered for VERSION_TTL seconds (this
@@ -435,8 +437,7 @@ class Neo4jStore(Store):
         version: int = self._run(tx, "data_version")[0]["version"]
         uses: LineUses = {}
         for record in self._run(tx, "read_line_uses"):
-            days = [day.to_native() for day in record["days"]]
-            uses[frozenset((record["a"], record["b"]))] = dict(zip(days, record["uses"], strict=True))
+            uses.setdefault(frozenset((record["a"], record["b"])), {})[record["day"].to_native()] = record["uses"]
         return version, uses
 
     def _moved_uses(self, version: int, delta: LineUses, deleted_contacts: set[str]) -> None:

@@ -461,10 +461,10 @@ def handover_graph(snapshot: Bundle, view: ProjectView, data: MapData | None = N
                 channel=link.channel,
                 last_contact=link.last_contact.isoformat() if link.last_contact else "",
             )
-    for pair in sorted(view.derived, key=sorted):
+    linked = {frozenset((k.source, k.target)) for k in view.links if k.kind == "communicates"}
+    for pair in sorted(view.derived.keys() - linked, key=sorted):
         one, other = sorted(pair)
-        joined = any(frozenset((k.source, k.target)) == pair and k.kind == "communicates" for k in view.links)
-        if one in view.contacts and other in view.contacts and not joined:
+        if one in view.contacts and other in view.contacts:
             line = view.derived[pair]
             edge(
                 "communicates",

@@ -25,10 +25,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from graphsvc.domain.line_use import LineUses, add_uses, line_uses, used_pairs
+from graphsvc.domain.line_use import LineUses, line_uses, used_pairs
 from graphsvc.domain.model import Interaction
 
-__all__ = ["DerivedLine", "LineUses", "add_uses", "derived_lines", "last_contacts", "line_uses", "used_pairs"]
+__all__ = ["DerivedLine", "LineUses", "derived_lines", "last_contacts", "line_uses", "used_pairs"]
 
 #: days after which a use counts half as much; a setting (GRAPHSVC_HALF_LIFE_DAYS)
 HALF_LIFE_DAYS = 90.0
@@ -90,13 +90,4 @@ def derived_lines(uses: LineUses, day: date, half_life: float | None = None) -> 
 
 def last_contacts(interactions: Iterable[Interaction], day: date) -> dict[frozenset[str], date]:
     """The latest day on or before ``day`` each line was used by a logged interaction."""
-    latest: dict[frozenset[str], date] = {}
-    for interaction in interactions:
-        when = interaction.at.date()
-        if when > day:
-            continue
-        for pair in used_pairs(interaction):
-            known = latest.get(pair)
-            if known is None or known < when:
-                latest[pair] = when
-    return latest
+    return {pair: line.last for pair, line in derived_lines(line_uses(interactions), day, HALF_LIFE_DAYS).items()}

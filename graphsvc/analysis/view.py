@@ -260,7 +260,6 @@ def line_data(link: Link, used: date | None) -> dict[str, Any]:
         kinds={link.kind},
         communicates=[link.id] if link.kind == "communicates" else [],
         directed=[(link.source, link.target, link.kind)],
-        strength=0.0,
         uses=0,
     )
 
@@ -294,7 +293,6 @@ def fold_derived(edges: Lines, pair: frozenset[str], line: DerivedLine) -> None:
                 kinds={"communicates"},
                 communicates=[],
                 directed=[],
-                strength=line.strength,
                 uses=line.uses,
             ),
         )
@@ -302,7 +300,6 @@ def fold_derived(edges: Lines, pair: frozenset[str], line: DerivedLine) -> None:
     edge = known[2]
     edge["weight"] = max(edge["weight"], line.strength)
     edge["kinds"].add("communicates")
-    edge["strength"] = line.strength
     edge["uses"] = line.uses
     if edge["used"] is None or line.last > edge["used"]:
         edge["used"] = line.last

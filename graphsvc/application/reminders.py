@@ -27,7 +27,6 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from graphsvc.analysis.findings import Subject
-from graphsvc.analysis.interactions import last_contacts
 from graphsvc.analysis.view import ProjectView, build_view
 from graphsvc.application.name_lookup import resolve
 from graphsvc.domain.bundle import Bundle
@@ -186,25 +185,21 @@ def _days_error(days: int) -> ReminderError:
     return ReminderError(_("days must be at least 1, got {days}").format(days=days))
 
 
-def view_reminders(
-    view: ProjectView, snapshot: Bundle, days: int = REMINDER_DAYS, owner: str | None = None
-) -> list[Reminder]:
-    """The reminders of one resolved project view (``snapshot`` is the data it was built from)."""
+def view_reminders(view: ProjectView, days: int = REMINDER_DAYS, owner: str | None = None) -> list[Reminder]:
+    """The reminders of one resolved project view."""
     if days < 1:
         raise _days_error(days)
     day = view.day
     project = Subject(kind="project", id=view.project.id, name=view.project.name)
     owners = [c for c in view.all_owners() if owner is None or c == owner]
     out: list[Reminder] = []
-    logged: dict[frozenset[str], date] | None = None
     for cid in owners:
         me = _person(view, cid)
         duties = _duties(view, cid)
         lines = [(other, data) for other, data in sorted(view.graph[cid].items()) if "communicates" in data["kinds"]]
         if not lines:
-            if logged is None:
-                logged = last_contacts(snapshot.interactions, day)
-            dates = [when for pair, when in logged.items() if cid in pair]
+            # the owner's latest logged contact with anyone (the view's lines from the log)
+            dates = [line.last for pair, line in view.derived.items() if cid in pair]
             latest = max(dates) if dates else None
             age = (day - latest).days if latest else None
             if age is not None and age <= days:
@@ -269,7 +264,7 @@ def project_reminders(
     """Reminders of one project as of ``day``: a pure function of its snapshot."""
     if days < 1:
         raise _days_error(days)
-    return view_reminders(build_view(snapshot, project_id, day), snapshot, days, owner)
+    return view_reminders(build_view(snapshot, project_id, day), days, owner)
 
 
 # -- from a store -----------------------------------------------------------------------------
@@ -325,7 +320,7 @@ def reminders_report(
         projects.append(Subject(kind="project", id=view.project.id, name=view.project.name))
         if owner is not None and owner_person is None and owner in view.contacts:
             owner_person = _person(view, owner)
-        found_reminders.extend(view_reminders(view, snapshot, days, owner))
+        found_reminders.extend(view_reminders(view, days, owner))
     if contact is not None and owner_person is None:
         owner_person = Person(id=contact.id, name=contact.name, org=None)
     found_reminders.sort(key=Reminder.sort_key)

@@ -103,6 +103,11 @@ def configured_store() -> Iterator[Store]:
         store.close()
 
 
+def announce_checking(dry_run: bool) -> None:
+    """A large import says on stderr that its long step is under way (stdout stays the report)."""
+    typer.echo(_("checking") if dry_run else _("checking and writing"), err=True)
+
+
 def actor() -> str:
     """Who writes from the command line, for the audit trail."""
     try:

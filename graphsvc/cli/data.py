@@ -13,6 +13,7 @@ import typer
 from graphsvc.cli.common import (
     EXIT_BAD_INPUT,
     actor,
+    announce_checking,
     configured_store,
     day_option,
     error,
@@ -125,7 +126,7 @@ def import_command(
         ) from exc
     rows = sum(len(v) for v in data.values() if isinstance(v, list)) if isinstance(data, dict) else 0
     if rows >= LARGE_BUNDLE_ROWS:  # the long step of a bulk load: say it is under way (stderr)
-        typer.echo(_("checking") if dry_run else _("checking and writing"), err=True)
+        announce_checking(dry_run)
     with configured_store() as store:
         _report_import(store, data, as_json, dry_run=dry_run)
     return None

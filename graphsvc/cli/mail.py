@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from graphsvc.cli.common import EXIT_BAD_INPUT, error, fail
+from graphsvc.cli.common import EXIT_BAD_INPUT, announce_checking, error, fail
 
 if TYPE_CHECKING:
     from graphsvc.application.mail_import.report import MailImportReport
@@ -69,7 +69,7 @@ def import_mail(
     with _progress(total) as bar:
         records, problems = read_paths(paths, window, subjects, tick=bar.update if bar is not None else None)
     if len(records.mails) + len(records.meetings) >= LARGE_ITEMS:
-        typer.echo(_("checking") if dry_run else _("checking and writing"), err=True)
+        announce_checking(dry_run)
     with open_store() as store:
         report = run_import(
             store,

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from graphsvc.cli.common import EXIT_BAD_INPUT, error, fail, kept_history, row_counts, store_word
+from graphsvc.cli.common import EXIT_BAD_INPUT, announce_checking, error, fail, kept_history, row_counts, store_word
 from graphsvc.cli.common import actor as cli_actor
 from graphsvc.support.i18n import gettext as _
 from graphsvc.support.i18n import ngettext
@@ -133,7 +133,7 @@ def import_spreadsheets(
         report = unreadable(exc.issues, dry_run)
     if report is None:
         if sum(len(s.rows) for s in sheets) >= LARGE_ROWS:
-            typer.echo(_("checking") if dry_run else _("checking and writing"), err=True)
+            announce_checking(dry_run)
         with open_store() as store:
             store_name = store.name
             report = run_import(store, sheets, dry_run, actor=actor or cli_actor())

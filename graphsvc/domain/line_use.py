@@ -62,3 +62,22 @@ def line_uses(interactions: Iterable[Interaction]) -> LineUses:
     for interaction in interactions:
         add_uses(uses, interaction)
     return uses
+
+
+def moved(uses: LineUses, delta: LineUses) -> LineUses:
+    """``uses`` moved by a change's ``delta`` (counts that reach zero dropped), as a new map:
+    the pairs the delta leaves alone are shared with ``uses``, which stays as it was."""
+    out = dict(uses)
+    for pair, by_day in delta.items():
+        days = dict(out.get(pair, {}))
+        for day, count in by_day.items():
+            total = days.get(day, 0) + count
+            if total > 0:
+                days[day] = total
+            else:
+                days.pop(day, None)
+        if days:
+            out[pair] = days
+        else:
+            out.pop(pair, None)
+    return out

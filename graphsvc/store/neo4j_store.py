@@ -21,7 +21,7 @@ from neo4j.exceptions import AuthError, ConstraintError, ServiceUnavailable
 
 from graphsvc.domain.audit import AuditEntry, AuditQuery, Change
 from graphsvc.domain.keys import KeyRecord
-from graphsvc.domain.line_use import LineUses, add_uses
+from graphsvc.domain.line_use import LineUses, add_uses, line_uses, moved
 from graphsvc.domain.missing import no_such
 from graphsvc.domain.model import KINDS, Interaction, Link, Project, Row
 from graphsvc.domain.stored import InvalidRow, parse_stored, split
@@ -448,19 +448,7 @@ class Neo4jStore(Store):
             if cache is None or cache[0] != version - 1:
                 self._uses_cache = None  # someone else wrote in between: read again when asked
                 return
-            uses = dict(cache[1])
-            for pair, by_day in delta.items():
-                moved = dict(uses.get(pair, {}))
-                for day, count in by_day.items():
-                    total = moved.get(day, 0) + count
-                    if total > 0:
-                        moved[day] = total
-                    else:
-                        moved.pop(day, None)
-                if moved:
-                    uses[pair] = moved
-                else:
-                    uses.pop(pair, None)
+            uses = moved(cache[1], delta)
             if deleted_contacts:  # their lines went with them (DETACH DELETE)
                 uses = {pair: days for pair, days in uses.items() if pair.isdisjoint(deleted_contacts)}
             self._uses_cache = (version, uses)
@@ -473,11 +461,8 @@ class Neo4jStore(Store):
             self._run(tx, "bump_version")
             self._run(tx, "clear_line_uses")
             found = self._run(tx, "read_interactions")
-            delta: LineUses = {}
-            for parsed in (parse_stored("interactions", str(r["row"].get("id")), _native(r["row"])) for r in found):
-                if isinstance(parsed, Interaction):
-                    add_uses(delta, parsed)
-            for batch in _line_use_batches(delta):
+            parsed = (parse_stored("interactions", str(r["row"].get("id")), _native(r["row"])) for r in found)
+            for batch in _line_use_batches(line_uses([i for i in parsed if isinstance(i, Interaction)])):
                 self._run(tx, "adjust_line_uses", rows=batch)
 
         with self.driver.session(database=self.database) as session:

@@ -163,7 +163,7 @@ def our_import(path: Path, contacts: list[dict[str, Any]]) -> dict[str, Any]:
             "seconds": round(seconds, 3),
             "foreign_cores": foreign,
             "interactions": report.counts.get("interactions", 0),
-            "skipped": len(report.skipped),
+            "skipped": len(report.warnings),
             "stored_interactions": len(store.read("interactions")),
         }
 

@@ -58,7 +58,7 @@ def test_the_command_line_dry_run_of_a_bundle(tmp_path, monkeypatch):
     dry = runner.invoke(cli_app, ["import", str(second), "--dry-run", "--json"])
     assert dry.exit_code == 0, dry.output
     answer = json.loads(dry.stdout)
-    assert answer["dry_run"] and not answer["committed"] and answer["imported"]["links"] == len(small()["links"]) + 1
+    assert answer["dry_run"] and not answer["committed"] and answer["counts"]["links"] == len(small()["links"]) + 1
     text = runner.invoke(cli_app, ["import", str(second), "--dry-run"])
     assert text.exit_code == 0 and "dry run, nothing written" in text.stdout
     assert runner.invoke(cli_app, ["export", "-"]).stdout == exported
@@ -77,6 +77,11 @@ def test_the_http_dry_run_of_a_bundle(store):
         dry = client.post("/api/v1/import", params={"dry_run": True}, json=changed(small()))
         assert dry.status_code == 200 and dry.json()["dry_run"] and not dry.json()["committed"]
         assert client.get("/api/v1/export").json() == exported
-        bad = client.post("/api/v1/import", params={"dry_run": True}, json={"contacts": [{"id": "x", "name": ""}]})
-        assert bad.status_code == 422 and bad.json()["problems"][0]["field"] == "name"
+        bad_rows = {"contacts": [{"id": "x", "name": ""}]}
+        bad = client.post("/api/v1/import", params={"dry_run": True}, json=bad_rows)
+        assert bad.status_code == 200 and not bad.json()["ok"] and not bad.json()["committed"]
+        assert [(e["location"], e["row"], e["field"]) for e in bad.json()["errors"]] == [("contacts", 0, "name")]
+        refused = client.post("/api/v1/import", json=bad_rows)
+        assert refused.status_code == 422 and refused.json()["problems"][0]["field"] == "name"
+        assert "contacts[0].name: must not be empty" in refused.json()["detail"]
         assert client.get("/api/v1/export").json() == exported

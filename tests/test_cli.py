@@ -56,8 +56,10 @@ def test_bad_bundle_lists_every_problem_and_exits_2(tmp_path):
 def test_bad_bundle_as_json(tmp_path):
     done = run(tmp_path, "import", "--json", str(write_json(tmp_path / "bad.json", {"contacts": [{"id": "x"}]})))
     assert done.returncode == 2
-    assert json.loads(done.stdout)["problems"] == [
-        {"array": "contacts", "index": 0, "field": "name", "reason": "required field is missing"}
+    report = json.loads(done.stdout)
+    assert not report["ok"] and not report["committed"] and report["counts"]["contacts"] == 1
+    assert [(e["location"], e["row"], e["field"], e["reason"]) for e in report["errors"]] == [
+        ("contacts", 0, "name", "required field is missing")
     ]
 
 

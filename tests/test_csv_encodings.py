@@ -89,7 +89,7 @@ def test_chinese_contacts_are_read_in_each_encoding(tmp_path, encoding, bom, rep
     store = EmbeddedStore()
     report = run_import(store, read_files([(str(p), p.read_bytes()) for p in paths]), dry_run=False)
     assert report.committed, report.errors
-    assert {s.sheet: s.encoding for s in report.sheets}["contacts"] == reported
+    assert {s.sheet: s.encoding for s in report.sources}["contacts"] == reported
     assert store.read("organizations", ["o-sz"])[0].name == "深圳市规划和自然资源局"
     assert sorted(c.name for c in store.read("contacts")) == ["李娜", "王建国"]
     assert store.read("contacts", ["c-li"])[0].title == "副主任"
@@ -100,7 +100,7 @@ def test_other_encodings_are_refused_not_guessed(tmp_path, sheets, encoding):
     paths = write(tmp_path / "in", sheets, encoding)
     with pytest.raises(SpreadsheetError) as caught:
         read_files([(str(p), p.read_bytes()) for p in paths])
-    messages = [issue.message for issue in caught.value.issues]
+    messages = [issue.reason for issue in caught.value.issues]
     assert len(messages) == len(paths)
     for path, message in zip(paths, messages):
         assert str(path) in message and "--encoding" in message, message
@@ -111,7 +111,7 @@ def test_a_wrong_encoding_given_names_the_file_and_the_offset(tmp_path):
     with pytest.raises(SpreadsheetError) as caught:
         read_files([("contacts.csv", data)], encoding="ascii")
     offset = data.index("王".encode())
-    assert caught.value.issues[0].message.startswith(f"contacts.csv is not ascii text: the bytes at offset {offset} ")
+    assert caught.value.issues[0].reason.startswith(f"contacts.csv is not ascii text: the bytes at offset {offset} ")
 
 
 # --- command line --------------------------------------------------------------------------
@@ -206,7 +206,7 @@ def test_http_windows_1252_refused_then_read_with_encoding(http):
     assert store.read("organizations") == []
     done = client.post(UPLOAD, params={"encoding": "cp1252"}, files=uploads(GERMAN, "cp1252"))
     assert done.status_code == 200, done.text
-    assert done.json()["sheets"][0]["encoding"] == "cp1252"
+    assert done.json()["sources"][0]["encoding"] == "cp1252"
     assert store.read("organizations", ["o-mueller"])[0].name == "Müller & Söhne GmbH"
 
 

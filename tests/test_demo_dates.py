@@ -171,7 +171,7 @@ def test_by_default_the_load_day_is_today(tmp_path):
     report = json.loads(done.stdout)
     assert report["scenario_day"] == SCENARIO_DAY.isoformat()
     assert report["loaded_as_of"] == today.isoformat() and report["shifted_days"] == (today - SCENARIO_DAY).days
-    assert report["imported"]["contacts"] == len(demo_data()["contacts"])
+    assert report["counts"]["contacts"] == len(demo_data()["contacts"])
     again = run(env, "demo")  # idempotent on the same day
     assert again.returncode == 0 and f"became {today} (today)" in again.stdout
 

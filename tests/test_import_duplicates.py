@@ -38,7 +38,7 @@ def test_a_bundle_reports_suspected_duplicates_in_a_dry_run_and_on_commit(store)
     dry = check_bundle(store, INCOMING, duplicates=True)
     assert reasons(dry.suspected_duplicates) == expected
     zhang = next(d for d in dry.suspected_duplicates if d.second.id == "c-zhang")
-    assert (zhang.first.sheet, zhang.first.row, zhang.second.stored) == ("contacts", 0, True)
+    assert (zhang.first.location, zhang.first.row, zhang.second.stored) == ("contacts", 0, True)
     done = import_bundle(store, INCOMING, duplicates=True)
     assert reasons(done.suspected_duplicates) == expected
     # without asking, nothing is compared (a bulk load's speed stays its own)
@@ -78,4 +78,4 @@ def test_an_address_book_card_with_a_stored_name_and_another_phone_is_suspected(
     report = run_import(store, records, problems, dry_run=True, create_contacts=False, actor="test")
     ((reason, first, second),) = reasons(report.suspected_duplicates)
     assert reason == "same_name_different_phones" and second == "c-zhang"
-    assert report.suspected_duplicates[0].first.sheet == "suggested_contacts"
+    assert report.suspected_duplicates[0].first.location == "suggested_contacts"

@@ -257,7 +257,7 @@ def test_the_spreadsheet_import_reads_a_sender_column(store):
     bad = header + f"i1,{YESTERDAY},a1;a2;b2,email,status,b1\n"
     report = run_import(store, read_files([("interactions.csv", bad.encode())]), dry_run=False, today=DAY)
     assert not report.committed
-    assert [(e.sheet, e.row, e.column) for e in report.errors] == [("interactions", 2, "sender")]
+    assert [(e.location, e.row, e.field) for e in report.errors] == [("interactions", 2, "sender")]
     good = header + f"i1,{YESTERDAY},a1;a2;b2,email,status,b2\n"
     report = run_import(store, read_files([("interactions.csv", good.encode())]), dry_run=False, today=DAY)
     assert report.committed, report.errors

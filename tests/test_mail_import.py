@@ -130,7 +130,7 @@ def test_mbox_and_eml_dry_run_then_commit(store, mail_files):
         ("chen@partner.cn", "陈静", 2, False),
         ("zhao@vendor.cn", "zhao", 1, False),
     }
-    assert sorted(s.code for s in dry.skipped) == ["duplicate", "duplicate", "unknown_sender"]
+    assert sorted(s.code for s in dry.warnings) == ["duplicate", "duplicate", "unknown_sender"]
     assert {m.contact: m.items for m in dry.matched} == {"c-zhang": 4, "c-li": 4, "c-wang": 3}
 
     done = load(store, mail_files)
@@ -427,7 +427,7 @@ def test_damaged_files_are_reported_never_crash_and_write_nothing(tmp_path, stor
     vcf.write_bytes(b"BEGIN:VCARD\r\nVERSION:4.0\r\n\xff\xfe\x00junk")
     report = load(store, [eml, odd, late, box, ics, vcf], create=True)
     assert report.ok, report.errors
-    codes = {(Path(s.source).name, s.code) for s in report.skipped}
+    codes = {(Path(s.location or "").name, s.code) for s in report.warnings}
     assert ("junk.eml", "no_sender") in codes and ("late.eml", "no_date") in codes and ("odd.eml", "no_date") in codes
     assert ("broken.ics", "unreadable") in codes
     stored = dump_bundle(store.export())

@@ -179,9 +179,9 @@ def test_the_same_row_twice_in_a_sheet_is_a_warning_naming_both_rows(seeded):
     report = run_import(seeded, read_files([("book.xlsx", xlsx_bytes(book))]), dry_run=True, actor="test")
     assert report.ok, report.errors
     [warning] = report.warnings
-    assert (warning.sheet, warning.row) == ("assignments", 5) and "first at row 2)" in warning.message
+    assert (warning.location, warning.row) == ("assignments", 5) and "first at row 2)" in warning.reason
     done = run_import(seeded, read_files([("book.xlsx", xlsx_bytes(book))]), dry_run=False, actor="test")
-    assert done.committed and [(w.sheet, w.row) for w in done.warnings] == [("assignments", 5)]
+    assert done.committed and [(w.location, w.row) for w in done.warnings] == [("assignments", 5)]
     assert len(relationship_ids(seeded)["assignments"]) == 3
 
 
@@ -202,7 +202,7 @@ def test_an_error_in_an_id_less_sheet_row_names_its_cell(seeded):
     book["assignments"][2][2] = "X"  # sheet row 3, column C
     report = run_import(seeded, read_files(csv_files(book)), dry_run=False, actor="test")
     assert not report.ok and not report.committed
-    assert [(e.sheet, e.row, e.column, e.cell) for e in report.errors] == [("assignments", 3, "raci", "C3")]
+    assert [(e.location, e.row, e.field, e.cell) for e in report.errors] == [("assignments", 3, "raci", "C3")]
     assert seeded.counts()["assignments"] == 0
 
 
@@ -235,7 +235,7 @@ def test_cli_import_without_ids_twice(tmp_path, monkeypatch):
     assert "warning: assignments[3]: left out" in first.output
     second = runner.invoke(cli_app, ["import", str(bundle), "--json"])
     assert second.exit_code == 0, second.output
-    assert json.loads(second.output)["warnings"][0]["index"] == 3
+    assert json.loads(second.output)["warnings"][0]["row"] == 3
     checked = runner.invoke(cli_app, ["validate", str(bundle)])
     assert checked.exit_code == 0 and "warning: assignments[3]: left out" in checked.output, checked.output
     exported = tmp_path / "export.json"
@@ -265,6 +265,6 @@ def test_a_chinese_sheet_without_id_column_and_its_warning_in_chinese(seeded):
         report = run_import(seeded, read_files([("分工.xlsx", xlsx_bytes(book))]), dry_run=False, actor="test")
         assert report.committed, report.errors
         [warning] = report.warnings
-        assert (warning.sheet, warning.row) == ("职责分工", 4)
+        assert (warning.location, warning.row) == ("职责分工", 4)
         assert "已略去" in str(warning) and "第 2 行" in str(warning)
     assert len(relationship_ids(seeded)["assignments"]) == 2

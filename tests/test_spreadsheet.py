@@ -172,7 +172,7 @@ def test_demo_as_csv_folder_imports_like_the_json(tmp_path, demo_export, encodin
     store = EmbeddedStore()
     report = run_import(store, read_files(files), dry_run=False)
     assert report.ok and report.committed, report.errors
-    encodings = {s.sheet: s.encoding for s in report.sheets}
+    encodings = {s.sheet: s.encoding for s in report.sources}
     assert encodings["contacts"] == encoding  # ASCII-only sheets (assignments) also read as UTF-8
     assert exported(store) == demo_export
 
@@ -242,7 +242,7 @@ def test_chinese_csv_encodings(tmp_path, encoding, bom):
     store = EmbeddedStore()
     report = run_import(store, read_files([(str(p), p.read_bytes()) for p in folder.iterdir()]), dry_run=False)
     assert report.committed, report.errors
-    assert {s.sheet: s.encoding for s in report.sheets}["contacts"] == ("utf-8-sig" if bom else encoding)
+    assert {s.sheet: s.encoding for s in report.sources}["contacts"] == ("utf-8-sig" if bom else encoding)
     assert store.read("organizations", ["o-sz"])[0].name == "深圳市规划和自然资源局"
     assert store.read("contacts", ["c-wang"])[0].name == "王建国"
 
@@ -269,7 +269,7 @@ def test_unreadable_files_are_named(name, data, message):
 
 
 def issues(report) -> set[tuple[Any, ...]]:
-    return {(e.sheet, e.row, e.column) for e in report.errors}
+    return {(e.location, e.row, e.field) for e in report.errors}
 
 
 def test_errors_carry_sheet_row_and_column_and_nothing_is_written():
@@ -311,10 +311,10 @@ def test_errors_carry_sheet_row_and_column_and_nothing_is_written():
         ("project_organizations", 3, "project"),
         ("Sheet1", None, None),  # unknown sheet
     } <= issues(report)
-    duplicate = next(e for e in report.errors if e.column == "id")
-    assert "first at row 2" in duplicate.message and duplicate.cell == "A6"
-    assert next(e for e in report.errors if e.sheet == "stages" and e.column == "order").message.endswith("(row 2)")
-    assert any(w.sheet == "contacts" and w.row == 3 and "empty row" in w.message for w in report.warnings)
+    duplicate = next(e for e in report.errors if e.field == "id")
+    assert "first at row 2" in duplicate.reason and duplicate.cell == "A6"
+    assert next(e for e in report.errors if e.location == "stages" and e.field == "order").reason.endswith("(row 2)")
+    assert any(w.location == "contacts" and w.row == 3 and "empty row" in w.reason for w in report.warnings)
     assert exported(store) == before
 
 
@@ -324,7 +324,7 @@ def test_missing_required_column_is_reported_once():
         "contacts": [["id", "org"], ["c-1", "o-b"], ["c-2", "o-b"]],
     }
     report = run_import(EmbeddedStore(), sheets_from_xlsx(sheets), dry_run=True)
-    assert [(e.sheet, e.column, e.message) for e in report.errors] == [
+    assert [(e.location, e.field, e.reason) for e in report.errors] == [
         ("contacts", "name", "required column 'name' is missing")
     ]
 
@@ -402,9 +402,9 @@ def test_suspected_duplicates_in_file_and_against_store():
     }
     stored_side = next(d for d in report.suspected_duplicates if d.second.id == "s-zhao")
     assert stored_side.second.stored and stored_side.second.row is None
-    assert (stored_side.first.sheet, stored_side.first.row) == ("contacts", 7)
+    assert (stored_side.first.location, stored_side.first.row) == ("contacts", 7)
     assert "赵蕾" in stored_side.message and "赵磊" in stored_side.message
-    assert any(w.row == 12 and "no e-mail and no phone" in w.message for w in report.warnings)
+    assert any(w.row == 12 and "no e-mail and no phone" in w.reason for w in report.warnings)
     assert report.ok and exported(store) == before
     committed = run_import(store, sheets_from_xlsx(sheets), dry_run=False)  # warnings never block
     assert committed.committed and len(store.read("contacts")) == 3 + 11 - 1
@@ -481,9 +481,9 @@ def test_cli_bad_spreadsheet_exits_2_and_writes_nothing(tmp_path, cli):
     as_json = cli("import", str(bad), "--json")
     assert as_json.exit_code == 2
     errors = json.loads(as_json.stdout)["errors"]
-    assert [(e["sheet"], e["row"], e["column"], e["cell"]) for e in errors] == [("contacts", 2, "status", "C2")]
+    assert [(e["location"], e["row"], e["field"], e["cell"]) for e in errors] == [("contacts", 2, "status", "C2")]
     missing = cli("import", str(tmp_path / "nope.xlsx"), "--json")
-    assert missing.exit_code == 2 and "no such file" in json.loads(missing.stdout)["errors"][0]["message"]
+    assert missing.exit_code == 2 and "no such file" in json.loads(missing.stdout)["errors"][0]["reason"]
     assert cli.stored() == before
 
 
@@ -492,7 +492,7 @@ def test_cli_json_bundle_path_unchanged(tmp_path, cli, demo_export):
     bundle.write_text(json.dumps(demo_data(), ensure_ascii=False), encoding="utf-8")
     done = cli("import", str(bundle), "--json")
     assert done.exit_code == 0, done.output
-    assert json.loads(done.stdout)["imported"]["contacts"] == 78
+    assert json.loads(done.stdout)["counts"]["contacts"] == 78
     assert cli.stored() == demo_export
     # a JSON bundle has a dry run too now (issue 17): it writes nothing
     assert cli("import", str(bundle), "--dry-run").exit_code == 0 and cli.stored() == demo_export
@@ -560,7 +560,7 @@ def test_http_csv_files_and_errors(http):
         params={"dry_run": True},
         files=[("files", ("assignments.csv", csv_bytes(bad_rows), "text/csv"))],
     )
-    assert dry.status_code == 200 and [e["column"] for e in dry.json()["errors"]] == ["contact"]
+    assert dry.status_code == 200 and [e["field"] for e in dry.json()["errors"]] == ["contact"]
     unreadable = client.post("/api/v1/import/spreadsheet", files=[("files", ("notes.txt", b"hi", "text/plain"))])
     assert unreadable.status_code == 422 and "not a spreadsheet" in unreadable.json()["problems"][0]["reason"]
     assert exported(store) == before

@@ -12,10 +12,11 @@ import pytest
 from fastapi.testclient import TestClient
 from language_check import chinese_words, english_words
 
+from graphsvc.application.import_report import ImportReport
 from graphsvc.application.importer import import_bundle
 from graphsvc.application.spreadsheet.convert import COLUMNS, SHEETS, Conversion
 from graphsvc.application.spreadsheet.read import read_files
-from graphsvc.application.spreadsheet.report import SpreadsheetReport, run_import
+from graphsvc.application.spreadsheet.report import run_import
 from graphsvc.store.embedded import EmbeddedStore
 from graphsvc.support.i18n import use_language
 from graphsvc.web.app import create_app
@@ -64,7 +65,7 @@ def data_and_codes() -> list[str]:
     return sorted((w.replace(" ", "") for w in words), key=len, reverse=True)
 
 
-def texts(report: SpreadsheetReport, language: str) -> list[str]:
+def texts(report: ImportReport, language: str) -> list[str]:
     """Every text the report shows a person: each issue with its place (as the command line
     prints it), each duplicate."""
     with use_language(language):
@@ -72,9 +73,9 @@ def texts(report: SpreadsheetReport, language: str) -> list[str]:
     return places + [d.message for d in report.suspected_duplicates]
 
 
-def codes(report: SpreadsheetReport) -> Any:
+def codes(report: ImportReport) -> Any:
     return (
-        [(i.sheet, i.row, i.column, i.cell) for i in report.errors + report.warnings],
+        [(i.location, i.row, i.field, i.cell) for i in report.errors + report.warnings],
         [
             (d.reason, d.value, d.first.id, d.first.row, d.second.id, d.second.stored)
             for d in report.suspected_duplicates
@@ -83,7 +84,7 @@ def codes(report: SpreadsheetReport) -> Any:
     )
 
 
-def dry_run(store: EmbeddedStore, language: str) -> SpreadsheetReport:
+def dry_run(store: EmbeddedStore, language: str) -> ImportReport:
     with use_language(language):
         return run_import(store, read_files(FILES), dry_run=True)
 
@@ -91,11 +92,11 @@ def dry_run(store: EmbeddedStore, language: str) -> SpreadsheetReport:
 def test_a_dry_run_report_speaks_chinese_and_keeps_its_codes(store):
     chinese, english = dry_run(store, "zh-CN"), dry_run(store, "en")
     # the report holds every kind of message the test means to check
-    assert {i.column for i in english.errors} >= {"nickname", "emails"} and any(
-        i.sheet == "Sheet1" for i in english.errors
+    assert {i.field for i in english.errors} >= {"nickname", "emails"} and any(
+        i.location == "Sheet1" for i in english.errors
     )
-    assert {"empty row skipped", "contact has no e-mail and no phone"} <= {w.message for w in english.warnings}
-    assert any("empty sheet ignored" in w.message for w in english.warnings)
+    assert {"empty row skipped", "contact has no e-mail and no phone"} <= {w.reason for w in english.warnings}
+    assert any("empty sheet ignored" in w.reason for w in english.warnings)
     assert {d.reason for d in english.suspected_duplicates} == {
         "same_name_different_phones",
         "same_phone_different_names",
@@ -124,13 +125,11 @@ def test_the_upload_s_dry_run_answers_in_the_asked_language(store):
         }
     for answer in answers.values():
         assert answer.status_code == 200, answer.text
-    chinese, english = (SpreadsheetReport.model_validate(answers[lang].json()) for lang in ("zh-CN", "en"))
+    chinese, english = (ImportReport.model_validate(answers[lang].json()) for lang in ("zh-CN", "en"))
     assert codes(chinese) == codes(english)
-    messages = [i.message for i in chinese.errors + chinese.warnings] + [
-        d.message for d in chinese.suspected_duplicates
-    ]
+    messages = [i.reason for i in chinese.errors + chinese.warnings] + [d.message for d in chinese.suspected_duplicates]
     assert all(english_words(text, data_and_codes()) == [] for text in messages), messages
-    assert "已跳过空行" in {w.message for w in chinese.warnings}
+    assert "已跳过空行" in {w.reason for w in chinese.warnings}
 
 
 def test_sheets_and_columns_may_be_named_in_chinese():

@@ -155,7 +155,7 @@ def test_http_hostile_workbook_is_422_naming_the_file(http, hostile, case):
     assert body["code"] == "invalid" and f"{case}.xlsx" in body["detail"]
     assert "TOP-SECRET" not in answer.text
     dry = client.post(UPLOAD, params={"dry_run": True}, files=[("files", (f"{case}.xlsx", hostile[case], XLSX_TYPE))])
-    assert dry.status_code == 200 and f"{case}.xlsx" in dry.json()["errors"][0]["message"]
+    assert dry.status_code == 200 and f"{case}.xlsx" in dry.json()["errors"][0]["reason"]
     assert store.read("organizations") == []
 
 
@@ -195,7 +195,7 @@ def test_rows_past_the_limit_stop_the_reading():
     with pytest.raises(SpreadsheetError) as caught:
         read_files([("organizations.csv", csv_bytes(rows))], limits=limits)
     [issue] = caught.value.issues
-    assert (issue.sheet, issue.row) == ("organizations", 51) and "GRAPHSVC_IMPORT_MAX_ROWS" in issue.message
+    assert (issue.location, issue.row) == ("organizations", 51) and "GRAPHSVC_IMPORT_MAX_ROWS" in issue.reason
     assert read_files([("organizations.csv", csv_bytes(rows[:50]))], limits=limits)
     # the limit is for all sheets together
     with pytest.raises(SpreadsheetError):
@@ -217,7 +217,7 @@ def test_a_three_million_row_sheet_stops_at_the_row_limit():
         read_files([("far.xlsx", book)], limits=ImportLimits(max_rows=1000))
     assert time.monotonic() - started < 2
     [issue] = caught.value.issues
-    assert issue.row == 1001 and "far.xlsx holds more than 1000 rows" in issue.message
+    assert issue.row == 1001 and "far.xlsx holds more than 1000 rows" in issue.reason
 
 
 def test_a_long_cell_is_named():
@@ -231,8 +231,8 @@ def test_a_long_cell_is_named():
         with pytest.raises(SpreadsheetError) as caught:
             read_files(files, limits=limits)
         [issue] = caught.value.issues
-        assert (issue.sheet, issue.row, issue.column, issue.cell) == ("contacts", 3, "title", "D3"), name
-        assert "41 characters" in issue.message and "GRAPHSVC_IMPORT_MAX_CELL_CHARS" in issue.message
+        assert (issue.location, issue.row, issue.field, issue.cell) == ("contacts", 3, "title", "D3"), name
+        assert "41 characters" in issue.reason and "GRAPHSVC_IMPORT_MAX_CELL_CHARS" in issue.reason
     sheets["contacts"][2][3] = "x" * 40
     assert read_files([("book.xlsx", xlsx_bytes(sheets))], limits=limits)
 
@@ -296,7 +296,7 @@ def test_cli_hostile_workbooks_exit_2_naming_the_file(tmp_path, cli, hostile):
         path.write_bytes(data)
         done = cli("import", str(path), "--json")
         assert done.exit_code == 2, (case, done.output)
-        assert f"{case}.xlsx is not a readable XLSX workbook" in json.loads(done.stdout)["errors"][0]["message"]
+        assert f"{case}.xlsx is not a readable XLSX workbook" in json.loads(done.stdout)["errors"][0]["reason"]
         assert "TOP-SECRET" not in done.output
 
 

@@ -19,7 +19,7 @@ class ContactRef(BaseModel):
 
     id: str
     name: str
-    sheet: str | None = None
+    location: str | None = Field(None, description="the sheet, bundle array or list of the input")
     row: int | None = None
     stored: bool = False
 
@@ -35,14 +35,14 @@ class SuspectedDuplicate(BaseModel):
 def _ref(person: Person) -> ContactRef:
     # the handle is (sheet, row number) in a spreadsheet, (array, index) in a bundle,
     # (file, item) in mail
-    sheet, row = cast(tuple[str, int], person.handle) if person.handle else (None, None)
-    return ContactRef(id=person.id, name=person.name, sheet=sheet, row=row, stored=person.stored)
+    location, row = cast(tuple[str, int], person.handle) if person.handle else (None, None)
+    return ContactRef(id=person.id, name=person.name, location=location, row=row, stored=person.stored)
 
 
 def _where(ref: ContactRef) -> str:
     if ref.stored:
         return _("stored")
-    return _("{sheet} row {row}").format(sheet=ref.sheet, row=ref.row)
+    return _("{sheet} row {row}").format(sheet=ref.location, row=ref.row)
 
 
 def describe(suspicion: Suspicion) -> SuspectedDuplicate:

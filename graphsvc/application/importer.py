@@ -5,7 +5,8 @@ Shared by the CLI and the HTTP API so both stores get exactly the same rows.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -21,7 +22,9 @@ from graphsvc.support.i18n import _
 
 
 @dataclass
-class ImportReport:
+class ImportOutcome:
+    """What ``import_bundle`` wrote (or ``check_bundle`` would write)."""
+
     counts: dict[str, int]
     history_added: list[str] = field(default_factory=list)
     #: what did not block the import (an id-less row repeating an earlier one, left out)
@@ -30,16 +33,6 @@ class ImportReport:
     dry_run: bool = False
     #: contacts that may be one person, in the bundle or against the store (when asked for)
     suspected_duplicates: list[SuspectedDuplicate] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "imported": self.counts,
-            "history_added": self.history_added,
-            "warnings": [asdict(w) for w in self.warnings],
-            "dry_run": self.dry_run,
-            "committed": not self.dry_run,
-            "suspected_duplicates": [d.model_dump(mode="json") for d in self.suspected_duplicates],
-        }
 
 
 def _state(contact: Contact) -> tuple[str | None, str, str]:
@@ -133,9 +126,12 @@ def parse_against(store: Store, data: Any) -> Bundle:
     return parse_against_with_warnings(store, data)[0]
 
 
-def parse_against_with_warnings(store: Store, data: Any) -> tuple[Bundle, list[Problem]]:
-    """``parse_against``, with the warnings of ``parse_bundle_with_warnings``."""
-    bundle, warnings = parse_bundle_with_warnings(data, known=store.existing_ids)
+def parse_against_with_warnings(
+    store: Store, data: Any, tick: Callable[[int], None] | None = None
+) -> tuple[Bundle, list[Problem]]:
+    """``parse_against``, with the warnings of ``parse_bundle_with_warnings`` (``tick``: told
+    how many rows each step validated)."""
+    bundle, warnings = parse_bundle_with_warnings(data, known=store.existing_ids, tick=tick)
     problems = list(stored_stage_conflicts(store, bundle))
     if problems:
         raise BundleError(problems)
@@ -150,16 +146,22 @@ def _refuse_invalid_stored(store: Store, kind: str, rows: list[Row], unread: set
         raise BundleError([Problem(kind, index, "id", reason) for index, row in enumerate(rows) if row.id in taken])
 
 
-def check_bundle(store: Store, data: Any, today: date | None = None, duplicates: bool = False) -> ImportReport:
+def check_bundle(
+    store: Store,
+    data: Any,
+    today: date | None = None,
+    duplicates: bool = False,
+    tick: Callable[[int], None] | None = None,
+) -> ImportOutcome:
     """What ``import_bundle`` would do with ``data``, without writing anything: the same
     checks against the store (raising BundleError with every problem), the rows it would
     write and the history it would keep (a dry run)."""
     with paused_gc():
-        bundle, warnings = parse_against_with_warnings(store, data)
+        bundle, warnings = parse_against_with_warnings(store, data, tick)
         stored = {c.id: c for c in read_as(store, Contact, [c.id for c in bundle.contacts])}
         bundle, added = keep_history(bundle, stored, today or date.today())
         suspected = _suspected(store, bundle) if duplicates else []
-    return ImportReport(
+    return ImportOutcome(
         counts=bundle.counts(), history_added=added, warnings=warnings, dry_run=True, suspected_duplicates=suspected
     )
 
@@ -175,8 +177,13 @@ def _suspected(store: Store, bundle: Bundle) -> list[SuspectedDuplicate]:
 
 @retried
 def import_bundle(
-    store: Store, data: Any, today: date | None = None, actor: str = "cli", duplicates: bool = False
-) -> ImportReport:
+    store: Store,
+    data: Any,
+    today: date | None = None,
+    actor: str = "cli",
+    duplicates: bool = False,
+    tick: Callable[[int], None] | None = None,
+) -> ImportOutcome:
     """Validate ``data`` against the store, then write what changed in one transaction,
     with an audit entry per created or changed row. (Recomputed if a row it creates was
     stored by another writer in between, see ``retried``.)
@@ -184,7 +191,7 @@ def import_bundle(
     Raises BundleError (nothing written) listing every problem found.
     """
     with paused_gc():  # millions of small acyclic objects: rescanning them is wasted time
-        bundle, warnings = parse_against_with_warnings(store, data)
+        bundle, warnings = parse_against_with_warnings(store, data, tick)
         stored = {c.id: c for c in read_as(store, Contact, [c.id for c in bundle.contacts])}
         bundle, added = keep_history(bundle, stored, today or date.today())
         suspected = _suspected(store, bundle) if duplicates else []
@@ -194,4 +201,4 @@ def import_bundle(
             # are what was stored when it was checked), and re-reading a bulk load inside
             # the transaction would double its cost.
             store.apply(Change(upserts=changed, audit=record(actor, "import", triples), guard=False))
-    return ImportReport(counts=bundle.counts(), history_added=added, warnings=warnings, suspected_duplicates=suspected)
+    return ImportOutcome(counts=bundle.counts(), history_added=added, warnings=warnings, suspected_duplicates=suspected)

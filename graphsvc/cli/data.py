@@ -13,15 +13,12 @@ import typer
 from graphsvc.cli.common import (
     EXIT_BAD_INPUT,
     actor,
-    announce_checking,
     configured_store,
     day_option,
     error,
     fail,
-    kept_history,
-    row_counts,
-    store_word,
 )
+from graphsvc.cli.import_output import show, validation_progress
 from graphsvc.support.i18n import gettext as _
 from graphsvc.support.i18n import ngettext
 
@@ -29,7 +26,7 @@ if TYPE_CHECKING:
     from graphsvc.store import Store
 
 
-#: from this many rows on, an import says on stderr that it is checking (and writing)
+#: from this many rows on, an import draws a bar as it checks the rows, even when stderr is not a terminal
 LARGE_BUNDLE_ROWS = 5000
 
 
@@ -40,38 +37,16 @@ def _report_import(
     today: date | None = None,
     about: dict[str, Any] | None = None,
     dry_run: bool = False,
+    file: str = "bundle",
 ) -> None:
-    """Import ``data`` (``dry_run``: only check it) and say what was or would be written;
-    ``about`` adds to the JSON report."""
-    from graphsvc.application.importer import check_bundle, import_bundle
-    from graphsvc.domain.bundle import BundleError
+    """Import ``data`` (``dry_run``: only check it) and print the report (``about`` adds to
+    its JSON); exit 2 if anything is wrong. A large bundle shows a bar as its rows are checked."""
+    from graphsvc.application.bundle_import import bundle_rows, run_import
+    from graphsvc.application.import_report import bundle_text
 
-    try:
-        if dry_run:
-            report = check_bundle(store, data, today=today, duplicates=True)
-        else:
-            report = import_bundle(store, data, today, actor(), duplicates=True)
-    except BundleError as exc:
-        if as_json:
-            typer.echo(json.dumps({"problems": exc.as_dicts()}, ensure_ascii=False, indent=2))
-        raise fail(str(exc) + "\n" + _("nothing was written."), EXIT_BAD_INPUT) from exc
-    if as_json:
-        typer.echo(json.dumps({**report.as_dict(), **(about or {})}, ensure_ascii=False, indent=2))
-        return
-    if dry_run:
-        typer.echo(_("dry run, nothing written; importing would give: {rows}").format(rows=row_counts(report.counts)))
-    else:
-        typer.echo(
-            _("imported into the {store} store: {rows}").format(
-                store=store_word(store.name), rows=row_counts(report.counts)
-            )
-        )
-    if report.history_added:
-        typer.echo(kept_history(len(report.history_added)))
-    for warning in report.warnings:
-        typer.echo(_("warning: {warning}").format(warning=warning))
-    for duplicate in report.suspected_duplicates:
-        typer.echo(_("suspected duplicate: {message}").format(message=duplicate.message))
+    with validation_progress(sum(bundle_rows(data).values()), LARGE_BUNDLE_ROWS, dry_run) as tick:
+        report = run_import(store, data, dry_run=dry_run, actor=actor(), today=today, file=file, tick=tick)
+    show(report, store.name, as_json, describe=bundle_text, about=about)
 
 
 def import_command(
@@ -124,11 +99,8 @@ def import_command(
         raise fail(
             error(_("{file} is not a JSON bundle: {reason}").format(file=file, reason=exc)), EXIT_BAD_INPUT
         ) from exc
-    rows = sum(len(v) for v in data.values() if isinstance(v, list)) if isinstance(data, dict) else 0
-    if rows >= LARGE_BUNDLE_ROWS:  # the long step of a bulk load: say it is under way (stderr)
-        announce_checking(dry_run)
     with configured_store() as store:
-        _report_import(store, data, as_json, dry_run=dry_run)
+        _report_import(store, data, as_json, dry_run=dry_run, file=str(file))
     return None
 
 
@@ -198,7 +170,7 @@ def demo_command(
     shift = (day - SCENARIO_DAY).days
     about = {"scenario_day": SCENARIO_DAY.isoformat(), "loaded_as_of": day.isoformat(), "shifted_days": shift}
     with configured_store() as store:
-        _report_import(store, data, as_json, today=day, about=about)
+        _report_import(store, data, as_json, today=day, about=about, file="demo")
     if as_json:
         return
     if scenario_dates:

@@ -5,20 +5,16 @@ report goes to stdout (``--json``: the same JSON as the HTTP upload), errors to 
 
 from __future__ import annotations
 
-import json
-import sys
 from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-import typer
+from typing import TYPE_CHECKING
 
 from graphsvc.cli.common import EXIT_BAD_INPUT, announce_checking, error, fail
+from graphsvc.cli.import_output import progress, show
 
 if TYPE_CHECKING:
-    from graphsvc.application.mail_import.report import MailImportReport
     from graphsvc.store.base import Store
 
 
@@ -26,15 +22,6 @@ if TYPE_CHECKING:
 LARGE_BYTES = 20 * 2**20
 #: from this many messages and meetings on, the checking step is announced on stderr
 LARGE_ITEMS = 5000
-
-
-def _progress(total: int) -> AbstractContextManager[Any]:
-    """A bar on stderr for a terminal or a large mailbox; never on stdout (``--json`` stays clean)."""
-    from graphsvc.support.i18n import gettext as _
-
-    if not (sys.stderr.isatty() or total >= LARGE_BYTES):
-        return nullcontext(None)
-    return typer.progressbar(length=max(total, 1), label=_("reading"), file=sys.stderr)
 
 
 def is_mail(paths: list[Path]) -> bool:
@@ -66,7 +53,7 @@ def import_mail(
     if window[0] >= window[1]:
         raise fail(error(_("--since must be before --until")), EXIT_BAD_INPUT)
     total = sum(f.stat().st_size for f in input_files(paths))
-    with _progress(total) as bar:
+    with progress(total, LARGE_BYTES, _("reading")) as bar:
         records, problems = read_paths(paths, window, subjects, tick=bar.update if bar is not None else None)
     if len(records.mails) + len(records.meetings) >= LARGE_ITEMS:
         announce_checking(dry_run)
@@ -81,67 +68,4 @@ def import_mail(
             max_items=load_settings().import_limits.max_rows,
         )
         store_name = store.name
-    if as_json:
-        typer.echo(json.dumps(report.model_dump(mode="json"), ensure_ascii=False, indent=2))
-    else:
-        _print(report, store_name)
-    if report.errors:
-        raise typer.Exit(EXIT_BAD_INPUT)
-
-
-def _print(report: MailImportReport, store_name: str) -> None:
-    from graphsvc.support.i18n import current_language, ngettext
-    from graphsvc.support.i18n import gettext as _
-
-    for source in report.sources:
-        typer.echo(
-            _("read {file} ({format}): {count} items").format(
-                file=source.file, format=source.format, count=source.items
-            )
-        )
-    typer.echo(
-        ngettext("{count} stored contact found", "{count} stored contacts found", len(report.matched)).format(
-            count=len(report.matched)
-        )
-    )
-    for new in report.suggested_contacts:
-        address = new.email or new.phone or new.name
-        if new.created:
-            typer.echo(
-                _("new contact {name} <{address}> created as {id}").format(name=new.name, address=address, id=new.id)
-            )
-        else:
-            typer.echo(
-                _("suggested new contact: {name} <{address}>, in {count} messages or meetings").format(
-                    name=new.name, address=address, count=new.items
-                )
-            )
-    for duplicate in report.suspected_duplicates:
-        typer.echo(_("suspected duplicate: {message}").format(message=duplicate.message))
-    if any(not new.created for new in report.suggested_contacts):
-        typer.echo(_("(add --create-contacts to create the suggested contacts)"))
-    for skip in report.skipped:
-        typer.echo(
-            _("skipped {source} {item}: {reason}").format(source=skip.source, item=skip.item, reason=skip.reason)
-        )
-    for problem in report.errors:
-        typer.echo(_("error: {location}: {reason}").format(location=problem.location, reason=problem.reason), err=True)
-    rows = ("、" if current_language().startswith("zh") else ", ").join(
-        _rows(kind, n) for kind, n in report.counts.items() if n
-    ) or _("nothing")
-    if report.errors:
-        typer.echo(_("nothing was written."), err=True)
-    elif report.committed:
-        typer.echo(_("imported into the {store} store: {rows}").format(store=store_name, rows=rows))
-    else:
-        typer.echo(_("dry run, nothing written; importing would give: {rows}").format(rows=rows))
-
-
-def _rows(kind: str, count: int) -> str:
-    from graphsvc.support.i18n import ngettext
-
-    if kind == "interactions":
-        return ngettext("{count} interaction", "{count} interactions", count).format(count=count)
-    if kind == "contacts":
-        return ngettext("{count} contact", "{count} contacts", count).format(count=count)
-    return ngettext("{count} organisation", "{count} organisations", count).format(count=count)
+    show(report, store_name, as_json)

@@ -6,21 +6,18 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-import typer
-
-from graphsvc.cli.common import EXIT_BAD_INPUT, announce_checking, error, fail, kept_history, row_counts, store_word
+from graphsvc.cli.common import EXIT_BAD_INPUT, announce_checking, error, fail
 from graphsvc.cli.common import actor as cli_actor
+from graphsvc.cli.import_output import progress, show
 from graphsvc.support.i18n import gettext as _
-from graphsvc.support.i18n import ngettext
 
 if TYPE_CHECKING:
-    from graphsvc.application.spreadsheet.report import SpreadsheetReport
+    from graphsvc.application.import_report import ImportReport
     from graphsvc.store.base import Store
     from graphsvc.support.settings import ImportLimits
 
@@ -40,7 +37,8 @@ def _collect(paths: list[Path], limits: ImportLimits) -> list[tuple[str, bytes]]
 
     The files are read only when together they are within the upload limit, as for HTTP.
     """
-    from graphsvc.application.spreadsheet.convert import Issue, SpreadsheetError
+    from graphsvc.application.import_report import Issue
+    from graphsvc.application.spreadsheet.convert import SpreadsheetError
     from graphsvc.application.spreadsheet.read import CSV_SUFFIXES, check_size
 
     found: list[Path] = []
@@ -49,47 +47,16 @@ def _collect(paths: list[Path], limits: ImportLimits) -> list[tuple[str, bytes]]
         if path.is_dir():
             csvs = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in CSV_SUFFIXES)
             if not csvs:
-                missing.append(Issue(message=_("no .csv files in directory {path}").format(path=path)))
+                missing.append(Issue(reason=_("no .csv files in directory {path}").format(path=path)))
             found += csvs
         elif path.is_file():
             found.append(path)
         else:
-            missing.append(Issue(message=_("no such file: {file}").format(file=path)))
+            missing.append(Issue(reason=_("no such file: {file}").format(file=path)))
     if missing:
         raise SpreadsheetError(missing)
     check_size([(str(p), p.stat().st_size) for p in found], limits)
     return [(str(p), p.read_bytes()) for p in found]
-
-
-def _progress(total: int) -> AbstractContextManager[Any]:
-    """A bar on stderr for a terminal or a large file; never on stdout (``--json`` stays clean)."""
-    if not (sys.stderr.isatty() or total >= LARGE_ROWS):
-        return nullcontext(None)
-    return typer.progressbar(length=max(total, 1), label=_("reading"), file=sys.stderr)
-
-
-def _print(report: SpreadsheetReport, store_name: str) -> None:
-    for warning in report.warnings:
-        typer.echo(_("warning: {warning}").format(warning=warning))
-    for duplicate in report.suspected_duplicates:
-        typer.echo(_("suspected duplicate: {message}").format(message=duplicate.message))
-    for problem in report.errors:
-        typer.echo(error(problem), err=True)
-    rows = row_counts(report.counts)
-    if report.errors:
-        typer.echo(_nothing_written(len(report.errors)), err=True)
-    elif report.committed:
-        typer.echo(_("imported into the {store} store: {rows}").format(store=store_word(store_name), rows=rows))
-        if report.history_added:
-            typer.echo(kept_history(len(report.history_added)))
-    else:
-        typer.echo(_("dry run: {rows} would be imported; nothing was written").format(rows=rows))
-
-
-def _nothing_written(errors: int) -> str:
-    return ngettext("{count} error; nothing was written.", "{count} errors; nothing was written.", errors).format(
-        count=errors
-    )
 
 
 def import_spreadsheets(
@@ -121,11 +88,11 @@ def import_spreadsheets(
             encoding = text_encoding(encoding)
         except ValueError as exc:
             raise fail(error(_("--encoding: {reason}").format(reason=exc)), EXIT_BAD_INPUT) from exc
-    report: SpreadsheetReport | None = None
+    report: ImportReport | None = None
     store_name = ""
     try:
         files = _collect(paths, limits)
-        with _progress(estimate_rows(files, limits)) as bar:
+        with progress(estimate_rows(files, limits), LARGE_ROWS, _("reading")) as bar:
             sheets = read_files(
                 files, tick=bar.update if bar is not None else lambda rows: None, limits=limits, encoding=encoding
             )
@@ -137,11 +104,4 @@ def import_spreadsheets(
         with open_store() as store:
             store_name = store.name
             report = run_import(store, sheets, dry_run, actor=actor or cli_actor())
-    if as_json:
-        typer.echo(report.model_dump_json(indent=2))
-        if report.errors:
-            typer.echo(_nothing_written(len(report.errors)), err=True)
-    else:
-        _print(report, store_name)
-    if report.errors:
-        raise typer.Exit(EXIT_BAD_INPUT)
+    show(report, store_name, as_json)

@@ -111,10 +111,11 @@ def parse_bundle(data: Any, known: KnownIds = _no_known, derive_ids: bool = True
 
 
 def parse_bundle_with_warnings(
-    data: Any, known: KnownIds = _no_known, derive_ids: bool = True
+    data: Any, known: KnownIds = _no_known, derive_ids: bool = True, tick: Callable[[int], None] | None = None
 ) -> tuple[Bundle, list[Problem]]:
     """``parse_bundle``, with the warnings that do not block an import: id-less rows with the
-    natural key of an earlier row, left out (located by array and row index)."""
+    natural key of an earlier row, left out (located by array and row index). ``tick`` is
+    told how many rows each step validated (a progress bar)."""
     problems: list[Problem] = []
     if not isinstance(data, dict):
         raise BundleError([Problem("(bundle)", None, None, _("a bundle must be a JSON object"))])
@@ -145,7 +146,7 @@ def parse_bundle_with_warnings(
             # validated with a placeholder id, then given the id their key derives
             raw_rows = [{**r, "id": PLACEHOLDER} if i in derived[kind] else r for i, r in enumerate(raw_rows)]
         raw[kind] = [(i, r) for i, r in enumerate(raw_rows) if isinstance(r, dict)]
-        parsed[kind] = _with_derived_ids(kind, _parse_rows(kind, model, raw_rows, problems), derived[kind])
+        parsed[kind] = _with_derived_ids(kind, _parse_rows(kind, model, raw_rows, problems, tick), derived[kind])
 
     # Duplicates and references are checked on the raw rows too, so that a row with a bad
     # field still has its other problems reported in the same pass.
@@ -230,9 +231,21 @@ _ARRAYS: dict[str, TypeAdapter[list[Row]]] = {
 }
 
 
-def _parse_rows(kind: str, model: type[Row], raw_rows: list[Any], problems: list[Problem]) -> list[tuple[int, Row]]:
+#: rows validated in one step when someone watches (``tick``)
+TICK_ROWS = 5000
+
+
+def _parse_rows(
+    kind: str, model: type[Row], raw_rows: list[Any], problems: list[Problem], tick: Callable[[int], None] | None
+) -> list[tuple[int, Row]]:
     try:
-        return list(enumerate(_ARRAYS[kind].validate_python(raw_rows)))
+        if tick is None:
+            return list(enumerate(_ARRAYS[kind].validate_python(raw_rows)))
+        valid: list[Row] = []
+        for start in range(0, len(raw_rows), TICK_ROWS):
+            valid += _ARRAYS[kind].validate_python(raw_rows[start : start + TICK_ROWS])
+            tick(min(TICK_ROWS, len(raw_rows) - start))
+        return list(enumerate(valid))
     except ValidationError:
         pass  # something is wrong: go row by row so that every problem is located
     rows = []

@@ -20,10 +20,9 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from graphsvc.application import entities
 from graphsvc.application.access import write_reach
+from graphsvc.application.bundle_import import run_import
 from graphsvc.application.demo import demo_data
-from graphsvc.application.duplicate_report import SuspectedDuplicate
-from graphsvc.application.error_body import ProblemItem
-from graphsvc.application.importer import check_bundle, import_bundle
+from graphsvc.application.import_report import ImportReport, bundle_text
 from graphsvc.application.name_lookup import mentions
 from graphsvc.domain.audit import AuditEntry, AuditQuery
 from graphsvc.domain.bundle import BundleError, Problem, canonical_dict
@@ -50,7 +49,7 @@ from graphsvc.domain.model import (
 from graphsvc.store.base import NotFound, Store, read_as
 from graphsvc.support.i18n import _
 from graphsvc.web.access import principal_of, store_of
-from graphsvc.web.errors import responses
+from graphsvc.web.errors import import_refused, responses
 from graphsvc.web.response_cache import cache_of
 
 router = APIRouter()
@@ -413,20 +412,7 @@ def audit_log(
     return base_store(request).audit_log(query)
 
 
-class ImportResult(BaseModel):
-    imported: dict[str, int] = Field(description="rows in the bundle, by kind")
-    history_added: list[str] = Field(description="earlier contact states kept as history")
-    warnings: list[ProblemItem] = Field(
-        [], description="what did not block the import: an id-less row repeating an earlier one, left out"
-    )
-    dry_run: bool = Field(False, description="only checked: nothing was written")
-    committed: bool = Field(True, description="written to the store")
-    suspected_duplicates: list[SuspectedDuplicate] = Field(
-        [], description="contacts that may be one person, in the bundle (row = index in contacts) or with a stored one"
-    )
-
-
-@router.post("/api/v1/import", response_model=ImportResult, tags=["bundle"], responses=responses(401, 403, 422))
+@router.post("/api/v1/import", response_model=ImportReport, tags=["bundle"], responses=responses(401, 403, 422))
 def post_import(
     request: Request,
     bundle: dict[str, Any] = Body(
@@ -440,23 +426,15 @@ def post_import(
     dry_run: bool = Query(False, description="check against the store and report; write nothing"),
 ) -> Any:
     """Import a JSON bundle (admin): everything is checked first; a bad bundle writes nothing
-    and the 422 lists every problem with array, row and field. ``dry_run``: the same checks
-    and answer, nothing written."""
+    and the 422 lists every problem with array, row (index) and field. ``dry_run``: the same
+    checks, nothing written, and the report always answers (its ``errors`` say what would be
+    refused). The report is the one every import gives (spreadsheets and mail too)."""
     principal = principal_of(request)
     principal.require(Role.admin)
-    if dry_run:
-        report = check_bundle(base_store(request), bundle, duplicates=True)
-    else:
-        report = import_bundle(base_store(request), bundle, actor=principal.name, duplicates=True)
-    warnings = [ProblemItem(location=w.array, row=w.index, field=w.field, reason=w.reason) for w in report.warnings]
-    return ImportResult(
-        imported=report.counts,
-        history_added=report.history_added,
-        warnings=warnings,
-        dry_run=report.dry_run,
-        committed=not report.dry_run,
-        suspected_duplicates=report.suspected_duplicates,
-    )
+    report = run_import(base_store(request), bundle, dry_run=dry_run, actor=principal.name, file="request body")
+    if report.errors and not dry_run:
+        return import_refused(report, describe=bundle_text)
+    return report
 
 
 @router.get("/api/v1/export", tags=["bundle"], responses=responses(401))

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -15,6 +16,7 @@ from starlette.routing import Match
 from graphsvc.analysis.paths import PathError
 from graphsvc.application.access import Forbidden, Unauthenticated
 from graphsvc.application.error_body import ErrorBody, ProblemItem, ambiguous_body, path_error_body
+from graphsvc.application.import_report import ImportReport, Issue
 from graphsvc.application.name_lookup import AmbiguousName
 from graphsvc.application.retry import Conflict
 from graphsvc.domain.bundle import BundleError
@@ -28,6 +30,19 @@ def error(status: int, code: str, detail: str, **extra: Any) -> JSONResponse:
     body = ErrorBody(detail=detail, code=code, **extra).model_dump(mode="json")
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     return JSONResponse(status_code=status, content=body, headers=headers)
+
+
+def import_refused(report: ImportReport, describe: Callable[[Issue], str] = str) -> JSONResponse:
+    """An import that met errors (nothing was written): 422, each error a problem as located
+    in the report (``describe``: how an issue reads in the detail)."""
+    problems = [
+        ProblemItem(location=issue.location or "upload", row=issue.row, field=issue.field, reason=issue.reason)
+        for issue in report.errors
+    ]
+    detail = _("import rejected, {count} problem(s); nothing was written: {problems}").format(
+        count=len(problems), problems=_("; ").join(describe(issue) for issue in report.errors[:5])
+    )
+    return error(422, "invalid", detail, problems=problems)
 
 
 #: the methods an ``Allow`` header may list

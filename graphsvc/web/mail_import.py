@@ -16,13 +16,13 @@ from typing import Any
 from fastapi import APIRouter, File, Query, Request, UploadFile
 
 from graphsvc.application.error_body import ProblemItem
-from graphsvc.application.mail_import.report import MailImportReport, Problem
+from graphsvc.application.import_report import ImportReport
 from graphsvc.application.mail_import.run import default_window, read_uploads, run_import
 from graphsvc.domain.keys import Role
 from graphsvc.domain.model import Day
 from graphsvc.support.i18n import gettext as _
 from graphsvc.web.access import principal_of
-from graphsvc.web.errors import error, responses
+from graphsvc.web.errors import error, import_refused, responses
 
 router = APIRouter(tags=["import"])
 MAIL_UPLOAD = "/api/v1/import/mail"
@@ -31,7 +31,7 @@ MAIL_UPLOAD = "/api/v1/import/mail"
 QUERY_PARAMETERS = frozenset({"dry_run", "create_contacts", "subjects", "since", "until", "lang"})
 
 
-@router.post(MAIL_UPLOAD, response_model=MailImportReport, responses=responses(401, 403, 413, 422))
+@router.post(MAIL_UPLOAD, response_model=ImportReport, responses=responses(401, 403, 413, 422))
 def import_mail(
     request: Request,
     files: list[UploadFile] = File(
@@ -70,7 +70,7 @@ def import_mail(
     uploads = [(upload.filename or "upload", upload.file.read()) for upload in files]
     records, problems = read_uploads(uploads, window, subjects)
     if problems:  # files that are not mail at all: refused, a dry run too
-        return _rejected(problems)
+        return import_refused(ImportReport(ok=False, dry_run=dry_run, committed=False, errors=problems))
     report = run_import(
         request.app.state.store,
         records,
@@ -81,13 +81,5 @@ def import_mail(
         max_items=request.app.state.limits.max_rows,
     )
     if report.errors and not dry_run:
-        return _rejected(report.errors)
+        return import_refused(report)
     return report
-
-
-def _rejected(problems: list[Problem]) -> Any:
-    items = [ProblemItem(location=p.location, reason=p.reason) for p in problems]
-    detail = _("upload rejected, {count} problem(s); nothing was written: {first}").format(
-        count=len(items), first="; ".join(f"{p.location}: {p.reason}" for p in problems[:5])
-    )
-    return error(422, "invalid", detail, problems=items)

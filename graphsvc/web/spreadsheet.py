@@ -15,18 +15,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Query, Request, UploadFile
 from pydantic import AfterValidator
 
-from graphsvc.application.error_body import ProblemItem
+from graphsvc.application.import_report import ImportReport
 from graphsvc.application.spreadsheet.convert import SpreadsheetError
 from graphsvc.application.spreadsheet.read import read_files, text_encoding
-from graphsvc.application.spreadsheet.report import (
-    SpreadsheetReport,
-    run_import,
-    unreadable,
-)
+from graphsvc.application.spreadsheet.report import run_import, unreadable
 from graphsvc.domain.keys import Role
-from graphsvc.support.i18n import _
 from graphsvc.web.access import principal_of
-from graphsvc.web.errors import error, responses
+from graphsvc.web.errors import import_refused, responses
 
 router = APIRouter(tags=["import"])
 SPREADSHEET_UPLOAD = "/api/v1/import/spreadsheet"
@@ -42,7 +37,7 @@ def _known_encoding(value: str | None) -> str | None:
 
 @router.post(
     SPREADSHEET_UPLOAD,
-    response_model=SpreadsheetReport,
+    response_model=ImportReport,
     responses=responses(401, 403, 413, 422),
 )
 def import_spreadsheet(
@@ -82,12 +77,5 @@ def import_spreadsheet(
     else:
         report = run_import(request.app.state.store, sheets, dry_run, actor=principal.name)
     if report.errors and not dry_run:
-        problems = [
-            ProblemItem(location=issue.sheet or "upload", row=issue.row, field=issue.column, reason=issue.message)
-            for issue in report.errors
-        ]
-        detail = _("spreadsheet rejected, {count} problem(s); nothing was written: {problems}").format(
-            count=len(problems), problems=_("; ").join(str(issue) for issue in report.errors[:5])
-        )
-        return error(422, "invalid", detail, problems=problems)
+        return import_refused(report)
     return report

@@ -18,9 +18,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from graphsvc.application.duplicates import normalise_email, normalise_name, normalise_phone
+from graphsvc.application.import_report import Issue, Matched, Suggested
 from graphsvc.application.mail_import.matching import Directory, email_key
 from graphsvc.application.mail_import.records import Card, Mail, Meeting, Person, Records, Skip
-from graphsvc.application.mail_import.report import Matched, Skipped, Suggested
 from graphsvc.domain.bundle import FORMAT, VERSION
 from graphsvc.domain.model import MAX_LINE, Contact, Organization
 from graphsvc.support.i18n import gettext as _
@@ -64,7 +64,7 @@ class Conversion:
     data: dict[str, Any]
     matched: list[Matched]
     suggested: list[Suggested]
-    skipped: list[Skipped]
+    skipped: list[Issue]
 
 
 @dataclass
@@ -116,7 +116,7 @@ def convert(
     return Conversion(data=data, matched=report_matched, suggested=suggested, skipped=skipped)
 
 
-def _once(records: Records, skipped: list[Skipped]) -> Records:
+def _once(records: Records, skipped: list[Issue]) -> Records:
     """Each message and meeting once (a copy in two folders counts once), the first kept."""
     seen: set[str] = set()
     mails: list[Mail] = []
@@ -125,7 +125,7 @@ def _once(records: Records, skipped: list[Skipped]) -> Records:
     for item in items:
         key = ("mail:" if isinstance(item, Mail) else "meeting:") + item.key
         if key in seen:
-            skipped.append(Skipped(source=item.source, item=item.key, code="duplicate", reason=_("already read once")))
+            skipped.append(Issue(location=item.source, item=item.key, code="duplicate", reason=_("already read once")))
         elif isinstance(item, Mail):
             mails.append(item)
         else:
@@ -134,8 +134,8 @@ def _once(records: Records, skipped: list[Skipped]) -> Records:
     return replace(records, mails=mails, meetings=meetings)
 
 
-def _skipped(skip: Skip) -> Skipped:
-    return Skipped(source=skip.source, item=skip.item, code=skip.code, reason=skip.reason)
+def _skipped(skip: Skip) -> Issue:
+    return Issue(location=skip.source, item=skip.item, code=skip.code, reason=skip.reason)
 
 
 def _unknown(records: Records, directory: Directory) -> dict[str, _Seen]:
@@ -168,7 +168,7 @@ def _new_contacts(
     organizations: list[Organization],
     create: bool,
     taken: Callable[[set[str]], set[str]],
-    skipped: list[Skipped],
+    skipped: list[Issue],
 ) -> tuple[list[Contact], list[Organization], list[Suggested]]:
     orgs = {normalise_name(o.name): o.id for o in organizations}
     new_orgs: dict[str, Organization] = {}
@@ -187,7 +187,7 @@ def _new_contacts(
     for key, suggestion, card in planned:
         if create and suggestion.id in in_use:
             reason = _("the id {id} this contact would get is taken").format(id=suggestion.id)
-            skipped.append(Skipped(source=card.source if card else "", item=key, code="id_taken", reason=reason))
+            skipped.append(Issue(location=card.source if card else None, item=key, code="id_taken", reason=reason))
         elif create:
             try:
                 contact = Contact(
@@ -200,7 +200,7 @@ def _new_contacts(
                 )
             except ValidationError as exc:
                 reason = _("not a contact that can be stored: {error}").format(error=exc.errors()[0]["msg"])
-                skipped.append(Skipped(source=card.source if card else "", item=key, code="invalid", reason=reason))
+                skipped.append(Issue(location=card.source if card else None, item=key, code="invalid", reason=reason))
                 continue
             contacts.append(contact)
             suggestion = suggestion.model_copy(update={"created": True})
@@ -222,7 +222,7 @@ def _org_of(card: Card | None, orgs: dict[str | None, str], new_orgs: dict[str, 
 
 
 def _interactions(
-    records: Records, directory: Directory, matched: dict[str, tuple[set[str], int]], skipped: list[Skipped]
+    records: Records, directory: Directory, matched: dict[str, tuple[set[str], int]], skipped: list[Issue]
 ) -> list[dict[str, Any]]:
     rows: dict[str, dict[str, Any]] = {}
 
@@ -230,12 +230,12 @@ def _interactions(
         row_id: str, source: str, item: str, at: datetime, channel: str, sender: Person | None, people: list[Person]
     ) -> None:
         if row_id in rows:
-            skipped.append(Skipped(source=source, item=item, code="duplicate", reason=_("already read once")))
+            skipped.append(Issue(location=source, item=item, code="duplicate", reason=_("already read once")))
             return
         sender_id = directory.email(sender.email) if sender else None
         if channel == EMAIL_CHANNEL and sender_id is None:
             reason = _("the sender {address} is not a known contact").format(address=sender.email if sender else "")
-            skipped.append(Skipped(source=source, item=item, code="unknown_sender", reason=reason))
+            skipped.append(Issue(location=source, item=item, code="unknown_sender", reason=reason))
             return
         ids: dict[str, str] = {}
         for person in people:
@@ -244,7 +244,7 @@ def _interactions(
                 ids.setdefault(found, person.email)
         if len(ids) < 2:
             reason = _("fewer than two of its people are known contacts")
-            skipped.append(Skipped(source=source, item=item, code="fewer_than_two_known", reason=reason))
+            skipped.append(Issue(location=source, item=item, code="fewer_than_two_known", reason=reason))
             return
         for cid, address in ids.items():
             via, count = matched[cid]

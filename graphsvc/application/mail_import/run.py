@@ -14,16 +14,16 @@ from pathlib import Path, PurePath
 from typing import Final
 
 from graphsvc.application.duplicate_report import SuspectedDuplicate, among
+from graphsvc.application.import_report import ImportReport, Issue, Source, Suggested, bundle_issue
 from graphsvc.application.importer import import_bundle, parse_against
 from graphsvc.application.mail_import.convert import convert
 from graphsvc.application.mail_import.formats import SUFFIXES, eml_files
 from graphsvc.application.mail_import.ics import read_ics
 from graphsvc.application.mail_import.mail import read_eml, read_mbox
 from graphsvc.application.mail_import.records import Records
-from graphsvc.application.mail_import.report import MailImportReport, Problem, SourceInfo, Suggested
 from graphsvc.application.mail_import.vcard import read_vcf
 from graphsvc.domain.bundle import BundleError
-from graphsvc.domain.model import Contact, Organization
+from graphsvc.domain.model import KINDS, Contact, Organization
 from graphsvc.store.base import Store, read_as
 from graphsvc.support.i18n import gettext as _
 
@@ -48,27 +48,27 @@ def read_paths(
     subjects: bool,
     labels: dict[Path, str] | None = None,
     tick: Callable[[int], None] | None = None,
-) -> tuple[Records, list[Problem]]:
+) -> tuple[Records, list[Issue]]:
     """Every record in the files (a folder: its ``.eml`` files); problems for files that are not there.
 
     ``labels``: how to name a file in the report (an upload: its own name, not where it was
     saved); ``tick`` is told the size in bytes of each file once it is read (a progress bar)."""
     labels = labels or {}
     records = Records()
-    problems: list[Problem] = []
+    problems: list[Issue] = []
     for path in paths:
         if path.is_dir():
             files = list(eml_files(path))
         elif path.is_file():
             files = [path]
         else:
-            problems.append(Problem(location=str(path), reason=_("no such file or folder")))
+            problems.append(Issue(location=str(path), reason=_("no such file or folder")))
             continue
         for file in files:
             kind = SUFFIXES.get(file.suffix.lower())
             source = labels.get(file, str(file))
             if kind is None:
-                problems.append(Problem(location=source, reason=_("not a .mbox, .eml, .ics or .vcf file")))
+                problems.append(Issue(location=source, reason=_("not a .mbox, .eml, .ics or .vcf file")))
                 continue
             count = _read_one(records, file, source, kind, window, subjects)
             records.sources[source] = (kind, count)
@@ -79,7 +79,7 @@ def read_paths(
 
 def read_uploads(
     uploads: list[tuple[str, bytes]], window: tuple[date, date], subjects: bool
-) -> tuple[Records, list[Problem]]:
+) -> tuple[Records, list[Issue]]:
     """``read_paths`` for uploaded files ((name, content)): each is saved in a private
     temporary folder under a name of our own with its suffix, read, and removed."""
     with tempfile.TemporaryDirectory(prefix="graphsvc-mail-") as folder:
@@ -112,34 +112,34 @@ def _read_one(records: Records, file: Path, source: str, kind: str, window: tupl
 def run_import(
     store: Store,
     records: Records,
-    problems: list[Problem],
+    problems: list[Issue],
     dry_run: bool,
     create_contacts: bool,
     actor: str,
     max_items: int | None = None,
-) -> MailImportReport:
+) -> ImportReport:
     """Check the records against the store and (unless ``dry_run`` or anything is wrong) write them."""
-    sources = [SourceInfo(file=f, format=kind, items=n) for f, (kind, n) in records.sources.items()]
+    sources = [Source(file=f, format=kind, items=n) for f, (kind, n) in records.sources.items()]
     items = len(records.mails) + len(records.meetings) + len(records.cards)
     if max_items is not None and items > max_items:
         reason = _("{count} messages, meetings and cards: more than the {limit} one import may hold")
-        problems = [*problems, Problem(location="(files)", reason=reason.format(count=items, limit=max_items))]
+        problems = [*problems, Issue(reason=reason.format(count=items, limit=max_items))]
     if problems:
-        return MailImportReport(ok=False, dry_run=dry_run, committed=False, sources=sources, errors=problems)
+        return ImportReport(ok=False, dry_run=dry_run, committed=False, sources=sources, errors=problems)
     stored = read_as(store, Contact)
     organizations = read_as(store, Organization)
     conversion = convert(
         records, stored, organizations, create_contacts, taken=lambda ids: store.existing_ids("contacts", ids)
     )
-    report = MailImportReport(
+    report = ImportReport(
         ok=True,
         dry_run=dry_run,
         committed=False,
         sources=sources,
-        counts={kind: len(rows) for kind, rows in conversion.data.items() if isinstance(rows, list)},
+        counts={kind: len(conversion.data.get(kind, [])) for kind in KINDS},
         matched=conversion.matched,
         suggested_contacts=conversion.suggested,
-        skipped=conversion.skipped,
+        warnings=conversion.skipped,
         suspected_duplicates=_suspected(conversion.suggested, stored),
     )
     try:
@@ -148,8 +148,7 @@ def run_import(
         else:
             import_bundle(store, conversion.data, actor=actor)
     except BundleError as exc:
-        errors = [Problem(location=_location(p.array, p.index, p.field), reason=p.reason) for p in exc.problems]
-        return report.model_copy(update={"ok": False, "errors": errors})
+        return report.refused([bundle_issue(p) for p in exc.problems])
     return report.model_copy(update={"committed": not dry_run})
 
 
@@ -166,8 +165,3 @@ def _suspected(suggested: list[Suggested], stored: list[Contact]) -> list[Suspec
         for index, s in enumerate(suggested)
     ]
     return among(incoming, stored)
-
-
-def _location(array: str, index: int | None, field: str | None) -> str:
-    where = array if index is None else f"{array}[{index}]"
-    return f"{where}.{field}" if field else where

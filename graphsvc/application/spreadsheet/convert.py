@@ -40,6 +40,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from graphsvc.application.import_report import Issue
 from graphsvc.domain.bundle import Problem
 from graphsvc.domain.dates import iso_text
 from graphsvc.domain.model import KINDS, Participation
@@ -122,39 +123,6 @@ def field_named(name: str, allowed: Iterable[str]) -> str:
     if name in fields:
         return name
     return next((field for field in COLUMN_ALIASES.get(name, ()) if field in fields), name)
-
-
-class Issue(BaseModel):
-    """One error or warning, located as a spreadsheet user sees it."""
-
-    sheet: str | None = None
-    row: int | None = None
-    column: str | None = None
-    #: A1-style cell reference when the column is known to be in the sheet
-    cell: str | None = None
-    message: str
-
-    def __str__(self) -> str:
-        """The issue with its place, in the reader's language: "contacts, row 3, column emails: ..."."""
-        return self._place().format(sheet=self.sheet, row=self.row, column=self.column, message=self.message)
-
-    def _place(self) -> str:
-        row, column = self.row is not None, bool(self.column)
-        if self.sheet:
-            if row and column:
-                return _("{sheet}, row {row}, column {column}: {message}")
-            if row:
-                return _("{sheet}, row {row}: {message}")
-            if column:
-                return _("{sheet}, column {column}: {message}")
-            return _("{sheet}: {message}")
-        if row and column:
-            return _("row {row}, column {column}: {message}")
-        if row:
-            return _("row {row}: {message}")
-        if column:
-            return _("column {column}: {message}")
-        return "{message}"
 
 
 @dataclass
@@ -299,12 +267,12 @@ class Conversion:
         name = placed.sheet if placed else sheet
         position = placed.positions.get(column) if placed and column else None
         cell = f"{column_letter(position)}{row}" if position is not None and row is not None else None
-        return Issue(sheet=name, row=row, column=column, cell=cell, message=message)
+        return Issue(location=name, row=row, field=column, cell=cell, reason=message)
 
     def locate(self, problem: Problem) -> Issue:
         """A bundle problem (array, index, field) as sheet / row / column."""
         if problem.array not in KINDS:
-            return Issue(message=str(problem))
+            return Issue(reason=str(problem))
         parts = problem.field.split(".") if problem.field else []
         if problem.index is None:
             return self.issue(problem.array, None, parts[0] if parts else None, problem.reason)
@@ -356,13 +324,13 @@ def sheets_to_bundle(sheets: Iterable[Sheet]) -> Conversion:
         if key not in SHEETS:
             if not sheet.header and not sheet.rows:
                 conversion.warnings.append(
-                    Issue(sheet=sheet.name, message=_("empty sheet ignored (in {file})").format(file=sheet.source))
+                    Issue(location=sheet.name, reason=_("empty sheet ignored (in {file})").format(file=sheet.source))
                 )
             else:
                 conversion.errors.append(
                     Issue(
-                        sheet=sheet.name,
-                        message=_("unknown sheet {sheet!r} in {file}; expected one of {sheets}").format(
+                        location=sheet.name,
+                        reason=_("unknown sheet {sheet!r} in {file}; expected one of {sheets}").format(
                             sheet=sheet.name, file=sheet.source, sheets=", ".join(SHEETS)
                         ),
                     )
@@ -371,8 +339,8 @@ def sheets_to_bundle(sheets: Iterable[Sheet]) -> Conversion:
         if key in by_name:
             conversion.errors.append(
                 Issue(
-                    sheet=sheet.name,
-                    message=_("sheet {sheet!r} given twice ({first} and {second})").format(
+                    location=sheet.name,
+                    reason=_("sheet {sheet!r} given twice ({first} and {second})").format(
                         sheet=key, first=by_name[key].source, second=sheet.source
                     ),
                 )
@@ -401,11 +369,11 @@ def _columns(conversion: Conversion, key: str, sheet: Sheet) -> list[str | None]
         if name in placed.positions:
             conversion.errors.append(
                 Issue(
-                    sheet=sheet.name,
+                    location=sheet.name,
                     row=sheet.header_row,
-                    column=name,
+                    field=name,
                     cell=f"{column_letter(position)}{sheet.header_row}",
-                    message=_("column {column!r} given twice").format(column=name),
+                    reason=_("column {column!r} given twice").format(column=name),
                 )
             )
             columns.append(None)
@@ -420,11 +388,11 @@ def _columns(conversion: Conversion, key: str, sheet: Sheet) -> list[str | None]
                 )
             conversion.errors.append(
                 Issue(
-                    sheet=sheet.name,
+                    location=sheet.name,
                     row=sheet.header_row,
-                    column=name,
+                    field=name,
                     cell=f"{column_letter(position)}{sheet.header_row}",
-                    message=message,
+                    reason=message,
                 )
             )
             columns.append(None)
@@ -435,10 +403,10 @@ def _columns(conversion: Conversion, key: str, sheet: Sheet) -> list[str | None]
         if required and name not in placed.positions and sheet.rows:
             conversion.errors.append(
                 Issue(
-                    sheet=sheet.name,
+                    location=sheet.name,
                     row=sheet.header_row,
-                    column=name,
-                    message=_("required column {column!r} is missing").format(column=name),
+                    field=name,
+                    reason=_("required column {column!r} is missing").format(column=name),
                 )
             )
             conversion.missing_columns.add((key, name))
@@ -466,10 +434,10 @@ def _records(conversion: Conversion, key: str, sheet: Sheet) -> list[dict[str, A
                 unnamed_reported.add(position)
                 conversion.errors.append(
                     Issue(
-                        sheet=sheet.name,
+                        location=sheet.name,
                         row=number,
                         cell=f"{column_letter(position)}{number}",
-                        message=_("a value in column {letter}, which has no name in the header row").format(
+                        reason=_("a value in column {letter}, which has no name in the header row").format(
                             letter=column_letter(position)
                         ),
                     )
@@ -480,7 +448,7 @@ def _records(conversion: Conversion, key: str, sheet: Sheet) -> list[dict[str, A
             skipped.append(number)
             continue
         for empty in skipped:  # only empty rows followed by data: trailing ones are Excel's padding
-            conversion.warnings.append(Issue(sheet=sheet.name, row=empty, message=_("empty row skipped")))
+            conversion.warnings.append(Issue(location=sheet.name, row=empty, reason=_("empty row skipped")))
         skipped = []
         records.append(record)
         placed.rows.append(number)

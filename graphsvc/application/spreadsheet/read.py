@@ -29,8 +29,8 @@ from typing import Any
 
 from defusedxml import DefusedXmlException
 
+from graphsvc.application.import_report import Issue
 from graphsvc.application.spreadsheet.convert import (
-    Issue,
     Sheet,
     SpreadsheetError,
     cell_value,
@@ -168,12 +168,12 @@ def _undecodable(name: str, encoding: str, exc: UnicodeDecodeError) -> Spreadshe
         "{file} is not {encoding} text: the bytes at offset {offset} do not decode; "
         "check the encoding given (--encoding)"
     ).format(file=name, encoding=encoding, offset=exc.start)
-    return SpreadsheetError([Issue(message=message)])
+    return SpreadsheetError([Issue(reason=message)])
 
 
 def _nul_bytes(name: str) -> SpreadsheetError:
     message = _("{file} is not a text CSV file (it holds NUL bytes: UTF-16?); save it as CSV UTF-8").format(file=name)
-    return SpreadsheetError([Issue(message=message)])
+    return SpreadsheetError([Issue(reason=message)])
 
 
 def _without_nul(name: str, text: str, encoding: str) -> tuple[str, str]:
@@ -218,7 +218,7 @@ def decode_csv(name: str, data: bytes, encoding: str | None = None) -> tuple[str
         "Name its encoding with --encoding NAME (HTTP upload: encoding=NAME), e.g. --encoding cp1252, "
         "or save it as CSV UTF-8"
     ).format(file=name, guess=_looks_like(data))
-    raise SpreadsheetError([Issue(message=message)])
+    raise SpreadsheetError([Issue(reason=message)])
 
 
 class _Budget:
@@ -235,7 +235,7 @@ class _Budget:
                 "{file} holds more than {limit} rows (GRAPHSVC_IMPORT_MAX_ROWS), empty ones included; "
                 "reading stopped here: split the file"
             ).format(file=source, limit=self.limits.max_rows)
-            raise SpreadsheetError([Issue(sheet=sheet, row=number, message=message)])
+            raise SpreadsheetError([Issue(location=sheet, row=number, reason=message)])
 
     def checked(self, cells: Any, header: list[Any], sheet: str, number: int) -> tuple[Any, ...]:
         """The row's cells, refused when a cell is too long or lies beyond MAX_COLUMNS."""
@@ -247,7 +247,7 @@ class _Budget:
                 message = _("cell {cell} lies beyond column {last}, the last one read").format(
                     cell=ref, last=column_letter(MAX_COLUMNS - 1)
                 )
-                raise SpreadsheetError([Issue(sheet=sheet, row=number, cell=ref, message=message)])
+                raise SpreadsheetError([Issue(location=sheet, row=number, cell=ref, reason=message)])
             cells = cells[:MAX_COLUMNS]
         limit = self.limits.max_cell_chars
         for position, value in enumerate(cells):
@@ -257,7 +257,7 @@ class _Budget:
                 message = _(
                     "cell {cell} holds {count} characters, more than {limit} (GRAPHSVC_IMPORT_MAX_CELL_CHARS)"
                 ).format(cell=ref, count=len(value), limit=limit)
-                raise SpreadsheetError([Issue(sheet=sheet, row=number, column=name, cell=ref, message=message)])
+                raise SpreadsheetError([Issue(location=sheet, row=number, field=name, cell=ref, reason=message)])
         return tuple(cells)
 
 
@@ -300,7 +300,7 @@ def read_csv(
         raise SpreadsheetError(
             [
                 Issue(
-                    message=_("{file} is not a readable CSV file: {reason} (line {line})").format(
+                    reason=_("{file} is not a readable CSV file: {reason} (line {line})").format(
                         file=name, reason=exc, line=reader.line_num
                     )
                 )
@@ -319,7 +319,7 @@ def unpacked_size(name: str, data: bytes) -> int:
             return sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise SpreadsheetError(
-            [Issue(message=_("{file} is not an XLSX workbook ({reason})").format(file=name, reason=exc))]
+            [Issue(reason=_("{file} is not an XLSX workbook ({reason})").format(file=name, reason=exc))]
         ) from exc
 
 
@@ -330,7 +330,7 @@ def check_unpacked(name: str, data: bytes, limits: ImportLimits) -> None:
         raise SpreadsheetError(
             [
                 Issue(
-                    message=_(
+                    reason=_(
                         "{file} unpacks to {size} bytes, more than {limit} "
                         "(GRAPHSVC_UPLOAD_MAX_UNCOMPRESSED_BYTES); nothing of it was read"
                     ).format(file=name, size=size, limit=limits.max_uncompressed_bytes)
@@ -345,7 +345,7 @@ def _defused() -> None:
 
     if not DEFUSEDXML:
         raise SpreadsheetError(
-            [Issue(message=_("XLSX reading is off: openpyxl does not use defusedxml here (OPENPYXL_DEFUSEDXML?)"))]
+            [Issue(reason=_("XLSX reading is off: openpyxl does not use defusedxml here (OPENPYXL_DEFUSEDXML?)"))]
         )
 
 
@@ -390,7 +390,7 @@ def read_xlsx(
     except SpreadsheetError:
         raise
     except Exception as exc:
-        raise SpreadsheetError([Issue(message=_unreadable(name, exc))]) from exc
+        raise SpreadsheetError([Issue(reason=_unreadable(name, exc))]) from exc
     finally:
         if workbook is not None:
             workbook.close()
@@ -428,7 +428,7 @@ def check_size(files: list[tuple[str, int]], limits: ImportLimits) -> None:
         raise SpreadsheetError(
             [
                 Issue(
-                    message=_(
+                    reason=_(
                         "{files}: {size} bytes, more than {limit} (GRAPHSVC_UPLOAD_MAX_BYTES); nothing was read"
                     ).format(files=names, size=total, limit=limits.max_bytes)
                 )
@@ -448,20 +448,20 @@ def read_files(
     ``encoding`` (a name ``text_encoding`` accepts) is the CSV files' encoding; None detects it.
     """
     if not files:
-        raise SpreadsheetError([Issue(message=_("no file given: one .xlsx, or one or more .csv files"))])
+        raise SpreadsheetError([Issue(reason=_("no file given: one .xlsx, or one or more .csv files"))])
     problems: list[Issue] = []
     for name, _data in files:
         suffix = _suffix(name)
         if suffix == ".xls":
             problems.append(
-                Issue(message=_("{file}: the old .xls format is not read; save it as .xlsx").format(file=name))
+                Issue(reason=_("{file}: the old .xls format is not read; save it as .xlsx").format(file=name))
             )
         elif suffix not in XLSX_SUFFIXES + CSV_SUFFIXES:
-            problems.append(Issue(message=_("{file}: not a spreadsheet (expected .xlsx or .csv)").format(file=name)))
+            problems.append(Issue(reason=_("{file}: not a spreadsheet (expected .xlsx or .csv)").format(file=name)))
     workbooks = [name for name, _ in files if _suffix(name) in XLSX_SUFFIXES]
     if workbooks and len(files) > 1:
         problems.append(
-            Issue(message=_("give one .xlsx workbook, or one or more .csv files, not several files with a workbook"))
+            Issue(reason=_("give one .xlsx workbook, or one or more .csv files, not several files with a workbook"))
         )
     if problems:
         raise SpreadsheetError(problems)

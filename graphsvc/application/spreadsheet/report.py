@@ -1,9 +1,9 @@
-"""The spreadsheet import's report, and the import itself: check everything, then commit once.
+"""The spreadsheet import: check everything, then commit once, and say so in the one
+import report (``import_report``).
 
-One report shape for the dry run, a refused import and a committed one, shared by the CLI
-(``--json``) and the HTTP upload: errors block the import and are located as sheet / row /
-column; warnings and suspected duplicates never block it. The commit is ``import_bundle``
-(all-or-nothing), so a spreadsheet is checked by exactly the rules a JSON bundle is.
+Errors are located as sheet / row / column / cell; warnings and suspected duplicates never
+block the import. The commit is ``import_bundle`` (all-or-nothing), so a spreadsheet is
+checked by exactly the rules a JSON bundle is.
 """
 
 from __future__ import annotations
@@ -11,47 +11,26 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from pydantic import BaseModel, Field
-
 from graphsvc.application.duplicate_report import SuspectedDuplicate, describe
 from graphsvc.application.duplicates import Person, find_duplicates
+from graphsvc.application.import_report import ImportReport, Issue, Source
 from graphsvc.application.importer import import_bundle, keep_history, parse_against_with_warnings
-from graphsvc.application.spreadsheet.convert import (
-    Conversion,
-    Issue,
-    Sheet,
-    sheets_to_bundle,
-)
+from graphsvc.application.spreadsheet.convert import Conversion, Sheet, sheets_to_bundle
 from graphsvc.domain.bundle import BundleError
 from graphsvc.domain.model import Contact
 from graphsvc.store.base import Store, read_as
 from graphsvc.support.i18n import gettext as _
 
 
-class SheetInfo(BaseModel):
-    sheet: str
-    source: str
-    rows: int = Field(description="data rows read (the header and empty rows not counted)")
-    encoding: str | None = Field(None, description="how a CSV file was decoded")
-
-
-class SpreadsheetReport(BaseModel):
-    """What a spreadsheet holds, what is wrong with it, and whether it was written."""
-
-    ok: bool = Field(description="no errors: the import can be (or was) committed")
-    dry_run: bool
-    committed: bool = Field(description="written to the store; never true for a dry run or with errors")
-    sheets: list[SheetInfo] = []
-    counts: dict[str, int] = Field({}, description="rows per bundle array found in the spreadsheet")
-    errors: list[Issue] = []
-    warnings: list[Issue] = []
-    suspected_duplicates: list[SuspectedDuplicate] = []
-    history_added: list[str] = Field([], description="earlier contact states kept as history on commit")
-
-
-def unreadable(issues: list[Issue], dry_run: bool) -> SpreadsheetReport:
+def unreadable(issues: list[Issue], dry_run: bool) -> ImportReport:
     """The report for input that could not even be read as sheets."""
-    return SpreadsheetReport(ok=False, dry_run=dry_run, committed=False, errors=issues)
+    return ImportReport(ok=False, dry_run=dry_run, committed=False, errors=issues)
+
+
+def source(sheet: Sheet) -> Source:
+    """A sheet as the report lists it (a CSV file's sheet is its file, with its encoding)."""
+    kind = "csv" if sheet.encoding is not None else "xlsx"
+    return Source(file=sheet.source, format=kind, items=len(sheet.rows), sheet=sheet.name, encoding=sheet.encoding)
 
 
 def _contact_rows(conversion: Conversion) -> list[tuple[dict[str, Any], int]]:
@@ -72,7 +51,7 @@ def review(conversion: Conversion, stored: list[Contact]) -> tuple[list[Issue], 
     sheet = conversion.placed["contacts"].sheet if "contacts" in conversion.placed else "contacts"
     for row, number in _contact_rows(conversion):
         if not _texts(row.get("emails")) and not _texts(row.get("phones")):
-            warnings.append(Issue(sheet=sheet, row=number, message=_("contact has no e-mail and no phone")))
+            warnings.append(Issue(location=sheet, row=number, reason=_("contact has no e-mail and no phone")))
         if isinstance(row.get("id"), str) and isinstance(row.get("name"), str):
             people.append(
                 Person(
@@ -103,18 +82,18 @@ def checked(
 
 def run_import(
     store: Store, sheets: list[Sheet], dry_run: bool, today: date | None = None, actor: str = "cli"
-) -> SpreadsheetReport:
+) -> ImportReport:
     """Check the sheets against the store, and unless this is a dry run or wrong, commit them
     (``actor`` is recorded in the audit trail)."""
     today = today or date.today()
     conversion = sheets_to_bundle(sheets)
     stored = read_as(store, Contact)
     warnings, duplicates = review(conversion, stored)
-    report = SpreadsheetReport(
+    report = ImportReport(
         ok=True,
         dry_run=dry_run,
         committed=False,
-        sheets=[SheetInfo(sheet=s.name, source=s.source, rows=len(s.rows), encoding=s.encoding) for s in sheets],
+        sources=[source(s) for s in sheets],
         counts=conversion.counts(),
         warnings=conversion.warnings + warnings,
         suspected_duplicates=duplicates,

@@ -39,7 +39,16 @@ import time
 from pathlib import Path
 from typing import Any
 
-__all__ = ["TEST_MARKER", "Neo4jProcess", "RefusedDatabase", "build_launcher", "claim_for_tests", "start_neo4j"]
+__all__ = [
+    "TEST_JVM_OPTS",
+    "TEST_MARKER",
+    "TEST_TRANSACTION_MAX_MIB",
+    "Neo4jProcess",
+    "RefusedDatabase",
+    "build_launcher",
+    "claim_for_tests",
+    "start_neo4j",
+]
 
 LAUNCHER_DIR = Path(__file__).resolve().parent / "neo4j_launcher"
 POM = LAUNCHER_DIR / "pom.xml"
@@ -63,6 +72,12 @@ JVM_OPTS = [
 ]
 
 _URI_PREFIX = "BOLT_URI="
+
+#: the memory one transaction may use on the test suite's server (MiB): far above what any
+#: test's ordinary write needs, low enough that a test meets the server's refusal of a
+#: transaction too large (test_large_imports.py) without building a huge one
+TEST_TRANSACTION_MAX_MIB = 96
+TEST_JVM_OPTS = (f"-Dgraphsvc.transaction.max.mib={TEST_TRANSACTION_MAX_MIB}",)
 
 
 def _tail(text: str, lines: int = 60) -> str:
@@ -256,12 +271,14 @@ class Neo4jProcess:
         return f"Neo4jProcess(uri={self.uri!r}, pid={self.proc.pid})"
 
 
-def start_neo4j(workdir: Path | None = None, timeout: float = 600) -> Neo4jProcess:
+def start_neo4j(workdir: Path | None = None, timeout: float = 600, jvm_opts: tuple[str, ...] = ()) -> Neo4jProcess:
     """Build the launcher if needed and start a Neo4j 5.26 server.
 
     ``workdir`` holds the store and logs (a fresh temp dir, removed on stop,
-    when None).  ``timeout`` bounds build + startup.  Raises RuntimeError with
-    the relevant output tail on any failure.
+    when None).  ``timeout`` bounds build + startup; ``jvm_opts`` come after
+    JVM_OPTS (e.g. ``-Dgraphsvc.transaction.max.mib=64``: the launcher's limit of
+    one transaction's memory).  Raises RuntimeError with the relevant output
+    tail on any failure.
     """
     deadline = time.monotonic() + timeout
     java, classpath = build_launcher(timeout)
@@ -273,7 +290,7 @@ def start_neo4j(workdir: Path | None = None, timeout: float = 600) -> Neo4jProce
     workdir.mkdir(parents=True, exist_ok=True)
     stderr_path = workdir / "launcher.stderr.log"
 
-    extra_opts = os.environ.get("GRAPHSVC_NEO4J_JVM_OPTS", "").split()
+    extra_opts = [*jvm_opts, *os.environ.get("GRAPHSVC_NEO4J_JVM_OPTS", "").split()]
     cmd = [java, *JVM_OPTS, *extra_opts, "-cp", os.pathsep.join(classpath), MAIN_CLASS, "0", str(workdir / "harness")]
     with open(stderr_path, "wb") as err:
         proc = subprocess.Popen(

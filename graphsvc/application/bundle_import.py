@@ -9,11 +9,11 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from graphsvc.application.import_report import ImportReport, Source, bundle_issue
+from graphsvc.application.import_report import ImportReport, Source, bundle_issue, too_large_issue
 from graphsvc.application.importer import check_bundle, import_bundle
 from graphsvc.domain.bundle import BundleError
 from graphsvc.domain.model import KINDS
-from graphsvc.store.base import Store
+from graphsvc.store.base import Store, TooLarge
 
 
 def bundle_rows(data: Any) -> dict[str, int]:
@@ -31,9 +31,11 @@ def run_import(
     today: date | None = None,
     file: str = "bundle",
     tick: Callable[[int], None] | None = None,
+    commit_every: int | None = None,
 ) -> ImportReport:
     """Check ``data`` against the store and, unless ``dry_run`` or anything is wrong, write it
-    all-or-nothing; ``tick`` is told how many rows each step of the check validated."""
+    all-or-nothing (``commit_every``: in parts, see ``import_bundle``); ``tick`` is told how
+    many rows each step of the check validated."""
     counts = bundle_rows(data)
     report = ImportReport(
         ok=True,
@@ -46,9 +48,11 @@ def run_import(
         if dry_run:
             outcome = check_bundle(store, data, today=today, duplicates=True, tick=tick)
         else:
-            outcome = import_bundle(store, data, today, actor, duplicates=True, tick=tick)
+            outcome = import_bundle(store, data, today, actor, duplicates=True, tick=tick, commit_every=commit_every)
     except BundleError as exc:
         return report.refused([bundle_issue(p) for p in exc.problems])
+    except TooLarge as exc:
+        return report.refused([too_large_issue(exc)])
     return report.model_copy(
         update={
             "committed": not dry_run,
@@ -56,5 +60,6 @@ def run_import(
             "history_added": outcome.history_added,
             "warnings": [bundle_issue(w) for w in outcome.warnings],
             "suspected_duplicates": outcome.suspected_duplicates,
+            "commits": outcome.commits,
         }
     )

@@ -34,7 +34,9 @@ class Issue(BaseModel):
     field: str | None = Field(None, description="the column or field at fault, dotted for nested fields")
     cell: str | None = Field(None, description="spreadsheets: the A1-style cell")
     item: str | None = Field(None, description="mail: the Message-ID, meeting UID or card the issue is about")
-    code: str | None = Field(None, description=f"mail: why an item was left out ({SKIP_CODES})")
+    code: str | None = Field(
+        None, description=f"mail: why an item was left out ({SKIP_CODES}); too_large: the store refused the write"
+    )
     reason: str
 
     def __str__(self) -> str:
@@ -65,6 +67,12 @@ class Issue(BaseModel):
 def bundle_issue(problem: Problem) -> Issue:
     """A bundle's problem (array, index, field) as a report issue."""
     return Issue(location=problem.array, row=problem.index, field=problem.field, reason=problem.reason)
+
+
+def too_large_issue(exc: Exception) -> Issue:
+    """The store refused the write as too large for one transaction: how to import it anyway."""
+    advice = _("write it in parts: --commit-every N on the command line, commit_every=N over HTTP (e.g. 10000 rows)")
+    return Issue(code="too_large", reason=f"{exc}; {advice}")
 
 
 def bundle_text(issue: Issue) -> str:
@@ -120,6 +128,9 @@ class ImportReport(BaseModel):
         "an input row is located as in issues (mail: row = index in suggested_contacts)",
     )
     history_added: list[str] = Field([], description="earlier contact states kept as history on commit")
+    commits: int = Field(
+        0, description="the transactions the write took: 1, or more with commit_every; 0 when nothing was written"
+    )
     matched: list[Matched] = Field([], description="mail and address books: stored contacts found")
     suggested_contacts: list[Suggested] = Field(
         [], description="mail and address books: unknown addresses, created only with create_contacts"

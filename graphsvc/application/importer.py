@@ -5,7 +5,7 @@ Shared by the CLI and the HTTP API so both stores get exactly the same rows.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -33,6 +33,8 @@ class ImportOutcome:
     dry_run: bool = False
     #: contacts that may be one person, in the bundle or against the store (when asked for)
     suspected_duplicates: list[SuspectedDuplicate] = field(default_factory=list)
+    #: the transactions the write took (0: nothing changed, or only checked)
+    commits: int = 0
 
 
 def _state(contact: Contact) -> tuple[str | None, str, str]:
@@ -183,12 +185,19 @@ def import_bundle(
     actor: str = "cli",
     duplicates: bool = False,
     tick: Callable[[int], None] | None = None,
+    commit_every: int | None = None,
 ) -> ImportOutcome:
     """Validate ``data`` against the store, then write what changed in one transaction,
     with an audit entry per created or changed row. (Recomputed if a row it creates was
     stored by another writer in between, see ``retried``.)
 
-    Raises BundleError (nothing written) listing every problem found.
+    ``commit_every``: write in transactions of at most that many changed rows instead (an
+    import larger than the server's transaction memory): everything is still checked before
+    the first is written; one stopped halfway leaves whole parts, and importing again
+    writes the rest.
+
+    Raises BundleError (nothing written) listing every problem found; TooLarge when the
+    store refuses a transaction as too large (nothing of that transaction written).
     """
     with paused_gc():  # millions of small acyclic objects: rescanning them is wasted time
         bundle, warnings = parse_against_with_warnings(store, data, tick)
@@ -196,9 +205,36 @@ def import_bundle(
         bundle, added = keep_history(bundle, stored, today or date.today())
         suspected = _suspected(store, bundle) if duplicates else []
         changed, triples = _changed_rows(store, bundle)
-        if triples:
+        commits = 0
+        for part, part_triples in _parts(changed, triples, commit_every):
             # Unguarded: an import replaces rows wholesale by id (its audit's before values
             # are what was stored when it was checked), and re-reading a bulk load inside
             # the transaction would double its cost.
-            store.apply(Change(upserts=changed, audit=record(actor, "import", triples), guard=False))
-    return ImportOutcome(counts=bundle.counts(), history_added=added, warnings=warnings, suspected_duplicates=suspected)
+            store.apply(Change(upserts=part, audit=record(actor, "import", part_triples), guard=False))
+            commits += 1
+    return ImportOutcome(
+        counts=bundle.counts(),
+        history_added=added,
+        warnings=warnings,
+        suspected_duplicates=suspected,
+        commits=commits,
+    )
+
+
+def _parts(
+    changed: Bundle, triples: list[tuple[str, Row | None, Row]], every: int | None
+) -> Iterator[tuple[Bundle, list[tuple[str, Row | None, Row]]]]:
+    """The changed rows in one part, or in parts of at most ``every`` rows taken in the
+    bundle's order, so that a part refers only to rows stored or written by an earlier one
+    (the audit triples follow their rows). Nothing when nothing changed."""
+    if not triples:
+        return
+    if every is None:
+        yield changed, triples
+        return
+    for start in range(0, len(triples), every):
+        part = triples[start : start + every]
+        rows: dict[str, list[Row]] = {}
+        for kind, _before, after in part:
+            rows.setdefault(kind, []).append(after)
+        yield Bundle(**rows), part

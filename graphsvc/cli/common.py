@@ -80,6 +80,7 @@ def configured_store() -> Iterator[Store]:
     """Open the configured store with its schema in place, turning outages into messages."""
     from graphsvc.analysis.interactions import use_half_life
     from graphsvc.store import StoreUnavailable, open_store
+    from graphsvc.store.base import TooLarge
     from graphsvc.support.settings import SettingsError, load_settings
 
     try:
@@ -99,6 +100,8 @@ def configured_store() -> Iterator[Store]:
         yield store
     except StoreUnavailable as exc:
         raise fail(error(exc), EXIT_STORE) from exc
+    except TooLarge as exc:
+        raise fail(error(exc), EXIT_BAD_INPUT) from exc
     finally:
         store.close()
 

@@ -38,6 +38,7 @@ def _report_import(
     about: dict[str, Any] | None = None,
     dry_run: bool = False,
     file: str = "bundle",
+    commit_every: int | None = None,
 ) -> None:
     """Import ``data`` (``dry_run``: only check it) and print the report (``about`` adds to
     its JSON); exit 2 if anything is wrong. A large bundle shows a bar as its rows are checked."""
@@ -45,7 +46,9 @@ def _report_import(
     from graphsvc.application.import_report import bundle_text
 
     with validation_progress(sum(bundle_rows(data).values()), LARGE_BUNDLE_ROWS, dry_run) as tick:
-        report = run_import(store, data, dry_run=dry_run, actor=actor(), today=today, file=file, tick=tick)
+        report = run_import(
+            store, data, dry_run=dry_run, actor=actor(), today=today, file=file, tick=tick, commit_every=commit_every
+        )
     show(report, store.name, as_json, describe=bundle_text, about=about)
 
 
@@ -68,6 +71,14 @@ def import_command(
         metavar="NAME",
         help="CSV files: their text encoding (e.g. cp1252, shift_jis); default: UTF-8, UTF-16 with BOM, or Chinese GB18030",
     ),
+    commit_every: int | None = typer.Option(
+        None,
+        "--commit-every",
+        min=1,
+        metavar="ROWS",
+        help="write in transactions of at most ROWS rows (an import too large for one Neo4j transaction); "
+        "everything is checked first, and importing again after a stop writes the rest",
+    ),
     since: date | None = day_option(
         None, "--since", help="calendars: expand recurring meetings from this day (default: a year ago)"
     ),
@@ -82,11 +93,26 @@ def import_command(
 
     if is_mail(files):
         return import_mail(
-            files, dry_run, as_json, create_contacts, subjects, configured_store, actor(), since=since, until=until
+            files,
+            dry_run,
+            as_json,
+            create_contacts,
+            subjects,
+            configured_store,
+            actor(),
+            since=since,
+            until=until,
+            commit_every=commit_every,
         )
     if is_spreadsheet(files):
         return import_spreadsheets(
-            files, dry_run=dry_run, as_json=as_json, open_store=configured_store, actor=actor(), encoding=encoding
+            files,
+            dry_run=dry_run,
+            as_json=as_json,
+            open_store=configured_store,
+            actor=actor(),
+            encoding=encoding,
+            commit_every=commit_every,
         )
     if len(files) > 1:
         raise fail(error(_("give one JSON bundle")), EXIT_BAD_INPUT)
@@ -100,7 +126,7 @@ def import_command(
             error(_("{file} is not a JSON bundle: {reason}").format(file=file, reason=exc)), EXIT_BAD_INPUT
         ) from exc
     with configured_store() as store:
-        _report_import(store, data, as_json, dry_run=dry_run, file=str(file))
+        _report_import(store, data, as_json, dry_run=dry_run, file=str(file), commit_every=commit_every)
     return None
 
 

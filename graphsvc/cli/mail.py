@@ -40,6 +40,7 @@ def import_mail(
     actor: str,
     since: date | None = None,
     until: date | None = None,
+    commit_every: int | None = None,
 ) -> None:
     """Read the files, import (or with ``dry_run`` only check) them, and print the report.
     ``since``/``until``: the days recurring meetings are expanded over (default: a year
@@ -66,6 +67,7 @@ def import_mail(
             create_contacts=create_contacts,
             actor=actor,
             max_items=load_settings().import_limits.max_rows,
+            commit_every=commit_every,
         )
         store_name = store.name
     show(report, store_name, as_json)

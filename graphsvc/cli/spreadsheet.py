@@ -67,6 +67,7 @@ def import_spreadsheets(
     open_store: Callable[[], AbstractContextManager[Store]],
     actor: str | None = None,
     encoding: str | None = None,
+    commit_every: int | None = None,
 ) -> None:
     """Read, check and (unless a dry run or wrong) commit; exit 2 when anything is wrong.
 
@@ -103,5 +104,5 @@ def import_spreadsheets(
             announce_checking(dry_run)
         with open_store() as store:
             store_name = store.name
-            report = run_import(store, sheets, dry_run, actor=actor or cli_actor())
+            report = run_import(store, sheets, dry_run, actor=actor or cli_actor(), commit_every=commit_every)
     show(report, store_name, as_json)

@@ -38,6 +38,18 @@ def neo4j_unavailable(uri: str, error: Exception) -> str:
     return _("Neo4j at {uri} unavailable: {error}").format(uri=uri, error=error)
 
 
+class TooLarge(RuntimeError):
+    """The store refused a write as too large for one transaction (Neo4j: the server's
+    transaction memory limit); nothing was written. The message names the limit."""
+
+
+def neo4j_too_large(reason: str) -> str:
+    """Why Neo4j refused a write as too large: the server's reason (its memory limit)."""
+    return _("the write is too large for one transaction on this Neo4j server ({reason}); nothing was written").format(
+        reason=reason
+    )
+
+
 class StaleWrite(RuntimeError):
     """A guarded change found a row different from what it was computed from (someone else
     wrote it in between); nothing was written, and the caller recomputes and retries."""

@@ -16,8 +16,8 @@ from contextlib import closing
 from datetime import date
 from typing import Any, cast
 
-from neo4j import Driver, GraphDatabase, ManagedTransaction
-from neo4j.exceptions import AuthError, ConstraintError, ServiceUnavailable
+from neo4j import Driver, GraphDatabase, ManagedTransaction, Transaction
+from neo4j.exceptions import AuthError, ConstraintError, DriverError, Neo4jError, ServiceUnavailable
 
 from graphsvc.domain.audit import AuditEntry, AuditQuery, Change
 from graphsvc.domain.keys import KeyRecord
@@ -32,12 +32,22 @@ from graphsvc.store.base import (
     StaleWrite,
     Store,
     StoreUnavailable,
+    TooLarge,
+    neo4j_too_large,
     neo4j_unavailable,
 )
 from graphsvc.store.cypher import QueryBook
 from graphsvc.store.neo4j_export import portfolio_read
 
 BATCH = 5000
+#: a transaction of ours (a write) or the driver's (managed reads and schema steps)
+Tx = ManagedTransaction | Transaction
+#: how long a write is retried after transient failures (the driver's default for managed ones)
+WRITE_RETRY_SECONDS = 30.0
+#: the server's answer to a transaction past its memory limit (dbms.memory.transaction.total.max,
+#: db.memory.transaction.max); a TransientError the driver would retry
+OUT_OF_TRANSACTION_MEMORY = "Neo.TransientError.General.MemoryPoolOutOfMemoryError"
+
 #: seconds a read of the data version is trusted (see Neo4jStore.data_version)
 VERSION_TTL = 0.25
 
@@ -204,7 +214,7 @@ class Neo4jStore(Store):
             raise StoreUnavailable(neo4j_unavailable(self.uri, exc)) from exc
         return [_native(record.data()) for record in records]
 
-    def _run(self, tx: ManagedTransaction, name: str, **params: Any) -> list[dict[str, Any]]:
+    def _run(self, tx: Tx, name: str, **params: Any) -> list[dict[str, Any]]:
         text, bound = self.queries.bind(name, **params)
         return [record.data() for record in tx.run(text, bound)]
 
@@ -251,8 +261,7 @@ class Neo4jStore(Store):
 
     def apply(self, change: Change) -> None:
         try:
-            with self.driver.session(database=self.database) as session:
-                version, delta = session.execute_write(self._apply_change, change)
+            version, delta = self._write(change)
             self._moved_uses(version, delta, set(change.deletes.get("contacts", ())))
         except ConstraintError as exc:
             # A row this change creates was created by someone else after it was computed
@@ -263,7 +272,27 @@ class Neo4jStore(Store):
         finally:
             self._version_memo = (0.0, None)  # after the commit: the next ask sees the write
 
-    def _apply_change(self, tx: ManagedTransaction, change: Change) -> tuple[int, LineUses]:
+    def _write(self, change: Change) -> tuple[int, LineUses]:
+        """One write transaction of the change, retried after transient failures for up to
+        WRITE_RETRY_SECONDS as the driver's managed transactions are, but not when the server
+        ran out of transaction memory (at a statement or at the commit): the same write would
+        only fail again (TooLarge)."""
+        started, delay = time.monotonic(), 0.1
+        while True:
+            try:
+                with self.driver.session(database=self.database) as session, session.begin_transaction() as tx:
+                    answer = self._apply_change(tx, change)
+                    tx.commit()
+                    return answer
+            except (Neo4jError, DriverError) as exc:
+                if isinstance(exc, Neo4jError) and exc.code == OUT_OF_TRANSACTION_MEMORY:
+                    raise TooLarge(neo4j_too_large(exc.message or "")) from exc
+                if not exc.is_retryable() or time.monotonic() - started > WRITE_RETRY_SECONDS:
+                    raise
+            time.sleep(delay)
+            delay = min(delay * 2, 2.0)
+
+    def _apply_change(self, tx: Tx, change: Change) -> tuple[int, LineUses]:
         """Write the change; answers the data version it made and how it moved the line uses."""
         # First statement: bumping the counter write-locks its node, so write transactions
         # run one after another and the guard below reads what nobody else is changing.
@@ -287,7 +316,7 @@ class Neo4jStore(Store):
             self._run(tx, "adjust_line_uses", rows=batch)
         return version, delta
 
-    def _line_use_delta(self, tx: ManagedTransaction, change: Change, created: set[str]) -> LineUses:
+    def _line_use_delta(self, tx: Tx, change: Change, created: set[str]) -> LineUses:
         """How the change moves the kept line uses: the interactions it writes counted in,
         the stored ones it replaces or deletes counted out (read before anything is written)."""
         replaced = {i.id for i in change.upserts.interactions if i.id not in created}
@@ -302,7 +331,7 @@ class Neo4jStore(Store):
             add_uses(delta, interaction, keep_negative=True)
         return delta
 
-    def _check_expected(self, tx: ManagedTransaction, change: Change) -> None:
+    def _check_expected(self, tx: Tx, change: Change) -> None:
         for kind, expected in change.expected().items():
             found = self._run(tx, f"read_{kind}_by_id", ids=sorted(expected))
             # a stored row the model refuses never equals what a write expects: it is kept
@@ -433,7 +462,7 @@ class Neo4jStore(Store):
             self._uses_cache = (version, uses)
         return uses
 
-    def _read_line_uses(self, tx: ManagedTransaction) -> tuple[int, LineUses]:
+    def _read_line_uses(self, tx: Tx) -> tuple[int, LineUses]:
         version: int = self._run(tx, "data_version")[0]["version"]
         uses: LineUses = {}
         for record in self._run(tx, "read_line_uses"):
@@ -457,7 +486,7 @@ class Neo4jStore(Store):
         """Count the kept line uses from the stored interactions again (a database written
         before they were kept, or one ``db check`` finds wrong): one transaction."""
 
-        def rebuild(tx: ManagedTransaction) -> None:
+        def rebuild(tx: Tx) -> None:
             self._run(tx, "bump_version")
             self._run(tx, "clear_line_uses")
             found = self._run(tx, "read_interactions")

@@ -424,6 +424,13 @@ def post_import(
         },
     ),
     dry_run: bool = Query(False, description="check against the store and report; write nothing"),
+    commit_every: int | None = Query(
+        None,
+        ge=1,
+        le=10_000_000,
+        description="write in transactions of at most this many rows (an import too large for one Neo4j "
+        "transaction: 413); everything is checked first",
+    ),
 ) -> Any:
     """Import a JSON bundle (admin): everything is checked first; a bad bundle writes nothing
     and the 422 lists every problem with array, row (index) and field. ``dry_run``: the same
@@ -431,7 +438,14 @@ def post_import(
     refused). The report is the one every import gives (spreadsheets and mail too)."""
     principal = principal_of(request)
     principal.require(Role.admin)
-    report = run_import(base_store(request), bundle, dry_run=dry_run, actor=principal.name, file="request body")
+    report = run_import(
+        base_store(request),
+        bundle,
+        dry_run=dry_run,
+        actor=principal.name,
+        file="request body",
+        commit_every=commit_every,
+    )
     if report.errors and not dry_run:
         return import_refused(report, describe=bundle_text)
     return report

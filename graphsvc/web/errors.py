@@ -22,7 +22,7 @@ from graphsvc.application.retry import Conflict
 from graphsvc.domain.bundle import BundleError
 from graphsvc.domain.validation_text import validation_message
 from graphsvc.store import StoreUnavailable
-from graphsvc.store.base import NotFound
+from graphsvc.store.base import NotFound, TooLarge
 from graphsvc.support.i18n import N_, _
 
 
@@ -34,7 +34,8 @@ def error(status: int, code: str, detail: str, **extra: Any) -> JSONResponse:
 
 def import_refused(report: ImportReport, describe: Callable[[Issue], str] = str) -> JSONResponse:
     """An import that met errors (nothing was written): 422, each error a problem as located
-    in the report (``describe``: how an issue reads in the detail)."""
+    in the report (``describe``: how an issue reads in the detail); 413 when the store
+    refused the write as too large for one transaction."""
     problems = [
         ProblemItem(location=issue.location or "upload", row=issue.row, field=issue.field, reason=issue.reason)
         for issue in report.errors
@@ -42,6 +43,8 @@ def import_refused(report: ImportReport, describe: Callable[[Issue], str] = str)
     detail = _("import rejected, {count} problem(s); nothing was written: {problems}").format(
         count=len(problems), problems=_("; ").join(describe(issue) for issue in report.errors[:5])
     )
+    if any(issue.code == "too_large" for issue in report.errors):
+        return error(413, "too_large", detail, problems=problems)
     return error(422, "invalid", detail, problems=problems)
 
 
@@ -54,7 +57,7 @@ MEANING = {
     403: "the key's role does not allow this",
     404: "unknown id (or outside the key's projects)",
     409: "conflicts with what is stored",
-    413: "the upload is over the size limit",
+    413: "the upload is over the size limit, or its write too large for one store transaction (commit_every)",
     422: "invalid input; problems name each field",
     503: "the store is not reachable",
 }
@@ -209,6 +212,10 @@ def install(app: FastAPI) -> None:
         # the query parameter the name was typed in (a path target may carry a prefix: org:...)
         field = next((name for name, value in request.query_params.multi_items() if exc.text in value), None)
         return JSONResponse(status_code=422, content=ambiguous_body(exc, "query", field).model_dump(mode="json"))
+
+    @app.exception_handler(TooLarge)
+    async def too_large(request: Request, exc: TooLarge) -> JSONResponse:
+        return error(413, "too_large", str(exc))
 
     @app.exception_handler(StoreUnavailable)
     async def unavailable(request: Request, exc: StoreUnavailable) -> JSONResponse:

@@ -28,7 +28,7 @@ router = APIRouter(tags=["import"])
 MAIL_UPLOAD = "/api/v1/import/mail"
 #: the query this endpoint reads (``lang``: the answer's language); a misspelt option
 #: (``create_contact``) must not quietly import without it
-QUERY_PARAMETERS = frozenset({"dry_run", "create_contacts", "subjects", "since", "until", "lang"})
+QUERY_PARAMETERS = frozenset({"dry_run", "create_contacts", "subjects", "since", "until", "commit_every", "lang"})
 
 
 @router.post(MAIL_UPLOAD, response_model=ImportReport, responses=responses(401, 403, 413, 422))
@@ -42,6 +42,13 @@ def import_mail(
     subjects: bool = Query(False, description="keep e-mail subjects and meeting titles as summaries"),
     since: Day | None = Query(None, description="expand recurring meetings from this day (default: a year ago)"),
     until: Day | None = Query(None, description="expand recurring meetings up to this day (default: 90 days ahead)"),
+    commit_every: int | None = Query(
+        None,
+        ge=1,
+        le=10_000_000,
+        description="write in transactions of at most this many rows (an import too large for one Neo4j "
+        "transaction: 413); everything is checked first",
+    ),
 ) -> Any:
     """Import e-mail headers, meetings and address cards all-or-nothing (admin), or
     (``dry_run``) report what importing them would do.
@@ -79,6 +86,7 @@ def import_mail(
         create_contacts=create_contacts,
         actor=principal.name,
         max_items=request.app.state.limits.max_rows,
+        commit_every=commit_every,
     )
     if report.errors and not dry_run:
         return import_refused(report)

@@ -46,6 +46,13 @@ def import_spreadsheet(
         ..., description="one .xlsx workbook, or one or more .csv files (file stem = sheet)"
     ),
     dry_run: bool = Query(False, description="check and report only; write nothing"),
+    commit_every: int | None = Query(
+        None,
+        ge=1,
+        le=10_000_000,
+        description="write in transactions of at most this many rows (an import too large for one Neo4j "
+        "transaction: 413); everything is checked first",
+    ),
     encoding: Annotated[
         str | None,
         AfterValidator(_known_encoding),
@@ -75,7 +82,7 @@ def import_spreadsheet(
     except SpreadsheetError as exc:
         report = unreadable(exc.issues, dry_run)
     else:
-        report = run_import(request.app.state.store, sheets, dry_run, actor=principal.name)
+        report = run_import(request.app.state.store, sheets, dry_run, actor=principal.name, commit_every=commit_every)
     if report.errors and not dry_run:
         return import_refused(report)
     return report

@@ -14,7 +14,7 @@ from pathlib import Path, PurePath
 from typing import Final
 
 from graphsvc.application.duplicate_report import SuspectedDuplicate, among
-from graphsvc.application.import_report import ImportReport, Issue, Source, Suggested, bundle_issue
+from graphsvc.application.import_report import ImportReport, Issue, Source, Suggested, bundle_issue, too_large_issue
 from graphsvc.application.importer import import_bundle, parse_against
 from graphsvc.application.mail_import.convert import convert
 from graphsvc.application.mail_import.formats import SUFFIXES, eml_files
@@ -24,7 +24,7 @@ from graphsvc.application.mail_import.records import Records
 from graphsvc.application.mail_import.vcard import read_vcf
 from graphsvc.domain.bundle import BundleError
 from graphsvc.domain.model import KINDS, Contact, Organization
-from graphsvc.store.base import Store, read_as
+from graphsvc.store.base import Store, TooLarge, read_as
 from graphsvc.support.i18n import gettext as _
 
 #: recurring meetings are expanded from this long before today ...
@@ -117,8 +117,10 @@ def run_import(
     create_contacts: bool,
     actor: str,
     max_items: int | None = None,
+    commit_every: int | None = None,
 ) -> ImportReport:
-    """Check the records against the store and (unless ``dry_run`` or anything is wrong) write them."""
+    """Check the records against the store and (unless ``dry_run`` or anything is wrong) write
+    them (``commit_every``: in parts, see ``import_bundle``)."""
     sources = [Source(file=f, format=kind, items=n) for f, (kind, n) in records.sources.items()]
     items = len(records.mails) + len(records.meetings) + len(records.cards)
     if max_items is not None and items > max_items:
@@ -146,9 +148,12 @@ def run_import(
         if dry_run:
             parse_against(store, conversion.data)
         else:
-            import_bundle(store, conversion.data, actor=actor)
+            outcome = import_bundle(store, conversion.data, actor=actor, commit_every=commit_every)
+            report.commits = outcome.commits
     except BundleError as exc:
         return report.refused([bundle_issue(p) for p in exc.problems])
+    except TooLarge as exc:
+        return report.refused([too_large_issue(exc)])
     return report.model_copy(update={"committed": not dry_run})
 
 

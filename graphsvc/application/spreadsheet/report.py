@@ -13,12 +13,12 @@ from typing import Any
 
 from graphsvc.application.duplicate_report import SuspectedDuplicate, describe
 from graphsvc.application.duplicates import Person, find_duplicates
-from graphsvc.application.import_report import ImportReport, Issue, Source
+from graphsvc.application.import_report import ImportReport, Issue, Source, too_large_issue
 from graphsvc.application.importer import import_bundle, keep_history, parse_against_with_warnings
 from graphsvc.application.spreadsheet.convert import Conversion, Sheet, sheets_to_bundle
 from graphsvc.domain.bundle import BundleError
 from graphsvc.domain.model import Contact
-from graphsvc.store.base import Store, read_as
+from graphsvc.store.base import Store, TooLarge, read_as
 from graphsvc.support.i18n import gettext as _
 
 
@@ -81,10 +81,15 @@ def checked(
 
 
 def run_import(
-    store: Store, sheets: list[Sheet], dry_run: bool, today: date | None = None, actor: str = "cli"
+    store: Store,
+    sheets: list[Sheet],
+    dry_run: bool,
+    today: date | None = None,
+    actor: str = "cli",
+    commit_every: int | None = None,
 ) -> ImportReport:
     """Check the sheets against the store, and unless this is a dry run or wrong, commit them
-    (``actor`` is recorded in the audit trail)."""
+    (``actor`` is recorded in the audit trail; ``commit_every``: in parts, see ``import_bundle``)."""
     today = today or date.today()
     conversion = sheets_to_bundle(sheets)
     stored = read_as(store, Contact)
@@ -103,11 +108,13 @@ def run_import(
         report.warnings += found
     else:
         try:
-            result = import_bundle(store, conversion.data, today, actor=actor)
+            result = import_bundle(store, conversion.data, today, actor=actor, commit_every=commit_every)
         except BundleError as exc:
             report.errors = conversion.locate_all(exc.problems)
+        except TooLarge as exc:
+            report.errors = [too_large_issue(exc)]
         else:
-            report.committed, report.history_added = True, result.history_added
+            report.committed, report.history_added, report.commits = True, result.history_added, result.commits
             report.warnings += [conversion.locate(w) for w in result.warnings]
     report.ok = not report.errors
     return report

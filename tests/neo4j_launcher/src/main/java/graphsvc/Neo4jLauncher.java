@@ -61,6 +61,13 @@ public final class Neo4jLauncher {
                 .withConfig(GraphDatabaseSettings.udc_enabled, false)
                 // Netty's default 5 s graceful-shutdown quiet period made every stop take ~10 s.
                 .withConfig(GraphDatabaseInternalSettings.netty_server_shutdown_quiet_period, 0);
+        // -Dgraphsvc.transaction.max.mib=N: one transaction may use at most N MiB (db.memory.transaction.max),
+        // so that the tests meet the server's refusal of a transaction too large without building a huge one.
+        String transactionMax = System.getProperty("graphsvc.transaction.max.mib");
+        if (transactionMax != null) {
+            builder = builder.withConfig(
+                    GraphDatabaseSettings.memory_transaction_max_size, ByteUnit.mebiBytes(Long.parseLong(transactionMax)));
+        }
 
         final Neo4j neo4j = builder.build();
         final AtomicBoolean closed = new AtomicBoolean(false);

@@ -23,7 +23,7 @@ from graphsvc.store.base import Store
 from graphsvc.store.embedded import EmbeddedStore
 from graphsvc.store.neo4j_store import Neo4jStore
 
-from neo4j_server import TEST_JVM_OPTS, claim_for_tests, start_neo4j
+from neo4j_server import claim_for_tests, start_neo4j
 
 #: a running server for the tests (optional; otherwise the session starts its own)
 TEST_URI, TEST_USER, TEST_PASSWORD = (
@@ -64,7 +64,7 @@ def neo4j_uri() -> Iterator[str]:
     if os.environ.get(TEST_URI):
         yield os.environ[TEST_URI]
         return
-    server = start_neo4j(jvm_opts=TEST_JVM_OPTS)
+    server = start_neo4j()
     try:
         yield server.uri
     finally:
@@ -165,6 +165,7 @@ SLOWEST_FILES = (
     "test_findings_oracle.py",
     "test_cli_terminal.py",
     "test_input_limits.py",
+    "test_large_imports.py",
 )
 
 

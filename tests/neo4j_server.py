@@ -40,9 +40,7 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
-    "TEST_JVM_OPTS",
     "TEST_MARKER",
-    "TEST_TRANSACTION_MAX_MIB",
     "Neo4jProcess",
     "RefusedDatabase",
     "build_launcher",
@@ -72,12 +70,6 @@ JVM_OPTS = [
 ]
 
 _URI_PREFIX = "BOLT_URI="
-
-#: the memory one transaction may use on the test suite's server (MiB): far above what any
-#: test's ordinary write needs, low enough that a test meets the server's refusal of a
-#: transaction too large (test_large_imports.py) without building a huge one
-TEST_TRANSACTION_MAX_MIB = 96
-TEST_JVM_OPTS = (f"-Dgraphsvc.transaction.max.mib={TEST_TRANSACTION_MAX_MIB}",)
 
 
 def _tail(text: str, lines: int = 60) -> str:

@@ -100,6 +100,7 @@ NOT_IDS: dict[str, str | None] = {
     "until": None,
     "actor": None,
     "dry_run": None,
+    "commit_every": "2",
     "create_contacts": "true",
     "subjects": None,
     "channels": None,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any, Final, Literal, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
@@ -91,9 +91,6 @@ class BundleError(ValueError):
         self.problems = problems
         lines = "\n".join(f"  - {p}" for p in problems)
         super().__init__(_("bundle rejected, {count} problem(s):\n{lines}").format(count=len(problems), lines=lines))
-
-    def as_dicts(self) -> list[dict[str, Any]]:
-        return [asdict(p) for p in self.problems]
 
 
 #: kind -> set of ids that already exist in the target store, for the given candidates

@@ -50,6 +50,7 @@ from graphsvc.store.base import NotFound, Store, read_as
 from graphsvc.support.i18n import _
 from graphsvc.web.access import principal_of, store_of
 from graphsvc.web.errors import import_refused, responses
+from graphsvc.web.import_options import CommitEvery
 from graphsvc.web.response_cache import cache_of
 
 router = APIRouter()
@@ -424,13 +425,7 @@ def post_import(
         },
     ),
     dry_run: bool = Query(False, description="check against the store and report; write nothing"),
-    commit_every: int | None = Query(
-        None,
-        ge=1,
-        le=10_000_000,
-        description="write in transactions of at most this many rows (an import too large for one Neo4j "
-        "transaction: 413); everything is checked first",
-    ),
+    commit_every: CommitEvery = None,
 ) -> Any:
     """Import a JSON bundle (admin): everything is checked first; a bad bundle writes nothing
     and the 422 lists every problem with array, row (index) and field. ``dry_run``: the same

@@ -23,6 +23,7 @@ from graphsvc.domain.model import Day
 from graphsvc.support.i18n import gettext as _
 from graphsvc.web.access import principal_of
 from graphsvc.web.errors import error, import_refused, responses
+from graphsvc.web.import_options import CommitEvery
 
 router = APIRouter(tags=["import"])
 MAIL_UPLOAD = "/api/v1/import/mail"
@@ -42,13 +43,7 @@ def import_mail(
     subjects: bool = Query(False, description="keep e-mail subjects and meeting titles as summaries"),
     since: Day | None = Query(None, description="expand recurring meetings from this day (default: a year ago)"),
     until: Day | None = Query(None, description="expand recurring meetings up to this day (default: 90 days ahead)"),
-    commit_every: int | None = Query(
-        None,
-        ge=1,
-        le=10_000_000,
-        description="write in transactions of at most this many rows (an import too large for one Neo4j "
-        "transaction: 413); everything is checked first",
-    ),
+    commit_every: CommitEvery = None,
 ) -> Any:
     """Import e-mail headers, meetings and address cards all-or-nothing (admin), or
     (``dry_run``) report what importing them would do.

@@ -22,6 +22,7 @@ from graphsvc.application.spreadsheet.report import run_import, unreadable
 from graphsvc.domain.keys import Role
 from graphsvc.web.access import principal_of
 from graphsvc.web.errors import import_refused, responses
+from graphsvc.web.import_options import CommitEvery
 
 router = APIRouter(tags=["import"])
 SPREADSHEET_UPLOAD = "/api/v1/import/spreadsheet"
@@ -46,13 +47,7 @@ def import_spreadsheet(
         ..., description="one .xlsx workbook, or one or more .csv files (file stem = sheet)"
     ),
     dry_run: bool = Query(False, description="check and report only; write nothing"),
-    commit_every: int | None = Query(
-        None,
-        ge=1,
-        le=10_000_000,
-        description="write in transactions of at most this many rows (an import too large for one Neo4j "
-        "transaction: 413); everything is checked first",
-    ),
+    commit_every: CommitEvery = None,
     encoding: Annotated[
         str | None,
         AfterValidator(_known_encoding),

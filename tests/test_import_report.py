@@ -140,3 +140,26 @@ def test_a_large_bundle_shows_a_bar_while_its_rows_are_checked(tmp_path, monkeyp
     small.write_text(json.dumps(BUNDLE, ensure_ascii=False), encoding="utf-8")
     quiet = CliRunner().invoke(cli_app, ["import", str(small), "--dry-run"])
     assert quiet.exit_code == 0 and quiet.stderr == ""
+
+
+def test_the_text_report_stays_readable_for_a_large_mailbox(tmp_path, monkeypatch):
+    """Long lists are cut at 20 lines with how many more ``--json`` holds; a re-import says
+    that nothing changed; an import in parts says how many transactions it took."""
+    monkeypatch.setenv("GRAPHSVC_STORE", "embedded")
+    monkeypatch.setenv("GRAPHSVC_DATA_DIR", str(tmp_path / "data"))
+    cards = "".join(
+        f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:访客{n}\r\nEMAIL:guest{n}@example.cn\r\nEND:VCARD\r\n" for n in range(25)
+    )
+    book = tmp_path / "guests.vcf"
+    book.write_text(cards, encoding="utf-8")
+    runner = CliRunner()
+    dry = runner.invoke(cli_app, ["import", str(book), "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert dry.stdout.count("suggested new contact:") == 20 and "… 5 more; --json lists them all" in dry.stdout
+    assert "in 0 messages or meetings" in dry.stdout
+    as_json = runner.invoke(cli_app, ["import", str(book), "--dry-run", "--json"])
+    assert len(json.loads(as_json.stdout)["suggested_contacts"]) == 25
+    parts = runner.invoke(cli_app, ["import", str(book), "--create-contacts", "--commit-every", "10"])
+    assert parts.exit_code == 0 and "written in 3 transactions (--commit-every)" in parts.stdout, parts.output
+    again = runner.invoke(cli_app, ["--lang", "zh-CN", "import", str(book), "--create-contacts"])
+    assert again.exit_code == 0 and "存储没有变化" in again.stdout, again.output

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 
@@ -19,6 +19,9 @@ from graphsvc.support.i18n import ngettext
 if TYPE_CHECKING:
     from graphsvc.application.import_report import ImportReport, Issue
 
+#: how many suggestions, duplicates or warnings the text report lists (``--json``: all)
+TEXT_LIST = 20
+T = TypeVar("T")
 #: the formats a mail import reads (its report also says who was found and who is new)
 MAIL_FORMATS = frozenset({"mbox", "eml", "ics", "vcf"})
 
@@ -81,6 +84,13 @@ def show(
         raise typer.Exit(EXIT_BAD_INPUT)
 
 
+def _listed(items: Sequence[T]) -> Iterator[T]:
+    """The first TEXT_LIST items, then a line saying how many more ``--json`` holds."""
+    yield from items[:TEXT_LIST]
+    if len(items) > TEXT_LIST:
+        typer.echo(_("… {count} more; --json lists them all").format(count=len(items) - TEXT_LIST))
+
+
 def _print(report: ImportReport, store_name: str, describe: Callable[[Issue], str]) -> None:
     mail = any(source.format in MAIL_FORMATS for source in report.sources)
     for source in report.sources:
@@ -93,7 +103,7 @@ def _print(report: ImportReport, store_name: str, describe: Callable[[Issue], st
     if mail:
         count = len(report.matched)
         typer.echo(ngettext("{count} stored contact found", "{count} stored contacts found", count).format(count=count))
-    for new in report.suggested_contacts:
+    for new in _listed(sorted(report.suggested_contacts, key=lambda new: (-new.items, new.id))):
         address = new.email or new.phone or new.name
         if new.created:
             typer.echo(
@@ -101,15 +111,17 @@ def _print(report: ImportReport, store_name: str, describe: Callable[[Issue], st
             )
         else:
             typer.echo(
-                _("suggested new contact: {name} <{address}>, in {count} messages or meetings").format(
-                    name=new.name, address=address, count=new.items
-                )
+                ngettext(
+                    "suggested new contact: {name} <{address}>, in {count} message or meeting",
+                    "suggested new contact: {name} <{address}>, in {count} messages or meetings",
+                    new.items,
+                ).format(name=new.name, address=address, count=new.items)
             )
     if any(not new.created for new in report.suggested_contacts):
         typer.echo(_("(add --create-contacts to create the suggested contacts)"))
-    for duplicate in report.suspected_duplicates:
+    for duplicate in _listed(report.suspected_duplicates):
         typer.echo(_("suspected duplicate: {message}").format(message=duplicate.message))
-    for warning in report.warnings:
+    for warning in _listed(report.warnings):
         if warning.item is not None:  # a message, meeting or card left out
             typer.echo(
                 _("skipped {source} {item}: {reason}").format(
@@ -123,8 +135,16 @@ def _print(report: ImportReport, store_name: str, describe: Callable[[Issue], st
     if report.errors:
         return
     rows = row_counts(report.counts)
-    if report.committed:
+    if report.committed and not report.commits:
+        typer.echo(
+            _("nothing changed in the {store} store: {rows} already stored as given").format(
+                store=store_word(store_name), rows=rows
+            )
+        )
+    elif report.committed:
         typer.echo(_("imported into the {store} store: {rows}").format(store=store_word(store_name), rows=rows))
+        if report.commits > 1:
+            typer.echo(_("written in {count} transactions (--commit-every)").format(count=report.commits))
     else:
         typer.echo(_("dry run, nothing written; importing would give: {rows}").format(rows=rows))
     if report.history_added:

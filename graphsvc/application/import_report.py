@@ -15,7 +15,9 @@ from pydantic import BaseModel, Field
 
 from graphsvc.application.duplicate_report import SuspectedDuplicate
 from graphsvc.domain.bundle import Problem
+from graphsvc.store.base import TooLarge
 from graphsvc.support.i18n import gettext as _
+from graphsvc.support.i18n import ngettext
 
 #: the codes of mail items left out (``Issue.code``)
 SKIP_CODES = (
@@ -69,9 +71,21 @@ def bundle_issue(problem: Problem) -> Issue:
     return Issue(location=problem.array, row=problem.index, field=problem.field, reason=problem.reason)
 
 
-def too_large_issue(exc: Exception) -> Issue:
-    """The store refused the write as too large for one transaction: how to import it anyway."""
-    advice = _("write it in parts: --commit-every N on the command line, commit_every=N over HTTP (e.g. 10000 rows)")
+def too_large_issue(exc: TooLarge) -> Issue:
+    """The store refused the write as too large for one transaction: how to import it anyway
+    (and, for an import in parts, that its earlier parts were written)."""
+    if exc.written:
+        advice = ngettext(
+            "{count} earlier transaction of this import was written; import again with a smaller "
+            "--commit-every (commit_every over HTTP) to write the rest",
+            "{count} earlier transactions of this import were written; import again with a smaller "
+            "--commit-every (commit_every over HTTP) to write the rest",
+            exc.written,
+        ).format(count=exc.written)
+    else:
+        advice = _(
+            "write it in parts: --commit-every N on the command line, commit_every=N over HTTP (e.g. 10000 rows)"
+        )
     return Issue(code="too_large", reason=f"{exc}; {advice}")
 
 

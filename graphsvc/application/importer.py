@@ -16,7 +16,7 @@ from graphsvc.application.stage_order import stored_stage_conflicts
 from graphsvc.domain.audit import Change, record
 from graphsvc.domain.bundle import Bundle, BundleError, Problem, parse_bundle_with_warnings
 from graphsvc.domain.model import KINDS, Contact, ContactPeriod, Row, derived_id
-from graphsvc.store.base import Store, read_as
+from graphsvc.store.base import Store, TooLarge, read_as
 from graphsvc.support.gc_pause import paused_gc
 from graphsvc.support.i18n import _
 
@@ -210,7 +210,11 @@ def import_bundle(
             # Unguarded: an import replaces rows wholesale by id (its audit's before values
             # are what was stored when it was checked), and re-reading a bulk load inside
             # the transaction would double its cost.
-            store.apply(Change(upserts=part, audit=record(actor, "import", part_triples), guard=False))
+            try:
+                store.apply(Change(upserts=part, audit=record(actor, "import", part_triples), guard=False))
+            except TooLarge as exc:
+                exc.written = commits
+                raise
             commits += 1
     return ImportOutcome(
         counts=bundle.counts(),

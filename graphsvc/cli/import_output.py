@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 
+from graphsvc.application.mail_import.formats import SUFFIXES
 from graphsvc.cli.common import EXIT_BAD_INPUT, announce_checking, error, kept_history, row_counts, store_word
 from graphsvc.support.i18n import gettext as _
 from graphsvc.support.i18n import ngettext
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 TEXT_LIST = 20
 T = TypeVar("T")
 #: the formats a mail import reads (its report also says who was found and who is new)
-MAIL_FORMATS = frozenset({"mbox", "eml", "ics", "vcf"})
+MAIL_FORMATS = frozenset(SUFFIXES.values())
 
 
 def progress(total: int, large: int, label: str) -> AbstractContextManager[Any]:
@@ -39,11 +40,11 @@ def validation_progress(total: int, large: int, dry_run: bool) -> Iterator[Calla
     """A bar over a bundle's rows as they are validated (a terminal, or ``large`` rows or more);
     once they all are, the line saying the check against the store (and the write) is under
     way. Yields the tick to give the import, or None when no bar is drawn."""
-    if not (sys.stderr.isatty() or total >= large):
-        yield None
-        return
     with ExitStack() as stack:
-        bar = stack.enter_context(progress(total, 0, _("checking rows")))
+        bar = stack.enter_context(progress(total, large, _("checking rows")))
+        if bar is None:
+            yield None
+            return
         done = 0
 
         def tick(rows: int) -> None:
@@ -75,12 +76,17 @@ def show(
         _print(report, store_name, describe)
     if report.errors:
         count = len(report.errors)
-        typer.echo(
-            ngettext("{count} error; nothing was written.", "{count} errors; nothing was written.", count).format(
-                count=count
-            ),
-            err=True,
-        )
+        if report.commits:  # an import in parts that stopped at a part too large
+            footer = ngettext(
+                "{count} error; the import stopped after {parts} transaction(s).",
+                "{count} errors; the import stopped after {parts} transaction(s).",
+                count,
+            ).format(count=count, parts=report.commits)
+        else:
+            footer = ngettext(
+                "{count} error; nothing was written.", "{count} errors; nothing was written.", count
+            ).format(count=count)
+        typer.echo(footer, err=True)
         raise typer.Exit(EXIT_BAD_INPUT)
 
 

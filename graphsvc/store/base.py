@@ -40,7 +40,10 @@ def neo4j_unavailable(uri: str, error: Exception) -> str:
 
 class TooLarge(RuntimeError):
     """The store refused a write as too large for one transaction (Neo4j: the server's
-    transaction memory limit); nothing was written. The message names the limit."""
+    transaction memory limit); nothing of that transaction was written. The message names
+    the limit; ``written``: the transactions of the same import committed before it."""
+
+    written = 0
 
 
 def neo4j_too_large(reason: str) -> str:

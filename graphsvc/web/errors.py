@@ -40,9 +40,15 @@ def import_refused(report: ImportReport, describe: Callable[[Issue], str] = str)
         ProblemItem(location=issue.location or "upload", row=issue.row, field=issue.field, reason=issue.reason)
         for issue in report.errors
     ]
-    detail = _("import rejected, {count} problem(s); nothing was written: {problems}").format(
-        count=len(problems), problems=_("; ").join(describe(issue) for issue in report.errors[:5])
-    )
+    listed = _("; ").join(describe(issue) for issue in report.errors[:5])
+    if report.commits:  # an import in parts that stopped at a part too large
+        detail = _("import stopped after {parts} transaction(s), {count} problem(s): {problems}").format(
+            parts=report.commits, count=len(problems), problems=listed
+        )
+    else:
+        detail = _("import rejected, {count} problem(s); nothing was written: {problems}").format(
+            count=len(problems), problems=listed
+        )
     if any(issue.code == "too_large" for issue in report.errors):
         return error(413, "too_large", detail, problems=problems)
     return error(422, "invalid", detail, problems=problems)

@@ -153,7 +153,7 @@ def run_import(
     except BundleError as exc:
         return report.refused([bundle_issue(p) for p in exc.problems])
     except TooLarge as exc:
-        return report.refused([too_large_issue(exc)])
+        return report.refused([too_large_issue(exc)]).model_copy(update={"commits": exc.written})
     return report.model_copy(update={"committed": not dry_run})
 
 

@@ -112,7 +112,7 @@ def run_import(
         except BundleError as exc:
             report.errors = conversion.locate_all(exc.problems)
         except TooLarge as exc:
-            report.errors = [too_large_issue(exc)]
+            report.errors, report.commits = [too_large_issue(exc)], exc.written
         else:
             report.committed, report.history_added, report.commits = True, result.history_added, result.commits
             report.warnings += [conversion.locate(w) for w in result.warnings]

@@ -145,13 +145,15 @@ def _unknown(records: Records, directory: Directory) -> dict[str, _Seen]:
     people: list[tuple[Person, ...]] = [(m.sender, *m.recipients) for m in records.mails]
     people += [((m.organizer,) if m.organizer else ()) + m.attendees for m in records.meetings]
     for group in people:
-        for key in {email_key(p.email) for p in group}:
-            if key and directory.email(key) is None:
-                seen[key].items += 1
+        unknown: set[str] = set()  # an address counts once per message, with each name it goes by
         for person in group:
             key = email_key(person.email)
-            if key and directory.email(key) is None and person.name:
-                seen[key].names[person.name] += 1
+            if key and key not in directory.by_email:
+                unknown.add(key)
+                if person.name:
+                    seen[key].names[person.name] += 1
+        for key in unknown:
+            seen[key].items += 1
     for card in records.cards:
         if directory.card(card.emails, card.phones) is not None:
             continue

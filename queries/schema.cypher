@@ -15,6 +15,7 @@ CREATE CONSTRAINT backup_for_id IF NOT EXISTS FOR ()-[r:BACKUP_FOR]-() REQUIRE r
 CREATE INDEX contact_name IF NOT EXISTS FOR (n:Contact) ON (n.name);
 CREATE INDEX contact_status IF NOT EXISTS FOR (n:Contact) ON (n.status);
 CREATE INDEX organization_name IF NOT EXISTS FOR (n:Organization) ON (n.name);
+CREATE INDEX used_line_version IF NOT EXISTS FOR ()-[u:USED_LINE]-() ON (u.v);
 CREATE INDEX audit_batch_kind IF NOT EXISTS FOR (n:AuditBatch) ON (n.kind);
 CREATE INDEX audit_batch_actor IF NOT EXISTS FOR (n:AuditBatch) ON (n.actor);
 CREATE INDEX audit_batch_at IF NOT EXISTS FOR (n:AuditBatch) ON (n.at);

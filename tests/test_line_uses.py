@@ -259,3 +259,43 @@ def test_a_neo4j_process_sees_the_line_uses_another_process_wrote(neo4j_store, n
         assert neo4j_store._uses_cache is not None and neo4j_store._uses_cache[0] == neo4j_store.data_version()
     finally:
         other.close()
+
+
+def test_a_neo4j_process_reads_only_what_another_process_moved(neo4j_store, neo4j_uri):
+    """After another process's write, a store object moves its copy of the uses by what
+    changed since it (``USED_LINE.v``) instead of reading them all: the pairs nobody touched
+    are the very objects of its earlier answer. Additions, replacements and deletions of
+    interactions move the copy; a deleted contact (its lines go without a trace) and a
+    rebuild make it read all again. Every answer equals a recount of the log."""
+    from conftest import make_neo4j_store
+
+    def fresh() -> dict:
+        neo4j_store._version_memo = (0.0, None)  # past the data version's few hundred ms of memory
+        kept = neo4j_store.line_uses()
+        assert kept == counted(neo4j_store)
+        return kept
+
+    data = people("a", "b", "c", "d", "e")
+    data["interactions"] = [meeting("m1", ["a", "b"], 5), mail("m2", "c", ["d"], 4), mail("m3", "a", ["e"], 3)]
+    import_bundle(neo4j_store, data, today=DAY)
+    before = fresh()
+    other = make_neo4j_store(neo4j_uri)
+    try:
+        import_bundle(other, {"interactions": [mail("m4", "b", ["c"], 1)]}, today=DAY)  # added
+        after = fresh()
+        assert after[frozenset("ab")] is before[frozenset("ab")] and frozenset("bc") in after
+        other.apply(Change(upserts=Bundle(interactions=[mail("m2", "c", ["e"], 4)])))  # replaced: c-d becomes c-e
+        after = fresh()
+        assert frozenset("cd") not in after and frozenset("ce") in after
+        assert after[frozenset("ab")] is before[frozenset("ab")]
+        other.apply(Change(deletes={"interactions": {"m3"}}))  # deleted: a-e gone
+        after = fresh()
+        assert frozenset("ae") not in after and after[frozenset("ab")] is before[frozenset("ab")]
+        other.apply(Change(deletes={"contacts": {"e"}, "interactions": {"m2"}}))  # a contact deleted: read all
+        after = fresh()
+        assert after[frozenset("ab")] is not before[frozenset("ab")] and all("e" not in pair for pair in after)
+        again = fresh()
+        other.rebuild_line_uses()  # counted again: read all
+        assert fresh()[frozenset("ab")] is not again[frozenset("ab")]
+    finally:
+        other.close()

@@ -253,6 +253,7 @@ class Neo4jStore(Store):
         with self.driver.session(database=self.database) as session:
             session.run(text, bound).consume()
         self.driver.execute_query(self.queries.bind("bump_version")[0], database_=self.database)
+        self.driver.execute_query(self.queries.bind("mark_line_uses_reset")[0], database_=self.database)
         self._version_memo = (0.0, None)
         with self._uses_lock:
             self._uses_cache = None
@@ -313,7 +314,9 @@ class Neo4jStore(Store):
             for name, params in steps:
                 self._run(tx, name, **params)
         for batch in _line_use_batches(delta):
-            self._run(tx, "adjust_line_uses", rows=batch)
+            self._run(tx, "adjust_line_uses", rows=batch, version=version)
+        if change.deletes.get("contacts"):  # their lines went with them (DETACH DELETE)
+            self._run(tx, "mark_line_uses_reset")
         return version, delta
 
     def _line_use_delta(self, tx: Tx, change: Change, created: set[str]) -> LineUses:
@@ -448,23 +451,42 @@ class Neo4jStore(Store):
 
         Read once, then kept in this process and moved by this process's own writes (the
         delta each write applies in the graph), so the path directory after an import does
-        not read them all again; a write by another process (the data version moved by
-        more than ours) makes the next call read them again. The answer is shared: callers
-        must not change it."""
+        not read them all again; after a write by another process (the data version moved
+        by more than ours) the next call reads only the uses moved since its copy. The
+        answer is shared: callers must not change it."""
         version = self.data_version()
         with self._uses_lock:
-            if self._uses_cache is not None and self._uses_cache[0] == version:
-                return self._uses_cache[1]
-        # the version first: rows newer than it only cost one more read later, never a stale answer
+            cache = self._uses_cache
+            if cache is not None and cache[0] == version:
+                return cache[1]
         with self.driver.session(database=self.database) as session:
-            version, uses = session.execute_read(self._read_line_uses)
+            version, uses = session.execute_read(self._read_line_uses, cache)
         with self._uses_lock:
             self._uses_cache = (version, uses)
         return uses
 
-    def _read_line_uses(self, tx: Tx) -> tuple[int, LineUses]:
-        version: int = self._run(tx, "data_version")[0]["version"]
-        uses: LineUses = {}
+    def _read_line_uses(self, tx: Tx, cache: tuple[int, LineUses] | None) -> tuple[int, LineUses]:
+        """The kept uses as of the version read first (rows newer than it only cost one more
+        read later, never a stale answer): the copy ``cache`` moved by what changed since it
+        (``USED_LINE.v``), or all of them when there is no copy or a write since it removed
+        uses without a trace (``line_uses_version``)."""
+        found = self._run(tx, "line_uses_version")[0]
+        version: int = found["version"]
+        if cache is not None and cache[0] >= found["reset"]:
+            uses = dict(cache[1])  # copy on write: the answer handed out stays as it was
+            for record in self._run(tx, "read_line_uses_since", since=cache[0]):
+                pair = frozenset((record["a"], record["b"]))
+                days = dict(uses.get(pair, {}))
+                if record["uses"] > 0:
+                    days[record["day"].to_native()] = record["uses"]
+                else:
+                    days.pop(record["day"].to_native(), None)
+                if days:
+                    uses[pair] = days
+                else:
+                    uses.pop(pair, None)
+            return version, uses
+        uses = {}
         for record in self._run(tx, "read_line_uses"):
             uses.setdefault(frozenset((record["a"], record["b"])), {})[record["day"].to_native()] = record["uses"]
         return version, uses
@@ -475,8 +497,7 @@ class Neo4jStore(Store):
         with self._uses_lock:
             cache = self._uses_cache
             if cache is None or cache[0] != version - 1:
-                self._uses_cache = None  # someone else wrote in between: read again when asked
-                return
+                return  # someone else wrote in between: the next call reads what moved since the copy
             uses = moved(cache[1], delta)
             if deleted_contacts:  # their lines went with them (DETACH DELETE)
                 uses = {pair: days for pair, days in uses.items() if pair.isdisjoint(deleted_contacts)}
@@ -487,12 +508,13 @@ class Neo4jStore(Store):
         before they were kept, or one ``db check`` finds wrong): one transaction."""
 
         def rebuild(tx: Tx) -> None:
-            self._run(tx, "bump_version")
+            version = self._run(tx, "bump_version")[0]["version"]
             self._run(tx, "clear_line_uses")
+            self._run(tx, "mark_line_uses_reset")
             found = self._run(tx, "read_interactions")
             parsed = (parse_stored("interactions", str(r["row"].get("id")), _native(r["row"])) for r in found)
             for batch in _line_use_batches(line_uses([i for i in parsed if isinstance(i, Interaction)])):
-                self._run(tx, "adjust_line_uses", rows=batch)
+                self._run(tx, "adjust_line_uses", rows=batch, version=version)
 
         with self.driver.session(database=self.database) as session:
             session.execute_write(rebuild)

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from graphsvc.application.import_report import ImportReport, Source, bundle_issue, too_large_issue
+from graphsvc.application.import_report import ImportReport, Source, bundle_issue
 from graphsvc.application.importer import check_bundle, import_bundle
 from graphsvc.domain.bundle import BundleError
 from graphsvc.domain.model import KINDS
@@ -52,7 +52,7 @@ def run_import(
     except BundleError as exc:
         return report.refused([bundle_issue(p) for p in exc.problems])
     except TooLarge as exc:
-        return report.refused([too_large_issue(exc)]).model_copy(update={"commits": exc.written})
+        return report.too_large(exc)
     return report.model_copy(
         update={
             "committed": not dry_run,

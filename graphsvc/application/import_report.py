@@ -71,7 +71,7 @@ def bundle_issue(problem: Problem) -> Issue:
     return Issue(location=problem.array, row=problem.index, field=problem.field, reason=problem.reason)
 
 
-def too_large_issue(exc: TooLarge) -> Issue:
+def _too_large_issue(exc: TooLarge) -> Issue:
     """The store refused the write as too large for one transaction: how to import it anyway
     (and, for an import in parts, that its earlier parts were written)."""
     if exc.written:
@@ -153,3 +153,8 @@ class ImportReport(BaseModel):
     def refused(self, errors: list[Issue]) -> ImportReport:
         """This report with errors: nothing written."""
         return self.model_copy(update={"ok": False, "committed": False, "errors": [*self.errors, *errors]})
+
+    def too_large(self, exc: TooLarge) -> ImportReport:
+        """This report with the store's refusal of a transaction as too large, and the
+        transactions of the import written before it (an import in parts)."""
+        return self.refused([_too_large_issue(exc)]).model_copy(update={"commits": exc.written})

@@ -14,7 +14,7 @@ from pathlib import Path, PurePath
 from typing import Final
 
 from graphsvc.application.duplicate_report import SuspectedDuplicate, among
-from graphsvc.application.import_report import ImportReport, Issue, Source, Suggested, bundle_issue, too_large_issue
+from graphsvc.application.import_report import ImportReport, Issue, Source, Suggested, bundle_issue
 from graphsvc.application.importer import import_bundle, parse_against
 from graphsvc.application.mail_import.convert import convert
 from graphsvc.application.mail_import.formats import SUFFIXES, eml_files
@@ -153,7 +153,7 @@ def run_import(
     except BundleError as exc:
         return report.refused([bundle_issue(p) for p in exc.problems])
     except TooLarge as exc:
-        return report.refused([too_large_issue(exc)]).model_copy(update={"commits": exc.written})
+        return report.too_large(exc)
     return report.model_copy(update={"committed": not dry_run})
 
 

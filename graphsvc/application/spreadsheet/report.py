@@ -13,7 +13,7 @@ from typing import Any
 
 from graphsvc.application.duplicate_report import SuspectedDuplicate, describe
 from graphsvc.application.duplicates import Person, find_duplicates
-from graphsvc.application.import_report import ImportReport, Issue, Source, too_large_issue
+from graphsvc.application.import_report import ImportReport, Issue, Source
 from graphsvc.application.importer import import_bundle, keep_history, parse_against_with_warnings
 from graphsvc.application.spreadsheet.convert import Conversion, Sheet, sheets_to_bundle
 from graphsvc.domain.bundle import BundleError
@@ -112,7 +112,7 @@ def run_import(
         except BundleError as exc:
             report.errors = conversion.locate_all(exc.problems)
         except TooLarge as exc:
-            report.errors, report.commits = [too_large_issue(exc)], exc.written
+            report = report.too_large(exc)
         else:
             report.committed, report.history_added, report.commits = True, result.history_added, result.commits
             report.warnings += [conversion.locate(w) for w in result.warnings]

@@ -16,6 +16,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 
@@ -115,6 +116,24 @@ def neo4j_store(_neo4j_shared: Neo4jStore) -> Neo4jStore:
     """The session's Neo4j store, emptied for this test (it was claimed as a test database)."""
     _neo4j_shared.clear()
     return _neo4j_shared
+
+
+@pytest.fixture
+def embedded_cli(tmp_path, monkeypatch) -> Callable[..., Any]:
+    """``graphsvc ARGS...`` in this process on an embedded store of the test's own
+    (``tmp_path/data``); answers typer's Result (stdout and stderr apart)."""
+    from typer.testing import CliRunner
+
+    from graphsvc.cli.main import app
+
+    monkeypatch.setenv("GRAPHSVC_STORE", "embedded")
+    monkeypatch.setenv("GRAPHSVC_DATA_DIR", str(tmp_path / "data"))
+    runner = CliRunner()
+
+    def invoke(*args: str) -> Any:
+        return runner.invoke(app, list(args))
+
+    return invoke
 
 
 @pytest.fixture

@@ -16,12 +16,10 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from typer.testing import CliRunner
 
 from graphsvc.application.spreadsheet.convert import SpreadsheetError
 from graphsvc.application.spreadsheet.read import read_files
 from graphsvc.application.spreadsheet.report import run_import
-from graphsvc.cli.main import app as cli_app
 from graphsvc.store.embedded import EmbeddedStore
 from graphsvc.web.app import create_app
 
@@ -118,13 +116,8 @@ def test_a_wrong_encoding_given_names_the_file_and_the_offset(tmp_path):
 
 
 @pytest.fixture
-def cli(tmp_path, monkeypatch):
-    monkeypatch.setenv("GRAPHSVC_STORE", "embedded")
-    monkeypatch.setenv("GRAPHSVC_DATA_DIR", str(tmp_path / "data"))
-    runner = CliRunner()
-
-    def invoke(*args: str):
-        return runner.invoke(cli_app, list(args))
+def cli(embedded_cli, tmp_path):
+    invoke = embedded_cli
 
     def stored(kind: str) -> dict[str, str]:
         store = EmbeddedStore(tmp_path / "data" / "graphsvc.sqlite3")

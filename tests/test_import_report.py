@@ -8,10 +8,8 @@ from __future__ import annotations
 import json
 
 from fastapi.testclient import TestClient
-from typer.testing import CliRunner
 
 from graphsvc.application.import_report import ImportReport
-from graphsvc.cli.main import app as cli_app
 from graphsvc.web.app import create_app
 
 FIELDS = set(ImportReport.model_fields)
@@ -100,17 +98,12 @@ def test_the_endpoints_document_one_report():
         assert answer == {"$ref": "#/components/schemas/ImportReport"}, path
 
 
-def test_the_command_line_prints_the_same_report_for_every_format(tmp_path, monkeypatch):
-    monkeypatch.setenv("GRAPHSVC_STORE", "embedded")
-    monkeypatch.setenv("GRAPHSVC_DATA_DIR", str(tmp_path / "data"))
-    runner = CliRunner()
+def test_the_command_line_prints_the_same_report_for_every_format(tmp_path, embedded_cli):
     bundle, csv, vcf = tmp_path / "people.json", tmp_path / "contacts.csv", tmp_path / "team.vcf"
     bundle.write_text(json.dumps(BUNDLE, ensure_ascii=False), encoding="utf-8")
     csv.write_text(CSV, encoding="utf-8")
     vcf.write_text(VCARD, encoding="utf-8")
-    answers = {
-        path.suffix: runner.invoke(cli_app, ["import", str(path), "--dry-run", "--json"]) for path in (bundle, csv, vcf)
-    }
+    answers = {path.suffix: embedded_cli("import", str(path), "--dry-run", "--json") for path in (bundle, csv, vcf)}
     assert {suffix: answer.exit_code for suffix, answer in answers.items()} == {".json": 0, ".csv": 2, ".vcf": 0}
     assert {suffix: set(json.loads(answer.stdout)) for suffix, answer in answers.items()} == dict.fromkeys(
         answers, FIELDS
@@ -118,48 +111,43 @@ def test_the_command_line_prints_the_same_report_for_every_format(tmp_path, monk
     errors = json.loads(answers[".csv"].stdout)["errors"]
     assert ("contacts", 3, "name") in [(e["location"], e["row"], e["field"]) for e in errors]
     assert f"{len(errors)} errors; nothing was written." in answers[".csv"].stderr
-    text = runner.invoke(cli_app, ["--lang", "zh-CN", "import", str(csv), "--dry-run"])
+    text = embedded_cli("--lang", "zh-CN", "import", str(csv), "--dry-run")
     assert text.exit_code == 2 and "contacts，第 3 行，name 列" in text.stderr, text.stderr
 
 
-def test_a_large_bundle_shows_a_bar_while_its_rows_are_checked(tmp_path, monkeypatch):
-    monkeypatch.setenv("GRAPHSVC_STORE", "embedded")
-    monkeypatch.setenv("GRAPHSVC_DATA_DIR", str(tmp_path / "data"))
+def test_a_large_bundle_shows_a_bar_while_its_rows_are_checked(tmp_path, embedded_cli):
     people = {
         "organizations": [{"id": "o-a", "name": "甲建设"}],
         "contacts": [{"id": f"c-{n}", "name": f"员工{n}", "org": "o-a"} for n in range(6000)],
     }
     bundle = tmp_path / "people.json"
     bundle.write_text(json.dumps(people, ensure_ascii=False), encoding="utf-8")
-    done = CliRunner().invoke(cli_app, ["import", str(bundle), "--json"])
+    done = embedded_cli("import", str(bundle), "--json")
     assert done.exit_code == 0, done.output
     counts = json.loads(done.stdout)["counts"]
     assert {kind: n for kind, n in counts.items() if n} == {"organizations": 1, "contacts": 6000}
     assert done.stderr.index("checking rows") < done.stderr.index("checking and writing"), done.stderr
     small = tmp_path / "small.json"
     small.write_text(json.dumps(BUNDLE, ensure_ascii=False), encoding="utf-8")
-    quiet = CliRunner().invoke(cli_app, ["import", str(small), "--dry-run"])
+    quiet = embedded_cli("import", str(small), "--dry-run")
     assert quiet.exit_code == 0 and quiet.stderr == ""
 
 
-def test_the_text_report_stays_readable_for_a_large_mailbox(tmp_path, monkeypatch):
+def test_the_text_report_stays_readable_for_a_large_mailbox(tmp_path, embedded_cli):
     """Long lists are cut at 20 lines with how many more ``--json`` holds; a re-import says
     that nothing changed; an import in parts says how many transactions it took."""
-    monkeypatch.setenv("GRAPHSVC_STORE", "embedded")
-    monkeypatch.setenv("GRAPHSVC_DATA_DIR", str(tmp_path / "data"))
     cards = "".join(
         f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:访客{n}\r\nEMAIL:guest{n}@example.cn\r\nEND:VCARD\r\n" for n in range(25)
     )
     book = tmp_path / "guests.vcf"
     book.write_text(cards, encoding="utf-8")
-    runner = CliRunner()
-    dry = runner.invoke(cli_app, ["import", str(book), "--dry-run"])
+    dry = embedded_cli("import", str(book), "--dry-run")
     assert dry.exit_code == 0, dry.output
     assert dry.stdout.count("suggested new contact:") == 20 and "… 5 more; --json lists them all" in dry.stdout
     assert "in 0 messages or meetings" in dry.stdout
-    as_json = runner.invoke(cli_app, ["import", str(book), "--dry-run", "--json"])
+    as_json = embedded_cli("import", str(book), "--dry-run", "--json")
     assert len(json.loads(as_json.stdout)["suggested_contacts"]) == 25
-    parts = runner.invoke(cli_app, ["import", str(book), "--create-contacts", "--commit-every", "10"])
+    parts = embedded_cli("import", str(book), "--create-contacts", "--commit-every", "10")
     assert parts.exit_code == 0 and "written in 3 transactions (--commit-every)" in parts.stdout, parts.output
-    again = runner.invoke(cli_app, ["--lang", "zh-CN", "import", str(book), "--create-contacts"])
+    again = embedded_cli("--lang", "zh-CN", "import", str(book), "--create-contacts")
     assert again.exit_code == 0 and "存储没有变化" in again.stdout, again.output

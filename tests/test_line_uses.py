@@ -204,16 +204,10 @@ def test_the_directory_equals_a_graph_built_from_the_log_by_hand(store):
 
 
 @pytest.fixture
-def cli(tmp_path, monkeypatch):
-    from typer.testing import CliRunner
-
+def cli(embedded_cli):
     from graphsvc.analysis.interactions import HALF_LIFE_DAYS, use_half_life
-    from graphsvc.cli.main import app
 
-    monkeypatch.setenv("GRAPHSVC_STORE", "embedded")
-    monkeypatch.setenv("GRAPHSVC_DATA_DIR", str(tmp_path / "data"))
-    runner = CliRunner()
-    yield lambda *args: runner.invoke(app, list(args))
+    yield embedded_cli
     use_half_life(HALF_LIFE_DAYS)  # a process setting: leave it as the other tests expect
 
 

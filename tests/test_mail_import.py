@@ -21,13 +21,11 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from typer.testing import CliRunner
 
 from graphsvc.application.importer import import_bundle
 from graphsvc.application.mail_import.mail import _headers, _one
 from graphsvc.application.mail_import.records import is_address
 from graphsvc.application.mail_import.run import read_paths, run_import
-from graphsvc.cli.main import app as cli_app
 from graphsvc.domain.bundle import dump_bundle
 from graphsvc.domain.keys import Role, issue
 from graphsvc.store.embedded import EmbeddedStore
@@ -298,13 +296,8 @@ def test_calendar_recurring_meeting_expanded_within_the_window(store, ics_file):
 
 
 @pytest.fixture
-def cli(tmp_path, monkeypatch):
-    monkeypatch.setenv("GRAPHSVC_STORE", "embedded")
-    monkeypatch.setenv("GRAPHSVC_DATA_DIR", str(tmp_path / "data"))
-    runner = CliRunner()
-
-    def invoke(*args: str):
-        return runner.invoke(cli_app, list(args))
+def cli(embedded_cli, tmp_path):
+    invoke = embedded_cli
 
     def stored() -> dict[str, Any]:
         store = EmbeddedStore(tmp_path / "data" / "graphsvc.sqlite3")

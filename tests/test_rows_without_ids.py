@@ -13,9 +13,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import pytest
 from fastapi.testclient import TestClient
+from test_spreadsheet import xlsx_bytes
 from typer.testing import CliRunner
 
 from graphsvc.application.importer import import_bundle
@@ -69,18 +69,6 @@ def sheets() -> dict[str, list[list[Any]]]:
         "links": [["source", "target", "kind"], *[list(link) for link in LINKS]],
         "interactions": [["at", "participants", "channel"], *[list(i) for i in INTERACTIONS]],
     }
-
-
-def xlsx_bytes(book: dict[str, list[list[Any]]]) -> bytes:
-    workbook = openpyxl.Workbook()
-    workbook.remove(workbook.active)
-    for name, rows in book.items():
-        sheet = workbook.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def csv_files(book: dict[str, list[list[Any]]]) -> list[tuple[str, bytes]]:

@@ -16,7 +16,6 @@ from typing import Any
 import openpyxl
 import pytest
 from fastapi.testclient import TestClient
-from typer.testing import CliRunner
 
 from graphsvc.application.demo import demo_data
 from graphsvc.application.duplicates import normalise_phone
@@ -24,7 +23,6 @@ from graphsvc.application.importer import import_bundle
 from graphsvc.application.spreadsheet.read import read_files
 from graphsvc.application.spreadsheet.report import run_import
 from graphsvc.cli import spreadsheet as spreadsheet_cli
-from graphsvc.cli.main import app as cli_app
 from graphsvc.domain.bundle import canonical_dict
 from graphsvc.store.embedded import EmbeddedStore
 from graphsvc.web.app import create_app
@@ -422,13 +420,8 @@ def test_phone_normalisation():
 
 
 @pytest.fixture
-def cli(tmp_path, monkeypatch):
-    monkeypatch.setenv("GRAPHSVC_STORE", "embedded")
-    monkeypatch.setenv("GRAPHSVC_DATA_DIR", str(tmp_path / "data"))
-    runner = CliRunner()
-
-    def invoke(*args: str):
-        return runner.invoke(cli_app, list(args))
+def cli(embedded_cli, tmp_path):
+    invoke = embedded_cli
 
     def stored() -> dict[str, Any]:
         store = EmbeddedStore(tmp_path / "data" / "graphsvc.sqlite3")

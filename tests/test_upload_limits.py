@@ -279,15 +279,8 @@ def test_http_limits(monkeypatch):
 
 
 @pytest.fixture
-def cli(tmp_path, monkeypatch):
-    from typer.testing import CliRunner
-
-    from graphsvc.cli.main import app as cli_app
-
-    monkeypatch.setenv("GRAPHSVC_STORE", "embedded")
-    monkeypatch.setenv("GRAPHSVC_DATA_DIR", str(tmp_path / "data"))
-    runner = CliRunner()
-    return lambda *args: runner.invoke(cli_app, list(args))
+def cli(embedded_cli):
+    return embedded_cli
 
 
 def test_cli_hostile_workbooks_exit_2_naming_the_file(tmp_path, cli, hostile):
